@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh Debian machine with Python 3.11:
+#   make run    serve the app on http://127.0.0.1:8501 with the committed models (no torch installed)
+#   make test   install serving + training + test requirements and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test data train-sentiment evaluate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.serve-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+run: $(VENV)/.serve-installed
+	$(BIN)/python -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+data: $(VENV)/.test-installed
+	$(BIN)/python -m datafetch
+
+test: $(VENV)/.test-installed data
+	$(BIN)/python -m pytest
+
+train-sentiment: data
+	$(BIN)/python -m textmodels.train sentiment
+
+evaluate: data
+	$(BIN)/python -m textmodels.evaluate sentiment
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache

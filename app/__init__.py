@@ -1,0 +1,1 @@
+"""Streamlit pages. Serving side: onnxruntime and numpy only, never torch."""

@@ -1,0 +1,39 @@
+"""What every page shares: models loaded once per process, and errors shown as messages."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from runtime.artifact import ArtifactError
+from textmodels.sentiment import SentimentClassifier
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner="Loading the sentiment model...")
+def sentiment_classifier() -> SentimentClassifier:
+    """One classifier (one onnxruntime session) shared by every browser session."""
+    return SentimentClassifier.load()
+
+
+def load_or_stop(loader: Callable[[], T]) -> T:
+    """Call a cached loader; if the model cannot be loaded, say why and stop this page only."""
+    try:
+        return loader()
+    except ArtifactError as err:
+        st.error(f"This model is not available. {err}")
+        st.stop()
+
+
+def timed(call: Callable[[], T]) -> tuple[T, float]:
+    """Run `call`, return (result, milliseconds)."""
+    start = time.perf_counter()
+    result = call()
+    return result, (time.perf_counter() - start) * 1000
+
+
+def small_print(text: str) -> None:
+    st.caption(text)

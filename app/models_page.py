@@ -1,0 +1,71 @@
+"""Models page: a card per artifact, read from its manifest, with a latency measured live."""
+from __future__ import annotations
+
+import statistics
+
+import pandas as pd
+import streamlit as st
+
+from app.common import load_or_stop, sentiment_classifier, timed
+from runtime.artifact import MODELS_DIR, ArtifactError, load_artifact
+
+SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
+
+
+def sentiment_metrics(manifest: dict) -> pd.DataFrame:
+    test = manifest["metrics"]["test"]
+    rows = []
+    for domain, n in [*test["sentences"].items(), ("average", None)]:
+        model, peer = test["model"][domain], test["vader"][domain]
+        rows.append({"domain": domain, "sentences": n,
+                     "binary acc. (GRU)": model["binary_accuracy"], "binary acc. (VADER)": peer["binary_accuracy"],
+                     "macro-F1 (GRU)": model["macro_f1"], "macro-F1 (VADER)": peer["macro_f1"]})
+    return pd.DataFrame(rows).set_index("domain")
+
+
+def sentiment_latency_ms() -> float:
+    classifier = load_or_stop(sentiment_classifier)
+    classifier.predict([SENTIMENT_PROBE])  # warm-up
+    return statistics.median(timed(lambda: classifier.predict([SENTIMENT_PROBE]))[1] for _ in range(20))
+
+
+CARDS = {"sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier)}
+
+
+def model_card(name: str) -> None:
+    metrics_table, latency, loader = CARDS[name]
+    try:
+        artifact = load_artifact(MODELS_DIR / name)
+    except ArtifactError as err:
+        st.error(str(err))
+        return
+    manifest = artifact.manifest
+    with st.container(border=True):
+        st.subheader(manifest["title"])
+        st.markdown(f"**Pattern:** {manifest['pattern']}  \n**Architecture:** {manifest['architecture']}")
+        left, middle, right = st.columns(3)
+        left.metric("Parameters", f"{manifest['parameters']:,}")
+        middle.metric("Latency (median of 20)", f"{latency():.1f} ms")
+        right.metric("Execution provider", load_or_stop(loader).artifact.provider())
+        st.markdown(f"**Held-out test split**, beside the peer ({manifest['peer']}):")
+        st.dataframe(metrics_table(manifest).style.format(precision=3, na_rep=""), use_container_width=True)
+        data = manifest["data"]
+        st.markdown(f"**Data:** {data['source']} ({data['licence']}); {data['description']}. "
+                    f"Split: `{data['split']}`.  \n**Model licence:** {manifest['licence']}.  \n"
+                    f"**Rebuild:** `{manifest['rebuild']}`")
+        files = pd.DataFrame([{"file": f, "size (MB)": e["bytes"] / 1e6, "sha256": e["sha256"][:16] + "..."}
+                              for f, e in manifest["files"].items()])
+        st.dataframe(files, hide_index=True, use_container_width=True)
+        st.caption(f"Built {manifest['created']} with " +
+                   ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()))
+
+
+def page() -> None:
+    st.title("Models")
+    st.markdown("Every model is trained in PyTorch, exported to ONNX and served here by onnxruntime. "
+                "Each card is read from the model's `manifest.json`; every file was checked against its sha256.")
+    for name in CARDS:
+        model_card(name)
+
+
+page()

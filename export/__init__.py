@@ -1,0 +1,1 @@
+"""torch -> ONNX export, and the parity check that proves the export matches torch."""

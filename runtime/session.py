@@ -1,0 +1,45 @@
+"""The one place that creates onnxruntime sessions.
+
+CUDA is asked for only when a GPU is really usable (the driver loads and reports a device), so a
+CPU machine never prints CUDA load errors. `get_available_providers()` lists CUDA for every
+onnxruntime-gpu install, GPU or not, so it is not the test; what a session really uses is read back
+from `session.get_providers()`.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import onnxruntime as ort
+
+CUDA = "CUDAExecutionProvider"
+CPU = "CPUExecutionProvider"
+
+
+@lru_cache(maxsize=1)
+def gpu_usable() -> bool:
+    """True when the CUDA driver loads and sees at least one device (and RNNAPP_DEVICE is not cpu)."""
+    if os.environ.get("RNNAPP_DEVICE", "").lower() == "cpu" or CUDA not in ort.get_available_providers():
+        return False
+    try:
+        driver = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return driver.cuInit(0) == 0 and driver.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0
+
+
+def create_session(path: Path) -> ort.InferenceSession:
+    """An inference session on the best usable provider; `run` on it is thread-safe."""
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only: no provider-assignment chatter
+    providers = [CUDA, CPU] if gpu_usable() else [CPU]
+    return ort.InferenceSession(str(path), sess_options=options, providers=providers)
+
+
+def provider_in_use(session: ort.InferenceSession) -> str:
+    """Short name of the provider that really runs the session: "CUDA" or "CPU"."""
+    return session.get_providers()[0].removesuffix("ExecutionProvider")

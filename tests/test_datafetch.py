@@ -1,0 +1,66 @@
+"""Fetching is atomic and checksum-guarded; the client is replaced by a local copy here."""
+import hashlib
+
+import pytest
+
+from datafetch import registry
+from datafetch.registry import FetchError, Source, fetch
+
+
+def fake_source(payload: bytes, sha: str | None = None) -> Source:
+    return Source(name="toy", client="pip", package="toy==1.0", filename="toy-1.0.tar.gz",
+                  sha256=sha or hashlib.sha256(payload).hexdigest(), licence="MIT", description="toy")
+
+
+@pytest.fixture()
+def fake_client(monkeypatch, tmp_path):
+    """Make the 'registry client' copy a local file, counting calls."""
+    calls = []
+    upstream = tmp_path / "upstream.tar.gz"
+
+    def command(source, into):
+        calls.append(source.package)
+        return ["cp", str(upstream), str(into / source.filename)]
+
+    monkeypatch.setattr(registry, "_download_command", command)
+    return upstream, calls
+
+
+def test_fetch_downloads_once_then_uses_the_cache(fake_client, tmp_path):
+    upstream, calls = fake_client
+    upstream.write_bytes(b"payload")
+    cache = tmp_path / "cache"
+    first = fetch(fake_source(b"payload"), cache)
+    second = fetch(fake_source(b"payload"), cache)
+    assert first == second and first.read_bytes() == b"payload" and calls == ["toy==1.0"]
+
+
+def test_checksum_mismatch_leaves_nothing_behind(fake_client, tmp_path):
+    upstream, _ = fake_client
+    upstream.write_bytes(b"tampered")
+    cache = tmp_path / "cache"
+    with pytest.raises(FetchError, match="does not match the pinned"):
+        fetch(fake_source(b"payload"), cache)
+    assert list(cache.iterdir()) == []
+
+
+def test_corrupt_cache_is_fetched_again(fake_client, tmp_path):
+    upstream, calls = fake_client
+    upstream.write_bytes(b"payload")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "toy-1.0.tar.gz").write_bytes(b"half-writ")
+    assert fetch(fake_source(b"payload"), cache).read_bytes() == b"payload" and len(calls) == 1
+
+
+def test_failing_client_is_a_fetch_error(fake_client, tmp_path):
+    # upstream file never written, so `cp` fails
+    with pytest.raises(FetchError, match="could not fetch toy==1.0"):
+        fetch(fake_source(b"payload"), tmp_path / "cache")
+
+
+def test_leftover_partial_downloads_are_cleared(tmp_path):
+    (tmp_path / ".partial-abc").mkdir()
+    (tmp_path / ".partial-abc" / "x").write_bytes(b"x")
+    registry.clear_partials(tmp_path)
+    assert list(tmp_path.iterdir()) == []

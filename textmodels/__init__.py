@@ -1,0 +1,1 @@
+"""Text models: the sentiment classifier (bidirectional GRU) and, later, the next-word language model."""

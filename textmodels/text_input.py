@@ -1,0 +1,29 @@
+"""Turn whatever a user typed or piped in into text a model can read, or a clear InputError."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_CHARS = 2000
+_ANSI_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+
+
+class InputError(ValueError):
+    """The input cannot be used; str(err) is a one-line message for the user."""
+
+
+def prepare_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
+    """Strip ANSI escapes and control characters, collapse whitespace, cut to `max_chars`.
+
+    Returns the cleaned text and whether it was truncated; raises InputError when nothing is left.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"expected text, got {type(text).__name__}")
+    text = _ANSI_ESCAPE.sub("", text)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200d" else ch
+                   for ch in text)
+    text = " ".join(text.split())
+    if not text:
+        raise InputError("the text is empty: type a sentence")
+    truncated = len(text) > max_chars
+    return (text[:max_chars].rstrip(), truncated) if truncated else (text, False)

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test data train-sentiment evaluate clean
+.PHONY: run test data train-sentiment evaluate screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ train-sentiment: data
 
 evaluate: data
 	$(BIN)/python -m textmodels.evaluate sentiment
+
+screenshots: $(VENV)/.test-installed
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

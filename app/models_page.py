@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.common import load_or_stop, sentiment_classifier, timed
-from runtime.artifact import MODELS_DIR, ArtifactError, load_artifact
+from runtime.artifact import ArtifactError, load_artifact, model_dir
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
 
@@ -35,7 +35,7 @@ CARDS = {"sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classi
 def model_card(name: str) -> None:
     metrics_table, latency, loader = CARDS[name]
     try:
-        artifact = load_artifact(MODELS_DIR / name)
+        artifact = load_artifact(model_dir(name))
     except ArtifactError as err:
         st.error(str(err))
         return
@@ -48,14 +48,14 @@ def model_card(name: str) -> None:
         middle.metric("Latency (median of 20)", f"{latency():.1f} ms")
         right.metric("Execution provider", load_or_stop(loader).artifact.provider())
         st.markdown(f"**Held-out test split**, beside the peer ({manifest['peer']}):")
-        st.dataframe(metrics_table(manifest).style.format(precision=3, na_rep=""), use_container_width=True)
+        st.dataframe(metrics_table(manifest).style.format(precision=3, na_rep=""), width="stretch")
         data = manifest["data"]
         st.markdown(f"**Data:** {data['source']} ({data['licence']}); {data['description']}. "
                     f"Split: `{data['split']}`.  \n**Model licence:** {manifest['licence']}.  \n"
                     f"**Rebuild:** `{manifest['rebuild']}`")
         files = pd.DataFrame([{"file": f, "size (MB)": e["bytes"] / 1e6, "sha256": e["sha256"][:16] + "..."}
                               for f, e in manifest["files"].items()])
-        st.dataframe(files, hide_index=True, use_container_width=True)
+        st.dataframe(files, hide_index=True, width="stretch")
         st.caption(f"Built {manifest['created']} with " +
                    ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()))
 

@@ -55,11 +55,12 @@ def page() -> None:
     st.markdown("**Many-to-one.** A bidirectional GRU reads the whole sentence, both ways, and gives one "
                 "verdict: negative, neutral or positive, and a 1-5 star rating.")
     st.write("Try an example:")
-    for column, example in zip(st.columns(len(EXAMPLES)), EXAMPLES):
-        column.button(example, on_click=use_example, args=(example,), use_container_width=True)
+    for index, (column, example) in enumerate(zip(st.columns(len(EXAMPLES)), EXAMPLES)):
+        column.button(example, key=f"example_{index}", on_click=use_example, args=(example,),
+                      width="stretch")
     text = st.text_area("Your text", key="sentiment_text", height=100,
                         placeholder="Type a sentence, e.g. a review, a tweet or a headline.")
-    st.button("Analyse", type="primary")
+    st.button("Analyse", key="analyse", type="primary")
     if not text.strip():
         st.info("Type a sentence above or click an example to see what the network makes of it.")
         return
@@ -74,7 +75,7 @@ def page() -> None:
     st.subheader("How it got there")
     st.markdown("The same network run on every prefix of the sentence (all prefixes in **one** batched call): "
                 "watch the verdict change as each word arrives.")
-    st.altair_chart(running_chart(steps), use_container_width=True)
+    st.altair_chart(running_chart(steps), width="stretch")
     small_print(f"Latency: {latency:.1f} ms for the verdict, {running_latency:.1f} ms for all {len(steps)} "
                 f"prefixes. Execution provider: {classifier.artifact.provider()}.")
 

@@ -25,12 +25,16 @@ from runtime.session import create_session, provider_in_use
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = Path(os.environ.get("RNNAPP_MODELS", REPO_ROOT / "models"))
 _VERSIONED_LIBRARIES = ("torch", "onnx", "onnxruntime-gpu", "sentencepiece", "numpy")
 
 
 class ArtifactError(RuntimeError):
     """A model folder is missing, incomplete or tampered with; the message says how to fix it."""
+
+
+def model_dir(name: str) -> Path:
+    """Where the model called `name` lives: models/<name>, or under $RNNAPP_MODELS if set."""
+    return Path(os.environ.get("RNNAPP_MODELS", REPO_ROOT / "models")) / name
 
 
 def sha256_of(path: Path) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from runtime.artifact import MODELS_DIR, Artifact, load_artifact
+from runtime.artifact import Artifact, load_artifact, model_dir
 from textmodels.text_input import InputError, prepare_text
 from textmodels.tokenizer import PAD_ID, load_tokenizer
 
@@ -57,8 +57,8 @@ class SentimentClassifier:
         self.tokenizer = load_tokenizer(artifact.file("tokenizer.model"))
 
     @classmethod
-    def load(cls, path: Path = MODELS_DIR / "sentiment") -> "SentimentClassifier":
-        return cls(load_artifact(path))
+    def load(cls, path: Path | None = None) -> "SentimentClassifier":
+        return cls(load_artifact(path or model_dir("sentiment")))
 
     def _run(self, token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """Right-pad, run the model, return (probs [B, 3], rating [B])."""

@@ -22,7 +22,7 @@ from tqdm import tqdm
 from datafetch.registry import CACHE_DIR
 from datafetch.sources import VADER_SDIST
 from export.onnx_export import export_onnx, max_abs_diff
-from runtime.artifact import MODELS_DIR, load_artifact, write_artifact
+from runtime.artifact import load_artifact, model_dir, write_artifact
 from textmodels.evaluate import compare_with_vader, format_table, report
 from textmodels.sentiment import SentimentClassifier
 from textmodels.sentiment_data import LABELS, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = SentimentTraining(seed=args.seed)
     if args.epochs:
         settings.max_epochs = args.epochs
-    out = train_sentiment(settings, args.out or MODELS_DIR / "sentiment")
+    out = train_sentiment(settings, args.out or model_dir("sentiment"))
     print(f"wrote {out}")
     print(json.dumps({"best_epoch": json.loads((out / 'manifest.json').read_text())["training"]["best_epoch"]}))
     return 0

@@ -1,0 +1,92 @@
+"""The pages, driven by Streamlit's AppTest (no browser)."""
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+
+TIMEOUT = 60
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(REPO_ROOT / "app" / f"{name}_page.py"), default_timeout=TIMEOUT)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def markdown_text(app: AppTest) -> str:
+    return "\n".join(element.value for element in app.markdown)
+
+
+def test_empty_state_invites_input():
+    app = page("sentiment").run()
+    assert not app.exception
+    assert "Type a sentence" in app.info[0].value
+    assert len(app.get("vega_lite_chart")) == 0
+
+
+def test_example_button_fills_the_text_and_shows_a_verdict():
+    app = page("sentiment").run()
+    app.button(key="example_0").click().run()
+    assert not app.exception
+    assert app.text_area(key="sentiment_text").value.startswith("Not only the fan was expensive")
+    assert "Negative" in markdown_text(app)
+    assert [bar.text.split(":")[0] for bar in app.get("progress")] == ["negative", "neutral", "positive"]
+    assert len(app.get("vega_lite_chart")) == 1
+    assert "Execution provider: CPU" in app.caption[-1].value
+
+
+def test_typed_text_is_classified():
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input("An absolute joy, the best film I have seen this year.").run()
+    app.button(key="analyse").click().run()
+    assert not app.exception
+    assert "Positive" in markdown_text(app)
+
+
+@pytest.mark.parametrize("text", ["   \n  ", "\x1b[31m\x1b[0m"])
+def test_text_with_nothing_to_read_gets_a_message(text):
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input(text).run()
+    assert not app.exception and not app.error
+    assert app.info or app.warning
+
+
+def test_injection_is_shown_as_text_not_rendered():
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input("<script>alert('x')</script> **bold** [link](http://x)").run()
+    assert not app.exception
+    assert "<script>" not in markdown_text(app)
+
+
+def test_missing_models_give_a_message_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNNAPP_MODELS", str(tmp_path))
+    app = page("sentiment")
+    app.session_state["sentiment_text"] = "Fine."
+    app.run()
+    assert not app.exception
+    assert "not available" in app.error[0].value and "git checkout" in app.error[0].value
+    models = page("models").run()
+    assert not models.exception and "No model at" in models.error[0].value
+
+
+def test_models_page_shows_the_card_with_metrics_and_latency():
+    app = page("models").run()
+    assert not app.exception and not app.error
+    assert any("bidirectional GRU" in s.value for s in app.subheader)
+    labels = {metric.label: metric.value for metric in app.metric}
+    assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
+    assert int(labels["Parameters"].replace(",", "")) > 100_000
+    table = app.dataframe[0].value
+    assert list(table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
+
+
+def test_the_app_navigation_opens_on_sentiment():
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not app.exception
+    assert app.title[0].value == "Sentiment"

@@ -1,0 +1,95 @@
+"""One real browser: Debian chromium, driven by Playwright, against `streamlit run` on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+pytestmark = pytest.mark.browser
+if not IN_CI and not Path(CHROMIUM).exists():
+    pytestmark = [pytest.mark.browser, pytest.mark.skip(reason="Debian chromium not installed (.ci/run installs it)")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(f"streamlit did not start: {server.stdout.read().decode()[-2000:]}")
+            time.sleep(0.5)
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), "Debian chromium is required (apt-get install chromium)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def screenshot_path(tmp_path: Path, name: str) -> Path:
+    """docs/<name> when UPDATE_SCREENSHOTS=1 (`make screenshots`), else a temporary file."""
+    return (REPO_ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path) / name
+
+
+def test_type_a_sentence_and_see_the_label(app_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(app_url)
+    page.get_by_role("heading", name="Sentiment").wait_for(timeout=30_000)
+    page.locator("textarea").fill("What a wonderful, heartwarming film. I loved every minute.")
+    page.get_by_role("button", name="Analyse").click()
+    page.get_by_text("Positive", exact=True).wait_for(timeout=30_000)
+    page.get_by_text("How it got there").wait_for()
+    assert page.locator(".stException").count() == 0
+    page.locator(".stVegaLiteChart").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # let the chart finish drawing
+    shot = screenshot_path(tmp_path, "sentiment.png")
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    page.close()
+
+
+def test_models_page_loads_in_the_browser(app_url, browser):
+    page = browser.new_page()
+    page.goto(f"{app_url}/models_page")
+    page.get_by_text("Execution provider").first.wait_for(timeout=30_000)
+    assert page.locator(".stException").count() == 0
+    page.close()

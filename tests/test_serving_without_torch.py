@@ -1,0 +1,34 @@
+"""The serving path (inference, CLI, pages) works with torch made unimportable."""
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+
+SERVE_WITHOUT_TORCH = r"""
+import sys
+sys.modules["torch"] = None  # any `import torch` now raises ImportError
+from textmodels.sentiment import SentimentClassifier
+from textmodels.__main__ import main as cli_main
+from streamlit.testing.v1 import AppTest
+
+classifier = SentimentClassifier.load()
+[result] = classifier.predict(["The food was great and the staff were friendly."])
+steps = classifier.running("The food was great and the staff were friendly.")
+assert len(steps) == 9 and result.label in classifier.labels, (result, steps)
+assert cli_main(["sentiment", "--json", "What a lovely surprise."]) == 0
+for page in ("app/sentiment_page.py", "app/models_page.py"):
+    app = AppTest.from_file(page, default_timeout=60)
+    if page.startswith("app/sentiment"):
+        app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
+    app.run()
+    assert not app.exception, app.exception
+print("served without torch")
+"""
+
+
+def test_inference_cli_and_pages_run_with_torch_unimportable():
+    done = subprocess.run([sys.executable, "-c", SERVE_WITHOUT_TORCH], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("served without torch")

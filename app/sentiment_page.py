@@ -16,19 +16,22 @@ EXAMPLES = [
     "I wanted to love this phone, but the battery dies by noon.",
     "Not bad at all, honestly better than I expected!",
 ]
-LABEL_STYLE = {"negative": (":red", "\U0001F641"), "neutral": (":gray", "\U0001F610"),
-               "positive": (":green", "\U0001F642")}
+LABEL_STYLE = {"negative": (":red", ":material/sentiment_dissatisfied:"),
+               "neutral": (":gray", ":material/sentiment_neutral:"),
+               "positive": (":green", ":material/sentiment_satisfied:")}
 COLOURS = alt.Scale(domain=["negative", "neutral", "positive"], range=["#d62728", "#9e9e9e", "#2ca02c"])
 
 
-def use_example(text: str) -> None:
-    st.session_state["sentiment_text"] = text
+def use_example() -> None:
+    """Copy the chosen example into the text area (clicking the chosen pill again clears the choice)."""
+    if st.session_state["sentiment_example"]:
+        st.session_state["sentiment_text"] = st.session_state["sentiment_example"]
 
 
 def show_verdict(result: SentimentResult) -> None:
     colour, face = LABEL_STYLE[result.label]
     stars = "\u2605" * int(round(result.stars)) + "\u2606" * (5 - int(round(result.stars)))
-    st.markdown(f"## {face} {colour}[{result.label.capitalize()}] &nbsp; {stars}")
+    st.markdown(f"## {colour}[{face} {result.label.capitalize()}] &nbsp; {stars}")
     st.write(f"**{result.stars:.1f} / 5 stars** (predicted mean rating {result.rating:+.2f} on the -4..+4 scale "
              f"used by the human raters)")
     for label, prob in result.probs.items():
@@ -54,10 +57,7 @@ def page() -> None:
     st.title("Sentiment")
     st.markdown("**Many-to-one.** A bidirectional GRU reads the whole sentence, both ways, and gives one "
                 "verdict: negative, neutral or positive, and a 1-5 star rating.")
-    st.write("Try an example:")
-    for index, (column, example) in enumerate(zip(st.columns(len(EXAMPLES)), EXAMPLES)):
-        column.button(example, key=f"example_{index}", on_click=use_example, args=(example,),
-                      width="stretch")
+    st.pills("Try an example", EXAMPLES, key="sentiment_example", on_change=use_example)
     text = st.text_area("Your text", key="sentiment_text", height=100,
                         placeholder="Type a sentence, e.g. a review, a tweet or a headline.")
     st.button("Analyse", key="analyse", type="primary")

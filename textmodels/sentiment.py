@@ -93,11 +93,13 @@ class SentimentClassifier:
 
     def running(self, text: str) -> list[WordStep]:
         """The prediction after each word, from one batched call over all word prefixes."""
-        ids, _ = self.encode(prepare_text(text)[0])
-        pieces = self.tokenizer.id_to_piece(ids)
-        ends = [i for i in range(1, len(ids)) if pieces[i].startswith(WORD_START)] + [len(ids)]
+        pieces = self.tokenizer.encode(prepare_text(text)[0], return_type="proto").pieces[:MAX_TOKENS]
+        if not pieces:
+            raise InputError("the text has nothing the model can read")
+        ids = [piece.id for piece in pieces]
+        ends = [i for i in range(1, len(ids)) if pieces[i].piece.startswith(WORD_START)] + [len(ids)]
         probs, ratings = self._run([ids[:end] for end in ends])
         starts = [0] + ends[:-1]
-        return [WordStep(word=self.tokenizer.decode(ids[start:end]).strip(),
+        return [WordStep(word="".join(p.surface for p in pieces[start:end]).strip(),
                          probs={label: float(p) for label, p in zip(self.labels, row)}, rating=float(r))
                 for start, end, row, r in zip(starts, ends, probs, ratings)]

@@ -8,13 +8,12 @@ sentiment). The train/validation/test split is fixed per domain and stored as id
 from __future__ import annotations
 
 import html
-import io
 import json
 import random
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from datafetch.archives import tar_member, tar_members
 from datafetch.registry import fetch
 from datafetch.sources import VADER_SDIST
 
@@ -49,17 +48,15 @@ def label_of_rating(rating: float) -> int:
 
 def read_examples(sdist: Path) -> list[Example]:
     """Parse every `*_GroundTruth.txt` inside the nested tarball of the sdist."""
-    with tarfile.open(sdist) as outer:
-        inner_member = next(m for m in outer.getmembers() if m.name.endswith("hutto_ICWSM_2014.tar.gz"))
-        inner_bytes = outer.extractfile(inner_member).read()
+    inner = tar_member(sdist, "hutto_ICWSM_2014.tar.gz")
+    files = dict(tar_members(inner, "_GroundTruth.txt"))
     examples = []
-    with tarfile.open(fileobj=io.BytesIO(inner_bytes)) as inner:
-        for domain, stem in DOMAINS.items():
-            member = next(m for m in inner.getmembers() if m.name.endswith(f"/{stem}_GroundTruth.txt"))
-            for line in inner.extractfile(member).read().decode("utf-8", errors="replace").splitlines():
-                fields = line.strip().split("\t")
-                if len(fields) == 3 and fields[2].strip():
-                    examples.append(Example(domain, fields[0], float(fields[1]), html.unescape(fields[2].strip())))
+    for domain, stem in DOMAINS.items():
+        content = next(data for name, data in files.items() if name.endswith(f"/{stem}_GroundTruth.txt"))
+        for line in content.decode("utf-8", errors="replace").splitlines():
+            fields = line.strip().split("\t")
+            if len(fields) == 3 and fields[2].strip():
+                examples.append(Example(domain, fields[0], float(fields[1]), html.unescape(fields[2].strip())))
     return examples
 
 

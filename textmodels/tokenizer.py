@@ -10,10 +10,11 @@ PAD_ID = 0
 UNK_ID = 1
 
 
-def train_tokenizer(texts: Iterable[str], model_prefix: Path, vocab_size: int,
-                    model_type: str = "unigram", case_fold: bool = True) -> Path:
-    """Train a tokenizer with pad=0, unk=1 and no bos/eos; returns the `.model` path."""
+def train_tokenizer(texts: Iterable[str], model_prefix: Path, vocab_size: int, model_type: str = "unigram",
+                    case_fold: bool = True, user_symbols: tuple[str, ...] = ()) -> Path:
+    """Train a tokenizer with pad=0, unk=1, then `user_symbols`, and no bos/eos; returns the `.model` path."""
     spm.SentencePieceTrainer.train(
+        user_defined_symbols=list(user_symbols),
         sentence_iterator=iter(texts), model_prefix=str(model_prefix), vocab_size=vocab_size,
         model_type=model_type, character_coverage=0.9995, pad_id=PAD_ID, unk_id=UNK_ID,
         bos_id=-1, eos_id=-1, normalization_rule_name="nmt_nfkc_cf" if case_fold else "nmt_nfkc",

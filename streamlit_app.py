@@ -5,6 +5,7 @@ st.set_page_config(page_title="RNNs at work", page_icon=":material/repeat:", lay
 
 pages = [
     st.Page("app/sentiment_page.py", title="Sentiment", icon=":material/mood:", default=True),
+    st.Page("app/nextword_page.py", title="Next word", icon=":material/keyboard:"),
     st.Page("app/models_page.py", title="Models", icon=":material/model_training:"),
 ]
 st.navigation(pages).run()

@@ -1,6 +1,7 @@
 """What every page shares: models loaded once per process, and errors shown as messages."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -8,6 +9,7 @@ from typing import TypeVar
 import streamlit as st
 
 from runtime.artifact import ArtifactError
+from textmodels.nextword import NextWordPredictor
 from textmodels.sentiment import SentimentClassifier
 
 T = TypeVar("T")
@@ -17,6 +19,17 @@ T = TypeVar("T")
 def sentiment_classifier() -> SentimentClassifier:
     """One classifier (one onnxruntime session) shared by every browser session."""
     return SentimentClassifier.load()
+
+
+@st.cache_resource(show_spinner="Loading the language model...")
+def nextword_predictor() -> NextWordPredictor:
+    """One predictor (one session, one shared prefix cache) for every browser session."""
+    return NextWordPredictor.load()
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown inside markdown stays text: no emphasis, links or headings sneak in."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
 def load_or_stop(loader: Callable[[], T]) -> T:

@@ -6,10 +6,11 @@ import statistics
 import pandas as pd
 import streamlit as st
 
-from app.common import load_or_stop, sentiment_classifier, timed
+from app.common import load_or_stop, nextword_predictor, sentiment_classifier, timed
 from runtime.artifact import ArtifactError, load_artifact, model_dir
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
+NEXTWORD_PROBE = "It is a truth universally acknowledged that"
 
 
 def sentiment_metrics(manifest: dict) -> pd.DataFrame:
@@ -23,13 +24,32 @@ def sentiment_metrics(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("domain")
 
 
+def nextword_metrics(manifest: dict) -> pd.DataFrame:
+    test = manifest["metrics"]["test"]
+    names = {"perplexity_per_word": "perplexity per word (lower is better)", "top1": "top-1 next word",
+             "top3": "top-3 next word", "top5": "top-5 next word", "keystroke_savings": "keystrokes saved (3-word bar)"}
+    return pd.DataFrame([{"metric": label, "GRU": test["gru"][key], "Kneser-Ney 5-gram": test["kneser_ney_5gram"][key]}
+                         for key, label in names.items()]).set_index("metric")
+
+
+def median_latency_ms(call) -> float:
+    call()  # warm-up
+    return statistics.median(timed(call)[1] for _ in range(20))
+
+
 def sentiment_latency_ms() -> float:
     classifier = load_or_stop(sentiment_classifier)
-    classifier.predict([SENTIMENT_PROBE])  # warm-up
-    return statistics.median(timed(lambda: classifier.predict([SENTIMENT_PROBE]))[1] for _ in range(20))
+    return median_latency_ms(lambda: classifier.predict([SENTIMENT_PROBE]))
 
 
-CARDS = {"sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier)}
+def nextword_latency_ms() -> float:
+    """Top-5 words after a prompt already in the prefix cache: the cost of one keystroke."""
+    predictor = load_or_stop(nextword_predictor)
+    return median_latency_ms(lambda: predictor.next_words(NEXTWORD_PROBE, k=5))
+
+
+CARDS = {"sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier),
+         "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor)}
 
 
 def model_card(name: str) -> None:

@@ -229,6 +229,11 @@ class NextWordPredictor:
     def generate(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
                  top_p: float = 1.0, seed: int | None = None) -> str:
         """Continue `text` by `max_words` words; temperature 0 is greedy. Returns only the continuation."""
+        return self.tokenizer.decode(self.sample_continuation(text, max_words, temperature, top_k, top_p, seed))
+
+    def sample_continuation(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+                            top_p: float = 1.0, seed: int | None = None) -> list[int]:
+        """The pieces of `generate`: sampled one at a time, each fed back, until `max_words` words."""
         if temperature < 0 or not 0 < top_p <= 1 or top_k < 0 or not 1 <= max_words <= MAX_GENERATED_WORDS:
             raise InputError(f"use temperature >= 0, 0 < top-p <= 1, top-k >= 0 and 1..{MAX_GENERATED_WORDS} words")
         rng = np.random.default_rng(seed)
@@ -243,7 +248,7 @@ class NextWordPredictor:
             pieces.append(piece)
             [state], batch_log_probs = self.model.advance([state], [piece])
             log_probs = batch_log_probs[0]
-        return self.tokenizer.decode(pieces)
+        return pieces
 
 
 def sample_piece(log_probs: np.ndarray, rng: np.random.Generator, temperature: float, top_k: int,
@@ -258,3 +263,16 @@ def sample_piece(log_probs: np.ndarray, rng: np.random.Generator, temperature: f
     keep = int(np.searchsorted(np.cumsum(probs), top_p) + 1)
     probs = probs[:keep] / probs[:keep].sum()
     return int(order[rng.choice(len(probs), p=probs)])
+
+
+def append_word(text: str, word: str, partial: str = "") -> str:
+    """`text` with a suggested word accepted: it replaces the half-typed `partial`, else follows a space.
+
+    Punctuation attaches to the word before it. A space follows, ready for the next word.
+    """
+    if partial and text.rstrip().endswith(partial):
+        return text.rstrip()[:-len(partial)] + word + " "
+    base = text.rstrip()
+    if not base:
+        return word + " "
+    return base + ("" if not any(ch.isalnum() for ch in word) else " ") + word + " "

@@ -14,11 +14,11 @@ from torch import nn
 
 @dataclass
 class NextWordConfig:
-    vocab_size: int = 8000
-    embed_dim: int = 384
-    hidden_size: int = 384
+    vocab_size: int = 4000
+    embed_dim: int = 256
+    hidden_size: int = 256
     num_layers: int = 2
-    dropout: float = 0.25
+    dropout: float = 0.1
 
 
 class GRULanguageModel(nn.Module):

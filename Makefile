@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test data train-sentiment evaluate screenshots clean
+.PHONY: run test data train-sentiment train-nextword evaluate screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,12 @@ test: $(VENV)/.test-installed data
 train-sentiment: data
 	$(BIN)/python -m textmodels.train sentiment
 
+train-nextword: data
+	$(BIN)/python -m textmodels.train nextword
+
 evaluate: data
 	$(BIN)/python -m textmodels.evaluate sentiment
+	$(BIN)/python -m textmodels.evaluate nextword
 
 screenshots: $(VENV)/.test-installed
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py

@@ -1,7 +1,9 @@
 """Shared fixtures: small data made by the tests themselves."""
 from __future__ import annotations
 
+import io
 import random
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,14 @@ def tiny_tokenizer(tmp_path_factory, tiny_texts) -> Path:
     from textmodels.tokenizer import train_tokenizer
 
     return train_tokenizer(tiny_texts, tmp_path_factory.mktemp("tok") / "tiny", vocab_size=40)
+
+
+def make_tgz(members: dict[str, bytes]) -> bytes:
+    """A gzipped tar holding `members` (name -> bytes), for tests that fake a registry download."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()

@@ -79,15 +79,70 @@ def test_missing_models_give_a_message_not_a_crash(tmp_path, monkeypatch):
 def test_models_page_shows_the_card_with_metrics_and_latency():
     app = page("models").run()
     assert not app.exception and not app.error
-    assert any("bidirectional GRU" in s.value for s in app.subheader)
-    labels = {metric.label: metric.value for metric in app.metric}
-    assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
-    assert int(labels["Parameters"].replace(",", "")) > 100_000
-    table = app.dataframe[0].value
-    assert list(table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
+    assert [s.value for s in app.subheader] == ["Sentiment: bidirectional GRU", "Next word: GRU language model"]
+    for card in range(2):
+        labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
+        assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
+        assert int(labels["Parameters"].replace(",", "")) > 100_000
+    sentiment_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
+    assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
+    assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
+    assert nextword_table.index[0].startswith("perplexity per word")
 
 
 def test_the_app_navigation_opens_on_sentiment():
     app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
     assert not app.exception
     assert app.title[0].value == "Sentiment"
+
+
+def suggestion_buttons(app: AppTest) -> list:
+    return [b for b in app.button if b.key and b.key.startswith("suggestion_")]
+
+
+def test_nextword_page_offers_words_from_the_start():
+    app = page("nextword").run()
+    assert not app.exception
+    assert "begin" in markdown_text(app) and len(suggestion_buttons(app)) == 5
+
+
+def test_clicking_a_suggestion_appends_it():
+    from textmodels.nextword import append_word
+
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("It is a truth universally ").run()
+    buttons = suggestion_buttons(app)
+    assert len(buttons) == 5 and len(app.get("vega_lite_chart")) == 1
+    word = buttons[0].label
+    buttons[0].click().run()
+    assert not app.exception
+    assert app.text_input(key="nextword_text").value == append_word("It is a truth universally ", word)
+    assert "Execution provider: CPU" in app.caption[0].value
+
+
+def test_half_typed_word_is_completed():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("The United Sta").run()
+    assert "Completing" in markdown_text(app)
+    labels = [b.label for b in suggestion_buttons(app)]
+    assert labels and all(label.startswith("Sta") for label in labels)
+
+
+def test_continue_writing_and_use_the_text():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("We the people").run()
+    app.button(key="generate").click().run()
+    assert not app.exception
+    full_text = app.session_state["nextword_full_text"]
+    assert full_text.startswith("We the people ") and len(full_text) > len("We the people ")
+    app.button(key="use_generation").click().run()
+    assert app.text_input(key="nextword_text").value == full_text + " "
+
+
+def test_nextword_injection_is_shown_as_text():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("**bold** <script>x</script> [a](b) Sta").run()
+    assert not app.exception
+    app.button(key="generate").click().run()
+    assert not app.exception
+    assert "<script>" not in markdown_text(app) and "**bold**" not in markdown_text(app)

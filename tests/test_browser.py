@@ -88,6 +88,26 @@ def test_type_a_sentence_and_see_the_label(app_url, browser, tmp_path):
     page.close()
 
 
+def test_type_a_prompt_and_click_a_suggestion(app_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1300})
+    page.goto(f"{app_url}/nextword_page")
+    page.get_by_role("heading", name="Next word").wait_for(timeout=30_000)
+    box = page.get_by_label("Your text")
+    box.fill("It is a truth universally ")
+    box.press("Enter")
+    page.get_by_text("The next word could be").wait_for(timeout=30_000)
+    suggestion = page.locator(".st-key-suggestion_0 button").first
+    word = suggestion.inner_text().strip()
+    suggestion.click()
+    page.wait_for_function("(expected) => document.querySelector('input[aria-label=\"Your text\"]').value === expected",
+                           arg=f"It is a truth universally {word} ", timeout=30_000)
+    assert page.locator(".stException").count() == 0
+    page.wait_for_timeout(1000)
+    shot = screenshot_path(tmp_path, "nextword.png")
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+
+
 def test_models_page_loads_in_the_browser(app_url, browser):
     page = browser.new_page()
     page.goto(f"{app_url}/models_page")

@@ -1,29 +1,18 @@
 """Reading the language-model corpora: tiny archives made here, and the recorded split on the real data."""
-import io
 import json
-import tarfile
 
 import pytest
 
 from datafetch.archives import deb_data, tar_member
 from textmodels import nextword_data
 from textmodels.nextword_data import make_split, paragraphs_of, split_chapters, stdlib_documents
-
-
-def tgz(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+from tests.conftest import make_tgz
 
 
 def test_stdlib_speeches_and_moby_dick_chapters(tmp_path):
     moby = "CHAPTER 1. Loomings.\n\nCall me Ishmael. Some years\nago.\n\nNext para.\nCHAPTER 2. The Carpet-Bag.\n\nI stuffed."
     path = tmp_path / "stdlib.tgz"
-    path.write_bytes(tgz({
+    path.write_bytes(make_tgz({
         "package/sotu/data/1790_george_washington_n.json": json.dumps({"text": "Fellow-Citizens  of the Senate"}).encode(),
         "package/sotu/data/1790_george_washington_n.txt": b"ignored",
         "package/moby-dick/data/data.txt": moby.encode()}))
@@ -41,7 +30,7 @@ def test_paragraphs_and_chapters():
 
 
 def test_debian_package_member_is_found(tmp_path):
-    data = tgz({"./usr/share/doc/x/copyright": b"MIT"})
+    data = make_tgz({"./usr/share/doc/x/copyright": b"MIT"})
     deb = tmp_path / "x.deb"
     header = b"!<arch>\n"
     for name, payload in [(b"debian-binary", b"2.0\n"), (b"control.tar.gz", b"c" * 3), (b"data.tar.gz", data)]:

@@ -1,22 +1,11 @@
 """Reading the VADER ground truth, on a tiny sdist built by the test; the recorded split."""
-import io
 import json
-import tarfile
 
 import pytest
 
 from textmodels import sentiment_data
 from textmodels.sentiment_data import DOMAINS, label_of_rating, make_split, read_examples
-
-
-def tar_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
+from tests.conftest import make_tgz
 
 
 @pytest.fixture()
@@ -26,9 +15,9 @@ def tiny_sdist(tmp_path):
             f"{i}\t{rating}\t{domain} sentence {i} &amp; more" for i, rating in
             enumerate([-2.5, -0.5, 0.0, 0.49, 3.1, 1.2, -1.0, 2.0, -3.0, 0.7], 1)).encode()
         for domain, stem in DOMAINS.items()}
-    inner = tar_bytes(ground_truth)
+    inner = make_tgz(ground_truth)
     path = tmp_path / "vaderSentiment-3.3.2.tar.gz"
-    path.write_bytes(tar_bytes({"vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz": inner}))
+    path.write_bytes(make_tgz({"vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz": inner}))
     return path
 
 

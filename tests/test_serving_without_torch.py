@@ -8,6 +8,7 @@ from tests.conftest import REPO_ROOT
 SERVE_WITHOUT_TORCH = r"""
 import sys
 sys.modules["torch"] = None  # any `import torch` now raises ImportError
+from textmodels.nextword import NextWordPredictor
 from textmodels.sentiment import SentimentClassifier
 from textmodels.__main__ import main as cli_main
 from streamlit.testing.v1 import AppTest
@@ -17,10 +18,15 @@ classifier = SentimentClassifier.load()
 steps = classifier.running("The food was great and the staff were friendly.")
 assert len(steps) == 9 and result.label in classifier.labels, (result, steps)
 assert cli_main(["sentiment", "--json", "What a lovely surprise."]) == 0
-for page in ("app/sentiment_page.py", "app/models_page.py"):
+predictor = NextWordPredictor.load()
+assert len(predictor.next_words("We hold these truths to be", k=5).words) == 5
+assert predictor.generate("Call me", max_words=5, seed=1)
+assert cli_main(["nextword", "--json", "--complete", "The United Sta"]) == 0
+assert cli_main(["generate", "--seed", "1", "It was"]) == 0
+for page in ("app/sentiment_page.py", "app/nextword_page.py", "app/models_page.py"):
     app = AppTest.from_file(page, default_timeout=60)
-    if page.startswith("app/sentiment"):
-        app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
+    app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
+    app.session_state["nextword_text"] = "It is a truth universally "
     app.run()
     assert not app.exception, app.exception
 print("served without torch")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+from textmodels.nextword import append_word
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -100,8 +101,9 @@ def test_type_a_prompt_and_click_a_suggestion(app_url, browser, tmp_path):
     word = suggestion.inner_text().strip()
     suggestion.click()
     page.wait_for_function("(expected) => document.querySelector('input[aria-label=\"Your text\"]').value === expected",
-                           arg=f"It is a truth universally {word} ", timeout=30_000)
+                           arg=append_word("It is a truth universally ", word), timeout=30_000)
     assert page.locator(".stException").count() == 0
+    page.mouse.move(0, 0)  # no tooltip over the page in the screenshot
     page.wait_for_timeout(1000)
     shot = screenshot_path(tmp_path, "nextword.png")
     page.screenshot(path=str(shot), full_page=True)

@@ -42,10 +42,11 @@ def exact_word_probabilities(model, predictor, context: list[int], partial: str 
     """Every word of at most two pieces, scored with plain torch forward passes (no beam, no state reuse)."""
     vocab = predictor.vocab
     firsts = [i for i in range(40) if vocab.starts_word[i] and not vocab.never[i]]
-    nexts = [i for i in range(40) if not vocab.starts_word[i]]
     boundary = vocab.starts_word
     words: dict[str, float] = {}
-    for sequences in ([[a] for a in firsts], [[a, b] for a, b in itertools.product(firsts, nexts)]):
+    pairs = [[a, b] for a, b in itertools.product(firsts, range(40))
+             if not vocab.spaced[b] and (not boundary[b] or not vocab.surfaces[a].strip())]
+    for sequences in ([[a] for a in firsts], pairs):
         with torch.no_grad():
             rows = torch.tensor([context + s for s in sequences])
             log_probs = model(rows, model.initial_hidden(len(rows)))[0].log_softmax(-1).numpy()
@@ -54,7 +55,7 @@ def exact_word_probabilities(model, predictor, context: list[int], partial: str 
             lp = sum(log_probs[row, start + j, piece] for j, piece in enumerate(seq))
             lp += np.logaddexp.reduce(log_probs[row, start + len(seq), boundary])
             word = "".join(vocab.surfaces[p] for p in seq).strip()
-            if word.startswith(partial):
+            if word and word.startswith(partial):
                 words[word] = words.get(word, 0.0) + float(np.exp(lp))
     return words
 
@@ -138,3 +139,14 @@ def test_bad_generation_settings_are_input_errors(tiny_lm, bad):
 ])
 def test_append_word(text, word, partial, expected):
     assert append_word(text, word, partial) == expected
+
+
+def test_a_bare_space_piece_joins_the_punctuation_after_it():
+    from textmodels.nextword import PieceVocabulary
+
+    surfaces = ["<pad>", " the", " ", "(", "s", "<p>"]
+    vocab = PieceVocabulary(surfaces, starts_word=np.array([1, 1, 1, 1, 0, 1], bool),
+                            never=np.array([1, 0, 0, 0, 0, 1], bool), spaced=np.array([1, 1, 1, 0, 0, 1], bool),
+                            bare=np.array([0, 0, 1, 0, 0, 0], bool))
+    stream = np.array([5, 1, 2, 3, 1, 4, 3])  # <p> the ( the s (
+    assert vocab.word_starts(stream).tolist() == [False, True, True, False, True, False, True]

@@ -51,6 +51,8 @@ class PieceVocabulary:
     surfaces: list[str]
     starts_word: np.ndarray  # bool [V]
     never: np.ndarray  # bool [V]: pad, unk and the paragraph mark are never suggested
+    spaced: np.ndarray  # bool [V]: the piece begins with a space ("▁"), so it cannot continue a bare "▁"
+    bare: np.ndarray  # bool [V]: the piece is a space alone, so the next unspaced piece is part of its word
 
     @classmethod
     def from_tokenizer(cls, tokenizer) -> "PieceVocabulary":
@@ -58,7 +60,15 @@ class PieceVocabulary:
         starts = np.array([p.startswith(WORD_START) or not any(ch.isalnum() for ch in p) for p in pieces])
         never = np.zeros(len(pieces), dtype=bool)
         never[[PAD_ID, UNK_ID, tokenizer.piece_to_id(PARAGRAPH)]] = True
-        return cls([p.replace(WORD_START, " ") for p in pieces], starts | never, never)
+        spaced = np.array([p.startswith(WORD_START) for p in pieces])
+        bare = np.array([p == WORD_START for p in pieces])
+        return cls([p.replace(WORD_START, " ") for p in pieces], starts | never, never, spaced | never, bare)
+
+    def word_starts(self, ids: np.ndarray) -> np.ndarray:
+        """Which positions of a piece stream begin a word, by the rule `top_next_words` decodes with."""
+        starts = self.starts_word[ids] & ~self.never[ids]
+        starts[1:] &= ~(self.bare[ids[:-1]] & ~self.spaced[ids[1:]])
+        return starts
 
     def consistent(self, text: str, partial: str, candidates: np.ndarray) -> np.ndarray:
         """Which candidate pieces keep `text + piece` compatible with the typed `partial` word."""
@@ -104,10 +114,11 @@ def top_next_words(model: PieceModel, state: object, log_probs: np.ndarray, voca
         extended = []
         for hyp, new_state, lp in zip(hypotheses, states, next_log_probs):
             word = hyp.text.strip()
-            if word.startswith(partial):
+            if word and word.startswith(partial):
                 ends = hyp.log_prob + np.logaddexp.reduce(lp[vocab.starts_word])
                 finished[word] = float(np.logaddexp(finished.get(word, -np.inf), ends))
-            allowed = vocab.consistent(hyp.text, partial, ~vocab.starts_word)
+            # A bare "▁" is not a word yet: whatever unspaced piece follows (even punctuation) is its text.
+            allowed = vocab.consistent(hyp.text, partial, ~vocab.spaced if not word else ~vocab.starts_word)
             continuation = np.where(allowed, lp, -np.inf)
             for i in np.argsort(-continuation)[:beam]:
                 if np.isfinite(continuation[i]):

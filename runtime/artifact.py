@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import metadata
@@ -153,3 +154,11 @@ def load_artifact(path: Path) -> Artifact:
             raise ArtifactError(f"{file_path} does not match its sha256 in {manifest_path} "
                                 f"(changed or corrupted). Rebuild it with: {rebuild}")
     return Artifact(path, manifest)
+
+
+def write_evaluated_artifact(out_dir: Path, staging_dir: Path, files: dict[str, Path], manifest: dict,
+                             evaluate: Callable[[Artifact], dict]) -> Path:
+    """Write the artifact to `staging_dir`, score it exactly as it will be served, then write
+    `out_dir` with those scores as the manifest's metrics."""
+    staged = load_artifact(write_artifact(staging_dir, files, manifest))
+    return write_artifact(out_dir, files, {**manifest, "metrics": evaluate(staged)})

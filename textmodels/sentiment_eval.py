@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from textmodels.sentiment import SentimentClassifier
-from textmodels.sentiment_data import DOMAINS, Example, load_splits
+from textmodels.sentiment_data import DOMAINS, Example
 
 NEGATIVE, NEUTRAL, POSITIVE = 0, 1, 2
 SCORES = ("binary_accuracy", "accuracy", "macro_f1")  # the order of the table's columns

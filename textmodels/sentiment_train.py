@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from datafetch.sources import VADER_SDIST
 from export.onnx_export import export_onnx, max_abs_diff
-from runtime.artifact import load_artifact, write_artifact
+from runtime.artifact import Artifact, write_evaluated_artifact
 from textmodels.sentiment import SentimentClassifier
 from textmodels.sentiment_data import LABELS, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
 from textmodels.sentiment_eval import compare_with_vader, format_table, report
@@ -185,11 +185,13 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
         "peer": "VADER (vaderSentiment 3.3.2)",
         "training": training,
     }
-    staging = write_artifact(run_dir / "artifact", files, manifest)
-    classifier = SentimentClassifier(load_artifact(staging))
-    metrics = {"test": compare_with_vader(classifier, splits["test"]),
-               "validation": compare_with_vader(classifier, splits["validation"]),
-               "onnx_vs_torch_max_abs_diff": parity}
-    print("Held-out test split, ONNX model vs VADER:")
-    print(format_table(metrics["test"]))
-    return write_artifact(out_dir, files, {**manifest, "metrics": metrics})
+    def evaluate(artifact: Artifact) -> dict:
+        classifier = SentimentClassifier(artifact)
+        metrics = {"test": compare_with_vader(classifier, splits["test"]),
+                   "validation": compare_with_vader(classifier, splits["validation"]),
+                   "onnx_vs_torch_max_abs_diff": parity}
+        print("Held-out test split, ONNX model vs VADER:")
+        print(format_table(metrics["test"]))
+        return metrics
+
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)

@@ -141,11 +141,16 @@ class GRUPieceModel:
     def initial_state(self) -> np.ndarray:
         return np.zeros((self.num_layers, self.hidden_size), dtype=np.float32)
 
-    def run(self, ids: list[int], state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Feed a sequence from `state`: (log-probs after its last piece [V], new state)."""
-        logits, hidden = self.session.run(None, {"tokens": np.array([ids], dtype=np.int64),
+    def run_sequence(self, ids, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Feed a sequence from `state`: (log-probs after each of its pieces [T, V], new state)."""
+        logits, hidden = self.session.run(None, {"tokens": np.asarray(ids, dtype=np.int64)[None, :],
                                                  "hidden": state[:, None, :]})
-        return log_softmax(logits[0, -1]), hidden[:, 0, :]
+        return log_softmax(logits[0]), hidden[:, 0, :]
+
+    def run(self, ids, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Feed a sequence from `state`: (log-probs after its last piece [V], new state)."""
+        log_probs, hidden = self.run_sequence(ids, state)
+        return log_probs[-1], hidden
 
     def advance(self, states: list, pieces: list[int]) -> tuple[list, np.ndarray]:
         logits, hidden = self.session.run(None, {"tokens": np.array(pieces, dtype=np.int64)[:, None],

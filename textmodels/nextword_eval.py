@@ -57,14 +57,9 @@ def gru_log_probs(predictor: NextWordPredictor, stream: np.ndarray, chunk: int =
     """log P(stream[i] | stream[:i]) for every i >= 1, in chunks with the hidden state carried."""
     model, state, out = predictor.model, predictor.model.initial_state(), []
     for start in range(0, len(stream) - 1, chunk):
-        inputs = stream[start:start + chunk]
         targets = stream[start + 1:start + 1 + chunk]
-        logits, hidden = model.session.run(None, {"tokens": inputs[None, :len(targets)],
-                                                  "hidden": state[:, None, :]})
-        state = hidden[:, 0, :]
-        shifted = logits[0] - logits[0].max(-1, keepdims=True)
-        log_norm = np.log(np.exp(shifted).sum(-1))
-        out.append(shifted[np.arange(len(targets)), targets] - log_norm)
+        log_probs, state = model.run_sequence(stream[start:start + len(targets)], state)
+        out.append(log_probs[np.arange(len(targets)), targets])
     return np.concatenate(out)
 
 

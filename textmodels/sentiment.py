@@ -42,6 +42,15 @@ class WordStep:
     rating: float
 
 
+def pad_batch(token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Right-padded tokens [B, T] and lengths [B], int64: the model's two inputs."""
+    lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
+    tokens = np.full((len(token_lists), int(lengths.max())), PAD_ID, dtype=np.int64)
+    for row, ids in enumerate(token_lists):
+        tokens[row, :len(ids)] = ids
+    return tokens, lengths
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
     return shifted / shifted.sum(axis=-1, keepdims=True)
@@ -62,19 +71,21 @@ class SentimentClassifier:
 
     def _run(self, token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """Right-pad, run the model, return (probs [B, 3], rating [B])."""
-        lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
-        tokens = np.full((len(token_lists), int(lengths.max())), PAD_ID, dtype=np.int64)
-        for row, ids in enumerate(token_lists):
-            tokens[row, :len(ids)] = ids
+        tokens, lengths = pad_batch(token_lists)
         logits, rating = self.session.run(None, {"tokens": tokens, "lengths": lengths})
         return softmax(logits), rating
 
+    def pieces(self, text: str) -> tuple[list, bool]:
+        """sentencepiece pieces (id, piece, surface) cut to MAX_TOKENS, and whether they were cut."""
+        found = self.tokenizer.encode(text, return_type="proto").pieces
+        if not found:
+            raise InputError("the text has nothing the model can read")
+        return list(found[:MAX_TOKENS]), len(found) > MAX_TOKENS
+
     def encode(self, text: str) -> tuple[list[int], bool]:
         """Token ids cut to MAX_TOKENS, and whether they were cut."""
-        ids = self.tokenizer.encode(text)
-        if not ids:
-            raise InputError("the text has nothing the model can read")
-        return ids[:MAX_TOKENS], len(ids) > MAX_TOKENS
+        pieces, cut = self.pieces(text)
+        return [piece.id for piece in pieces], cut
 
     def predict(self, texts: list[str]) -> list[SentimentResult]:
         """Classify each text; raises InputError for text with nothing to read."""
@@ -93,9 +104,7 @@ class SentimentClassifier:
 
     def running(self, text: str) -> list[WordStep]:
         """The prediction after each word, from one batched call over all word prefixes."""
-        pieces = self.tokenizer.encode(prepare_text(text)[0], return_type="proto").pieces[:MAX_TOKENS]
-        if not pieces:
-            raise InputError("the text has nothing the model can read")
+        pieces, _ = self.pieces(prepare_text(text)[0])
         ids = [piece.id for piece in pieces]
         ends = [i for i in range(1, len(ids)) if pieces[i].piece.startswith(WORD_START)] + [len(ids)]
         probs, ratings = self._run([ids[:end] for end in ends])

@@ -19,7 +19,7 @@ from tqdm import tqdm
 from datafetch.sources import VADER_SDIST
 from export.onnx_export import export_onnx, max_abs_diff
 from runtime.artifact import Artifact, write_evaluated_artifact
-from textmodels.sentiment import SentimentClassifier
+from textmodels.sentiment import SentimentClassifier, pad_batch
 from textmodels.sentiment_data import LABELS, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
 from textmodels.sentiment_eval import compare_with_vader, format_table, report
 from textmodels.sentiment_model import SentimentConfig, SentimentGRU
@@ -44,11 +44,7 @@ class SentimentTraining:
 
 
 def padded_batch(token_lists: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    lengths = torch.tensor([len(t) for t in token_lists], dtype=torch.long)
-    tokens = torch.full((len(token_lists), int(lengths.max())), PAD_ID, dtype=torch.long)
-    for row, ids in enumerate(token_lists):
-        tokens[row, :len(ids)] = torch.tensor(ids)
-    return tokens, lengths
+    return tuple(torch.from_numpy(array) for array in pad_batch(token_lists))
 
 
 def length_bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -158,8 +154,8 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
                              "logits": {0: "batch"}, "rating": {0: "batch"}})
     tokenizer = load_tokenizer(tokenizer_path)
     sample = [tokenizer.encode(e.text) for e in splits["validation"][:16]]
-    tokens, lengths = padded_batch(sample)
-    parity = max_abs_diff(model, onnx_path, {"tokens": tokens.numpy(), "lengths": lengths.numpy()})
+    tokens, lengths = pad_batch(sample)
+    parity = max_abs_diff(model, onnx_path, {"tokens": tokens, "lengths": lengths})
     files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path}
     manifest = {
         "name": "sentiment",

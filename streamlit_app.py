@@ -4,7 +4,8 @@ import streamlit as st
 st.set_page_config(page_title="RNNs at work", page_icon=":material/repeat:", layout="wide")
 
 pages = [
-    st.Page("app/sentiment_page.py", title="Sentiment", icon=":material/mood:", default=True),
+    st.Page("app/caption_page.py", title="Caption", icon=":material/image:", default=True),
+    st.Page("app/sentiment_page.py", title="Sentiment", icon=":material/mood:"),
     st.Page("app/nextword_page.py", title="Next word", icon=":material/keyboard:"),
     st.Page("app/models_page.py", title="Models", icon=":material/model_training:"),
 ]

@@ -8,11 +8,18 @@ from typing import TypeVar
 
 import streamlit as st
 
+from captioner.captioning import Captioner
 from runtime.artifact import ArtifactError
 from textmodels.nextword import NextWordPredictor
 from textmodels.sentiment import SentimentClassifier
 
 T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner="Loading the caption model...")
+def captioner() -> Captioner:
+    """One captioner (encoder and decoder sessions) shared by every browser session."""
+    return Captioner.load()
 
 
 @st.cache_resource(show_spinner="Loading the sentiment model...")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import statistics
 
+import numpy as np
 import pandas as pd
 import streamlit as st
+from PIL import Image
 
-from app.common import load_or_stop, nextword_predictor, sentiment_classifier, timed
+from app.common import captioner, load_or_stop, nextword_predictor, sentiment_classifier, timed
 from runtime.artifact import ArtifactError, load_artifact, model_dir
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
@@ -32,6 +34,14 @@ def nextword_metrics(manifest: dict) -> pd.DataFrame:
                          for key, label in names.items()]).set_index("metric")
 
 
+def caption_metrics(manifest: dict) -> pd.DataFrame:
+    test = manifest["metrics"]["test"]
+    names = {"bleu1": "BLEU-1", "bleu2": "BLEU-2", "bleu3": "BLEU-3", "bleu4": "BLEU-4", "cider_d": "CIDEr-D",
+             "rouge_l": "ROUGE-L", "object_recall": "object-word recall (held-out cut-outs)"}
+    return pd.DataFrame([{"metric": label, **{decoder: scores.get(key) for decoder, scores in test.items()}}
+                         for key, label in names.items()]).set_index("metric")
+
+
 def median_latency_ms(call) -> float:
     call()  # warm-up
     return statistics.median(timed(call)[1] for _ in range(20))
@@ -48,7 +58,15 @@ def nextword_latency_ms() -> float:
     return median_latency_ms(lambda: predictor.next_words(NEXTWORD_PROBE, k=5))
 
 
-CARDS = {"sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier),
+def caption_latency_ms() -> float:
+    """Encoder plus beam search (beam 3) for one 640 x 480 photo."""
+    model = load_or_stop(captioner)
+    photo = Image.fromarray((np.indices((480, 640)).sum(0) % 256).astype(np.uint8)).convert("RGB")
+    return median_latency_ms(lambda: model.caption([photo], beam_size=3))
+
+
+CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
+         "sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier),
          "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor)}
 
 

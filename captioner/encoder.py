@@ -105,3 +105,44 @@ def load_efficientnet_lite0(weights: Path | None = None) -> EfficientNetLite0:
     model = EfficientNetLite0()
     model.load_state_dict({k: v for k, v in state.items() if not k.endswith("num_batches_tracked")}, strict=True)
     return model.eval()
+
+
+class TorchvisionResNet50(nn.Module):
+    """ResNet-50 with the same interface and input as Lite0: grid [B, 49, 2048], pooled, logits.
+
+    It takes the Lite0 input ((x/255 - 0.5) / 0.5) and converts it to ImageNet mean/std inside, so
+    serving prepares every encoder's images the same way."""
+
+    MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+
+    def __init__(self, network: nn.Module):
+        super().__init__()
+        self.network = network
+        self.register_buffer("mean", torch.tensor(self.MEAN).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(self.STD).view(1, 3, 1, 1))
+
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        net = self.network
+        x = ((images * 0.5 + 0.5) - self.mean) / self.std
+        x = net.maxpool(net.relu(net.bn1(net.conv1(x))))
+        x = net.layer4(net.layer3(net.layer2(net.layer1(x))))
+        grid = x.flatten(2).transpose(1, 2)
+        pooled = grid.mean(1)
+        return grid, pooled, net.fc(pooled)
+
+
+def load_torchvision_resnet50(hub_dir: Path | None = None) -> TorchvisionResNet50:
+    """ResNet-50 from weights already in the local torch hub cache (nothing is downloaded)."""
+    from torchvision.models import resnet50
+
+    checkpoints = Path(hub_dir or torch.hub.get_dir()) / "checkpoints"
+    found = sorted(checkpoints.glob("resnet50-*.pth"))
+    if not found:
+        raise FileNotFoundError(f"no resnet50-*.pth in {checkpoints}; put torchvision's ResNet-50 weights "
+                                f"there or use the default encoder (lite0)")
+    network = resnet50()
+    network.load_state_dict(torch.load(found[-1], map_location="cpu", weights_only=True), strict=True)
+    return TorchvisionResNet50(network).eval()
+
+
+ENCODERS = {"lite0": (load_efficientnet_lite0, FEATURES), "resnet50": (load_torchvision_resnet50, 2048)}

@@ -42,11 +42,17 @@ def load_image(data: bytes) -> Image.Image:
         raise ImageInputError(f"this is not an image that can be read ({type(err).__name__})") from None
 
 
-def to_model_input(image: Image.Image) -> np.ndarray:
-    """[3, 224, 224] float32: shorter side resized to 224, centre crop, normalised."""
+def center_crop(image: Image.Image) -> Image.Image:
+    """The 224 x 224 square the encoder sees: shorter side resized to 224, centre crop.
+    Attention maps are drawn over this square."""
     scale = IMAGE_SIZE / min(image.size)
     width, height = max(IMAGE_SIZE, round(image.width * scale)), max(IMAGE_SIZE, round(image.height * scale))
     resized = image.resize((width, height), Image.BICUBIC, reducing_gap=3.0)
     left, top = (width - IMAGE_SIZE) // 2, (height - IMAGE_SIZE) // 2
-    crop = np.asarray(resized.crop((left, top, left + IMAGE_SIZE, top + IMAGE_SIZE)), dtype=np.float32)
+    return resized.crop((left, top, left + IMAGE_SIZE, top + IMAGE_SIZE))
+
+
+def to_model_input(image: Image.Image) -> np.ndarray:
+    """[3, 224, 224] float32: the centre crop, normalised."""
+    crop = np.asarray(center_crop(image), dtype=np.float32)
     return ((crop / 255.0 - MEAN) / STD).transpose(2, 0, 1).copy()

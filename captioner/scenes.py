@@ -220,7 +220,7 @@ def _jittered(stamp: Stamp, longest_side: int, rng: np.random.Generator) -> Imag
 
 def compose_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.random.Generator) -> Scene:
     """One to three different objects in slots along a row or a column, and the caption saying so."""
-    count = int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2]))
+    count = min(int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2])), len({stamp.noun for stamp in stamps}))
     chosen: list[Stamp] = []
     while len(chosen) < count:  # distinct nouns, so "a cow next to a cow" never happens
         stamp = stamps[rng.integers(len(stamps))]

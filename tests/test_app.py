@@ -146,3 +146,50 @@ def test_nextword_injection_is_shown_as_text():
     app.button(key="generate").click().run()
     assert not app.exception
     assert "<script>" not in markdown_text(app) and "**bold**" not in markdown_text(app)
+
+
+def photo_bytes(name: str) -> bytes:
+    from datafetch.archives import zip_member
+    from datafetch.registry import fetch
+    from datafetch.sources import SCIKIT_IMAGE
+
+    return zip_member(fetch(SCIKIT_IMAGE), f"skimage/data/{name}")
+
+
+def test_caption_page_invites_a_photo():
+    app = page("caption").run()
+    assert not app.exception and not app.error
+    assert "Pick a sample photo or upload one" in app.info[0].value
+    assert [b.label for b in app.button][:5] == ["Cat", "Coffee", "Rocket", "Astronaut", "Motorcycle"]
+
+
+def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload").upload("cat.png", photo_bytes("chelsea.png"), "image/png").run()
+    assert not app.exception and not app.error
+    caption = next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert len(caption.split()) >= 3
+    assert len(app.get("vega_lite_chart")) == 1
+    assert len(app.get("imgs")) >= 2  # the photo and at least one attention map
+    assert "Execution provider: CPU" in app.caption[-1].value
+
+
+def test_gallery_photo_and_beam_slider():
+    app = page("caption").run()
+    app.button(key="gallery_Coffee").click().run()
+    assert not app.exception
+    first = next(m.value for m in app.markdown if m.value.startswith("## "))
+    app.slider(key="caption_beam").set_value(1).run()
+    assert not app.exception
+    assert next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert len(app.dataframe) == 0  # beam 1 keeps no alternatives
+    assert first
+
+
+@pytest.mark.parametrize("name,data", [("empty.png", b""), ("notes.jpg", b"just some text, not a photo"),
+                                       ("cut.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)])
+def test_unusable_upload_gets_one_clear_message(name, data):
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload").upload(name, data, "image/jpeg").run()
+    assert not app.exception
+    assert len(app.error) == 1 and app.error[0].value.startswith(name)

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from datafetch.archives import zip_member
+from datafetch.registry import fetch
+from datafetch.sources import SCIKIT_IMAGE
 from tests.conftest import REPO_ROOT
 from textmodels.nextword import append_word
 
@@ -72,9 +75,29 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
     return (REPO_ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path) / name
 
 
+def test_upload_a_photo_and_see_its_caption_with_attention_maps(app_url, browser, tmp_path):
+    photo = tmp_path / "chelsea.png"
+    photo.write_bytes(zip_member(fetch(SCIKIT_IMAGE), "skimage/data/chelsea.png"))
+    page = browser.new_page(viewport={"width": 1400, "height": 1700})
+    page.goto(app_url)
+    page.get_by_role("heading", name="Caption").wait_for(timeout=30_000)
+    page.locator("input[type=file]").first.set_input_files(str(photo))
+    page.get_by_text("Where the decoder looked for each word").wait_for(timeout=60_000)
+    caption = page.locator("h2").first.inner_text().strip()
+    assert len(caption.split()) >= 2
+    assert page.get_by_text("the 224 x 224 square the CNN sees").count() == 1
+    assert page.locator(".stException").count() == 0
+    page.locator(".stVegaLiteChart").first.wait_for(timeout=30_000)
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(1500)
+    shot = screenshot_path(tmp_path, "caption.png")
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+
+
 def test_type_a_sentence_and_see_the_label(app_url, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1500})
-    page.goto(app_url)
+    page.goto(f"{app_url}/sentiment_page")
     page.get_by_role("heading", name="Sentiment").wait_for(timeout=30_000)
     page.locator("textarea").fill("What a wonderful, heartwarming film. I loved every minute.")
     page.get_by_role("button", name="Analyse").click()

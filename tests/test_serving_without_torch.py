@@ -11,6 +11,9 @@ sys.modules["torch"] = None  # any `import torch` now raises ImportError
 from textmodels.nextword import NextWordPredictor
 from textmodels.sentiment import SentimentClassifier
 from textmodels.__main__ import main as cli_main
+from captioner.__main__ import main as caption_main
+from captioner.captioning import Captioner
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 classifier = SentimentClassifier.load()
@@ -23,7 +26,10 @@ assert len(predictor.next_words("We hold these truths to be", k=5).words) == 5
 assert predictor.generate("Call me", max_words=5, seed=1)
 assert cli_main(["nextword", "--json", "--complete", "The United Sta"]) == 0
 assert cli_main(["generate", "--seed", "1", "It was"]) == 0
-for page in ("app/sentiment_page.py", "app/nextword_page.py", "app/models_page.py"):
+[caption] = Captioner.load().caption([Image.new("RGB", (300, 200), (200, 30, 30))], beam_size=2)
+assert caption.words and caption.attention.shape[0] == len(caption.words)
+assert caption_main(["--json", "tests/fixtures/does-not-exist.png"]) == 1
+for page in ("app/caption_page.py", "app/sentiment_page.py", "app/nextword_page.py", "app/models_page.py"):
     app = AppTest.from_file(page, default_timeout=60)
     app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
     app.session_state["nextword_text"] = "It is a truth universally "

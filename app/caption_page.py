@@ -1,0 +1,137 @@
+"""Caption page: a CNN looks at the photo once, an LSTM writes the caption word by word."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+from PIL import Image
+
+from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
+from captioner.captioning import CaptionResult
+from captioner.image_input import ImageInputError, center_crop, load_image
+from datafetch.archives import zip_member
+from datafetch.registry import FetchError, fetch
+from datafetch.sources import SCIKIT_IMAGE
+
+GALLERY = {"Cat": "chelsea.png", "Coffee": "coffee.png", "Rocket": "rocket.jpg", "Astronaut": "astronaut.png",
+           "Motorcycle": "motorcycle_left.png"}
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif"]
+MAPS_PER_ROW = 5
+
+
+@st.cache_data(show_spinner="Fetching the sample photos (scikit-image, once)...")
+def gallery_photos() -> dict[str, bytes]:
+    """The sample photos from scikit-image's wheel, via pip into the data cache; {} if that fails."""
+    try:
+        wheel = fetch(SCIKIT_IMAGE)
+    except FetchError:
+        return {}
+    return {title: zip_member(wheel, f"skimage/data/{name}") for title, name in GALLERY.items()}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def caption_bytes(data: bytes, beam_size: int) -> tuple[CaptionResult, float]:
+    """Caption one uploaded image (cached per image and beam size), with the milliseconds it took."""
+    image = load_image(data)
+    return timed(lambda: load_or_stop(captioner).caption([image], beam_size)[0])
+
+
+def attention_overlay(square: Image.Image, weights: np.ndarray) -> Image.Image:
+    """The photo darkened where the decoder did not look: its 7x7 weights, smoothly upsampled."""
+    heat = Image.fromarray((weights / max(weights.max(), 1e-9) * 255).astype(np.uint8))
+    heat = np.asarray(heat.resize(square.size, Image.BICUBIC), np.float32)[:, :, None] / 255
+    shaded = np.asarray(square, np.float32) * (0.25 + 0.75 * heat)
+    return Image.fromarray(shaded.clip(0, 255).astype(np.uint8))
+
+
+def imagenet_chart(result: CaptionResult) -> alt.Chart:
+    frame = pd.DataFrame([{"class": label, "probability": prob} for label, prob in result.imagenet_top5])
+    return alt.Chart(frame).mark_bar(color="#72b7b2").encode(
+        x=alt.X("probability:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("class:N", sort="-x", title=None),
+        tooltip=["class", alt.Tooltip("probability:Q", format=".1%")],
+    ).properties(height=36 * len(frame))
+
+
+def choose_gallery(title: str) -> None:
+    st.session_state["caption_source"] = ("gallery", title)
+
+
+def chosen_upload(key: str) -> None:
+    st.session_state["caption_source"] = (key, None)
+
+
+def image_choice() -> tuple[str, bytes] | None:
+    """(what it is, its bytes) for the image the user chose last, or None."""
+    photos = gallery_photos()
+    if photos:
+        st.markdown("**Try a sample photo** (none of them was seen in training):")
+        columns = st.columns(len(photos))
+        for column, (title, data) in zip(columns, photos.items()):
+            column.image(data, width="stretch")
+            column.button(title, key=f"gallery_{title}", on_click=choose_gallery, args=(title,), width="stretch")
+    else:
+        st.info("The sample photos could not be fetched (they come from PyPI's scikit-image wheel); "
+                "upload a photo instead.")
+    upload_column, camera_column = st.columns(2)
+    upload = upload_column.file_uploader("...or upload a photo", type=UPLOAD_TYPES, key="caption_upload",
+                                         on_change=chosen_upload, args=("caption_upload",))
+    with camera_column.expander("...or take one with the camera"):
+        camera = st.camera_input("Camera", key="caption_camera", on_change=chosen_upload, args=("caption_camera",),
+                                 label_visibility="collapsed")
+    kind, title = st.session_state.get("caption_source", (None, None))
+    if kind == "gallery" and title in photos:
+        return title, photos[title]
+    if kind == "caption_camera" and camera is not None:
+        return "camera photo", camera.getvalue()
+    if upload is not None:
+        return upload.name, upload.getvalue()
+    return None
+
+
+def show_result(name: str, data: bytes, result: CaptionResult, latency_ms: float) -> None:
+    square = center_crop(load_image(data))
+    left, right = st.columns([1, 2])
+    left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch")
+    with right:
+        st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
+        if result.alternatives:
+            st.markdown("**Other captions the beam search kept** (mean log-probability per word):")
+            table = pd.DataFrame([{"caption": result.caption, "score": result.score}] +
+                                 [{"caption": c, "score": s} for c, s in result.alternatives])
+            st.dataframe(table.style.format({"score": "{:.3f}"}), hide_index=True, width="stretch")
+        st.markdown("**What the CNN sees** (its ImageNet top-5, before any words):")
+        st.altair_chart(imagenet_chart(result), width="stretch")
+    st.markdown("#### Where the decoder looked for each word")
+    st.caption("Bright is where the attention weights were high when the word was written.")
+    for start in range(0, len(result.words), MAPS_PER_ROW):
+        columns = st.columns(MAPS_PER_ROW)
+        for column, word, weights in zip(columns, result.words[start:start + MAPS_PER_ROW],
+                                         result.attention[start:start + MAPS_PER_ROW]):
+            column.image(attention_overlay(square, weights), caption=word, width="stretch")
+    small_print(f"Encoder + beam search: {latency_ms:.0f} ms. "
+                f"Execution provider: {load_or_stop(captioner).artifact.provider()}.")
+
+
+def page() -> None:
+    st.title("Caption")
+    st.markdown("**One-to-many.** A CNN (EfficientNet-Lite0) looks at the photo once; an LSTM then writes the "
+                "caption word by word, attending to a different part of the image for each word.")
+    load_or_stop(captioner)
+    choice = image_choice()
+    beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",
+                          help="How many partial captions the search keeps; 1 is greedy decoding.")
+    if choice is None:
+        st.info("Pick a sample photo or upload one (JPEG, PNG, WebP or GIF) to get a caption.")
+        return
+    name, data = choice
+    try:
+        result, latency_ms = caption_bytes(data, beam_size)
+    except ImageInputError as err:
+        st.error(f"{name}: {err}.")
+        return
+    show_result(name, data, result, latency_ms)
+
+
+page()

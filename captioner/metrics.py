@@ -73,9 +73,9 @@ def rouge_l(candidates: list[str], references: list[list[str]], beta: float = 1.
     scores = []
     for candidate, refs in zip(candidates, references):
         words = candidate.split()
-        lcs = [_lcs(words, r.split()) for r in refs]
-        precision = max(l / max(len(words), 1) for l in lcs)
-        recall = max(l / max(len(r.split()), 1) for l, r in zip(lcs, refs))
+        common = [_lcs(words, r.split()) for r in refs]
+        precision = max(n / max(len(words), 1) for n in common)
+        recall = max(n / max(len(r.split()), 1) for n, r in zip(common, refs))
         scores.append((1 + beta ** 2) * precision * recall / (recall + beta ** 2 * precision)
                       if precision and recall else 0.0)
     return float(np.mean(scores))

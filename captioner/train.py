@@ -1,4 +1,5 @@
-"""`python -m captioner.train`: cache encoder features, train the attention decoder, export, evaluate, write models/caption.
+"""`python -m captioner.train`: cache encoder features, train the attention decoder, export, evaluate and
+write models/caption.
 
 Default data: scenes composed from Tux Paint photo cut-outs (captioner/scenes.py), test scenes made
 only from held-out cut-outs. `--karpathy dataset_flickr8k.json --images DIR` trains on a real
@@ -62,6 +63,11 @@ class CaptionTraining:
     images: Path | None = None
 
 
+def run_dir_of(settings: CaptionTraining) -> Path:
+    """Where a run keeps its exports, checkpoints and feature cache."""
+    return RUNS_DIR / f"caption-{settings.data}"
+
+
 def export_encoder(name: str, run_dir: Path) -> Path:
     """The encoder as ONNX (image -> grid, pooled, logits), checked against torch on random input."""
     encoder = ENCODERS[name][0]()
@@ -76,7 +82,8 @@ def export_encoder(name: str, run_dir: Path) -> Path:
 
 def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_dir: Path) -> dict[str, CaptionSet]:
     counts = {"train": settings.train_scenes, "validation": settings.validation_scenes, "test": settings.test_scenes}
-    folder = run_dir / f"features-{settings.encoder}-{settings.data}-{'-'.join(map(str, counts.values()))}-s{settings.seed}"
+    sizes = "-".join(map(str, counts.values()))
+    folder = run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}-s{settings.seed}"
     if settings.data == "karpathy":
         return karpathy_sets(settings.karpathy_json, settings.images, encoder, folder.with_name(
             f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}"))
@@ -147,7 +154,7 @@ def selection_key(scores: dict[str, float]) -> tuple[float, float]:
 def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
     seed_everything(settings.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    run_dir = RUNS_DIR / f"caption-{settings.data}"
+    run_dir = run_dir_of(settings)
     run_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
     encoder_path = export_encoder(settings.encoder, run_dir)
@@ -191,8 +198,9 @@ def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
             progress.set_postfix(loss=f"{running:.3f}")
         validation = validation_score(model, tokenizer, sets["validation"])
         history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
-        print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) " +
-              ", ".join(f"{k} {v:.3f}" for k, v in validation.items()) + f" ({time.time() - started:.0f} s)", flush=True)
+        scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())
+        print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
+              f"({time.time() - started:.0f} s)", flush=True)
         if selection_key(validation) > best:
             best, best_epoch, stale = selection_key(validation), epoch, 0
             torch.save(model.state_dict(), checkpoint)
@@ -215,7 +223,8 @@ def export_decoder(model: AttentionDecoder, run_dir: Path, grid: np.ndarray) -> 
     model.eval()
     grid = torch.from_numpy(np.asarray(grid[:3], np.float32))
     init_path = export_onnx(InitGraph(model), (grid,), run_dir / "decoder_init.onnx", ["grid"],
-                            ["h", "c", "memory", "keys"], {n: {0: "batch"} for n in ("grid", "h", "c", "memory", "keys")})
+                            ["h", "c", "memory", "keys"],
+                            {n: {0: "batch"} for n in ("grid", "h", "c", "memory", "keys")})
     with torch.no_grad():
         h, c, memory, keys = model.init(grid)
     tokens = (torch.arange(len(grid)) * 3 + 2) % model.config.vocab_size
@@ -239,6 +248,20 @@ def nearest_neighbour_captions(train: CaptionSet, test: CaptionSet) -> list[str]
 
     nearest = (pooled(test.features) @ pooled(train.features).T).argmax(1)
     return [train.references[i][0] for i in nearest]
+
+
+def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, CaptionSet], beam_size: int) -> dict:
+    """Test-split metrics of the served model (beam and greedy) beside the nearest-neighbour peer, printed."""
+    test = sets["test"]
+    scores = {f"beam {beam_size}": caption_metrics(decode_set(captioner, test, beam_size), test.references,
+                                                   test.objects),
+              "greedy": caption_metrics(decode_set(captioner, test, 1), test.references, test.objects),
+              "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
+                                                   test.references, test.objects)}
+    print(f"Held-out test split ({len(test.references)} images):")
+    for name, values in scores.items():
+        print(f"  {name:18s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
+    return scores
 
 
 def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int) -> list[str]:
@@ -299,17 +322,8 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     }
 
     def evaluate(artifact: Artifact) -> dict:
-        captioner = Captioner(artifact)
-        test = sets["test"]
-        scores = {f"beam {settings.beam_size}": caption_metrics(decode_set(captioner, test, settings.beam_size),
-                                                                test.references, test.objects),
-                  "greedy": caption_metrics(decode_set(captioner, test, 1), test.references, test.objects),
-                  "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
-                                                       test.references, test.objects)}
-        print("Held-out test split:")
-        for name, values in scores.items():
-            print(f"  {name:18s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
-        return {"test": scores, "test_images": len(test.references), "onnx_vs_torch_max_abs_diff": parity}
+        return {"test": compare_with_nearest_neighbour(Captioner(artifact), sets, settings.beam_size),
+                "test_images": len(sets["test"].references), "onnx_vs_torch_max_abs_diff": parity}
 
     return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)
 

@@ -6,7 +6,8 @@ import pytest
 
 from captioner.metrics import caption_metrics, object_recall, rouge_l
 
-CANDIDATES = ["a red apple next to a dog on the grass", "a cat on a blue background", "a mug", "two wild boars on gravel"]
+CANDIDATES = ["a red apple next to a dog on the grass", "a cat on a blue background", "a mug",
+              "two wild boars on gravel"]
 REFERENCES = [["a red apple next to a dog on the grass", "an apple and a dog on grass"],
               ["a black cat on a blue background", "a cat sitting on blue"],
               ["a mug of coffee on a table", "a cup"],

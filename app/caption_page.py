@@ -5,7 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
 from captioner.captioning import CaptionResult
@@ -28,6 +28,12 @@ def gallery_photos() -> dict[str, bytes]:
     except FetchError:
         return {}
     return {title: zip_member(wheel, f"skimage/data/{name}") for title, name in GALLERY.items()}
+
+
+@st.cache_data(show_spinner=False)
+def thumbnail(data: bytes) -> Image.Image:
+    """A square thumbnail, so the gallery lines up whatever the photos' shapes."""
+    return ImageOps.fit(load_image(data), (240, 240), Image.BICUBIC)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -69,7 +75,7 @@ def image_choice() -> tuple[str, bytes] | None:
         st.markdown("**Try a sample photo** (none of them was seen in training):")
         columns = st.columns(len(photos))
         for column, (title, data) in zip(columns, photos.items()):
-            column.image(data, width="stretch")
+            column.image(thumbnail(data), width="stretch")
             column.button(title, key=f"gallery_{title}", on_click=choose_gallery, args=(title,), width="stretch")
     else:
         st.info("The sample photos could not be fetched (they come from PyPI's scikit-image wheel); "

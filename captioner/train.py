@@ -36,7 +36,7 @@ from datafetch.sources import EFFICIENTNET_LITE0, SCIKIT_IMAGE, TUXPAINT_STAMPS
 from export.onnx_export import export_onnx, max_abs_diff
 from runtime.artifact import Artifact, model_dir, write_evaluated_artifact
 from textmodels.tokenizer import PAD_ID, load_tokenizer, train_tokenizer
-from textmodels.training import RUNS_DIR, seed_everything
+from textmodels.training import RUNS_DIR, BestCheckpoint, seed_everything
 
 START, END = "<start>", "<end>"
 EVAL_BATCH = 64
@@ -175,8 +175,8 @@ def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
                                                     total_steps=steps_per_epoch * settings.max_epochs, pct_start=0.05)
     deadline = started + settings.time_budget_minutes * 60
-    checkpoint = run_dir / "best.pt"
-    best, best_epoch, stale, history = (-1.0, -1.0), 0, 0, []
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    history = []
     rng = np.random.default_rng(settings.seed)
     for epoch in range(1, settings.max_epochs + 1):
         model.train()
@@ -201,19 +201,14 @@ def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
         scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())
         print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
               f"({time.time() - started:.0f} s)", flush=True)
-        if selection_key(validation) > best:
-            best, best_epoch, stale = selection_key(validation), epoch, 0
-            torch.save(model.state_dict(), checkpoint)
-        else:
-            stale += 1
-            if stale >= settings.patience:
-                print(f"early stop: the validation score has not improved since epoch {best_epoch}")
-                break
+        if best.update(model, selection_key(validation), epoch):
+            print(f"early stop: the validation score has not improved since epoch {best.best_at}")
+            break
         if time.time() > deadline:
             print(f"time budget of {settings.time_budget_minutes:.0f} minutes reached")
             break
-    model.load_state_dict(torch.load(checkpoint))
-    training = {"best_epoch": best_epoch, "seconds": round(time.time() - started), "history": history,
+    best.restore(model)
+    training = {"best_epoch": best.best_at, "seconds": round(time.time() - started), "history": history,
                 "settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}}
     return write_caption_artifact(model, encoder_path, tokenizer_path, sets, settings, out_dir, run_dir, training)
 

@@ -28,7 +28,7 @@ from textmodels.nextword_data import SPLIT_FILE, Document, load_splits, piece_st
 from textmodels.nextword_eval import compare_with_kneser_ney, format_table
 from textmodels.nextword_model import GRULanguageModel, NextWordConfig
 from textmodels.tokenizer import load_tokenizer, train_tokenizer
-from textmodels.training import RUNS_DIR, seed_everything
+from textmodels.training import RUNS_DIR, BestCheckpoint, seed_everything
 
 
 @dataclass
@@ -97,8 +97,8 @@ def train_nextword(settings: NextWordTraining, out_dir: Path) -> Path:
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, learning_rate_factor)
     deadline = started + settings.time_budget_minutes * 60
-    checkpoint = run_dir / "best.pt"
-    best_loss, best_step, stale, history = math.inf, 0, 0, []
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    history = []
     hidden = model.initial_hidden(settings.batch_size)
     running = 0.0
     progress = tqdm(range(settings.max_steps), desc="training", unit="step", disable=None)
@@ -127,19 +127,14 @@ def train_nextword(settings: NextWordTraining, out_dir: Path) -> Path:
                         "validation_loss_per_piece": round(validation_loss, 4)})
         print(f"step {step + 1}: train loss {running:.3f}, validation perplexity per piece "
               f"{math.exp(validation_loss):.1f} ({time.time() - started:.0f} s)", flush=True)
-        if validation_loss < best_loss:
-            best_loss, best_step, stale = validation_loss, step + 1, 0
-            torch.save(model.state_dict(), checkpoint)
-        else:
-            stale += 1
-            if stale >= settings.patience:
-                print(f"early stop: validation perplexity has not improved since step {best_step}")
-                break
+        if best.update(model, -validation_loss, step + 1):
+            print(f"early stop: validation perplexity has not improved since step {best.best_at}")
+            break
         if out_of_time:
             print(f"time budget of {settings.time_budget_minutes:.0f} minutes reached")
             break
-    model.load_state_dict(torch.load(checkpoint))
-    training = {"best_step": best_step, "passes_over_training_text": round(best_step / steps_per_pass, 2),
+    best.restore(model)
+    training = {"best_step": best.best_at, "passes_over_training_text": round(best.best_at / steps_per_pass, 2),
                 "seconds": round(time.time() - started), "history": history,
                 "settings": asdict(settings)}
     return write_nextword_artifact(model, tokenizer_path, streams, splits, out_dir, run_dir, training)

@@ -24,7 +24,7 @@ from textmodels.sentiment_data import LABELS, NEUTRAL_BAND, SPLIT_FILE, Example,
 from textmodels.sentiment_eval import compare_with_vader, format_table, report
 from textmodels.sentiment_model import SentimentConfig, SentimentGRU
 from textmodels.tokenizer import PAD_ID, load_tokenizer, train_tokenizer
-from textmodels.training import RUNS_DIR, seed_everything
+from textmodels.training import RUNS_DIR, BestCheckpoint, seed_everything
 
 MAX_TRAIN_TOKENS = 128
 
@@ -102,8 +102,8 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path) -> Path:
                                                     total_steps=settings.max_epochs * steps_per_epoch,
                                                     pct_start=0.1)
     rng = random.Random(settings.seed)
-    best_score, best_epoch, history = -1.0, 0, []
-    checkpoint = run_dir / "best.pt"
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    history = []
     started = time.time()
     for epoch in range(1, settings.max_epochs + 1):
         model.train()
@@ -131,16 +131,13 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path) -> Path:
         print(f"epoch {epoch}: train loss {total_loss / len(batches):.3f}, validation macro-F1 "
               f"{validation['average']['macro_f1']:.3f}, binary acc {validation['average']['binary_accuracy']:.3f}"
               f" ({time.time() - started:.0f} s)", flush=True)
-        if score > best_score:
-            best_score, best_epoch = score, epoch
-            torch.save(model.state_dict(), checkpoint)
-        elif epoch - best_epoch >= settings.patience:
-            print(f"early stop: no validation gain since epoch {best_epoch}")
+        if best.update(model, score, epoch):
+            print(f"early stop: no validation gain since epoch {best.best_at}")
             break
-    model.load_state_dict(torch.load(checkpoint))
+    best.restore(model)
     train_seconds = time.time() - started
     return write_sentiment_artifact(model, tokenizer_path, splits, settings, out_dir, run_dir,
-                                    {"best_epoch": best_epoch, "seconds": round(train_seconds),
+                                    {"best_epoch": best.best_at, "seconds": round(train_seconds),
                                      "history": history, "settings": asdict(settings)})
 
 

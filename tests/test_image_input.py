@@ -64,3 +64,38 @@ def test_decompression_bomb_is_refused_before_decoding():
     assert len(data) < 200_000
     with pytest.raises(ImageInputError, match="too large"):
         load_image(data)
+
+
+def test_zip_renamed_as_an_image_is_refused():
+    buffer = io.BytesIO()
+    import zipfile
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    with pytest.raises(ImageInputError, match="not an image"):
+        load_image(buffer.getvalue())
+
+
+@pytest.mark.parametrize("kind", ["cmyk-jpeg", "16-bit-png", "palette-png", "grayscale-jpeg", "webp", "bmp"])
+def test_unusual_but_valid_images_become_rgb_model_input(kind):
+    base = Image.new("RGB", (64, 48), (200, 40, 40))
+    data = {
+        "cmyk-jpeg": lambda: encoded(base.convert("CMYK"), "JPEG"),
+        "16-bit-png": lambda: encoded(Image.fromarray(np.full((48, 64), 40000, np.uint16)), "PNG"),
+        "palette-png": lambda: encoded(base.convert("P", palette=Image.ADAPTIVE), "PNG"),
+        "grayscale-jpeg": lambda: encoded(base.convert("L"), "JPEG"),
+        "webp": lambda: encoded(base, "WEBP"),
+        "bmp": lambda: encoded(base, "BMP"),
+    }[kind]()
+    image = load_image(data)
+    assert image.mode == "RGB" and image.size == (64, 48)
+    if kind == "16-bit-png":
+        assert image.getpixel((5, 5)) == (155, 155, 155)  # 40000 / 65535 of full scale, not clipped to white
+    x = to_model_input(image)
+    assert x.shape == (3, 224, 224) and np.isfinite(x).all() and -1.0 <= x.min() <= x.max() <= 1.0
+
+
+def test_very_large_jpeg_is_decoded_reduced():
+    data = encoded(Image.new("RGB", (8000, 6000), (30, 90, 160)), "JPEG", quality=70)
+    image = load_image(data)
+    assert max(image.size) <= 2000  # JPEG draft mode decodes at a fraction of the size
+    assert image.size[0] * 3 == image.size[1] * 4  # the aspect ratio is kept

@@ -37,10 +37,13 @@ def thumbnail(data: bytes) -> Image.Image:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def caption_bytes(data: bytes, beam_size: int) -> tuple[CaptionResult, float]:
-    """Caption one uploaded image (cached per image and beam size), with the milliseconds it took."""
-    image = load_image(data)
-    return timed(lambda: load_or_stop(captioner).caption([image], beam_size)[0])
+def caption_bytes(data: bytes, beam_size: int) -> tuple[Image.Image, CaptionResult, float]:
+    """Caption one uploaded image (cached per image and beam size): the 224 x 224 square the CNN sees
+    (decoded and cropped once; captioning the square gives the very same encoder input), the result,
+    and the milliseconds encoder and beam search took."""
+    square = center_crop(load_image(data))
+    result, latency_ms = timed(lambda: load_or_stop(captioner).caption([square], beam_size)[0])
+    return square, result, latency_ms
 
 
 def attention_overlay(square: Image.Image, weights: np.ndarray) -> Image.Image:
@@ -96,8 +99,7 @@ def image_choice() -> tuple[str, bytes] | None:
     return None
 
 
-def show_result(name: str, data: bytes, result: CaptionResult, latency_ms: float) -> None:
-    square = center_crop(load_image(data))
+def show_result(name: str, square: Image.Image, result: CaptionResult, latency_ms: float) -> None:
     left, right = st.columns([1, 2])
     left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch")
     with right:
@@ -133,11 +135,11 @@ def page() -> None:
         return
     name, data = choice
     try:
-        result, latency_ms = caption_bytes(data, beam_size)
+        square, result, latency_ms = caption_bytes(data, beam_size)
     except ImageInputError as err:
         st.error(f"{name}: {err}.")
         return
-    show_result(name, data, result, latency_ms)
+    show_result(name, square, result, latency_ms)
 
 
 page()

@@ -33,6 +33,11 @@ class CaptionResult:
                 "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5]}
 
 
+def token_words(tokenizer, tokens: list[int]) -> list[str]:
+    """Decoder token ids -> words (the tokenizer is word-level: one piece per word)."""
+    return [tokenizer.id_to_piece(t).lstrip("▁") for t in tokens]
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(-1, keepdims=True))
     return shifted / shifted.sum(-1, keepdims=True)
@@ -71,7 +76,7 @@ class Captioner:
         return beam_search(step, (h, c, memory, keys), self.start_id, self.end_id, beam_size, max_words)
 
     def words(self, tokens: list[int]) -> list[str]:
-        return [self.tokenizer.id_to_piece(t).lstrip("▁") for t in tokens]
+        return token_words(self.tokenizer, tokens)
 
     def text(self, tokens: list[int]) -> str:
         return " ".join(self.words(tokens))

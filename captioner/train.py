@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from captioner.beam_search import beam_search
 from captioner.caption_data import CaptionSet, karpathy_sets, scene_sets
-from captioner.captioning import Captioner
+from captioner.captioning import Captioner, token_words
 from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
 from captioner.encoder import ENCODERS
 from captioner.metrics import caption_metrics
@@ -81,12 +81,12 @@ def export_encoder(name: str, run_dir: Path) -> Path:
 
 
 def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_dir: Path) -> dict[str, CaptionSet]:
+    if settings.data == "karpathy":
+        return karpathy_sets(settings.karpathy_json, settings.images, encoder,
+                             run_dir / f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}")
     counts = {"train": settings.train_scenes, "validation": settings.validation_scenes, "test": settings.test_scenes}
     sizes = "-".join(map(str, counts.values()))
     folder = run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}-s{settings.seed}"
-    if settings.data == "karpathy":
-        return karpathy_sets(settings.karpathy_json, settings.images, encoder, folder.with_name(
-            f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}"))
     if settings.data == "shapes":
         shapes = shape_stamps()
         return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
@@ -132,7 +132,7 @@ def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet,
         grid = torch.from_numpy(np.asarray(caption_set.features[first:min(first + EVAL_BATCH, limit)], np.float32))
         with torch.no_grad():
             state = tuple(t.numpy() for t in model.init(grid))
-        captions += [" ".join(tokenizer.id_to_piece(t).lstrip("▁") for t in nbest[0].tokens)
+        captions += [" ".join(token_words(tokenizer, nbest[0].tokens))
                      for nbest in beam_search(step, state, start, end, beam_size=1)]
     return captions
 

@@ -35,3 +35,14 @@ def make_tgz(members: dict[str, bytes]) -> bytes:
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+def make_deb(members: dict[str, bytes]) -> bytes:
+    """A Debian package (an `ar` archive: debian-binary, control.tar.gz, data.tar.gz) whose data
+    holds `members`; the 3-byte control member exercises ar's padding to even sizes."""
+    deb = b"!<arch>\n"
+    for name, payload in [(b"debian-binary", b"2.0\n"), (b"control.tar.gz", b"c" * 3),
+                          (b"data.tar.gz", make_tgz(members))]:
+        deb += name.ljust(16) + b"0".ljust(12) + b"0".ljust(6) * 2 + b"100644".ljust(8) + \
+            str(len(payload)).encode().ljust(10) + b"`\n" + payload + (b"\n" if len(payload) % 2 else b"")
+    return deb

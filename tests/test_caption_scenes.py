@@ -1,6 +1,5 @@
 """Scenes from photo cut-outs: names from descriptions, held-out files, captions that match the layout."""
 import io
-import tarfile
 
 import numpy as np
 import pytest
@@ -8,6 +7,7 @@ from PIL import Image
 
 from captioner.scenes import (SCENE_SIZE, Stamp, head_noun, make_scenes, object_phrase, plain_backgrounds,
                               read_stamps, shape_stamps, split_stamps)
+from tests.conftest import make_deb
 
 
 @pytest.mark.parametrize("description,phrase", [
@@ -41,24 +41,10 @@ def png(colour: tuple[int, int, int], size=(40, 30)) -> bytes:
     return buffer.getvalue()
 
 
-def fake_deb(members: dict[str, bytes]) -> bytes:
-    """A Debian package (ar archive) whose data.tar.gz holds `members`."""
-    tar_buffer = io.BytesIO()
-    with tarfile.open(fileobj=tar_buffer, mode="w:gz") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    data = tar_buffer.getvalue()
-    header = (b"data.tar.gz/".ljust(16) + b"0".ljust(12) + b"0".ljust(6) + b"0".ljust(6) + b"100644".ljust(8)
-              + str(len(data)).encode().ljust(10) + b"`\n")
-    return b"!<arch>\n" + header + data + (b"\n" if len(data) % 2 else b"")
-
-
 def test_read_stamps_from_a_debian_package(tmp_path):
     root = "./usr/share/tuxpaint/stamps/"
     deb = tmp_path / "stamps.deb"
-    deb.write_bytes(fake_deb({
+    deb.write_bytes(make_deb({
         root + "animals/mammals/zebra.png": png((200, 200, 200)), root + "animals/mammals/zebra.txt": b"A zebra.\n",
         root + "food/apple.png": png((200, 0, 0)), root + "food/apple.txt": "A “Fuji” apple.".encode(),
         root + "animals/cartoon/cat.png": png((0, 0, 0)), root + "animals/cartoon/cat.txt": b"A cat.",

@@ -6,7 +6,7 @@ import pytest
 from datafetch.archives import deb_data, tar_member
 from textmodels import nextword_data
 from textmodels.nextword_data import make_split, paragraphs_of, split_chapters, stdlib_documents
-from tests.conftest import make_tgz
+from tests.conftest import make_deb, make_tgz
 
 
 def test_stdlib_speeches_and_moby_dick_chapters(tmp_path):
@@ -30,13 +30,8 @@ def test_paragraphs_and_chapters():
 
 
 def test_debian_package_member_is_found(tmp_path):
-    data = make_tgz({"./usr/share/doc/x/copyright": b"MIT"})
     deb = tmp_path / "x.deb"
-    header = b"!<arch>\n"
-    for name, payload in [(b"debian-binary", b"2.0\n"), (b"control.tar.gz", b"c" * 3), (b"data.tar.gz", data)]:
-        header += name.ljust(16) + b"0".ljust(12) + b"0".ljust(6) * 2 + b"100644".ljust(8) + \
-            str(len(payload)).encode().ljust(10) + b"`\n" + payload + (b"\n" if len(payload) % 2 else b"")
-    deb.write_bytes(header)
+    deb.write_bytes(make_deb({"./usr/share/doc/x/copyright": b"MIT"}))
     assert tar_member(deb_data(deb), "copyright") == b"MIT"
     (tmp_path / "bad.deb").write_bytes(b"not an archive")
     with pytest.raises(ValueError, match="not a Debian package"):

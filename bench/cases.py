@@ -1,0 +1,145 @@
+"""What is timed: the serving code of each model on onnxruntime, and the same code on torch eager.
+
+Each case returns `Result`s; a torch column exists when torch is importable. The torch peers run
+the identical Python around the network (beam search, prefix cache, word decoding), so a speed-up
+is the runtime's alone.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bench.timing import Contender, interleaved, p50, p95
+from captioner.captioning import Captioner
+from captioner.image_input import load_image, to_model_input
+from datafetch.sources import sample_photos
+from runtime.artifact import Artifact
+from textmodels.nextword import NextWordPredictor, PrefixCache
+from textmodels.sentiment import SentimentClassifier
+
+PROMPT = "It is a truth universally acknowledged, that a single man in possession of a good fortune"
+REVIEW = ("The hotel was clean and the staff were friendly, but the room was tiny, the wifi kept dropping and "
+          "breakfast was cold every single morning, so I would not stay there again even at half the price, "
+          "although the view over the old harbour at sunset was lovely.")
+
+
+@dataclass
+class Result:
+    name: str
+    what: str
+    ort_ms: np.ndarray
+    torch_ms: np.ndarray | None = None
+    items: int = 1  # items per call: throughput is items per second at the median
+    extra: dict = field(default_factory=dict)
+
+    def row(self) -> dict:
+        row = {"name": self.name, "what": self.what,
+               "ort_p50_ms": round(p50(self.ort_ms), 3), "ort_p95_ms": round(p95(self.ort_ms), 3)}
+        if self.torch_ms is not None:
+            row.update(torch_p50_ms=round(p50(self.torch_ms), 3), torch_p95_ms=round(p95(self.torch_ms), 3),
+                       speedup=round(p50(self.torch_ms) / p50(self.ort_ms), 2))
+        if self.items > 1:
+            row["ort_items_per_s"] = round(self.items * 1000 / p50(self.ort_ms), 1)
+            if self.torch_ms is not None:
+                row["torch_items_per_s"] = round(self.items * 1000 / p50(self.torch_ms), 1)
+        return {**row, **self.extra}
+
+
+def compare(name: str, what: str, ort: Contender, torch: Contender | None, rounds: int, items: int = 1,
+            block: int = 3) -> Result:
+    contenders = {"ort": ort, **({"torch": torch} if torch else {})}
+    samples = interleaved(contenders, rounds, block)
+    return Result(name, what, samples["ort"], samples.get("torch"), items)
+
+
+def _torch_peer(artifact: Artifact, feeds: dict, with_torch: bool) -> Artifact | None:
+    if not with_torch:
+        return None
+    from bench.torch_peers import torch_artifact  # torch is imported only when asked for
+    return torch_artifact(artifact, feeds)
+
+
+def caption_cases(rounds: int, batch: int, with_torch: bool, encoder_gflops: Callable[[Path, dict], float],
+                  peak_gflops: float) -> list[Result]:
+    by_title = sample_photos()
+    photos, jpeg = list(by_title.values()), by_title["Rocket"]
+    captioner = Captioner.load()
+    image = load_image(jpeg)
+    grid, _ = captioner.encode([image])
+    h, c, memory, keys = captioner.artifact.session("decoder_init.onnx").run(None, {"grid": grid})
+    peer_artifact = _torch_peer(captioner.artifact, {
+        "encoder.onnx": {"image": to_model_input(image)[None]}, "decoder_init.onnx": {"grid": grid},
+        "decoder_step.onnx": {"tokens": np.array([captioner.start_id]), "h": h, "c": c, "memory": memory,
+                              "keys": keys}}, with_torch)
+    peer = Captioner(peer_artifact) if peer_artifact else None
+
+    def both(call: Callable[[Captioner], object]) -> tuple[Contender, Contender | None]:
+        return Contender(lambda: call(captioner)), (Contender(lambda: call(peer)) if peer else None)
+
+    batch_bytes = [photos[i % len(photos)] for i in range(batch)]
+    batch_images = [load_image(data) for data in batch_bytes]
+    results = [
+        compare("caption_decode", "JPEG bytes (427 x 640) -> RGB image", Contender(lambda: load_image(jpeg)), None,
+                rounds),
+        compare("caption_preprocess", "resize + centre crop + normalise", Contender(lambda: to_model_input(image)),
+                None, rounds),
+        compare("caption_encoder", "EfficientNet-Lite0, 1 image", *both(lambda m: m.encode([image])), rounds),
+        compare("caption_search_beam3", "decoder init + beam search (beam 3)", *both(lambda m: m.search(grid, 3)),
+                rounds),
+        compare("caption_beam3", "full path: bytes -> decode -> resize -> encoder -> beam 3",
+                *both(lambda m: m.caption([load_image(jpeg)], 3)), rounds),
+        compare("caption_batch_throughput", f"{batch} photos, bytes -> captions (beam 3), one batch",
+                *both(lambda m: m.caption([load_image(d) for d in batch_bytes], 3)), max(2, rounds // 8), batch, 2),
+    ]
+    encoder = compare("caption_encoder_batch", f"EfficientNet-Lite0, batch of {batch}",
+                      *both(lambda m: m.encode(batch_images)), max(2, rounds // 8), batch, 2)
+    gflops = encoder_gflops(captioner.artifact.file("encoder.onnx"), {"image": to_model_input(image)[None]})
+    achieved = gflops * batch * 1000 / p50(encoder.ort_ms)
+    encoder.extra = {"gflop_per_image": round(gflops, 3), "ort_gflops": round(achieved, 1),
+                     "share_of_matmul_peak": round(achieved / peak_gflops, 3)}
+    return results + [encoder]
+
+
+def nextword_cases(rounds: int, with_torch: bool) -> list[Result]:
+    predictor = NextWordPredictor.load()
+    ids = predictor.encode(PROMPT)
+    peer_artifact = _torch_peer(predictor.artifact, {"model.onnx": {
+        "tokens": np.array([ids]), "hidden": predictor.model.initial_state()[:, None, :]}}, with_torch)
+    peer = NextWordPredictor(peer_artifact) if peer_artifact else None
+    typed = PROMPT + " must"
+
+    def cold(p: NextWordPredictor) -> Contender:
+        return Contender(lambda: p.next_words(PROMPT, k=5), setup=lambda: _fresh_cache(p))
+
+    def incremental(p: NextWordPredictor) -> Contender:
+        """The prompt is cached (typed before); one more word is typed: only its pieces are read."""
+        return Contender(lambda: p.next_words(typed, k=5),
+                         setup=lambda: _fresh_cache(p).state_after(p.encode(PROMPT)))
+
+    return [
+        compare("nextword_top5_cold", f"top-5 words after a new {len(ids)}-piece prompt",
+                cold(predictor), cold(peer) if peer else None, rounds),
+        compare("nextword_top5", "top-5 words after one more typed word (prefix cache)",
+                incremental(predictor), incremental(peer) if peer else None, rounds),
+    ]
+
+
+def _fresh_cache(predictor: NextWordPredictor) -> PrefixCache:
+    predictor.cache = PrefixCache(predictor.model, [predictor.paragraph_id])
+    return predictor.cache
+
+
+def sentiment_cases(rounds: int, with_torch: bool) -> list[Result]:
+    classifier = SentimentClassifier.load()
+    pieces = classifier.tokenizer.encode(REVIEW)
+    text = classifier.tokenizer.decode(pieces[:50])
+    tokens, _ = classifier.encode(text)
+    peer_artifact = _torch_peer(classifier.artifact, {"model.onnx": {
+        "tokens": np.array([tokens]), "lengths": np.array([len(tokens)])}}, with_torch)
+    peer = SentimentClassifier(peer_artifact) if peer_artifact else None
+    return [compare("sentiment_50", f"one review of {len(tokens)} tokens -> label and rating",
+                    Contender(lambda: classifier.predict([text])),
+                    Contender(lambda: peer.predict([text])) if peer else None, rounds)]

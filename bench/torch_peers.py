@@ -1,0 +1,126 @@
+"""The committed models in torch eager, with the very weights of their ONNX files.
+
+The benchmark's peer must be the same model, so the torch modules are rebuilt from the
+artifact's ONNX initialisers (not from a training checkpoint that may differ or be absent) and
+checked against onnxruntime before they are timed. A `TorchSession` answers `run(None, feeds)`
+like an onnxruntime session, so the serving code (beam search, prefix cache, word decoding) is
+the same on both sides and only the network differs.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+from torch import nn
+
+from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph
+from captioner.encoder import ENCODERS
+from runtime.artifact import Artifact
+from textmodels.nextword_model import GRULanguageModel, NextWordConfig
+from textmodels.sentiment_model import SentimentConfig, SentimentGRU
+
+PARITY_BOUND = 1e-3
+
+
+def _gru_weights(W: np.ndarray, R: np.ndarray, B: np.ndarray, hidden: int) -> dict[str, np.ndarray]:
+    """ONNX GRU (gates z, r, h; B = input bias | recurrent bias) -> torch nn.GRU layer 0 (gates r, z, n)."""
+    def reorder(x: np.ndarray) -> np.ndarray:
+        z, r, h = np.split(x, 3, axis=0)
+        return np.concatenate([r, z, h], axis=0)
+
+    return {"weight_ih_l0": reorder(W[0]), "weight_hh_l0": reorder(R[0]),
+            "bias_ih_l0": reorder(B[0, :3 * hidden]), "bias_hh_l0": reorder(B[0, 3 * hidden:])}
+
+
+def state_from_onnx(module: nn.Module, paths: list[Path], prefix: str = "") -> dict[str, torch.Tensor]:
+    """A state dict for `module` read from the ONNX file(s) it was exported to.
+
+    Named initialisers map by name (after `prefix`); each GRU node, in graph order, fills the next
+    single-layer nn.GRU (or the next layer of a stacked one); the exporter's unnamed MatMul weights
+    are the remaining parameters transposed, matched by their shape, which must be unique.
+    """
+    graphs = [onnx.load(str(path)).graph for path in paths]
+    values = {(i, init.name): numpy_helper.to_array(init) for i, graph in enumerate(graphs)
+              for init in graph.initializer}
+    gru_nodes = [(i, node) for i, graph in enumerate(graphs) for node in graph.node if node.op_type == "GRU"]
+    gru_slots = [(name, gru, layer) for name, gru in module.named_modules() if isinstance(gru, nn.GRU)
+                 for layer in range(gru.num_layers)]
+    if len(gru_nodes) != len(gru_slots):
+        raise ValueError(f"{paths} hold {len(gru_nodes)} GRU nodes, the module {len(gru_slots)} GRU layers")
+    state: dict[str, np.ndarray] = {}
+    used = set()
+    for (i, node), (name, gru, layer) in zip(gru_nodes, gru_slots):
+        W, R, B = (values[i, node.input[k]] for k in (1, 2, 3))
+        used.update((i, node.input[k]) for k in (1, 2, 3))
+        for key, value in _gru_weights(W, R, B, gru.hidden_size).items():
+            state[f"{name}.{key[:-1]}{layer}"] = value
+    by_name = {key[1]: key for key in values}
+    expected = module.state_dict()
+    for key in expected:
+        if key not in state and prefix + key in by_name:
+            state[key] = values[by_name[prefix + key]]
+            used.add(by_name[prefix + key])
+    for key, param in expected.items():
+        if key in state:
+            continue
+        matches = [k for k, v in values.items() if k not in used and v.shape == tuple(param.shape)[::-1]]
+        if len(matches) != 1:
+            raise ValueError(f"cannot tell which initialiser of {paths} is {key} ({len(matches)} candidates)")
+        used.add(matches[0])
+        state[key] = values[matches[0]].T
+    return {key: torch.from_numpy(np.array(value)) for key, value in state.items()}
+
+
+class TorchSession:
+    """A torch module behind onnxruntime's `run(None, feeds)`: numpy in, numpy out, no grad."""
+
+    def __init__(self, module: nn.Module, input_names: list[str]):
+        self.module, self.input_names = module.eval(), input_names
+
+    def run(self, _output_names, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        with torch.inference_mode():
+            outputs = self.module(*(torch.from_numpy(np.asarray(feeds[name])) for name in self.input_names))
+        return [output.numpy() for output in (outputs if isinstance(outputs, tuple) else (outputs,))]
+
+    def get_providers(self) -> list[str]:
+        return ["TorchEager"]
+
+
+def _loaded(module: nn.Module, paths: list[Path], prefix: str = "") -> nn.Module:
+    module.load_state_dict(state_from_onnx(module, paths, prefix), strict=True)
+    return module.eval()
+
+
+def torch_sessions(artifact: Artifact) -> dict[str, TorchSession]:
+    """Torch peers of every ONNX file of a caption, next-word or sentiment artifact."""
+    manifest, path = artifact.manifest, artifact.path
+    if artifact.name == "caption":
+        encoder = ENCODERS[manifest["encoder"]["name"]][0]()  # pretrained weights, as exported (frozen)
+        decoder = _loaded(AttentionDecoder(DecoderConfig(**manifest["config"])),
+                          [path / "decoder_init.onnx", path / "decoder_step.onnx"], "decoder.")
+        return {"encoder.onnx": TorchSession(encoder, ["image"]),
+                "decoder_init.onnx": TorchSession(InitGraph(decoder), ["grid"]),
+                "decoder_step.onnx": TorchSession(StepGraph(decoder), ["tokens", "h", "c", "memory", "keys"])}
+    if artifact.name == "nextword":
+        model = _loaded(GRULanguageModel(NextWordConfig(**manifest["config"])), [path / "model.onnx"])
+        return {"model.onnx": TorchSession(model, ["tokens", "hidden"])}
+    if artifact.name == "sentiment":
+        model = _loaded(SentimentGRU(SentimentConfig(**manifest["config"])), [path / "model.onnx"])
+        return {"model.onnx": TorchSession(model, ["tokens", "lengths"])}
+    raise ValueError(f"no torch peer for the {artifact.name} artifact")
+
+
+def torch_artifact(artifact: Artifact, feeds: dict[str, dict[str, np.ndarray]]) -> Artifact:
+    """The same artifact with torch eager sessions, each checked against onnxruntime on `feeds`
+    (ONNX file name -> one input); a peer that disagrees would make the comparison meaningless."""
+    sessions = torch_sessions(artifact)
+    for name, inputs in feeds.items():
+        expected = artifact.session(name).run(None, inputs)
+        got = sessions[name].run(None, inputs)
+        worst = max(float(np.abs(e - g).max()) for e, g in zip(expected, got))
+        if worst > PARITY_BOUND:
+            raise RuntimeError(f"the torch peer of {artifact.path / name} differs from onnxruntime by {worst:.2g}")
+    return Artifact(artifact.path, artifact.manifest, dict(sessions))

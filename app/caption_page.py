@@ -12,6 +12,7 @@ from captioner.captioning import CaptionResult
 from captioner.image_input import ImageInputError, center_crop, load_image
 from datafetch.registry import FetchError
 from datafetch.sources import sample_photos
+
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif"]
 MAPS_PER_ROW = 5
 

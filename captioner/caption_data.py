@@ -74,13 +74,21 @@ def _cached(folder: Path, name: str, encoder: ort.InferenceSession, count: int,
     return CaptionSet(meta["references"], np.load(features_path, mmap_mode="r"), objects)
 
 
+SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1, "test": 2}
+
+
+def scene_seed(seed: int, split: str) -> int:
+    """The seed of a split's scenes: the same scenes whichever splits are asked for."""
+    return seed * 1000 + SPLIT_SEED_OFFSETS[split]
+
+
 def scene_sets(stamps: dict[str, list[Stamp]], backgrounds: list[Background], counts: dict[str, int],
                encoder: ort.InferenceSession, folder: Path, seed: int = 0) -> dict[str, CaptionSet]:
     """Composed scenes for each split, from that split's stamps only, encoded once and cached."""
     return {split: _cached(folder, split, encoder, count,
                            ((s.image, [s.caption], s.nouns)
-                            for s in make_scenes(count, stamps[split], backgrounds, seed * 1000 + offset)))
-            for offset, (split, count) in enumerate(counts.items())}
+                            for s in make_scenes(count, stamps[split], backgrounds, scene_seed(seed, split))))
+            for split, count in counts.items()}
 
 
 def karpathy_sets(dataset_json: Path, image_root: Path, encoder: ort.InferenceSession,

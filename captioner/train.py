@@ -80,19 +80,33 @@ def export_encoder(name: str, run_dir: Path) -> Path:
     return path
 
 
+def scene_counts(settings: CaptionTraining) -> dict[str, int]:
+    return {"train": settings.train_scenes, "validation": settings.validation_scenes, "test": settings.test_scenes}
+
+
+def scene_feature_folder(settings: CaptionTraining, run_dir: Path) -> Path:
+    """Where the encoded scenes of these settings are cached (named after what made them)."""
+    sizes = "-".join(map(str, scene_counts(settings).values()))
+    return run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}-s{settings.seed}"
+
+
+def stamp_scene_inputs(seed: int) -> tuple[dict, list]:
+    """The Tux Paint cut-outs split into train / validation / test, and the scene backgrounds."""
+    stamps = split_stamps(read_stamps(fetch(TUXPAINT_STAMPS)), seed)
+    return stamps, plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
+
+
 def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_dir: Path) -> dict[str, CaptionSet]:
     if settings.data == "karpathy":
         return karpathy_sets(settings.karpathy_json, settings.images, encoder,
                              run_dir / f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}")
-    counts = {"train": settings.train_scenes, "validation": settings.validation_scenes, "test": settings.test_scenes}
-    sizes = "-".join(map(str, counts.values()))
-    folder = run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}-s{settings.seed}"
+    counts = scene_counts(settings)
+    folder = scene_feature_folder(settings, run_dir)
     if settings.data == "shapes":
         shapes = shape_stamps()
         return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
                           settings.seed)
-    stamps = split_stamps(read_stamps(fetch(TUXPAINT_STAMPS)), settings.seed)
-    backgrounds = plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
+    stamps, backgrounds = stamp_scene_inputs(settings.seed)
     return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed)
 
 

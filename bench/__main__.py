@@ -14,7 +14,7 @@ import sys
 import time
 
 from bench.cases import caption_cases, nextword_cases, sentiment_cases
-from bench.machine import describe, forward_gflops
+from bench.machine import describe
 from bench.timing import matmul_peak_gflops, peak_rss_mb
 from runtime.artifact import REPO_ROOT
 from runtime.cli import run_guarded
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     progress("app cold start and memory (fresh process)...")
     rows = app_rows()
     progress(f"caption ({rounds} interleaved rounds{', with torch eager' if with_torch else ''})...")
-    results = caption_cases(rounds, batch, with_torch, forward_gflops, peak)
+    results = caption_cases(rounds, batch, with_torch, peak)
     progress("next word...")
     results += nextword_cases(rounds, with_torch)
     progress("sentiment...")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
+from bench.machine import forward_gflops
 from bench.timing import Contender, interleaved, p50, p95
 from captioner.captioning import Captioner
 from captioner.image_input import load_image, to_model_input
@@ -62,8 +62,7 @@ def _torch_peer(artifact: Artifact, feeds: dict, with_torch: bool) -> Artifact |
     return torch_artifact(artifact, feeds)
 
 
-def caption_cases(rounds: int, batch: int, with_torch: bool, encoder_gflops: Callable[[Path, dict], float],
-                  peak_gflops: float) -> list[Result]:
+def caption_cases(rounds: int, batch: int, with_torch: bool, peak_gflops: float) -> list[Result]:
     by_title = sample_photos()
     photos, jpeg = list(by_title.values()), by_title["Rocket"]
     captioner = Captioner.load()
@@ -96,7 +95,7 @@ def caption_cases(rounds: int, batch: int, with_torch: bool, encoder_gflops: Cal
     ]
     encoder = compare("caption_encoder_batch", f"EfficientNet-Lite0, batch of {batch}",
                       *both(lambda m: m.encode(batch_images)), max(2, rounds // 8), batch, 2)
-    gflops = encoder_gflops(captioner.artifact.file("encoder.onnx"), {"image": to_model_input(image)[None]})
+    gflops = forward_gflops(captioner.artifact.file("encoder.onnx"), {"image": to_model_input(image)[None]})
     achieved = gflops * batch * 1000 / p50(encoder.ort_ms)
     encoder.extra = {"gflop_per_image": round(gflops, 3), "ort_gflops": round(achieved, 1),
                      "share_of_matmul_peak": round(achieved / peak_gflops, 3)}

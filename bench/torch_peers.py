@@ -18,6 +18,7 @@ from torch import nn
 
 from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph
 from captioner.encoder import ENCODERS
+from export.onnx_export import max_abs_diff
 from runtime.artifact import Artifact
 from textmodels.nextword_model import GRULanguageModel, NextWordConfig
 from textmodels.sentiment_model import SentimentConfig, SentimentGRU
@@ -118,9 +119,7 @@ def torch_artifact(artifact: Artifact, feeds: dict[str, dict[str, np.ndarray]]) 
     (ONNX file name -> one input); a peer that disagrees would make the comparison meaningless."""
     sessions = torch_sessions(artifact)
     for name, inputs in feeds.items():
-        expected = artifact.session(name).run(None, inputs)
-        got = sessions[name].run(None, inputs)
-        worst = max(float(np.abs(e - g).max()) for e, g in zip(expected, got))
+        worst = max_abs_diff(sessions[name].module, artifact.file(name), inputs)
         if worst > PARITY_BOUND:
             raise RuntimeError(f"the torch peer of {artifact.path / name} differs from onnxruntime by {worst:.2g}")
     return Artifact(artifact.path, artifact.manifest, dict(sessions))

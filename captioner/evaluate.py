@@ -10,14 +10,12 @@ import sys
 import onnxruntime as ort
 
 from captioner.captioning import Captioner
-from captioner.train import CaptionTraining, caption_sets, compare_with_nearest_neighbour, run_dir_of
+from captioner.train import caption_sets, compare_with_nearest_neighbour, run_dir_of, scene_settings_of
 
 
 def main() -> int:
     captioner = Captioner.load()
-    settings = CaptionTraining(**{k: v for k, v in captioner.artifact.manifest["training"]["settings"].items()
-                                  if k in ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes",
-                                           "beam_size", "seed")})
+    settings = scene_settings_of(captioner.artifact.manifest)
     if settings.data != "stamps":
         print("error: only models trained on the default data can be re-evaluated here", file=sys.stderr)
         return 1

@@ -23,7 +23,7 @@ from captioner.captioning import Captioner
 from captioner.image_input import to_model_input
 from captioner.metrics import caption_metrics
 from captioner.scenes import make_scenes
-from captioner.train import CaptionTraining, decode_set, run_dir_of, scene_feature_folder, stamp_scene_inputs
+from captioner.train import decode_set, run_dir_of, scene_feature_folder, scene_settings_of, stamp_scene_inputs
 from runtime.artifact import load_artifact, model_dir, sha256_of, write_artifact
 from runtime.session import create_session
 
@@ -70,9 +70,7 @@ def main() -> int:
     if manifest["encoder"].get("precision") == "int8":
         print(f"{artifact.path} already has an int8 encoder; retrain with `python -m captioner.train` first.")
         return 0
-    settings = CaptionTraining(**{k: v for k, v in manifest["training"]["settings"].items()
-                                  if k in ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes",
-                                           "seed")})
+    settings = scene_settings_of(manifest)
     if settings.data != "stamps":
         print("error: only models trained on the default data are quantised here", file=sys.stderr)
         return 1
@@ -91,7 +89,7 @@ def main() -> int:
                              folder.with_name(folder.name + suffix), settings.seed)["test"]
             for name, session, suffix in (("fp32", fp32, ""), ("int8", int8, f"-int8-{sha256_of(int8_path)[:12]}"))}
     captioner = Captioner(artifact)
-    beam = manifest["training"]["settings"]["beam_size"]
+    beam = settings.beam_size
 
     def score(name: str, beam_size: int) -> dict[str, float]:
         return caption_metrics(decode_set(captioner, test[name], beam_size), test[name].references, test[name].objects)

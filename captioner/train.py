@@ -63,6 +63,13 @@ class CaptionTraining:
     images: Path | None = None
 
 
+def scene_settings_of(manifest: dict) -> CaptionTraining:
+    """The settings that decide a committed model's scenes and scoring (data, sizes, seed, beam),
+    read back from its manifest so evaluation and quantisation rebuild the very same test scenes."""
+    kept = ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes", "beam_size", "seed")
+    return CaptionTraining(**{k: v for k, v in manifest["training"]["settings"].items() if k in kept})
+
+
 def run_dir_of(settings: CaptionTraining) -> Path:
     """Where a run keeps its exports, checkpoints and feature cache."""
     return RUNS_DIR / f"caption-{settings.data}"

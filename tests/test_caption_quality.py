@@ -8,26 +8,23 @@ from PIL import Image
 
 from captioner.captioning import Captioner
 from captioner.image_input import load_image
-from datafetch.archives import zip_member
-from datafetch.registry import fetch
-from datafetch.sources import SCIKIT_IMAGE
+from datafetch.sources import SAMPLE_PHOTOS, sample_photos
 
-GALLERY = ["chelsea.png", "coffee.png", "rocket.jpg", "astronaut.png", "motorcycle_left.png"]
 VESSELS = {"mug", "cup", "glass", "teapot", "kettle", "pitcher"}
 
 
 @pytest.fixture(scope="module")
 def captions() -> dict:
-    wheel = fetch(SCIKIT_IMAGE)
-    photos: list[Image.Image] = [load_image(zip_member(wheel, f"skimage/data/{name}")) for name in GALLERY]
-    return dict(zip(GALLERY, Captioner.load().caption(photos, beam_size=3)))
+    by_title = sample_photos()
+    photos: list[Image.Image] = [load_image(data) for data in by_title.values()]
+    return dict(zip(by_title, Captioner.load().caption(photos, beam_size=3)))
 
 
 def test_the_coffee_cup_is_named(captions):
-    assert VESSELS & set(captions["coffee.png"].words), captions["coffee.png"].caption
+    assert VESSELS & set(captions["Coffee"].words), captions["Coffee"].caption
 
 
-@pytest.mark.parametrize("photo", GALLERY)
+@pytest.mark.parametrize("photo", SAMPLE_PHOTOS)
 def test_captions_are_well_formed(captions, photo):
     result = captions[photo]
     assert 3 <= len(result.words) <= 20 and "<unk>" not in result.words and "<end>" not in result.words

@@ -11,29 +11,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import onnx
 import torch
-from onnx import numpy_helper
 from torch import nn
 
 from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph
 from captioner.encoder import ENCODERS
 from export.onnx_export import max_abs_diff
 from runtime.artifact import Artifact
+from runtime.onnx_weights import OnnxGRU, load_weights
 from textmodels.nextword_model import GRULanguageModel, NextWordConfig
 from textmodels.sentiment_model import SentimentConfig, SentimentGRU
 
 PARITY_BOUND = 1e-3
 
 
-def _gru_weights(W: np.ndarray, R: np.ndarray, B: np.ndarray, hidden: int) -> dict[str, np.ndarray]:
-    """ONNX GRU (gates z, r, h; B = input bias | recurrent bias) -> torch nn.GRU layer 0 (gates r, z, n)."""
+def _gru_weights(gru: OnnxGRU) -> dict[str, np.ndarray]:
+    """An ONNX GRU node (gates z, r, h) -> torch nn.GRU layer 0 (gates r, z, n)."""
     def reorder(x: np.ndarray) -> np.ndarray:
         z, r, h = np.split(x, 3, axis=0)
         return np.concatenate([r, z, h], axis=0)
 
-    return {"weight_ih_l0": reorder(W[0]), "weight_hh_l0": reorder(R[0]),
-            "bias_ih_l0": reorder(B[0, :3 * hidden]), "bias_hh_l0": reorder(B[0, 3 * hidden:])}
+    return {"weight_ih_l0": reorder(gru.weight), "weight_hh_l0": reorder(gru.recurrence),
+            "bias_ih_l0": reorder(gru.weight_bias), "bias_hh_l0": reorder(gru.recurrence_bias)}
 
 
 def state_from_onnx(module: nn.Module, paths: list[Path], prefix: str = "") -> dict[str, torch.Tensor]:
@@ -43,20 +42,18 @@ def state_from_onnx(module: nn.Module, paths: list[Path], prefix: str = "") -> d
     single-layer nn.GRU (or the next layer of a stacked one); the exporter's unnamed MatMul weights
     are the remaining parameters transposed, matched by their shape, which must be unique.
     """
-    graphs = [onnx.load(str(path)).graph for path in paths]
-    values = {(i, init.name): numpy_helper.to_array(init) for i, graph in enumerate(graphs)
-              for init in graph.initializer}
-    gru_nodes = [(i, node) for i, graph in enumerate(graphs) for node in graph.node if node.op_type == "GRU"]
+    weights = [load_weights(path) for path in paths]
+    values = {(i, name): value for i, (named, _) in enumerate(weights) for name, value in named.items()}
+    gru_nodes = [(i, gru) for i, (_, grus) in enumerate(weights) for gru in grus]
     gru_slots = [(name, gru, layer) for name, gru in module.named_modules() if isinstance(gru, nn.GRU)
                  for layer in range(gru.num_layers)]
     if len(gru_nodes) != len(gru_slots):
         raise ValueError(f"{paths} hold {len(gru_nodes)} GRU nodes, the module {len(gru_slots)} GRU layers")
     state: dict[str, np.ndarray] = {}
     used = set()
-    for (i, node), (name, gru, layer) in zip(gru_nodes, gru_slots):
-        W, R, B = (values[i, node.input[k]] for k in (1, 2, 3))
-        used.update((i, node.input[k]) for k in (1, 2, 3))
-        for key, value in _gru_weights(W, R, B, gru.hidden_size).items():
+    for (i, node), (name, _, layer) in zip(gru_nodes, gru_slots):
+        used.update((i, initialiser) for initialiser in node.initialisers)
+        for key, value in _gru_weights(node).items():
             state[f"{name}.{key[:-1]}{layer}"] = value
     by_name = {key[1]: key for key in values}
     expected = module.state_dict()

@@ -1,0 +1,59 @@
+"""The weights inside an ONNX file, as numpy arrays: the one reader of initialisers and GRU nodes.
+
+The gradient lab's numpy GRU and the benchmark's torch peers both need the committed weights
+themselves, not a training checkpoint that may differ or be absent. Reading needs the `onnx`
+package only (no torch).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+
+@dataclass
+class OnnxGRU:
+    """One single-direction ONNX GRU node. Gates are stacked z, r, h (ONNX order, not torch's r, z, n)."""
+
+    name: str
+    weight: np.ndarray  # W [3H, input]
+    recurrence: np.ndarray  # R [3H, H]
+    weight_bias: np.ndarray  # Wb [3H]
+    recurrence_bias: np.ndarray  # Rb [3H]
+    linear_before_reset: bool
+    initialisers: tuple[str, str, str]  # the names of W, R and B in the graph
+
+    @property
+    def hidden_size(self) -> int:
+        return self.recurrence.shape[1]
+
+
+def initialisers(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
+    return {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+
+
+def gru_nodes(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> list[OnnxGRU]:
+    """Every GRU node of `graph`, in graph order, with its weights taken from `values`."""
+    found = []
+    for node in graph.node:
+        if node.op_type != "GRU":
+            continue
+        attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        names = tuple(node.input[1:4])
+        W, R, B = (values[name] for name in names)
+        if W.shape[0] != 1:
+            raise ValueError(f"GRU node {node.name} is bidirectional; only single-direction nodes are read")
+        hidden = R.shape[-1]
+        found.append(OnnxGRU(node.name, W[0], R[0], B[0, :3 * hidden], B[0, 3 * hidden:],
+                             bool(attributes.get("linear_before_reset", 0)), names))
+    return found
+
+
+def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
+    """An ONNX file's initialisers by name, and its GRU nodes."""
+    graph = onnx.load(str(path)).graph
+    values = initialisers(graph)
+    return values, gru_nodes(graph, values)

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test data train-sentiment train-nextword train-caption evaluate bench screenshots clean
+.PHONY: run test data train-sentiment train-nextword train-caption train-gradlab evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ train-nextword: data
 
 train-caption: data
 	$(BIN)/python -m captioner.train
+
+train-gradlab: $(VENV)/.test-installed
+	$(BIN)/python -m gradlab.train
 
 evaluate: data
 	$(BIN)/python -m textmodels.evaluate sentiment

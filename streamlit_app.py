@@ -7,6 +7,7 @@ pages = [
     st.Page("app/caption_page.py", title="Caption", icon=":material/image:", default=True),
     st.Page("app/sentiment_page.py", title="Sentiment", icon=":material/mood:"),
     st.Page("app/nextword_page.py", title="Next word", icon=":material/keyboard:"),
+    st.Page("app/gradient_lab_page.py", title="Gradient lab", icon=":material/science:"),
     st.Page("app/models_page.py", title="Models", icon=":material/model_training:"),
 ]
 st.navigation(pages).run()

@@ -80,8 +80,11 @@ def image_choice() -> tuple[str, bytes] | None:
         st.info("The sample photos could not be fetched (they come from PyPI's scikit-image wheel); "
                 "upload a photo instead.")
     upload_column, camera_column = st.columns(2)
+    limit_mb = st.get_option("server.maxUploadSize")
     upload = upload_column.file_uploader("...or upload a photo", type=UPLOAD_TYPES, key="caption_upload",
-                                         on_change=chosen_upload, args=("caption_upload",))
+                                         on_change=chosen_upload, args=("caption_upload",),
+                                         help=f"JPEG, PNG, WebP or GIF up to {limit_mb} MB; a larger photo is "
+                                              "refused by the browser before it is sent, so nothing is lost.")
     with camera_column.expander("...or take one with the camera"):
         camera = st.camera_input("Camera", key="caption_camera", on_change=chosen_upload, args=("caption_camera",),
                                  label_visibility="collapsed")

@@ -9,6 +9,8 @@ from typing import TypeVar
 import streamlit as st
 
 from captioner.captioning import Captioner
+from gradlab.curves import Run, load_runs
+from gradlab.gates import SentimentGates
 from runtime.artifact import ArtifactError
 from textmodels.nextword import NextWordPredictor
 from textmodels.sentiment import SentimentClassifier
@@ -34,18 +36,37 @@ def nextword_predictor() -> NextWordPredictor:
     return NextWordPredictor.load()
 
 
+@st.cache_resource(show_spinner="Reading the gradient lab's training curves...")
+def gradlab_runs() -> tuple[dict, list[Run]]:
+    return load_runs()
+
+
+@st.cache_resource(show_spinner="Reading the sentiment GRU's weights...")
+def sentiment_gates() -> SentimentGates:
+    """The sentiment model's GRU layers as numpy arrays, for the gradient lab's gate heatmaps."""
+    return SentimentGates(sentiment_classifier())
+
+
 def escape_markdown(text: str) -> str:
     """User text shown inside markdown stays text: no emphasis, links or headings sneak in."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
-def load_or_stop(loader: Callable[[], T]) -> T:
-    """Call a cached loader; if the model cannot be loaded, say why and stop this page only."""
+def load_or_report(loader: Callable[[], T]) -> T | None:
+    """Call a cached loader; if the model cannot be loaded, say why and return None."""
     try:
         return loader()
     except ArtifactError as err:
         st.error(f"This model is not available. {err}")
+        return None
+
+
+def load_or_stop(loader: Callable[[], T]) -> T:
+    """Call a cached loader; if the model cannot be loaded, say why and stop this page only."""
+    loaded = load_or_report(loader)
+    if loaded is None:
         st.stop()
+    return loaded
 
 
 def timed(call: Callable[[], T]) -> tuple[T, float]:

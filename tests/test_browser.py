@@ -140,6 +140,20 @@ def test_type_a_prompt_and_click_a_suggestion(app_url, browser, tmp_path):
     page.close()
 
 
+def test_gradient_lab_shows_its_three_panels(app_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 3300})
+    page.goto(f"{app_url}/gradient_lab_page")
+    page.get_by_role("heading", name="3. Inside the gates").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.locator(".stVegaLiteChart").nth(8).wait_for(timeout=30_000)
+    assert page.locator(".stException").count() == 0 and page.locator(".stAlert").count() == 0
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(1500)
+    shot = screenshot_path(tmp_path, "gradient_lab.png")
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
+
+
 def test_models_page_loads_in_the_browser(app_url, browser):
     page = browser.new_page()
     page.goto(f"{app_url}/models_page")

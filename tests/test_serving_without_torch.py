@@ -29,7 +29,8 @@ assert cli_main(["generate", "--seed", "1", "It was"]) == 0
 [caption] = Captioner.load().caption([Image.new("RGB", (300, 200), (200, 30, 30))], beam_size=2)
 assert caption.words and caption.attention.shape[0] == len(caption.words)
 assert caption_main(["--json", "tests/fixtures/does-not-exist.png"]) == 1
-for page in ("app/caption_page.py", "app/sentiment_page.py", "app/nextword_page.py", "app/models_page.py"):
+for page in ("app/caption_page.py", "app/sentiment_page.py", "app/nextword_page.py", "app/gradient_lab_page.py",
+             "app/models_page.py"):
     app = AppTest.from_file(page, default_timeout=60)
     app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
     app.session_state["nextword_text"] = "It is a truth universally "

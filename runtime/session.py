@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,8 +43,13 @@ def create_session(path: Path) -> ort.InferenceSession:
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # errors only: no provider-assignment chatter
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    providers = [CUDA, CPU] if gpu_usable() else [CPU]
-    return ort.InferenceSession(str(path), sess_options=options, providers=providers)
+    if gpu_usable():
+        try:
+            return ort.InferenceSession(str(path), sess_options=options, providers=[CUDA, CPU])
+        except Exception as err:  # a broken CUDA install must not take the app down: serve on the CPU
+            warnings.warn(f"{path}: the CUDA provider failed ({err}); running on the CPU instead. "
+                          "Set RNNAPP_DEVICE=cpu to skip CUDA, or repair the CUDA install.", stacklevel=2)
+    return ort.InferenceSession(str(path), sess_options=options, providers=[CPU])
 
 
 def provider_in_use(session: ort.InferenceSession) -> str:

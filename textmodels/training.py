@@ -1,6 +1,7 @@
 """What both training scripts share (imports torch: training side only)."""
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -18,6 +19,13 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def save_atomically(state: dict, path: Path) -> None:
+    """torch.save beside the target, then rename: an interrupted save never leaves half a checkpoint."""
+    partial = path.with_name(path.name + ".partial")
+    torch.save(state, partial)
+    os.replace(partial, path)
+
+
 class BestCheckpoint:
     """Keeps the best model so far on disk (a higher score is better) and says when `patience`
     evaluations in a row have brought no improvement: early stopping for every training loop."""
@@ -30,7 +38,7 @@ class BestCheckpoint:
         """Save `model` if `score` beats every earlier one; True when training should stop."""
         if self.best_score is None or score > self.best_score:
             self.best_score, self.best_at, self.stale = score, at, 0
-            torch.save(model.state_dict(), self.path)
+            save_atomically(model.state_dict(), self.path)
             return False
         self.stale += 1
         return self.stale >= self.patience

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -117,23 +118,52 @@ def train_one(config: LabTraining, cell: str, length: int, variant: str) -> Run:
     return run
 
 
-def train_all(config: LabTraining, workers: int = 2) -> list[Run]:
+def finished_path(config: LabTraining, cell: str, length: int, variant: str) -> Path:
+    return RUNS_DIR / "gradlab" / f"{cell}-{length}-{variant}-{config.steps}steps.json"
+
+
+def save_finished(path: Path, config: LabTraining, run: Run) -> None:
+    """Each finished run goes to disk at once (written beside, then renamed): an interrupted command
+    loses at most the runs in flight, and `--resume` picks up the rest."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({"config": asdict(config), "run": asdict(run)}))
+    os.replace(partial, path)
+
+
+def load_finished(path: Path, config: LabTraining) -> Run | None:
+    """A run finished earlier with exactly this configuration, or None."""
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return Run(**saved["run"]) if saved.get("config") == json.loads(json.dumps(asdict(config))) else None
+
+
+def train_all(config: LabTraining, resume: bool = False, workers: int = 2) -> list[Run]:
     """Every cell x length x variant, two runs at a time (one thread each: small matrices)."""
     grid = [(cell, length, variant) for length in sorted(config.lengths, reverse=True) for cell in CELLS
             for variant in VARIANTS]  # longest first: the two workers finish together
+    done = {args: load_finished(finished_path(config, *args), config) if resume else None for args in grid}
+    todo = [args for args in grid if done[args] is None]
+    print(f"{len(grid) - len(todo)} runs resumed, {len(todo)} to train")
     with ProcessPoolExecutor(workers) as pool:
-        futures = [pool.submit(train_one, config, *args) for args in grid]
-        return [future.result() for future in tqdm(futures, desc="gradient lab runs", unit="run")]
+        futures = {pool.submit(train_one, config, *args): args for args in todo}
+        for future in tqdm(as_completed(futures), total=len(futures), desc="gradient lab runs", unit="run"):
+            done[futures[future]] = future.result()
+            save_finished(finished_path(config, *futures[future]), config, done[futures[future]])
+    return [done[args] for args in grid]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, help="training steps per run (default: LabTraining.steps)")
     parser.add_argument("--out", type=Path, default=model_dir("gradlab"))
+    parser.add_argument("--resume", action="store_true", help="keep the runs an interrupted command finished")
     args = parser.parse_args()
     config = LabTraining() if args.steps is None else replace(LabTraining(), steps=args.steps)
     start = time.time()
-    runs = train_all(config)
+    runs = train_all(config, resume=args.resume)
     RUNS_DIR.mkdir(parents=True, exist_ok=True)
     curves = RUNS_DIR / CURVES_FILE
     curves.write_text(json.dumps([asdict(run) for run in runs], separators=(",", ":")) + "\n")

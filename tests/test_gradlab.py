@@ -1,6 +1,7 @@
 """The gradient lab: exact Jacobians vs torch autograd, numpy gates vs onnxruntime, the curves
 artifact, its training command, and the page."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -120,13 +121,26 @@ def test_tampered_curves_are_refused(tmp_path):
         load_runs(copy)
 
 
-def test_training_command_writes_a_loadable_artifact(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "gradlab.train", "--steps", "10", "--out", str(tmp_path / "lab")],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+def train_command(tmp_path, out: str, *extra: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "gradlab.train", "--steps", "10", "--out", str(tmp_path / out),
+                           *extra], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "RNNAPP_CACHE": str(tmp_path / "cache")})
     assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def test_training_command_writes_a_loadable_artifact_and_resumes_what_was_finished(tmp_path):
+    train_command(tmp_path, "lab")
     manifest, runs = load_runs(tmp_path / "lab")
     assert manifest["config"]["steps"] == 10 and len(runs) == 27 and manifest["rebuild"] == "python -m gradlab.train"
     assert all(len(run.steps) == 1 and np.isfinite(run.grad_norm).all() for run in runs)
+    finished = sorted((tmp_path / "cache" / "runs" / "gradlab").glob("*.json"))
+    assert len(finished) == 27
+    finished[0].unlink()  # as if the command had been stopped before this run ended
+    finished[1].write_text(finished[1].read_text()[:50])  # ... or while it was being written
+    resumed = train_command(tmp_path, "resumed", "--resume")
+    assert "25 runs resumed, 2 to train" in resumed.stdout
+    assert load_runs(tmp_path / "resumed")[1] == runs  # seeded: the same curves as one uninterrupted command
 
 
 @pytest.fixture

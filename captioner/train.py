@@ -36,7 +36,7 @@ from datafetch.sources import EFFICIENTNET_LITE0, SCIKIT_IMAGE, TUXPAINT_STAMPS
 from export.onnx_export import export_onnx, max_abs_diff
 from runtime.artifact import Artifact, model_dir, write_evaluated_artifact
 from textmodels.tokenizer import PAD_ID, load_tokenizer, train_tokenizer
-from textmodels.training import RUNS_DIR, BestCheckpoint, seed_everything
+from textmodels.training import RUNS_DIR, BestCheckpoint, ResumePoint, seed_everything
 
 START, END = "<start>", "<end>"
 EVAL_BATCH = 64
@@ -172,7 +172,7 @@ def selection_key(scores: dict[str, float]) -> tuple[float, float]:
     return scores.get("object_recall", 0.0), scores["cider_d"]
 
 
-def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
+def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False) -> Path:
     seed_everything(settings.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     run_dir = run_dir_of(settings)
@@ -199,7 +199,13 @@ def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
     best = BestCheckpoint(run_dir / "best.pt", settings.patience)
     history = []
     rng = np.random.default_rng(settings.seed)
-    for epoch in range(1, settings.max_epochs + 1):
+    recorded_settings = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
+    point = ResumePoint(run_dir / "resume.pt", recorded_settings)
+    done = 0
+    if resume:
+        done, history, loop = point.restore(model, optimizer, scheduler, best)
+        rng = loop["rng"]
+    for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()
         order = rng.permutation(len(train_examples))
         progress = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}", unit="batch", disable=None)
@@ -222,7 +228,9 @@ def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
         scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())
         print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
               f"({time.time() - started:.0f} s)", flush=True)
-        if best.update(model, selection_key(validation), epoch):
+        stop = best.update(model, selection_key(validation), epoch)
+        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
+        if stop:
             print(f"early stop: the validation score has not improved since epoch {best.best_at}")
             break
         if time.time() > deadline:
@@ -230,7 +238,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path) -> Path:
             break
     best.restore(model)
     training = {"best_epoch": best.best_at, "seconds": round(time.time() - started), "history": history,
-                "settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}}
+                "settings": recorded_settings}
     return write_caption_artifact(model, encoder_path, tokenizer_path, sets, settings, out_dir, run_dir, training)
 
 
@@ -354,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, help="maximum number of epochs")
     parser.add_argument("--out", type=Path, help="artifact folder (default: models/caption)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch")
     args = parser.parse_args(argv)
     settings = CaptionTraining(encoder=args.encoder, data="karpathy" if args.karpathy else args.data, seed=args.seed,
                                karpathy_json=args.karpathy, images=args.images)
@@ -363,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.train_scenes = args.scenes
     if args.epochs:
         settings.max_epochs = args.epochs
-    print(f"wrote {train_caption(settings, args.out or model_dir('caption'))}")
+    print(f"wrote {train_caption(settings, args.out or model_dir('caption'), resume=args.resume)}")
     return 0
 
 

@@ -26,6 +26,13 @@ def tiny_tokenizer(tmp_path_factory, tiny_texts) -> Path:
     return train_tokenizer(tiny_texts, tmp_path_factory.mktemp("tok") / "tiny", vocab_size=40)
 
 
+def encoded(image, fmt: str, **options) -> bytes:
+    """A PIL image saved to bytes in `fmt` (JPEG, PNG, ...), for the image-input tests."""
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
 def make_tgz(members: dict[str, bytes]) -> bytes:
     """A gzipped tar holding `members` (name -> bytes), for tests that fake a registry download."""
     buffer = io.BytesIO()

@@ -17,13 +17,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from captioner.image_input import MAX_PIXELS
-from tests.conftest import REPO_ROOT
-
-
-def encoded(image: Image.Image, fmt: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()
+from tests.conftest import REPO_ROOT, encoded
 
 
 def zipped() -> bytes:
@@ -76,7 +70,8 @@ VALID_TEXTS = {
     "200,000 characters": LONG_TEXT,
     "control characters and ANSI escapes": "\x1b[1mGreat\x1b[0m film,\x07 loved it",
     "emoji": "Loved it \U0001F60D\U0001F44D best day ever",
-    "right-to-left script": "\u05d6\u05d4 \u05e1\u05e8\u05d8 \u05d8\u05d5\u05d1 \u0647\u0630\u0627 \u0631\u0627\u0626\u0639",
+    "right-to-left script": "\u05d6\u05d4 \u05e1\u05e8\u05d8 \u05d8\u05d5\u05d1 "  # Hebrew, then Arabic
+                            "\u0647\u0630\u0627 \u0631\u0627\u0626\u0639",
     "script tag": "<script>alert('x')</script> what a lovely surprise",
     "markdown injection": "# Title **bold** [link](http://example.com) ![img](x.png) | table |",
 }

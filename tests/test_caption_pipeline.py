@@ -124,3 +124,29 @@ def test_karpathy_dataset_trains_with_the_same_command(runs_dir, tmp_path):
     assert artifact.manifest["data"]["images"] == {"train": 6, "validation": 2, "test": 2}
     [result] = Captioner(artifact).caption([Image.open(images / "0.jpg").convert("RGB")])
     assert result.words == result.caption.split()
+
+
+def test_interrupted_training_resumes_to_the_same_model(runs_dir, tmp_path, monkeypatch):
+    dataset, images = write_karpathy_fixture(tmp_path)
+    settings = caption_train.CaptionTraining(data="karpathy", karpathy_json=dataset, images=images, max_epochs=3,
+                                             batch_size=4)
+    straight = load_artifact(caption_train.train_caption(settings, tmp_path / "straight"))
+    score = caption_train.validation_score
+    calls = []
+
+    def interrupted_in_epoch_2(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C during the second epoch's validation
+        return score(*args)
+
+    monkeypatch.setattr(caption_train, "validation_score", interrupted_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        caption_train.train_caption(settings, tmp_path / "resumed")
+    monkeypatch.setattr(caption_train, "validation_score", score)
+    resumed = load_artifact(caption_train.train_caption(settings, tmp_path / "resumed", resume=True))
+    assert resumed.manifest["training"]["history"] == straight.manifest["training"]["history"]
+    assert resumed.manifest["files"]["decoder_step.onnx"] == straight.manifest["files"]["decoder_step.onnx"]
+    other = caption_train.CaptionTraining(**{**vars(settings), "learning_rate": 1e-2})
+    with pytest.raises(SystemExit, match="other settings"):
+        caption_train.train_caption(other, tmp_path / "mixed", resume=True)

@@ -1,5 +1,4 @@
 """Scenes from photo cut-outs: names from descriptions, held-out files, captions that match the layout."""
-import io
 
 import numpy as np
 import pytest
@@ -7,7 +6,7 @@ from PIL import Image
 
 from captioner.scenes import (SCENE_SIZE, Stamp, head_noun, make_scenes, object_phrase, plain_backgrounds,
                               read_stamps, shape_stamps, split_stamps)
-from tests.conftest import make_deb
+from tests.conftest import encoded, make_deb
 
 
 @pytest.mark.parametrize("description,phrase", [
@@ -36,9 +35,7 @@ def test_head_noun(phrase, noun):
 def png(colour: tuple[int, int, int], size=(40, 30)) -> bytes:
     image = Image.new("RGBA", (size[0] + 20, size[1] + 20), (0, 0, 0, 0))
     image.paste(Image.new("RGBA", size, colour + (255,)), (10, 10))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
+    return encoded(image, "PNG")
 
 
 def test_read_stamps_from_a_debian_package(tmp_path):

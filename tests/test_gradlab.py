@@ -18,8 +18,8 @@ from gradlab.curves import CURVES_FILE, load_runs
 from gradlab.gates import SentimentGates
 from gradlab.jacobians import CELLS, gradient_flow, hidden_gradients, init_weights
 from runtime.artifact import ArtifactError, model_dir
-from textmodels.sentiment import SentimentClassifier
 from tests.conftest import REPO_ROOT
+from textmodels.sentiment import SentimentClassifier
 
 SENTENCE = "Not only the fan was expensive, but it was broken when it arrived."
 
@@ -105,7 +105,8 @@ def test_committed_curves_verify_and_tell_the_story():
         assert final["rnn", longest, variant] < 0.5, "the vanilla RNN should fail on the longest sequences"
         assert final["lstm", longest, variant] > 0.9 and final["gru", longest, variant] > 0.9
     shortest = min(config["lengths"])
-    assert final["rnn", shortest, "clipped"] > 0.5 and final["lstm", shortest, "clipped"] > 0.9 < final["gru", shortest, "clipped"]
+    assert final["rnn", shortest, "clipped"] > 0.5  # short sequences: even the vanilla RNN learns
+    assert final["lstm", shortest, "clipped"] > 0.9 and final["gru", shortest, "clipped"] > 0.9
     for cell in ("lstm", "gru"):  # TBPTT cuts the gradient from the first value: far worse than full BPTT
         assert final[cell, longest, "truncated"] < final[cell, longest, "clipped"] - 0.2
     assert manifest["metrics"] == {f"{c}/{n}/{v}": a for (c, n, v), a in final.items()}

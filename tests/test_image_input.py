@@ -6,12 +6,7 @@ import pytest
 from PIL import Image
 
 from captioner.image_input import MAX_PIXELS, ImageInputError, load_image, to_model_input
-
-
-def encoded(image: Image.Image, fmt: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()
+from tests.conftest import encoded
 
 
 def test_model_input_shape_and_range():

@@ -28,7 +28,7 @@ from textmodels.nextword_data import SPLIT_FILE, Document, load_splits, piece_st
 from textmodels.nextword_eval import compare_with_kneser_ney, format_table
 from textmodels.nextword_model import GRULanguageModel, NextWordConfig
 from textmodels.tokenizer import load_tokenizer, train_tokenizer
-from textmodels.training import RUNS_DIR, BestCheckpoint, seed_everything
+from textmodels.training import RUNS_DIR, BestCheckpoint, ResumePoint, seed_everything
 
 
 @dataclass
@@ -70,7 +70,7 @@ def mean_loss(model: GRULanguageModel, data: torch.Tensor, bptt: int) -> float:
     return total / count
 
 
-def train_nextword(settings: NextWordTraining, out_dir: Path) -> Path:
+def train_nextword(settings: NextWordTraining, out_dir: Path, resume: bool = False) -> Path:
     seed_everything(settings.seed)
     run_dir = RUNS_DIR / "nextword"
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -101,7 +101,13 @@ def train_nextword(settings: NextWordTraining, out_dir: Path) -> Path:
     history = []
     hidden = model.initial_hidden(settings.batch_size)
     running = 0.0
-    progress = tqdm(range(settings.max_steps), desc="training", unit="step", disable=None)
+    point = ResumePoint(run_dir / "resume.pt", asdict(settings))
+    done = 0
+    if resume:
+        done, history, loop = point.restore(model, optimizer, scheduler, best)
+        hidden, running = loop["hidden"], loop["running"]
+    progress = tqdm(range(done, settings.max_steps), desc="training", unit="step", disable=None, initial=done,
+                    total=settings.max_steps)
     for step in progress:
         model.train()
         start = (step % steps_per_pass) * settings.bptt
@@ -127,7 +133,9 @@ def train_nextword(settings: NextWordTraining, out_dir: Path) -> Path:
                         "validation_loss_per_piece": round(validation_loss, 4)})
         print(f"step {step + 1}: train loss {running:.3f}, validation perplexity per piece "
               f"{math.exp(validation_loss):.1f} ({time.time() - started:.0f} s)", flush=True)
-        if best.update(model, -validation_loss, step + 1):
+        stop = best.update(model, -validation_loss, step + 1)
+        point.save(step + 1, model, optimizer, scheduler, best, history, hidden=hidden.detach(), running=running)
+        if stop:
             print(f"early stop: validation perplexity has not improved since step {best.best_at}")
             break
         if out_of_time:

@@ -24,7 +24,7 @@ from textmodels.sentiment_data import LABELS, NEUTRAL_BAND, SPLIT_FILE, Example,
 from textmodels.sentiment_eval import compare_with_vader, format_table, report
 from textmodels.sentiment_model import SentimentConfig, SentimentGRU
 from textmodels.tokenizer import PAD_ID, load_tokenizer, train_tokenizer
-from textmodels.training import RUNS_DIR, BestCheckpoint, seed_everything
+from textmodels.training import RUNS_DIR, BestCheckpoint, ResumePoint, seed_everything
 
 MAX_TRAIN_TOKENS = 128
 
@@ -77,7 +77,7 @@ def selection_score(table: dict) -> float:
     return (table["average"]["macro_f1"] + table["average"]["binary_accuracy"]) / 2
 
 
-def train_sentiment(settings: SentimentTraining, out_dir: Path) -> Path:
+def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = False) -> Path:
     seed_everything(settings.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     run_dir = RUNS_DIR / "sentiment"
@@ -104,8 +104,13 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path) -> Path:
     rng = random.Random(settings.seed)
     best = BestCheckpoint(run_dir / "best.pt", settings.patience)
     history = []
+    point = ResumePoint(run_dir / "resume.pt", asdict(settings))
+    done = 0
+    if resume:
+        done, history, loop = point.restore(model, optimizer, scheduler, best)
+        rng = loop["rng"]
     started = time.time()
-    for epoch in range(1, settings.max_epochs + 1):
+    for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()
         batches = length_bucketed_batches([len(t) for t in encoded["train"]], settings.batch_size, rng)
         progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False,
@@ -131,7 +136,9 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path) -> Path:
         print(f"epoch {epoch}: train loss {total_loss / len(batches):.3f}, validation macro-F1 "
               f"{validation['average']['macro_f1']:.3f}, binary acc {validation['average']['binary_accuracy']:.3f}"
               f" ({time.time() - started:.0f} s)", flush=True)
-        if best.update(model, score, epoch):
+        stop = best.update(model, score, epoch)
+        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
+        if stop:
             print(f"early stop: no validation gain since epoch {best.best_at}")
             break
     best.restore(model)

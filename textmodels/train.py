@@ -15,6 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, help="sentiment: maximum number of epochs")
     parser.add_argument("--steps", type=int, help="nextword: number of training steps")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last evaluation")
     args = parser.parse_args(argv)
     out = args.out or model_dir(args.model)
     if args.model == "sentiment":
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.max_epochs = args.epochs
     if args.steps and args.model == "nextword":
         settings.max_steps = args.steps
-    print(f"wrote {train(settings, out)}")
+    print(f"wrote {train(settings, out, resume=args.resume)}")
     return 0
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 import zipfile
 
 import numpy as np
@@ -149,3 +150,11 @@ def test_every_text_kind_in_the_cli():
     assert len(results) == len(VALID_TEXTS) and all(r["label"] in ("negative", "neutral", "positive") for r in results)
     errors = [line for line in done.stderr.decode().splitlines() if line.startswith("error:")]
     assert len(errors) == len(UNREADABLE_TEXTS) + 1
+
+
+def test_the_upload_limit_is_set_and_the_uploader_says_it():
+    with open(REPO_ROOT / ".streamlit" / "config.toml", "rb") as config:
+        limit = tomllib.load(config)["server"]["maxUploadSize"]
+    uploader = caption_page().file_uploader(key="caption_upload")
+    assert uploader.proto.max_upload_size_mb == limit == 20  # the browser refuses a larger file before sending it
+    assert f"up to {limit} MB" in uploader.proto.help

@@ -23,6 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
+SESSIONS = 50
 
 pytestmark = pytest.mark.browser
 if not IN_CI and not Path(CHROMIUM).exists():
@@ -152,6 +153,37 @@ def test_gradient_lab_shows_its_three_panels(app_url, browser, tmp_path):
     shot = screenshot_path(tmp_path, "gradient_lab.png")
     page.screenshot(path=str(shot), full_page=True)
     page.close()
+
+
+def test_50_concurrent_sessions_each_get_their_own_verdict(app_url, browser):
+    """50 browser sessions open at once on one server, all asking at the same time: each shows the
+    verdict for its own text (the one the classifier gives it alone), none shows an error."""
+    from textmodels.sentiment import SentimentClassifier
+
+    texts = [f"{opening} (review {i})" for i, opening in enumerate(
+        ["What a wonderful, heartwarming film.", "The battery died after a day, useless.",
+         "The meeting has been moved to Thursday.", "Not bad at all, better than I expected!",
+         "I wanted to love this phone, but it broke."] * (SESSIONS // 5))]
+    expected = [result.label.capitalize() for result in SentimentClassifier.load().predict(texts)]
+    context = browser.new_context()
+    start = time.perf_counter()
+    pages = [context.new_page() for _ in texts]
+    for page in pages:
+        page.goto(f"{app_url}/sentiment_page", wait_until="commit")
+    for page, text in zip(pages, texts):
+        page.get_by_role("heading", name="Sentiment").wait_for(timeout=180_000)
+        page.locator("textarea").fill(text)
+        page.get_by_role("button", name="Analyse").click()
+    shown = []
+    for page in pages:
+        page.get_by_text("How it got there").wait_for(timeout=180_000)
+        shown.append(page.locator("h2").first.inner_text())
+        assert page.locator(".stException").count() == 0 and page.locator(".stAlert").count() == 0
+    seconds = time.perf_counter() - start
+    context.close()
+    mismatched = [(text, label, heading) for text, label, heading in zip(texts, expected, shown) if label not in heading]
+    print(f"\nload: {SESSIONS} concurrent browser sessions answered in {seconds:.1f} s, {len(mismatched)} wrong")
+    assert not mismatched, mismatched[:3]
 
 
 def test_models_page_loads_in_the_browser(app_url, browser):

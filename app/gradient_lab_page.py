@@ -9,15 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from app.common import gradlab_runs, load_or_report, sentiment_gates, small_print, timed
-from gradlab.curves import Run
+from gradlab.curves import CLIPPED, Run
 from gradlab.gates import GateTrace
 from gradlab.jacobians import GradientFlow, gradient_flow
 from textmodels.text_input import InputError
 
 CELL_NAMES = {"rnn": "vanilla tanh RNN", "lstm": "LSTM", "gru": "GRU"}
 CELL_COLOURS = alt.Scale(domain=list(CELL_NAMES.values()), range=["#d62728", "#1f77b4", "#2ca02c"])
-VARIANT_NAMES = {"plain": "full BPTT, no clipping", "clipped": "full BPTT, gradients clipped",
-                 "truncated": "truncated BPTT, gradients clipped"}
+VARIANT_NAMES = {"plain": "Adam", "clipped": "Adam + clipping", "truncated": "Adam + truncated BPTT",
+                 "sgd": "SGD", "sgd_clipped": "SGD + clipping"}
 RADII = (0.5, 1.0, 1.5, 2.0, 3.0)
 RADIUS_COLOURS = ["#08519c", "#6baed6", "#969696", "#fb6a4a", "#a50f15"]  # cold vanishes, hot explodes
 GATE_EXAMPLE = "Not only the fan was expensive, but it was broken when it arrived."
@@ -78,8 +78,9 @@ def gradient_panel() -> None:
 
 
 def runs_frame(runs: list[Run], metric: str) -> pd.DataFrame:
+    """Long-form rows of one logged metric; steps after a run diverged (None) are left out."""
     return pd.DataFrame([{"step": s, "cell": CELL_NAMES[run.cell], metric: v}
-                         for run in runs for s, v in zip(run.steps, getattr(run, metric))])
+                         for run in runs for s, v in zip(run.steps, getattr(run, metric)) if v is not None])
 
 
 def training_panel() -> None:
@@ -97,11 +98,13 @@ def training_panel() -> None:
         f"**Truncated BPTT** stops the gradient after {config['truncation']} steps: the gated cells still get "
         f"part-way, because the same weights that learn to store the second value (often inside the window) also "
         f"store the first, but they fall far short of full BPTT. **Clipping** rescales any gradient above norm "
-        f"{config['clip_norm']:g} (the dashed line) before the step: the vanilla RNN's spikes are cut, and the "
-        f"gated cells learn a little sooner. Under Adam, which already divides each step by a running size of "
-        f"its gradients, clipping matters far less than under plain SGD.")
+        f"{config['clip_norm']:g} (the dashed line) before the step. Under plain **SGD** (learning rate "
+        f"{config['sgd_learning_rate']:g}, momentum {config['sgd_momentum']:g}) the step is the gradient itself, so "
+        f"the first spike throws the weights off a cliff: pick SGD and the curves stop within a few dozen steps, "
+        f"where the loss became infinite; pick SGD + clipping and every run stays finite. Adam already divides "
+        f"each step by a running size of its gradients, so there clipping only helps a little.")
     lengths = sorted({run.length for run in runs})
-    left, right = st.columns(2)
+    left, right = st.columns([1, 3])
     length = left.segmented_control("Sequence length", lengths, default=lengths[-1], key="lab_task_length")
     variant = right.segmented_control("Training", list(VARIANT_NAMES), default="plain", key="lab_variant",
                                       format_func=VARIANT_NAMES.get)
@@ -120,7 +123,7 @@ def training_panel() -> None:
                                   x="step", x_title="step").properties(height=260), width="stretch")
     norms = log_chart(runs_frame(chosen, "grad_norm"), "grad_norm", "gradient norm before clipping", quiet,
                       x="step", x_title="step")
-    if variant != "plain":
+    if variant in CLIPPED:
         threshold = pd.DataFrame([{"clip": config["clip_norm"]}])
         norms += alt.Chart(threshold).mark_rule(strokeDash=[6, 4], color="black").encode(y="clip:Q")
     right.altair_chart(norms.properties(height=260), width="stretch")
@@ -129,7 +132,8 @@ def training_panel() -> None:
     st.markdown(f"Final held-out accuracy at every length ({VARIANT_NAMES[variant]}):")
     st.dataframe(summary.pivot(index="cell", columns="length", values="accuracy").style.format("{:.0%}"))
     small_print(f"Trained by `{manifest['rebuild']}`: {config['steps']} steps of batch {config['batch_size']}, "
-                f"hidden size {config['hidden_size']}, Adam at {config['learning_rate']:g}, keep-gate bias "
+                f"hidden size {config['hidden_size']}, Adam at {config['learning_rate']:g} or SGD at "
+                f"{config['sgd_learning_rate']:g} with momentum {config['sgd_momentum']:g}, keep-gate bias "
                 f"{config['gate_bias']:g}, seed {config['seed']}; the gradient norm is the largest in each "
                 f"{config['log_every']}-step interval.")
 

@@ -11,6 +11,10 @@ CURVES_FILE = "curves.json"
 TASK = ("the adding problem: each step brings a random value in [0, 1) and a marker; the answer, read from the "
         "last hidden state, is the sum of the two marked values, the first marked within the first half")
 
+# full BPTT with Adam, unclipped and clipped; TBPTT + clipping; full BPTT with plain SGD, unclipped and clipped
+VARIANTS = ("plain", "clipped", "truncated", "sgd", "sgd_clipped")
+CLIPPED = {"clipped", "truncated", "sgd_clipped"}
+
 
 @dataclass
 class Run:
@@ -18,11 +22,11 @@ class Run:
 
     cell: str  # rnn, lstm or gru
     length: int
-    variant: str  # plain, clipped or truncated
+    variant: str  # one of VARIANTS
     steps: list[int]
-    loss: list[float]  # mean training loss (squared error) over the interval
+    loss: list[float | None]  # mean training loss (squared error) over the interval; None once diverged
     accuracy: list[float]  # share of a fixed held-out batch answered within the tolerance
-    grad_norm: list[float]  # the largest gradient norm (before clipping) in the interval
+    grad_norm: list[float | None]  # the largest gradient norm (before clipping) in the interval; None once diverged
 
     @property
     def final_accuracy(self) -> float:

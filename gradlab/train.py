@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
@@ -20,13 +21,12 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from gradlab.curves import CURVES_FILE, TASK, Run
+from gradlab.curves import CLIPPED, CURVES_FILE, TASK, VARIANTS, Run
 from gradlab.jacobians import KEEP_GATE
 from runtime.artifact import model_dir, write_artifact
 from textmodels.training import RUNS_DIR, write_atomically
 
 CELLS = ("rnn", "lstm", "gru")
-VARIANTS = ("plain", "clipped", "truncated")  # full BPTT; full BPTT + clipping; TBPTT + clipping
 
 
 @dataclass
@@ -36,7 +36,9 @@ class LabTraining:
     hidden_size: int = 64
     batch_size: int = 64
     steps: int = 3000
-    learning_rate: float = 3e-3
+    learning_rate: float = 3e-3  # Adam
+    sgd_learning_rate: float = 0.5  # SGD with momentum: the step follows the gradient's size, spikes included
+    sgd_momentum: float = 0.9
     clip_norm: float = 1.0
     truncation: int = 20  # TBPTT window: gradients flow back at most this many steps
     log_every: int = 10
@@ -84,12 +86,20 @@ def gradient_norm(model: nn.Module) -> float:
     return float(torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in model.parameters()])))
 
 
+def finite_or_none(value: float) -> float | None:
+    """Rounded, or None once training has diverged (inf / NaN), which JSON and the charts can carry."""
+    return round(value, 4) if math.isfinite(value) else None
+
+
 def train_one(config: LabTraining, cell: str, length: int, variant: str) -> Run:
     """Train one model; the curves logged every `log_every` steps."""
     torch.set_num_threads(1)
     torch.manual_seed(config.seed)
     model = SequenceRegressor(cell, config.hidden_size, config.gate_bias)
-    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    if variant.startswith("sgd"):
+        optimiser = torch.optim.SGD(model.parameters(), lr=config.sgd_learning_rate, momentum=config.sgd_momentum)
+    else:
+        optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
     data = torch.Generator().manual_seed(config.seed + length)
     validation = make_batch(torch.Generator().manual_seed(10_000 + length), config.validation_size, length)
     truncation = config.truncation if variant == "truncated" else None
@@ -101,7 +111,7 @@ def train_one(config: LabTraining, cell: str, length: int, variant: str) -> Run:
         optimiser.zero_grad()
         loss.backward()
         norms.append(gradient_norm(model))
-        if variant != "plain":
+        if variant in CLIPPED:
             nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
         optimiser.step()
         losses.append(loss.item())
@@ -110,8 +120,9 @@ def train_one(config: LabTraining, cell: str, length: int, variant: str) -> Run:
                 error = (model(validation[0]) - validation[1]).abs()
                 accuracy = float((error < config.tolerance).float().mean())
             run.steps.append(step)
-            run.loss.append(round(sum(losses) / len(losses), 4))
-            run.grad_norm.append(round(max(norms), 4))  # the largest in the interval: spikes stay visible
+            run.loss.append(finite_or_none(sum(losses) / len(losses)))
+            largest = max(norms) if all(map(math.isfinite, norms)) else math.inf  # spikes stay visible
+            run.grad_norm.append(finite_or_none(largest))
             run.accuracy.append(round(accuracy, 4))
             losses, norms = [], []
     return run
@@ -179,8 +190,10 @@ def main() -> None:
         "metrics": {f"{r.cell}/{r.length}/{r.variant}": r.final_accuracy for r in runs},
     })
     for run in runs:
-        print(f"{run.cell:>4} length {run.length:>3} {run.variant:>9}: accuracy {run.final_accuracy:.2f}, "
-              f"largest gradient norm {max(run.grad_norm):.3g}")
+        finite = [norm for norm in run.grad_norm if norm is not None]
+        diverged = f", diverged at step {run.steps[len(finite)]}" if len(finite) < len(run.steps) else ""
+        print(f"{run.cell:>4} length {run.length:>3} {run.variant:>11}: accuracy {run.final_accuracy:.2f}, "
+              f"largest gradient norm {max(finite, default=math.nan):.3g}{diverged}")
     print(f"wrote {args.out} in {time.time() - start:.0f} s")
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 import torch
 from streamlit.testing.v1 import AppTest
 
-from gradlab.curves import CURVES_FILE, load_runs
+from gradlab.curves import CURVES_FILE, VARIANTS, load_runs
 from gradlab.gates import SentimentGates
 from gradlab.jacobians import CELLS, gradient_flow, hidden_gradients, init_weights
 from runtime.artifact import ArtifactError, model_dir
@@ -97,9 +97,10 @@ def test_numpy_gates_reproduce_onnxruntime_hidden_states():
 def test_committed_curves_verify_and_tell_the_story():
     manifest, runs = load_runs()
     config = manifest["config"]
-    assert len(runs) == 3 * 3 * len(config["lengths"])
+    assert len(runs) == len(CELLS) * len(VARIANTS) * len(config["lengths"])
     assert all(len(run.steps) == config["steps"] // config["log_every"] for run in runs)
-    final = {(run.cell, run.length, run.variant): run.final_accuracy for run in runs}
+    runs_by = {(run.cell, run.length, run.variant): run for run in runs}
+    final = {key: run.final_accuracy for key, run in runs_by.items()}
     longest = max(config["lengths"])
     for variant in ("plain", "clipped"):
         assert final["rnn", longest, variant] < 0.5, "the vanilla RNN should fail on the longest sequences"
@@ -109,6 +110,12 @@ def test_committed_curves_verify_and_tell_the_story():
     assert final["lstm", shortest, "clipped"] > 0.9 and final["gru", shortest, "clipped"] > 0.9
     for cell in ("lstm", "gru"):  # TBPTT cuts the gradient from the first value: far worse than full BPTT
         assert final[cell, longest, "truncated"] < final[cell, longest, "clipped"] - 0.2
+    for cell in CELLS:  # plain SGD: the first spike diverges unclipped; clipped, every run stays finite
+        for length in config["lengths"]:
+            assert all(norm is not None for norm in runs_by[cell, length, "sgd_clipped"].grad_norm)
+            if length > shortest:
+                assert None in runs_by[cell, length, "sgd"].loss
+    assert final["lstm", 50, "sgd_clipped"] > 0.9 and final["gru", 50, "sgd_clipped"] > 0.9
     assert manifest["metrics"] == {f"{c}/{n}/{v}": a for (c, n, v), a in final.items()}
 
 
@@ -133,14 +140,15 @@ def train_command(tmp_path, out: str, *extra: str) -> subprocess.CompletedProces
 def test_training_command_writes_a_loadable_artifact_and_resumes_what_was_finished(tmp_path):
     train_command(tmp_path, "lab")
     manifest, runs = load_runs(tmp_path / "lab")
-    assert manifest["config"]["steps"] == 10 and len(runs) == 27 and manifest["rebuild"] == "python -m gradlab.train"
-    assert all(len(run.steps) == 1 and np.isfinite(run.grad_norm).all() for run in runs)
+    assert manifest["config"]["steps"] == 10 and len(runs) == 45 and manifest["rebuild"] == "python -m gradlab.train"
+    assert all(len(run.steps) == 1 for run in runs)
+    assert all(np.isfinite(run.grad_norm).all() for run in runs if not run.variant.startswith("sgd"))
     finished = sorted((tmp_path / "cache" / "runs" / "gradlab").glob("*.json"))
-    assert len(finished) == 27
+    assert len(finished) == 45
     finished[0].unlink()  # as if the command had been stopped before this run ended
     finished[1].write_text(finished[1].read_text()[:50])  # ... or while it was being written
     resumed = train_command(tmp_path, "resumed", "--resume")
-    assert "25 runs resumed, 2 to train" in resumed.stdout
+    assert "43 runs resumed, 2 to train" in resumed.stdout
     assert load_runs(tmp_path / "resumed")[1] == runs  # seeded: the same curves as one uninterrupted command
 
 
@@ -158,8 +166,9 @@ def test_page_shows_all_three_panels_on_its_defaults(lab):
                                             "3. Inside the gates"]
     assert len(lab.get("vega_lite_chart")) == 2 + 3 + 4
     lab.slider(key="lab_radius").set_value(2.5).run()
-    lab.segmented_control(key="lab_variant").set_value("truncated").run()
-    assert not lab.exception and len(lab.get("vega_lite_chart")) == 9
+    for variant in ("truncated", "sgd"):  # SGD's curves stop where training diverged
+        lab.segmented_control(key="lab_variant").set_value(variant).run()
+        assert not lab.exception and len(lab.get("vega_lite_chart")) == 9
 
 
 def test_page_gates_handle_bad_text_and_a_missing_curves_artifact(lab, tmp_path, monkeypatch):

@@ -141,8 +141,8 @@ def training_panel() -> None:
 def heatmap(values: np.ndarray, pieces: list[str], title: str) -> alt.Chart:
     """Units (sorted by their mean value, so structure shows) against the pieces read."""
     order = np.argsort(values.mean(axis=0))
-    rows = [{"position": t, "piece": f"{t + 1}. {piece}", "unit": rank, "value": float(values[t, unit])}
-            for t, piece in enumerate(pieces) for rank, unit in enumerate(order)]
+    rows = [{"piece": label, "unit": rank, "value": float(values[t, unit])}
+            for t, label in enumerate(piece_labels(pieces)) for rank, unit in enumerate(order)]
     return alt.Chart(pd.DataFrame(rows)).mark_rect().encode(
         x=piece_axis(pieces),
         y=alt.Y("unit:O", title="hidden unit (sorted)", axis=None),
@@ -151,16 +151,21 @@ def heatmap(values: np.ndarray, pieces: list[str], title: str) -> alt.Chart:
     ).properties(height=260, title=title)
 
 
+def piece_labels(pieces: list[str]) -> list[str]:
+    """Numbered, so a piece read twice ("it", "was") keeps two places on the axis."""
+    return [f"{t + 1}. {piece}" for t, piece in enumerate(pieces)]
+
+
 def piece_axis(pieces: list[str]) -> alt.X:
-    return alt.X("piece:N", sort=[f"{t + 1}. {p}" for t, p in enumerate(pieces)], title=None,
+    return alt.X("piece:N", sort=piece_labels(pieces), title=None,
                  axis=alt.Axis(labelAngle=-60, labelOverlap=False))
 
 
 def per_piece_chart(traces: list[GateTrace], pieces: list[str], value: Callable[[GateTrace], np.ndarray],
                     y_title: str, title: str) -> alt.Chart:
     """One line per layer and direction: a number per piece read."""
-    rows = [{"piece": f"{t + 1}. {piece}", "line": trace.label, "value": float(v)}
-            for trace in traces for t, (piece, v) in enumerate(zip(pieces, value(trace)))]
+    rows = [{"piece": label, "line": trace.label, "value": float(v)}
+            for trace in traces for label, v in zip(piece_labels(pieces), value(trace))]
     return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
         x=piece_axis(pieces), y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("line:N", title=None, legend=alt.Legend(orient="top")),

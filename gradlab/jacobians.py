@@ -17,6 +17,11 @@ GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # blocks of H rows in torch's weight_ih
 KEEP_GATE = {"lstm": 1, "gru": 1}
 
 
+def keep_gate_rows(cell: str, hidden_size: int) -> slice:
+    """The rows of the keep gate (LSTM forget, GRU update) in torch's stacked weights and biases."""
+    return slice(KEEP_GATE[cell] * hidden_size, (KEEP_GATE[cell] + 1) * hidden_size)
+
+
 @dataclass
 class CellWeights:
     """One cell's parameters in torch's layout: weight_ih [G*H, D], weight_hh [G*H, H], two biases."""
@@ -50,7 +55,7 @@ def init_weights(cell: str, hidden_size: int, input_size: int, rng: np.random.Ge
     if cell == "rnn" and radius is not None:
         weights.weight_hh *= radius / spectral_radius(weights.weight_hh)
     if cell in KEEP_GATE:
-        weights.bias_ih[KEEP_GATE[cell] * hidden_size:(KEEP_GATE[cell] + 1) * hidden_size] += gate_bias
+        weights.bias_ih[keep_gate_rows(cell, hidden_size)] += gate_bias
     return weights
 
 

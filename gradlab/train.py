@@ -22,7 +22,7 @@ from torch import nn
 from tqdm import tqdm
 
 from gradlab.curves import CLIPPED, CURVES_FILE, TASK, VARIANTS, Run
-from gradlab.jacobians import KEEP_GATE
+from gradlab.jacobians import KEEP_GATE, keep_gate_rows
 from runtime.artifact import model_dir, write_artifact
 from textmodels.training import RUNS_DIR, write_atomically
 
@@ -56,7 +56,7 @@ class SequenceRegressor(nn.Module):
         self.rnn = recurrent(2, hidden_size, batch_first=True)
         if cell in KEEP_GATE:
             with torch.no_grad():
-                self.rnn.bias_ih_l0[KEEP_GATE[cell] * hidden_size:(KEEP_GATE[cell] + 1) * hidden_size] += gate_bias
+                self.rnn.bias_ih_l0[keep_gate_rows(cell, hidden_size)] += gate_bias
         self.readout = nn.Linear(hidden_size, 1)
 
     def forward(self, x: torch.Tensor, truncation: int | None = None) -> torch.Tensor:

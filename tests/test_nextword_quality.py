@@ -1,7 +1,8 @@
 """The committed language model: its files reproduce its recorded numbers, and it stays ahead of the 5-gram.
 
 Issue 3 asks for a perplexity 25% below the 5-gram and a higher top-3 accuracy; the committed
-model is 13% below and level on top-3 (see README), so these tests guard what it does reach.
+model is 28% below, ahead on top-1 and top-5 and level on top-3 (see README), so these tests
+guard the perplexity target and what the model does reach.
 """
 import pytest
 
@@ -15,9 +16,11 @@ def predictor():
     return NextWordPredictor.load()
 
 
-def test_recorded_perplexity_is_below_the_5gram(predictor):
+def test_recorded_perplexity_is_a_quarter_below_the_5gram(predictor):
     test = predictor.artifact.manifest["metrics"]["test"]
-    assert test["gru"]["perplexity_per_word"] < test["kneser_ney_5gram"]["perplexity_per_word"]
+    assert test["gru"]["perplexity_per_word"] <= 0.75 * test["kneser_ney_5gram"]["perplexity_per_word"]
+    assert test["gru"]["top1"] > test["kneser_ney_5gram"]["top1"]
+    assert test["gru"]["top5"] > test["kneser_ney_5gram"]["top5"]
 
 
 def test_committed_files_reproduce_the_recorded_perplexity(predictor):

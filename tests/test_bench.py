@@ -41,17 +41,19 @@ def test_tied_language_model_reads_back(tmp_path):
 
 
 @pytest.mark.parametrize("name,feeds", [
-    ("nextword", lambda: {"model.onnx": {"tokens": np.array([[5, 9, 200, 3]]),
-                                         "hidden": np.zeros((2, 1, 256), np.float32)}}),
-    ("sentiment", lambda: {"model.onnx": {"tokens": np.array([[10, 20, 30], [40, 50, 0]]),
-                                          "lengths": np.array([3, 2])}}),
+    ("nextword", lambda config: {"model.onnx": {
+        "tokens": np.array([[5, 9, 200, 3]]),
+        "hidden": np.zeros((config["num_layers"], 1, config["hidden_size"]), np.float32)}}),
+    ("sentiment", lambda config: {"model.onnx": {"tokens": np.array([[10, 20, 30], [40, 50, 0]]),
+                                                 "lengths": np.array([3, 2])}}),
 ])
 def test_torch_peers_of_the_committed_models_match_onnxruntime(name, feeds):
     artifact = load_artifact(model_dir(name))
-    peer = torch_artifact(artifact, feeds())
+    config = artifact.manifest["config"]
+    peer = torch_artifact(artifact, feeds(config))
     session = peer.session("model.onnx")
     assert isinstance(session, TorchSession)
-    for inputs in feeds().values():
+    for inputs in feeds(config).values():
         for expected, got in zip(artifact.session("model.onnx").run(None, inputs), session.run(None, inputs)):
             np.testing.assert_allclose(got, expected, atol=1e-4)
 

@@ -18,7 +18,7 @@ class NextWordConfig:
     embed_dim: int = 256
     hidden_size: int = 384  # wider than the embedding (a projection ties them): better per CPU second than 256 or 512
     num_layers: int = 2
-    dropout: float = 0.0  # under two passes over the text the model underfits; dropout only slowed learning
+    dropout: float = 0.0  # in under three passes over the text the model underfits; dropout only slowed learning
 
 
 class GRULanguageModel(nn.Module):

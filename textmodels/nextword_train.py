@@ -6,9 +6,8 @@ the hidden state across steps and detaching it, so gradients flow back at most `
 Adam with a short warm-up and a cosine decay from 6e-3 over a fixed number of steps, with the
 gradient norm clipped at 0.5, suits the GRU (in 1,200-step trials 4e-3 and 1e-2 were worse, and
 clipping at 1.0 lost most of the gain); the plain-SGD rate of 20 that the classic LSTM recipe
-uses makes a GRU diverge. The best
-checkpoint on validation perplexity is kept (with early stopping), and a time budget is a
-safety net that keeps the run inside 30 minutes on 2 CPU cores.
+uses makes a GRU diverge. The best checkpoint on validation perplexity is kept (with early
+stopping), and a time budget is a safety net that keeps the run inside 30 minutes on 2 CPU cores.
 """
 from __future__ import annotations
 

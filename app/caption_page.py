@@ -33,12 +33,12 @@ def thumbnail(data: bytes) -> Image.Image:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def caption_bytes(data: bytes, beam_size: int) -> tuple[Image.Image, CaptionResult, float]:
-    """Caption one uploaded image (cached per image and beam size): the 224 x 224 square the CNN sees
+def caption_bytes(data: bytes, beam_size: int, cnn_names: bool) -> tuple[Image.Image, CaptionResult, float]:
+    """Caption one uploaded image (cached per image and settings): the 224 x 224 square the CNN sees
     (decoded and cropped once; captioning the square gives the very same encoder input), the result,
     and the milliseconds encoder and beam search took."""
     square = center_crop(load_image(data))
-    result, latency_ms = timed(lambda: load_or_stop(captioner).caption([square], beam_size)[0])
+    result, latency_ms = timed(lambda: load_or_stop(captioner).caption([square], beam_size, cnn_names)[0])
     return square, result, latency_ms
 
 
@@ -103,6 +103,11 @@ def show_result(name: str, square: Image.Image, result: CaptionResult, latency_m
     left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch")
     with right:
         st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
+        if result.cnn_names:
+            named = "; ".join(f"**{escape_markdown(n.label)}** ({n.probability:.0%} sure where the decoder looked, "
+                              f"which had said *{escape_markdown(n.decoder_said)}*)" for n in result.cnn_names)
+            st.markdown(f"Named by the CNN: {named}. The decoder alone wrote: "
+                        f"*{escape_markdown(result.decoder_caption)}*.")
         if result.alternatives:
             st.markdown("**Other captions the beam search kept** (mean log-probability per word):")
             table = pd.DataFrame([{"caption": result.caption, "score": result.score}] +
@@ -129,12 +134,17 @@ def page() -> None:
     choice = image_choice()
     beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",
                           help="How many partial captions the search keeps; 1 is greedy decoding.")
+    cnn_names = load_or_stop(captioner).grounding is not None and st.toggle(
+        "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
+        help="The decoder only knows the ~290 things of its training photos; the CNN knows 1,000 ImageNet "
+             "classes. Where the decoder looked while naming an object, the CNN's classifier says what is "
+             "there, and its name is used when it is sure (threshold chosen on validation scenes).")
     if choice is None:
         st.info("Pick a sample photo or upload one (JPEG, PNG, WebP or GIF) to get a caption.")
         return
     name, data = choice
     try:
-        square, result, latency_ms = caption_bytes(data, beam_size)
+        square, result, latency_ms = caption_bytes(data, beam_size, cnn_names)
     except ImageInputError as err:
         st.error(f"{name}: {err}.")
         return

@@ -1,6 +1,6 @@
 """Caption photos from the command line.
 
-    python -m captioner [--json] [--beam N] IMAGE_OR_FOLDER ...
+    python -m captioner [--json] [--beam N] [--decoder-words-only] IMAGE_OR_FOLDER ...
 
 A folder is captioned whole (its images in name order, in batches, with a progress bar). An
 unusable file gets one line on stderr and a non-zero exit; the other images are still captioned.
@@ -40,7 +40,9 @@ def image_paths(arguments: list[str]) -> Iterator[tuple[Path, str | None]]:
 
 def human_lines(path: Path, result: CaptionResult) -> str:
     seen = ", ".join(f"{label} {prob:.0%}" for label, prob in result.imagenet_top5[:3])
-    return f"{path}: {result.caption}  (score {result.score:.2f}; the CNN sees: {seen})"
+    named = "".join(f"; the CNN named {n.label} {n.probability:.0%} where the decoder said {n.decoder_said}"
+                    for n in result.cnn_names)
+    return f"{path}: {result.caption}  (score {result.score:.2f}{named}; the CNN sees: {seen})"
 
 
 def caption_command(args: argparse.Namespace) -> int:
@@ -50,7 +52,8 @@ def caption_command(args: argparse.Namespace) -> int:
     batch: list[tuple[Path, object]] = []
 
     def flush() -> None:
-        for (path, _), result in zip(batch, captioner.caption([image for _, image in batch], args.beam)):
+        for (path, _), result in zip(batch, captioner.caption([image for _, image in batch], args.beam,
+                                                             cnn_names=not args.decoder_words_only)):
             print(json.dumps(result.as_dict(str(path)), ensure_ascii=False) if args.json else human_lines(path, result),
                   flush=True)
         batch.clear()
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m captioner", description="Caption photos with the attention LSTM.")
     parser.add_argument("--json", action="store_true", help="one JSON object per image")
     parser.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N", help="beam size (1-10)")
+    parser.add_argument("--decoder-words-only", action="store_true",
+                        help="keep the decoder's own words; do not let the CNN name the objects it is sure of")
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files or folders of images")
     args = parser.parse_args(argv)
     return run_guarded(lambda: caption_command(args))

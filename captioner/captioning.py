@@ -1,7 +1,8 @@
-"""Caption photos with the exported model: encoder ONNX -> decoder init -> beam search over the step ONNX.
+"""Caption photos with the exported model: encoder ONNX -> decoder init -> beam search over the step ONNX
+-> objects the CNN is sure of named by it (captioner/grounding.py).
 
-Serving side: numpy, Pillow, sentencepiece and onnxruntime only. One Captioner holds the artifact's
-three shared sessions; it is safe to call from many threads.
+Serving side: numpy, Pillow, sentencepiece, onnx (to read the classifier head) and onnxruntime. One
+Captioner holds the artifact's three shared sessions; it is safe to call from many threads.
 """
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import numpy as np
 from PIL import Image
 
 from captioner.beam_search import Hypothesis, beam_search
+from captioner.grounding import CnnName, Grounding
 from captioner.image_input import to_model_input
 from runtime.artifact import Artifact, load_artifact, model_dir
+from runtime.onnx_weights import linear_head
 from textmodels.tokenizer import load_tokenizer
 
 MAX_WORDS = 20
@@ -26,11 +29,17 @@ class CaptionResult:
     words: list[str]
     attention: np.ndarray  # [len(words), rows, cols]: where the decoder looked for each word
     imagenet_top5: list[tuple[str, float]]  # what the CNN alone sees
+    decoder_caption: str  # the decoder's own words, before the CNN named objects
+    cnn_names: list[CnnName]  # the object phrases the CNN named (captioner/grounding.py)
 
     def as_dict(self, image: str) -> dict:
         return {"image": image, "caption": self.caption, "score": round(self.score, 4),
                 "alternatives": [{"caption": c, "score": round(s, 4)} for c, s in self.alternatives],
-                "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5]}
+                "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5],
+                "decoder_caption": self.decoder_caption,
+                "named_by_cnn": [{"words": " ".join(self.words[n.start:n.end]), "imagenet_class": n.label,
+                                  "prob": round(n.probability, 4), "decoder_said": n.decoder_said}
+                                 for n in self.cnn_names]}
 
 
 def token_words(tokenizer, tokens: list[int]) -> list[str]:
@@ -51,6 +60,15 @@ class Captioner:
         self.start_id, self.end_id = manifest["tokenizer"]["start_id"], manifest["tokenizer"]["end_id"]
         self.grid_shape = tuple(manifest["encoder"]["grid"])
         self.labels = artifact.file(manifest["encoder"]["labels_file"]).read_text().splitlines()
+        self.grounding = self.grounding_at(manifest.get("grounding", {}).get("threshold"))
+
+    def grounding_at(self, threshold: float | None) -> Grounding | None:
+        """Object naming by the CNN's head at `threshold` (None: off, as for models without object phrases)."""
+        if threshold is None:
+            return None
+        weight, bias = linear_head(self.artifact.file("encoder.onnx"), "logits")
+        phrases = self.artifact.file(self.artifact.manifest["grounding"]["objects_file"]).read_text().splitlines()
+        return Grounding(weight, bias, self.labels, phrases, threshold)
 
     @classmethod
     def load(cls) -> Captioner:
@@ -81,17 +99,29 @@ class Captioner:
     def text(self, tokens: list[int]) -> str:
         return " ".join(self.words(tokens))
 
-    def caption(self, images: list[Image.Image], beam_size: int = 3) -> list[CaptionResult]:
-        """Caption a batch of RGB images: the best caption, the n-best list, attention maps, ImageNet top-5."""
+    def named(self, hypothesis: Hypothesis, grid: np.ndarray,
+              grounding: Grounding | None) -> tuple[list[str], np.ndarray, list[CnnName]]:
+        """A hypothesis's words, per-word attention and CNN-named objects (none when grounding is None)."""
+        words = self.words(hypothesis.tokens)
+        if grounding is None:
+            return words, hypothesis.attention, []
+        return grounding.name(words, hypothesis.attention, grid)
+
+    def caption(self, images: list[Image.Image], beam_size: int = 3, cnn_names: bool = True) -> list[CaptionResult]:
+        """Caption a batch of RGB images: the best caption, the n-best list, attention maps, ImageNet top-5.
+        With `cnn_names`, object phrases the CNN is sure of are named by it (captioner/grounding.py)."""
         grid, logits = self.encode(images)
+        grounding = self.grounding if cnn_names else None
         results = []
-        for nbest, image_logits in zip(self.search(grid, beam_size), logits):
-            best = nbest[0]
+        for nbest, image_grid, image_logits in zip(self.search(grid, beam_size), grid, logits):
+            named = [self.named(h, image_grid, grounding) for h in nbest]
+            words, attention, cnn_named = named[0]
             probs = _softmax(image_logits)
             top5 = np.argsort(-probs)[:5]
             results.append(CaptionResult(
-                caption=self.text(best.tokens), score=best.score,
-                alternatives=[(self.text(h.tokens), h.score) for h in nbest[1:]],
-                words=self.words(best.tokens), attention=best.attention.reshape(-1, *self.grid_shape),
-                imagenet_top5=[(self.labels[i], float(probs[i])) for i in top5]))
+                caption=" ".join(words), score=nbest[0].score,
+                alternatives=[(" ".join(w), h.score) for (w, _, _), h in zip(named[1:], nbest[1:])],
+                words=words, attention=attention.reshape(-1, *self.grid_shape),
+                imagenet_top5=[(self.labels[i], float(probs[i])) for i in top5],
+                decoder_caption=self.text(nbest[0].tokens), cnn_names=cnn_named))
         return results

@@ -45,13 +45,16 @@ def quantize_encoder(source: Path, target: Path, calibration: Iterable[np.ndarra
     """Static int8 QDQ copy of an image -> (grid, pooled, logits) encoder; `calibration` yields [B, 3, H, W]."""
     prepared = target.with_name(target.stem + "-prepared.onnx")
     quant_pre_process(str(source), str(prepared), skip_symbolic_shape=True)
-    convs = [node.name for node in onnx.load(str(prepared)).graph.node if node.op_type == "Conv"]
-    # The last conv writes the grid the decoder reads: it stays float32.
+    nodes = onnx.load(str(prepared)).graph.node
+    convs = [node.name for node in nodes if node.op_type == "Conv"]
+    heads = [node.name for node in nodes if node.op_type == "Gemm"]
+    # The last conv writes the grid the decoder reads, and the classifier head names objects
+    # (captioner/grounding.py reads its weights): both stay float32.
     # reduce_range: 7-bit weights. x86 without VNNI multiplies u8 x s8 pairs into 16-bit sums that
     # saturate with full-range weights; on this CPU that made a 2-layer test net 15% wrong, not 1%.
     quantize_static(str(prepared), str(target), _Images(calibration), quant_format=QuantFormat.QDQ,
                     per_channel=True, reduce_range=True, activation_type=QuantType.QUInt8,
-                    weight_type=QuantType.QInt8, nodes_to_exclude=convs[-1:])
+                    weight_type=QuantType.QInt8, nodes_to_exclude=convs[-1:] + heads)
     prepared.unlink()
     return target
 
@@ -92,7 +95,8 @@ def main() -> int:
     beam = settings.beam_size
 
     def score(name: str, beam_size: int) -> dict[str, float]:
-        return caption_metrics(decode_set(captioner, test[name], beam_size), test[name].references, test[name].objects)
+        return caption_metrics(decode_set(captioner, test[name], beam_size, [captioner.grounding])[0],
+                              test[name].references, test[name].objects)
 
     scores = {name: score(name, beam) for name in test}
     drops = {key: round(scores["fp32"][key] - scores["int8"][key], 4) for key in BOUNDS}

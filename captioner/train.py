@@ -26,6 +26,7 @@ from tqdm import tqdm
 from captioner.beam_search import beam_search
 from captioner.caption_data import CaptionSet, karpathy_sets, scene_sets
 from captioner.captioning import Captioner, token_words
+from captioner.grounding import Grounding
 from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
 from captioner.encoder import ENCODERS
 from captioner.metrics import caption_metrics
@@ -40,6 +41,8 @@ from textmodels.training import RUNS_DIR, BestCheckpoint, ResumePoint, seed_ever
 
 START, END = "<start>", "<end>"
 EVAL_BATCH = 64
+# Candidate thresholds for naming objects by the CNN (captioner/grounding.py), tried on validation.
+CNN_NAME_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
 @dataclass
@@ -115,6 +118,14 @@ def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_d
                           settings.seed)
     stamps, backgrounds = stamp_scene_inputs(settings.seed)
     return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed)
+
+
+def object_phrases(settings: CaptionTraining) -> list[str] | None:
+    """The object phrases the decoder learns to say (the training cut-outs' names); None for Karpathy data."""
+    if settings.data == "karpathy":
+        return None
+    stamps = shape_stamps() if settings.data == "shapes" else stamp_scene_inputs(settings.seed)[0]["train"]
+    return sorted({stamp.phrase for stamp in stamps})
 
 
 def encode_captions(tokenizer, references: list[list[str]]) -> list[tuple[int, list[int]]]:
@@ -275,26 +286,49 @@ def nearest_neighbour_captions(train: CaptionSet, test: CaptionSet) -> list[str]
 
 
 def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, CaptionSet], beam_size: int) -> dict:
-    """Test-split metrics of the served model (beam and greedy) beside the nearest-neighbour peer, printed."""
+    """Test-split metrics of the served model (beam, with and without CNN names, and greedy) beside the
+    nearest-neighbour peer, printed."""
     test = sets["test"]
-    scores = {f"beam {beam_size}": caption_metrics(decode_set(captioner, test, beam_size), test.references,
-                                                   test.objects),
-              "greedy": caption_metrics(decode_set(captioner, test, 1), test.references, test.objects),
+    beam, plain = decode_set(captioner, test, beam_size, [captioner.grounding, None])
+    scores = {**({f"beam {beam_size} + CNN names": caption_metrics(beam, test.references, test.objects)}
+                 if captioner.grounding else {}),
+              f"beam {beam_size}": caption_metrics(plain, test.references, test.objects),
+              "greedy": caption_metrics(decode_set(captioner, test, 1, [None])[0], test.references, test.objects),
               "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
                                                    test.references, test.objects)}
     print(f"Held-out test split ({len(test.references)} images):")
     for name, values in scores.items():
-        print(f"  {name:18s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
+        print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
     return scores
 
 
-def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int) -> list[str]:
-    captions = []
+def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int,
+               groundings: list[Grounding | None]) -> list[list[str]]:
+    """The best caption of every image, once per way of naming objects (one beam search serves all)."""
+    captions: list[list[str]] = [[] for _ in groundings]
     for start in tqdm(range(0, len(caption_set.references), EVAL_BATCH), desc=f"captioning (beam {beam_size})",
                       unit="batch", disable=None):
         grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
-        captions += [captioner.text(nbest[0].tokens) for nbest in captioner.search(grid, beam_size)]
+        for nbest, image_grid in zip(captioner.search(grid, beam_size), grid):
+            for out, grounding in zip(captions, groundings):
+                out.append(" ".join(captioner.named(nbest[0], image_grid, grounding)[0]))
     return captions
+
+
+def choose_cnn_naming(captioner: Captioner, validation: CaptionSet, beam_size: int) -> dict:
+    """The threshold at which the CNN names objects that names the validation scenes' objects best
+    (object-word recall, then CIDEr-D); None when no threshold beats the decoder's own words."""
+    thresholds = [None, *CNN_NAME_THRESHOLDS]
+    groundings = [captioner.grounding_at(t) for t in thresholds]
+    captions = decode_set(captioner, validation, beam_size, groundings)
+    scores = [caption_metrics(c, validation.references, validation.objects) for c in captions]
+    best = max(range(len(thresholds)), key=lambda i: selection_key(scores[i]))
+    print("CNN names on validation: " + ", ".join(
+        f"{t or 'never'}: recall {s.get('object_recall', 0):.3f} CIDEr-D {s['cider_d']:.3f}"
+        for t, s in zip(thresholds, scores)) + f" -> {thresholds[best] or 'never'}", flush=True)
+    return {"threshold": thresholds[best], "chosen_on": f"validation ({len(validation.references)} images, "
+                                                       f"beam {beam_size})",
+            "validation": {str(t or "never"): s for t, s in zip(thresholds, scores)}}
 
 
 def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenizer_path: Path,
@@ -311,6 +345,10 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     side = int(round(math.sqrt(sets["train"].features.shape[1])))
     files = {"encoder.onnx": encoder_path, "decoder_init.onnx": init_path, "decoder_step.onnx": step_path,
              "tokenizer.model": tokenizer_path, "imagenet_labels.txt": labels_path}
+    phrases = object_phrases(settings)
+    if phrases is not None:
+        files["objects.txt"] = run_dir / "objects.txt"
+        files["objects.txt"].write_text("\n".join(phrases) + "\n")
     data = {
         "stamps": {"source": f"Debian {TUXPAINT_STAMPS.package} (photo cut-outs with descriptions), backgrounds "
                              f"from PyPI {SCIKIT_IMAGE.package} (grass, gravel, brick)",
@@ -344,12 +382,20 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
         "peer": "nearest neighbour: the caption of the most similar training image (cosine of pooled features)",
         "training": training,
     }
+    if phrases is not None:
+        manifest["grounding"] = {"objects_file": "objects.txt", "threshold": None}
+
+    def calibrate(artifact: Artifact) -> dict:
+        if phrases is None:
+            return {}
+        chosen = choose_cnn_naming(Captioner(artifact), sets["validation"], settings.beam_size)
+        return {"grounding": {**manifest["grounding"], **chosen}}
 
     def evaluate(artifact: Artifact) -> dict:
         return {"test": compare_with_nearest_neighbour(Captioner(artifact), sets, settings.beam_size),
                 "test_images": len(sets["test"].references), "onnx_vs_torch_max_abs_diff": parity}
 
-    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate, calibrate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -157,8 +157,13 @@ def load_artifact(path: Path) -> Artifact:
 
 
 def write_evaluated_artifact(out_dir: Path, staging_dir: Path, files: dict[str, Path], manifest: dict,
-                             evaluate: Callable[[Artifact], dict]) -> Path:
+                             evaluate: Callable[[Artifact], dict],
+                             calibrate: Callable[[Artifact], dict] | None = None) -> Path:
     """Write the artifact to `staging_dir`, score it exactly as it will be served, then write
-    `out_dir` with those scores as the manifest's metrics."""
+    `out_dir` with those scores as the manifest's metrics. `calibrate` makes choices on the staged
+    artifact (such as a threshold, on validation data) that are merged into the manifest first."""
     staged = load_artifact(write_artifact(staging_dir, files, manifest))
+    if calibrate is not None:
+        manifest = {**manifest, **calibrate(staged)}
+        staged = load_artifact(write_artifact(staging_dir, files, manifest))
     return write_artifact(out_dir, files, {**manifest, "metrics": evaluate(staged)})

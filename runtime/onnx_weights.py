@@ -1,7 +1,8 @@
-"""The weights inside an ONNX file, as numpy arrays: the one reader of initialisers and GRU nodes.
+"""The weights inside an ONNX file, as numpy arrays: the one reader of initialisers, GRU nodes and heads.
 
-The gradient lab's numpy GRU and the benchmark's torch peers both need the committed weights
-themselves, not a training checkpoint that may differ or be absent. Reading needs the `onnx`
+The gradient lab's numpy GRU, the captioner's object naming (the CNN's classifier head) and the
+benchmark's torch peers all need the committed weights themselves, not a training checkpoint
+that may differ or be absent. Reading needs the `onnx`
 package only (no torch).
 """
 from __future__ import annotations
@@ -57,3 +58,17 @@ def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
     graph = onnx.load(str(path)).graph
     values = initialisers(graph)
     return values, gru_nodes(graph, values)
+
+
+
+def linear_head(path: Path, output: str) -> tuple[np.ndarray, np.ndarray]:
+    """(weight [out, in], bias [out]) of the float Gemm node that computes `output` (a classifier head)."""
+    graph = onnx.load(str(path)).graph
+    values = initialisers(graph)
+    node = next((node for node in graph.node if output in node.output), None)
+    if node is None or node.op_type != "Gemm" or not all(name in values for name in node.input[1:3]):
+        raise ValueError(f"{path}: {output} is not computed by a Gemm node with float weights")
+    attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+    weight, bias = (values[name].astype(np.float32) for name in node.input[1:3])
+    weight = weight if attributes.get("transB", 0) else weight.T
+    return weight * attributes.get("alpha", 1.0), bias * attributes.get("beta", 1.0)

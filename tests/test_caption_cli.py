@@ -32,11 +32,22 @@ def test_json_object_per_image(photos):
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["image"] for line in lines] == [str(photos / "chelsea.png"), str(photos / "coffee.png")]
     for line in lines:
-        assert set(line) == {"image", "caption", "score", "alternatives", "imagenet_top5"}
+        assert set(line) == {"image", "caption", "score", "alternatives", "imagenet_top5", "decoder_caption",
+                             "named_by_cnn"}
         assert len(line["caption"].split()) >= 2 and line["score"] <= 0
+        for named in line["named_by_cnn"]:
+            assert set(named) == {"words", "imagenet_class", "prob", "decoder_said"}
+            assert named["words"] in line["caption"] and named["decoder_said"] in line["decoder_caption"]
         assert len(line["alternatives"]) == 3
         assert all(set(a) == {"caption", "score"} and a["score"] <= line["score"] for a in line["alternatives"])
         assert len(line["imagenet_top5"]) == 5 and all(0 <= c["prob"] <= 1 for c in line["imagenet_top5"])
+
+
+def test_decoder_words_only_keeps_the_decoders_caption(photos):
+    done = run_cli("--json", "--decoder-words-only", str(photos / "chelsea.png"))
+    assert done.returncode == 0, done.stderr
+    line = json.loads(done.stdout)
+    assert line["caption"] == line["decoder_caption"] and line["named_by_cnn"] == []
 
 
 def test_folder_with_a_bad_file_captions_the_rest(photos, tmp_path):

@@ -53,6 +53,11 @@ def test_trained_shapes_model_captions_what_it_sees(shapes_model):
     assert metrics["onnx_vs_torch_max_abs_diff"] <= 1e-4
     beam = metrics["test"]["beam 3"]
     assert beam["cider_d"] > 0.5 and beam["bleu4"] > 0.15, beam  # an untrained decoder scores ~0
+    grounding = shapes_model.manifest["grounding"]
+    assert shapes_model.file("objects.txt").read_text().split("\n")[0] == "a blue circle"
+    assert set(grounding["validation"]) == {"never", *map(str, caption_train.CNN_NAME_THRESHOLDS)}
+    chosen = grounding["validation"][str(grounding["threshold"] or "never")]
+    assert chosen["object_recall"] == max(s["object_recall"] for s in grounding["validation"].values())
     captioner = Captioner(shapes_model)
     scenes = list(make_scenes(4, shape_stamps(), plain_backgrounds(), seed=99))
     results = captioner.caption([scene.image for scene in scenes], beam_size=3)

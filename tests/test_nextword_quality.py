@@ -1,8 +1,7 @@
 """The committed language model: its files reproduce its recorded numbers, and it stays ahead of the 5-gram.
 
 Issue 3 asks for a perplexity 25% below the 5-gram and a higher top-3 accuracy; the committed
-model is 28% below, ahead on top-1 and top-5 and level on top-3 (see README), so these tests
-guard the perplexity target and what the model does reach.
+model is 28% below and ahead on top-1, top-3 and top-5 (10,000 sampled positions, see README).
 """
 import pytest
 
@@ -16,11 +15,12 @@ def predictor():
     return NextWordPredictor.load()
 
 
-def test_recorded_perplexity_is_a_quarter_below_the_5gram(predictor):
+def test_recorded_scores_meet_the_targets(predictor):
     test = predictor.artifact.manifest["metrics"]["test"]
     assert test["gru"]["perplexity_per_word"] <= 0.75 * test["kneser_ney_5gram"]["perplexity_per_word"]
-    assert test["gru"]["top1"] > test["kneser_ney_5gram"]["top1"]
-    assert test["gru"]["top5"] > test["kneser_ney_5gram"]["top5"]
+    assert test["sampled_positions"] >= 10_000
+    for k in ("top1", "top3", "top5"):
+        assert test["gru"][k] > test["kneser_ney_5gram"][k], k
 
 
 def test_committed_files_reproduce_the_recorded_perplexity(predictor):

@@ -21,8 +21,8 @@ from textmodels.nextword import NextWordPredictor, PieceModel, PieceVocabulary, 
 from textmodels.nextword_data import Document, load_splits, piece_stream
 
 ORDER = 5
-TOPK_SAMPLES = 2000
-KEYSTROKE_SAMPLES = 300
+TOPK_SAMPLES = 10_000
+KEYSTROKE_SAMPLES = 1_000
 SAMPLE_SEED = 7
 SCORES = ("perplexity_per_word", "top1", "top3", "top5", "keystroke_savings")
 

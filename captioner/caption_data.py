@@ -74,7 +74,7 @@ def _cached(folder: Path, name: str, encoder: ort.InferenceSession, count: int,
     return CaptionSet(meta["references"], np.load(features_path, mmap_mode="r"), objects)
 
 
-SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1, "test": 2}
+SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1, "test": 2, "novel_validation": 3, "novel_test": 4}
 
 
 def scene_seed(seed: int, split: str) -> int:

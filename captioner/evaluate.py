@@ -21,7 +21,9 @@ def main() -> int:
         return 1
     encoder = ort.InferenceSession(str(captioner.artifact.file("encoder.onnx")), providers=["CPUExecutionProvider"])
     sets = caption_sets(settings, encoder, run_dir_of(settings))
-    compare_with_nearest_neighbour(captioner, sets, settings.beam_size)
+    for split in ("test", "novel_test"):
+        if split in sets:
+            compare_with_nearest_neighbour(captioner, sets, settings.beam_size, split)
     return 0
 
 

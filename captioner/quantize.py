@@ -78,7 +78,7 @@ def main() -> int:
         print("error: only models trained on the default data are quantised here", file=sys.stderr)
         return 1
     run_dir = run_dir_of(settings)
-    stamps, backgrounds = stamp_scene_inputs(settings.seed)
+    stamps, backgrounds = stamp_scene_inputs(settings)
     scenes = make_scenes(CALIBRATION_SCENES, stamps["train"], backgrounds, scene_seed(settings.seed, "train"))
     images = [to_model_input(scene.image) for scene in scenes]
     int8_path = quantize_encoder(artifact.file("encoder.onnx"), run_dir / "encoder-int8.onnx",

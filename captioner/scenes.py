@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,10 +124,15 @@ def stamps_from(pictures: dict[str, bytes], descriptions: dict[str, str]) -> lis
     return stamps
 
 
-def split_stamps(stamps: list[Stamp], seed: int = 0) -> dict[str, list[Stamp]]:
+def split_stamps(stamps: list[Stamp], seed: int = 0, novel_nouns: int = 0,
+                 nameable: Collection[str] = ()) -> dict[str, list[Stamp]]:
     """Hold out whole stamp files: for every noun with 2+ stamps one goes to test, with 3+ one to validation.
 
     So the test photos are unseen, yet their words were learnt from other photos of the same thing.
+    With `novel_nouns`, that many nouns with a single stamp and a word in `nameable` (the CNN's
+    class names) are taken out of training altogether, alternately into novel_validation and
+    novel_test: things the decoder never learns to say, which only the CNN can name. The other
+    splits stay exactly as they are without them.
     """
     rng = np.random.default_rng(seed)
     by_noun: dict[str, list[Stamp]] = {}
@@ -141,6 +146,13 @@ def split_stamps(stamps: list[Stamp], seed: int = 0) -> dict[str, list[Stamp]]:
         if len(group) >= 2:
             split["validation"].append(group.pop())
         split["train"] += group
+    if novel_nouns:
+        words = set(nameable)
+        candidates = sorted(n for n, group in by_noun.items() if len(group) == 1 and n in words)
+        novel = [candidates[i] for i in np.random.default_rng(seed + 1).permutation(len(candidates))[:novel_nouns]]
+        split["novel_validation"] = [s for s in split["train"] if s.noun in novel[0::2]]
+        split["novel_test"] = [s for s in split["train"] if s.noun in novel[1::2]]
+        split["train"] = [s for s in split["train"] if s.noun not in novel]
     return split
 
 

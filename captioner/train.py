@@ -52,6 +52,8 @@ class CaptionTraining:
     train_scenes: int = 20_000
     validation_scenes: int = 800
     test_scenes: int = 1_000
+    novel_nouns: int = 40  # single-photo things kept out of training, for judging the CNN's names (stamps only)
+    novel_scenes: int = 400  # scenes for each of novel_validation and novel_test
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
@@ -69,7 +71,8 @@ class CaptionTraining:
 def scene_settings_of(manifest: dict) -> CaptionTraining:
     """The settings that decide a committed model's scenes and scoring (data, sizes, seed, beam),
     read back from its manifest so evaluation and quantisation rebuild the very same test scenes."""
-    kept = ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes", "beam_size", "seed")
+    kept = ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes", "novel_nouns", "novel_scenes",
+            "beam_size", "seed")
     return CaptionTraining(**{k: v for k, v in manifest["training"]["settings"].items() if k in kept})
 
 
@@ -90,19 +93,35 @@ def export_encoder(name: str, run_dir: Path) -> Path:
     return path
 
 
+def has_novel_split(settings: CaptionTraining) -> bool:
+    return settings.data == "stamps" and settings.novel_nouns > 0
+
+
 def scene_counts(settings: CaptionTraining) -> dict[str, int]:
-    return {"train": settings.train_scenes, "validation": settings.validation_scenes, "test": settings.test_scenes}
+    counts = {"train": settings.train_scenes, "validation": settings.validation_scenes, "test": settings.test_scenes}
+    if has_novel_split(settings):
+        counts.update(novel_validation=settings.novel_scenes, novel_test=settings.novel_scenes)
+    return counts
 
 
 def scene_feature_folder(settings: CaptionTraining, run_dir: Path) -> Path:
     """Where the encoded scenes of these settings are cached (named after what made them)."""
     sizes = "-".join(map(str, scene_counts(settings).values()))
-    return run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}-s{settings.seed}"
+    novel = f"-n{settings.novel_nouns}" if has_novel_split(settings) else ""
+    return run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}{novel}-s{settings.seed}"
 
 
-def stamp_scene_inputs(seed: int) -> tuple[dict, list]:
-    """The Tux Paint cut-outs split into train / validation / test, and the scene backgrounds."""
-    stamps = split_stamps(read_stamps(fetch(TUXPAINT_STAMPS)), seed)
+def imagenet_words() -> set[str]:
+    """Every word of the ImageNet class names ("tabby, tabby cat" -> tabby, cat): what the CNN can say."""
+    from torchvision.models._meta import _IMAGENET_CATEGORIES
+
+    return {word.lower() for label in _IMAGENET_CATEGORIES for synonym in label.split(",") for word in synonym.split()}
+
+
+def stamp_scene_inputs(settings: CaptionTraining) -> tuple[dict, list]:
+    """The Tux Paint cut-outs split into train / validation / test (and the novel splits), and the backgrounds."""
+    stamps = split_stamps(read_stamps(fetch(TUXPAINT_STAMPS)), settings.seed,
+                          settings.novel_nouns if has_novel_split(settings) else 0, imagenet_words())
     return stamps, plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
 
 
@@ -116,7 +135,7 @@ def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_d
         shapes = shape_stamps()
         return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
                           settings.seed)
-    stamps, backgrounds = stamp_scene_inputs(settings.seed)
+    stamps, backgrounds = stamp_scene_inputs(settings)
     return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed)
 
 
@@ -124,7 +143,7 @@ def object_phrases(settings: CaptionTraining) -> list[str] | None:
     """The object phrases the decoder learns to say (the training cut-outs' names); None for Karpathy data."""
     if settings.data == "karpathy":
         return None
-    stamps = shape_stamps() if settings.data == "shapes" else stamp_scene_inputs(settings.seed)[0]["train"]
+    stamps = shape_stamps() if settings.data == "shapes" else stamp_scene_inputs(settings)[0]["train"]
     return sorted({stamp.phrase for stamp in stamps})
 
 
@@ -285,10 +304,11 @@ def nearest_neighbour_captions(train: CaptionSet, test: CaptionSet) -> list[str]
     return [train.references[i][0] for i in nearest]
 
 
-def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, CaptionSet], beam_size: int) -> dict:
-    """Test-split metrics of the served model (beam, with and without CNN names, and greedy) beside the
-    nearest-neighbour peer, printed."""
-    test = sets["test"]
+def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, CaptionSet], beam_size: int,
+                                   split: str = "test") -> dict:
+    """Metrics of the served model on a held-out split (beam, with and without CNN names, and greedy)
+    beside the nearest-neighbour peer, printed."""
+    test = sets[split]
     beam, plain = decode_set(captioner, test, beam_size, [captioner.grounding, None])
     scores = {**({f"beam {beam_size} + CNN names": caption_metrics(beam, test.references, test.objects)}
                  if captioner.grounding else {}),
@@ -296,7 +316,7 @@ def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, Caption
               "greedy": caption_metrics(decode_set(captioner, test, 1, [None])[0], test.references, test.objects),
               "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
                                                    test.references, test.objects)}
-    print(f"Held-out test split ({len(test.references)} images):")
+    print(f"Held-out {split.replace('_', ' ')} split ({len(test.references)} images):")
     for name, values in scores.items():
         print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
     return scores
@@ -315,20 +335,25 @@ def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int,
     return captions
 
 
-def choose_cnn_naming(captioner: Captioner, validation: CaptionSet, beam_size: int) -> dict:
+def choose_cnn_naming(captioner: Captioner, validation_sets: list[CaptionSet], beam_size: int) -> dict:
     """The threshold at which the CNN names objects that names the validation scenes' objects best
-    (object-word recall, then CIDEr-D); None when no threshold beats the decoder's own words."""
+    (mean object-word recall over the sets, then mean CIDEr-D); None when no threshold beats the
+    decoder's own words. The sets are the validation scenes of things the decoder learnt and, with
+    stamps, those of novel things it never saw, so both kinds count alike."""
     thresholds = [None, *CNN_NAME_THRESHOLDS]
     groundings = [captioner.grounding_at(t) for t in thresholds]
-    captions = decode_set(captioner, validation, beam_size, groundings)
-    scores = [caption_metrics(c, validation.references, validation.objects) for c in captions]
-    best = max(range(len(thresholds)), key=lambda i: selection_key(scores[i]))
+    scores = [[caption_metrics(c, v.references, v.objects) for c in decode_set(captioner, v, beam_size, groundings)]
+              for v in validation_sets]
+    means = [{key: round(float(np.mean([s[i].get(key, 0.0) for s in scores])), 4) for key in scores[0][i]}
+             for i in range(len(thresholds))]
+    best = max(range(len(thresholds)), key=lambda i: selection_key(means[i]))
     print("CNN names on validation: " + ", ".join(
-        f"{t or 'never'}: recall {s.get('object_recall', 0):.3f} CIDEr-D {s['cider_d']:.3f}"
-        for t, s in zip(thresholds, scores)) + f" -> {thresholds[best] or 'never'}", flush=True)
-    return {"threshold": thresholds[best], "chosen_on": f"validation ({len(validation.references)} images, "
-                                                       f"beam {beam_size})",
-            "validation": {str(t or "never"): s for t, s in zip(thresholds, scores)}}
+        f"{t or 'never'}: recall {m.get('object_recall', 0):.3f} CIDEr-D {m['cider_d']:.3f}"
+        for t, m in zip(thresholds, means)) + f" -> {thresholds[best] or 'never'}", flush=True)
+    return {"threshold": thresholds[best],
+            "chosen_on": " and ".join(f"{len(v.references)} validation images" for v in validation_sets)
+                         + f", beam {beam_size}, by mean object-word recall",
+            "validation": {str(t or "never"): m for t, m in zip(thresholds, means)}}
 
 
 def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenizer_path: Path,
@@ -375,8 +400,13 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
                     else "torchvision ResNet-50 from the local torch hub cache"},
         "tokenizer": {"file": "tokenizer.model", "type": "word", "vocab_size": config.vocab_size,
                       "start_id": tokenizer.piece_to_id(START), "end_id": tokenizer.piece_to_id(END)},
-        "data": {**data, "split": "held-out stamp files: captioner.scenes.split_stamps (seeded)",
-                 "images": {split: len(s.references) for split, s in sets.items()}},
+        "data": {**data, "split": "held-out stamp files: captioner.scenes.split_stamps (seeded)" + (
+                     f"; {settings.novel_nouns} single-photo things the CNN has a word for kept out of training "
+                     "(novel_validation, novel_test)" if has_novel_split(settings) else ""),
+                 "images": {split: len(s.references) for split, s in sets.items()},
+                 **({"novel_nouns": sorted({noun for split in ("novel_validation", "novel_test")
+                                            for nouns in sets[split].objects for noun in nouns})}
+                    if has_novel_split(settings) else {})},
         "licence": "GPL-2.0 (trained on GPL-2.0 images)" if settings.data == "stamps" else "MIT",
         "rebuild": "python -m captioner.train",
         "peer": "nearest neighbour: the caption of the most similar training image (cosine of pooled features)",
@@ -388,11 +418,14 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     def calibrate(artifact: Artifact) -> dict:
         if phrases is None:
             return {}
-        chosen = choose_cnn_naming(Captioner(artifact), sets["validation"], settings.beam_size)
+        validation_sets = [sets[name] for name in ("validation", "novel_validation") if name in sets]
+        chosen = choose_cnn_naming(Captioner(artifact), validation_sets, settings.beam_size)
         return {"grounding": {**manifest["grounding"], **chosen}}
 
     def evaluate(artifact: Artifact) -> dict:
-        return {"test": compare_with_nearest_neighbour(Captioner(artifact), sets, settings.beam_size),
+        captioner = Captioner(artifact)
+        return {split: compare_with_nearest_neighbour(captioner, sets, settings.beam_size, split)
+                for split in ("test", "novel_test") if split in sets} | {
                 "test_images": len(sets["test"].references), "onnx_vs_torch_max_abs_diff": parity}
 
     return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate, calibrate)

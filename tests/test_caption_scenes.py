@@ -92,3 +92,17 @@ def test_left_object_is_named_first():
         red = np.argwhere((pixels[:, :, 0] > 120) & (pixels[:, :, 2] < 90))[:, 1].mean()
         blue = np.argwhere((pixels[:, :, 2] > 120) & (pixels[:, :, 0] < 90))[:, 1].mean()
         assert scene.caption.startswith("a red circle") == (red < blue), scene.caption
+
+
+def test_novel_nouns_leave_training_and_the_other_splits_alone():
+    image = Image.new("RGBA", (8, 8))
+    stamps = [Stamp(f"animals/cow{i}", "a cow", image) for i in range(3)] + \
+             [Stamp(f"animals/{n}", f"a {n}", image) for n in ("yak", "zebra", "tiger", "lion", "gnu")]
+    plain = split_stamps(stamps, seed=0)
+    split = split_stamps(stamps, seed=0, novel_nouns=2, nameable={"zebra", "tiger", "lion", "cow"})
+    novel = {s.noun for s in split["novel_validation"] + split["novel_test"]}
+    assert len(novel) == 2 and novel < {"zebra", "tiger", "lion"}  # single-stamp nameable nouns only
+    assert len(split["novel_validation"]) == len(split["novel_test"]) == 1
+    assert not novel & {s.noun for s in split["train"]}
+    assert split["test"] == plain["test"] and split["validation"] == plain["validation"]
+    assert split["train"] == [s for s in plain["train"] if s.noun not in novel]

@@ -35,11 +35,16 @@ def nextword_metrics(manifest: dict) -> pd.DataFrame:
 
 
 def caption_metrics(manifest: dict) -> pd.DataFrame:
-    test = manifest["metrics"]["test"]
+    """Test-scene scores per captioner, and object-word recall on things never in training when measured."""
+    metrics = manifest["metrics"]
     names = {"bleu1": "BLEU-1", "bleu2": "BLEU-2", "bleu3": "BLEU-3", "bleu4": "BLEU-4", "cider_d": "CIDEr-D",
              "rouge_l": "ROUGE-L", "object_recall": "object-word recall (held-out cut-outs)"}
-    return pd.DataFrame([{"metric": label, **{decoder: scores.get(key) for decoder, scores in test.items()}}
-                         for key, label in names.items()]).set_index("metric")
+    rows = [{"metric": label, **{decoder: scores.get(key) for decoder, scores in metrics["test"].items()}}
+            for key, label in names.items()]
+    if "novel_test" in metrics:
+        rows.append({"metric": "object-word recall (things never in training)",
+                     **{decoder: scores.get("object_recall") for decoder, scores in metrics["novel_test"].items()}})
+    return pd.DataFrame(rows).set_index("metric")
 
 
 def median_latency_ms(call) -> float:

@@ -52,8 +52,13 @@ class CaptionTraining:
     train_scenes: int = 20_000
     validation_scenes: int = 800
     test_scenes: int = 1_000
-    novel_nouns: int = 40  # single-photo things kept out of training, for judging the CNN's names (stamps only)
+    # The novel-object run (`--novel-nouns 40`): that many single-photo things the CNN has a word for are
+    # kept out of training, to judge how well the CNN names what the decoder never learnt (stamps only).
+    novel_nouns: int = 0
     novel_scenes: int = 400  # scenes for each of novel_validation and novel_test
+    # Threshold for CNN names (captioner/grounding.py); None: choose it on the validation splits.
+    # 0.8 is what the novel-object run chose (README: "Naming what the decoder never learnt").
+    cnn_name_threshold: float | None = 0.8
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
@@ -418,6 +423,10 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     def calibrate(artifact: Artifact) -> dict:
         if phrases is None:
             return {}
+        if settings.cnn_name_threshold is not None:
+            return {"grounding": {**manifest["grounding"], "threshold": settings.cnn_name_threshold,
+                                  "chosen_on": "the novel-object run, python -m captioner.train --novel-nouns 40 "
+                                               "--cnn-name-threshold choose (README)"}}
         validation_sets = [sets[name] for name in ("validation", "novel_validation") if name in sets]
         chosen = choose_cnn_naming(Captioner(artifact), validation_sets, settings.beam_size)
         return {"grounding": {**manifest["grounding"], **chosen}}
@@ -441,12 +450,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, help="maximum number of epochs")
     parser.add_argument("--out", type=Path, help="artifact folder (default: models/caption)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--novel-nouns", type=int, default=0,
+                        help="keep this many single-photo things out of training to judge the CNN's names (stamps)")
+    parser.add_argument("--cnn-name-threshold", default="0.8",
+                        help="how sure the CNN must be to name an object (0-1), or 'choose' to pick it on validation")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch")
     args = parser.parse_args(argv)
     settings = CaptionTraining(encoder=args.encoder, data="karpathy" if args.karpathy else args.data, seed=args.seed,
                                karpathy_json=args.karpathy, images=args.images)
     if settings.data == "karpathy" and not (args.karpathy and args.images):
         parser.error("--karpathy and --images go together")
+    settings.novel_nouns = args.novel_nouns
+    if args.cnn_name_threshold == "choose":
+        settings.cnn_name_threshold = None
+    else:
+        try:
+            settings.cnn_name_threshold = float(args.cnn_name_threshold)
+        except ValueError:
+            settings.cnn_name_threshold = -1.0
+        if not 0 <= settings.cnn_name_threshold <= 1:
+            parser.error("--cnn-name-threshold takes a number from 0 to 1, or 'choose'")
     if args.scenes:
         settings.train_scenes = args.scenes
     if args.epochs:

@@ -86,8 +86,8 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
         assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
         assert int(labels["Parameters"].replace(",", "")) > 100_000
     caption_table, _, sentiment_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
-    assert list(caption_table.columns) == ["beam 3", "greedy", "nearest neighbour"]
-    assert caption_table.loc["CIDEr-D", "beam 3"] > 0
+    assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
+    assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
     assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
     assert nextword_table.index[0].startswith("perplexity per word")
@@ -177,6 +177,19 @@ def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
     gallery = 5
     assert len(app.get("image")) == gallery + 1 + words  # the square the CNN saw, one attention map per word
     assert "Execution provider: CPU" in app.caption[-1].value
+
+
+def test_the_cnn_names_the_cat_and_the_toggle_gives_the_decoders_words_back():
+    app = page("caption").run()
+    app.button(key="gallery_Cat").click().run()
+    assert not app.exception and not app.error
+    caption = next(m.value for m in app.markdown if m.value.startswith("## "))
+    named = next(m.value for m in app.markdown if m.value.startswith("Named by the CNN"))
+    assert "cat" in caption.lower().split() and "The decoder alone wrote" in named
+    app.toggle(key="caption_cnn_names").set_value(False).run()
+    assert not app.exception
+    plain = next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert plain != caption and not any(m.value.startswith("Named by the CNN") for m in app.markdown)
 
 
 def test_gallery_photo_and_beam_slider():

@@ -29,7 +29,7 @@ def runs_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def shapes_model(runs_dir, tmp_path_factory):
     settings = caption_train.CaptionTraining(data="shapes", train_scenes=320, validation_scenes=48, test_scenes=48,
-                                             max_epochs=4, batch_size=32)
+                                             max_epochs=4, batch_size=32, cnn_name_threshold=None)
     return load_artifact(caption_train.train_caption(settings, tmp_path_factory.mktemp("model") / "caption"))
 
 

@@ -1,8 +1,9 @@
 """A guard on the committed caption model with real photos it never saw (scikit-image's samples).
 
-The vocabulary is what Tux Paint photographed (README: Caption, limits): of the gallery photos only
-the coffee cup has a look-alike among the cut-outs, so that is the one whose object must be named;
-every caption must be well-formed."""
+The decoder's vocabulary is what Tux Paint photographed (README: Caption, limits); where the CNN is
+sure of what the decoder looked at, it names it (captioner/grounding.py). Of the gallery photos the
+coffee, the cat and the motorcycle are named that way (measured, README); the rocket and the
+astronaut are not, so for them only a well-formed caption is asked."""
 import pytest
 from PIL import Image
 
@@ -10,7 +11,8 @@ from captioner.captioning import Captioner
 from captioner.image_input import load_image
 from datafetch.sources import SAMPLE_PHOTOS, sample_photos
 
-VESSELS = {"mug", "cup", "glass", "teapot", "kettle", "pitcher"}
+NAMES = {"Coffee": {"mug", "cup", "glass", "teapot", "kettle", "pitcher", "espresso"}, "Cat": {"cat"},
+         "Motorcycle": {"moped", "motorcycle", "scooter"}}
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +22,9 @@ def captions() -> dict:
     return dict(zip(by_title, Captioner.load().caption(photos, beam_size=3)))
 
 
-def test_the_coffee_cup_is_named(captions):
-    assert VESSELS & set(captions["Coffee"].words), captions["Coffee"].caption
+@pytest.mark.parametrize("photo", NAMES)
+def test_what_is_in_the_photo_is_named(captions, photo):
+    assert NAMES[photo] & set(captions[photo].words), captions[photo].caption
 
 
 @pytest.mark.parametrize("photo", SAMPLE_PHOTOS)

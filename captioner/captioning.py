@@ -118,9 +118,12 @@ class Captioner:
             words, attention, cnn_named = named[0]
             probs = _softmax(image_logits)
             top5 = np.argsort(-probs)[:5]
+            texts = [" ".join(w) for w, _, _ in named]
+            # CNN names can make two hypotheses read the same; the better-scored one is kept
+            alternatives = [(text, h.score) for i, (text, h) in enumerate(zip(texts, nbest))
+                            if i > 0 and text not in texts[:i]]
             results.append(CaptionResult(
-                caption=" ".join(words), score=nbest[0].score,
-                alternatives=[(" ".join(w), h.score) for (w, _, _), h in zip(named[1:], nbest[1:])],
+                caption=texts[0], score=nbest[0].score, alternatives=alternatives,
                 words=words, attention=attention.reshape(-1, *self.grid_shape),
                 imagenet_top5=[(self.labels[i], float(probs[i])) for i in top5],
                 decoder_caption=self.text(nbest[0].tokens), cnn_names=cnn_named))

@@ -134,11 +134,13 @@ def page() -> None:
     choice = image_choice()
     beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",
                           help="How many partial captions the search keeps; 1 is greedy decoding.")
-    cnn_names = load_or_stop(captioner).grounding is not None and st.toggle(
+    grounding = load_or_stop(captioner).grounding
+    cnn_names = grounding is not None and st.toggle(
         "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
         help="The decoder only knows the ~290 things of its training photos; the CNN knows 1,000 ImageNet "
              "classes. Where the decoder looked while naming an object, the CNN's classifier says what is "
-             "there, and its name is used when it is sure (threshold chosen on validation scenes).")
+             f"there, and its name is used when it is at least {grounding.threshold:.0%} sure (a threshold "
+             "chosen on validation scenes of things the decoder never learnt).")
     if choice is None:
         st.info("Pick a sample photo or upload one (JPEG, PNG, WebP or GIF) to get a caption.")
         return

@@ -26,9 +26,9 @@ from tqdm import tqdm
 from captioner.beam_search import beam_search
 from captioner.caption_data import CaptionSet, karpathy_sets, scene_sets
 from captioner.captioning import Captioner, token_words
-from captioner.grounding import Grounding
 from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
 from captioner.encoder import ENCODERS
+from captioner.grounding import Grounding
 from captioner.metrics import caption_metrics
 from captioner.scenes import (gradient_backgrounds, plain_backgrounds, read_stamps, shape_stamps, split_stamps,
                               texture_backgrounds)

@@ -7,6 +7,7 @@ Captioner holds the artifact's three shared sessions; it is safe to call from ma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PIL import Image
@@ -62,12 +63,18 @@ class Captioner:
         self.labels = artifact.file(manifest["encoder"]["labels_file"]).read_text().splitlines()
         self.grounding = self.grounding_at(manifest.get("grounding", {}).get("threshold"))
 
+    @cached_property
+    def _head_and_phrases(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The CNN's classifier head and the decoder's object phrases, read from the artifact once."""
+        weight, bias = linear_head(self.artifact.file("encoder.onnx"), "logits")
+        phrases = self.artifact.file(self.artifact.manifest["grounding"]["objects_file"]).read_text().splitlines()
+        return weight, bias, phrases
+
     def grounding_at(self, threshold: float | None) -> Grounding | None:
         """Object naming by the CNN's head at `threshold` (None: off, as for models without object phrases)."""
         if threshold is None:
             return None
-        weight, bias = linear_head(self.artifact.file("encoder.onnx"), "logits")
-        phrases = self.artifact.file(self.artifact.manifest["grounding"]["objects_file"]).read_text().splitlines()
+        weight, bias, phrases = self._head_and_phrases
         return Grounding(weight, bias, self.labels, phrases, threshold)
 
     @classmethod

@@ -425,8 +425,9 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
             return {}
         if settings.cnn_name_threshold is not None:
             return {"grounding": {**manifest["grounding"], "threshold": settings.cnn_name_threshold,
-                                  "chosen_on": "the novel-object run, python -m captioner.train --novel-nouns 40 "
-                                               "--cnn-name-threshold choose (README)"}}
+                                  "chosen_on": "set by --cnn-name-threshold (the default, 0.8, is what the "
+                                               "novel-object run chose: --novel-nouns 40 --cnn-name-threshold "
+                                               "choose, README)"}}
         validation_sets = [sets[name] for name in ("validation", "novel_validation") if name in sets]
         chosen = choose_cnn_naming(Captioner(artifact), validation_sets, settings.beam_size)
         return {"grounding": {**manifest["grounding"], **chosen}}
@@ -438,6 +439,19 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
                 "test_images": len(sets["test"].references), "onnx_vs_torch_max_abs_diff": parity}
 
     return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate, calibrate)
+
+
+def threshold_or_choose(text: str) -> float | None:
+    """--cnn-name-threshold: a number from 0 to 1, or "choose" (None: pick it on validation)."""
+    if text == "choose":
+        return None
+    try:
+        threshold = float(text)
+    except ValueError:
+        threshold = math.nan
+    if not 0 <= threshold <= 1:
+        raise argparse.ArgumentTypeError("takes a number from 0 to 1, or 'choose'")
+    return threshold
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -452,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--novel-nouns", type=int, default=0,
                         help="keep this many single-photo things out of training to judge the CNN's names (stamps)")
-    parser.add_argument("--cnn-name-threshold", default="0.8",
+    parser.add_argument("--cnn-name-threshold", type=threshold_or_choose, default=0.8,
                         help="how sure the CNN must be to name an object (0-1), or 'choose' to pick it on validation")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch")
     args = parser.parse_args(argv)
@@ -460,16 +474,7 @@ def main(argv: list[str] | None = None) -> int:
                                karpathy_json=args.karpathy, images=args.images)
     if settings.data == "karpathy" and not (args.karpathy and args.images):
         parser.error("--karpathy and --images go together")
-    settings.novel_nouns = args.novel_nouns
-    if args.cnn_name_threshold == "choose":
-        settings.cnn_name_threshold = None
-    else:
-        try:
-            settings.cnn_name_threshold = float(args.cnn_name_threshold)
-        except ValueError:
-            settings.cnn_name_threshold = -1.0
-        if not 0 <= settings.cnn_name_threshold <= 1:
-            parser.error("--cnn-name-threshold takes a number from 0 to 1, or 'choose'")
+    settings.novel_nouns, settings.cnn_name_threshold = args.novel_nouns, args.cnn_name_threshold
     if args.scenes:
         settings.train_scenes = args.scenes
     if args.epochs:

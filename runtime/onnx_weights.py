@@ -2,8 +2,7 @@
 
 The gradient lab's numpy GRU, the captioner's object naming (the CNN's classifier head) and the
 benchmark's torch peers all need the committed weights themselves, not a training checkpoint
-that may differ or be absent. Reading needs the `onnx`
-package only (no torch).
+that may differ or be absent. Reading needs the `onnx` package only (no torch).
 """
 from __future__ import annotations
 
@@ -58,7 +57,6 @@ def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
     graph = onnx.load(str(path)).graph
     values = initialisers(graph)
     return values, gru_nodes(graph, values)
-
 
 
 def linear_head(path: Path, output: str) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ data: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch
 
 test: $(VENV)/.test-installed
-	$(BIN)/python -m datafetch sentiment nextword caption
+	$(BIN)/python -m datafetch sentiment nextword caption real-photos
 	$(BIN)/python -m pytest
 
 train-sentiment: data
@@ -47,6 +47,7 @@ evaluate: data
 	$(BIN)/python -m textmodels.evaluate sentiment
 	$(BIN)/python -m textmodels.evaluate nextword
 	$(BIN)/python -m captioner.evaluate
+	$(BIN)/python -m captioner.real_photos
 
 screenshots: $(VENV)/.test-installed
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py

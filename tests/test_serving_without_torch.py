@@ -1,4 +1,4 @@
-"""The serving path (inference, CLI, pages) works with torch made unimportable."""
+"""The serving path (inference, CLIs, the everyday-photo check, pages) works with torch made unimportable."""
 import os
 import subprocess
 import sys
@@ -13,6 +13,7 @@ from textmodels.sentiment import SentimentClassifier
 from textmodels.__main__ import main as cli_main
 from captioner.__main__ import main as caption_main
 from captioner.captioning import Captioner
+from captioner.real_photos import main as real_photos_main
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -29,6 +30,7 @@ assert cli_main(["generate", "--seed", "1", "It was"]) == 0
 [caption] = Captioner.load().caption([Image.new("RGB", (300, 200), (200, 30, 30))], beam_size=2)
 assert caption.words and caption.attention.shape[0] == len(caption.words)
 assert caption_main(["--json", "tests/fixtures/does-not-exist.png"]) == 1
+assert real_photos_main([]) == 0
 for page in ("app/caption_page.py", "app/sentiment_page.py", "app/nextword_page.py", "app/gradient_lab_page.py",
              "app/models_page.py"):
     app = AppTest.from_file(page, default_timeout=60)

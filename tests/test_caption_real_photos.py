@@ -1,0 +1,71 @@
+"""The everyday-photo check (captioner/real_photos.py): its matching rule, its reader, and a guard
+on the committed model: how many of 20 real photos the served caption names (README: measured)."""
+from dataclasses import replace
+
+import pytest
+
+from captioner import real_photos
+from captioner.captioning import Captioner
+from captioner.real_photos import PHOTOS, RealPhoto, accepted_names, names_subject
+from datafetch.registry import Source
+from tests.conftest import encoded, make_deb, make_tgz
+
+# Measured with the committed model (README, Caption: everyday photos); raise it when a model names more.
+SERVED_AT_LEAST = 15
+
+
+def test_names_are_matched_as_whole_words():
+    names = {"moped", "motor scooter", "ping-pong ball"}
+    assert names_subject("a moped on a brown background", names)
+    assert names_subject("A Motor Scooter, on gravel", names)
+    assert names_subject("a ping-pong ball next to a party horn", names)
+    assert not names_subject("mopeds on a brown background", names)
+    assert not names_subject("a scooter", names)
+
+
+def test_breeds_count_through_their_imagenet_classes():
+    labels = [f"class {i}" for i in range(1000)]
+    labels[155] = "Shih-Tzu"
+    labels[154] = "Pekinese, Pekingese, Peke"
+    dog = next(photo for photo in PHOTOS if photo.title == "dog")
+    names = accepted_names(dog, labels)
+    assert {"dog", "puppy", "shih-tzu", "pekinese", "pekingese", "peke"} <= names and "class 300" not in names
+
+
+def test_photos_are_read_out_of_wheel_tgz_and_deb(tmp_path, monkeypatch):
+    from PIL import Image
+
+    png = encoded(Image.new("RGB", (8, 8), "red"), "PNG")
+    archives = {"deb": tmp_path / "x.deb", "tgz": tmp_path / "x.tgz"}
+    archives["deb"].write_bytes(make_deb({"./usr/share/doc/x/data/a.png": png, "./usr/share/doc/x/data/b.png": b"-"}))
+    archives["tgz"].write_bytes(make_tgz({"package/img-a/data/image.jpg": png}))
+    sources = {kind: Source(kind, "apt", kind, path.name, "", "", "") for kind, path in archives.items()}
+    monkeypatch.setattr(real_photos, "fetch", lambda source: archives[source.name])
+    photos = [RealPhoto("from deb", "food", sources["deb"], "usr/share/doc/x/data/a.png", ("a",)),
+              RealPhoto("from tgz", "food", sources["tgz"], "img-a/data/image.jpg", ("a",))]
+    assert real_photos.photo_bytes(photos) == {"from deb": png, "from tgz": png}
+    with pytest.raises(FileNotFoundError, match="missing one"):
+        real_photos.photo_bytes([*photos, replace(photos[0], title="missing one", member="nothing.png")])
+
+
+@pytest.fixture(scope="module")
+def readings():
+    return real_photos.read_photos(Captioner.load())
+
+
+def test_every_kind_has_photos_and_every_photo_is_read(readings):
+    counts = real_photos.tally(readings)
+    assert counts["all"][0] == len(PHOTOS) == 20
+    assert all(counts[kind][0] >= 4 for kind in real_photos.KINDS)
+
+
+def test_served_captions_name_more_photos_than_the_decoder_alone(readings):
+    _, served, decoder, _ = real_photos.tally(readings)["all"]
+    assert served >= SERVED_AT_LEAST, real_photos.report(readings)
+    assert served > decoder, real_photos.report(readings)
+
+
+def test_the_report_shows_every_photo_and_the_totals(readings):
+    text = real_photos.report(readings)
+    assert all(photo.title in text for photo in PHOTOS)
+    assert text.splitlines()[-1].split()[:2] == ["all", "20"]

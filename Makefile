@@ -56,5 +56,5 @@ clean:
 	rm -rf $(VENV) .cache .pytest_cache
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m datafetch caption
+	$(BIN)/python -m datafetch caption gallery
 	$(BIN)/python -m bench

@@ -10,20 +10,18 @@ from PIL import Image, ImageOps
 from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
 from captioner.captioning import CaptionResult
 from captioner.image_input import ImageInputError, center_crop, load_image
-from datafetch.registry import FetchError
-from datafetch.sources import sample_photos
+from captioner.real_photos import gallery_photos as read_gallery_photos
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif"]
 MAPS_PER_ROW = 5
+GALLERY_PER_ROW = 4
 
 
-@st.cache_data(show_spinner="Fetching the sample photos (scikit-image, once)...")
+@st.cache_data(show_spinner="Fetching the sample photos (scikit-image and Debian's opencv-doc, once)...")
 def gallery_photos() -> dict[str, bytes]:
-    """The sample photos from scikit-image's wheel, via pip into the data cache; {} if that fails."""
-    try:
-        return sample_photos()
-    except FetchError:
-        return {}
+    """The sample photos (captioner/real_photos.py), fetched once into the data cache; those that
+    cannot be fetched are left out."""
+    return read_gallery_photos()
 
 
 @st.cache_data(show_spinner=False)
@@ -72,13 +70,15 @@ def image_choice() -> tuple[str, bytes] | None:
     photos = gallery_photos()
     if photos:
         st.markdown("**Try a sample photo** (none of them was seen in training):")
-        columns = st.columns(len(photos))
-        for column, (title, data) in zip(columns, photos.items()):
-            column.image(thumbnail(data), width="stretch")
-            column.button(title, key=f"gallery_{title}", on_click=choose_gallery, args=(title,), width="stretch")
+        titles = list(photos)
+        for start in range(0, len(titles), GALLERY_PER_ROW):
+            for column, title in zip(st.columns(GALLERY_PER_ROW), titles[start:start + GALLERY_PER_ROW]):
+                column.image(thumbnail(photos[title]), width="stretch")
+                column.button(title, key=f"gallery_{title}", on_click=choose_gallery, args=(title,),
+                              width="stretch")
     else:
-        st.info("The sample photos could not be fetched (they come from PyPI's scikit-image wheel); "
-                "upload a photo instead.")
+        st.info("The sample photos could not be fetched (they come from PyPI's scikit-image wheel and "
+                "Debian's opencv-doc package); upload a photo instead.")
     upload_column, camera_column = st.columns(2)
     limit_mb = st.get_option("server.maxUploadSize")
     upload = upload_column.file_uploader("...or upload a photo", type=UPLOAD_TYPES, key="caption_upload",

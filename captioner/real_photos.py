@@ -18,7 +18,7 @@ import argparse
 import io
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -89,7 +89,7 @@ KINDS = ("animal", "food", "vehicle", "household")
 GALLERY = ("cat", "dog", "squirrel", "fruit", "coffee", "car", "motorcycle", "rocket")
 
 
-def photo_bytes(photos: Iterable[RealPhoto] = PHOTOS) -> dict[str, bytes]:
+def photo_bytes(photos: Sequence[RealPhoto] = PHOTOS) -> dict[str, bytes]:
     """Title -> file bytes, read straight out of the fetched packages (one pass over each archive)."""
     wanted: dict[Source, dict[str, str]] = {}
     for photo in photos:

@@ -15,6 +15,7 @@ learnt (this is how the spans are found). Models without them (Karpathy data) ar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -51,13 +52,21 @@ def head_word_groups(labels: list[str]) -> np.ndarray:
     return groups
 
 
+@lru_cache(maxsize=8)
+def _longest_first(phrases: tuple[str, ...]) -> list[list[str]]:
+    """The distinct phrases as word lists, longest first, ties in word order (sorted once per list)."""
+    return sorted((p.split() for p in set(phrases) if p.strip()), key=lambda words: (-len(words), words))
+
+
 def object_spans(words: list[str], phrases: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) word spans of known object phrases, longest phrases first."""
     taken = np.zeros(len(words), bool)
     spans = []
-    for phrase in sorted({p for p in phrases if p.strip()}, key=lambda p: -len(p.split())):
-        target = phrase.split()
-        for i in range(len(words) - len(target) + 1):
+    starts: dict[str, list[int]] = {}  # where each word occurs: only those places can start a phrase
+    for i, word in enumerate(words):
+        starts.setdefault(word, []).append(i)
+    for target in _longest_first(tuple(phrases)):
+        for i in starts.get(target[0], ()):
             if words[i:i + len(target)] == target and not taken[i:i + len(target)].any():
                 taken[i:i + len(target)] = True
                 spans.append((i, i + len(target)))

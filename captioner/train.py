@@ -472,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, help="maximum number of epochs")
     parser.add_argument("--out", type=Path, help="artifact folder (default: models/caption)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--novel-nouns", type=int, default=0,
+    parser.add_argument("--novel-nouns", type=int, default=CaptionTraining.novel_nouns,
                         help="keep this many single-photo things out of training to judge the CNN's names (stamps)")
     parser.add_argument("--cnn-name-threshold", type=threshold_or_choose, default=CaptionTraining.cnn_name_threshold,
                         help="how sure the CNN must be to name an object (0-1), or 'choose' to pick it on validation")
@@ -481,11 +481,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch")
     args = parser.parse_args(argv)
     settings = CaptionTraining(encoder=args.encoder, data="karpathy" if args.karpathy else args.data, seed=args.seed,
-                               karpathy_json=args.karpathy, images=args.images)
+                               karpathy_json=args.karpathy, images=args.images, novel_nouns=args.novel_nouns,
+                               cnn_name_threshold=args.cnn_name_threshold, imagenet_view=args.imagenet_view)
     if settings.data == "karpathy" and not (args.karpathy and args.images):
         parser.error("--karpathy and --images go together")
-    settings.novel_nouns, settings.cnn_name_threshold = args.novel_nouns, args.cnn_name_threshold
-    settings.imagenet_view = args.imagenet_view
     if args.scenes:
         settings.train_scenes = args.scenes
     if args.epochs:

@@ -224,7 +224,8 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
           f"features ready ({time.time() - started:.0f} s)", flush=True)
     train_captions = [c for refs in sets["train"].references for c in refs]
     words = {w for c in train_captions for w in c.split()}
-    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer", min(len(words) + 4, 10_000),
+    # An upper bound (every word, the special ids and sentencepiece's word-initial copies of <start> and <end>).
+    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer", min(len(words) + 8, 10_000),
                                      model_type="word", user_symbols=(START, END))
     tokenizer = load_tokenizer(tokenizer_path)
     train_examples = encode_captions(tokenizer, sets["train"].references)

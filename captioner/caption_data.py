@@ -83,11 +83,13 @@ def scene_seed(seed: int, split: str) -> int:
 
 
 def scene_sets(stamps: dict[str, list[Stamp]], backgrounds: list[Background], counts: dict[str, int],
-               encoder: ort.InferenceSession, folder: Path, seed: int = 0) -> dict[str, CaptionSet]:
+               encoder: ort.InferenceSession, folder: Path, seed: int = 0,
+               close_ups: float = 0.0) -> dict[str, CaptionSet]:
     """Composed scenes for each split, from that split's stamps only, encoded once and cached."""
     return {split: _cached(folder, split, encoder, count,
                            ((s.image, [s.caption], s.nouns)
-                            for s in make_scenes(count, stamps[split], backgrounds, scene_seed(seed, split))))
+                            for s in make_scenes(count, stamps[split], backgrounds, scene_seed(seed, split),
+                                                 close_ups)))
             for split, count in counts.items()}
 
 

@@ -79,7 +79,8 @@ def main() -> int:
         return 1
     run_dir = run_dir_of(settings)
     stamps, backgrounds = stamp_scene_inputs(settings)
-    scenes = make_scenes(CALIBRATION_SCENES, stamps["train"], backgrounds, scene_seed(settings.seed, "train"))
+    scenes = make_scenes(CALIBRATION_SCENES, stamps["train"], backgrounds, scene_seed(settings.seed, "train"),
+                         settings.close_ups)
     images = [to_model_input(scene.image) for scene in scenes]
     int8_path = quantize_encoder(artifact.file("encoder.onnx"), run_dir / "encoder-int8.onnx",
                                  (np.stack(images[i:i + 16]) for i in range(0, len(images), 16)))
@@ -89,7 +90,7 @@ def main() -> int:
 
     folder = scene_feature_folder(settings, run_dir)  # the float32 test features of training, when cached
     test = {name: scene_sets({"test": stamps["test"]}, backgrounds, {"test": settings.test_scenes}, session,
-                             folder.with_name(folder.name + suffix), settings.seed)["test"]
+                             folder.with_name(folder.name + suffix), settings.seed, settings.close_ups)["test"]
             for name, session, suffix in (("fp32", fp32, ""), ("int8", int8, f"-int8-{sha256_of(int8_path)[:12]}"))}
     captioner = Captioner(artifact)
     beam = settings.beam_size

@@ -4,7 +4,8 @@ No captioned photo collection can be fetched here, so scenes are composed: Tux P
 cut-outs (Debian `tuxpaint-stamps-default`, each PNG with a one-line English description) are
 pasted onto plain, gradient and photographed-texture backgrounds at random scale, position,
 rotation and colour, one to three per scene, and the caption is written from the descriptions
-and the layout: "a giraffe next to a red apple on the grass". Procedural shapes ("a red
+and the layout: "a giraffe next to a red apple on the grass". Close-ups (optional) enlarge one
+cut-out past the frame's edges, as most everyday photos are framed: "a close-up of a giraffe". Procedural shapes ("a red
 circle") go through the same compositor for fast tests. Stamps are split by file, so the test
 scenes show photos the decoder never saw.
 """
@@ -230,8 +231,28 @@ def _jittered(stamp: Stamp, longest_side: int, rng: np.random.Generator) -> Imag
     return rgb
 
 
-def compose_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.random.Generator) -> Scene:
-    """One to three different objects in slots along a row or a column, and the caption saying so."""
+def close_up_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.random.Generator) -> Scene:
+    """One cut-out enlarged until its opaque area is 0.6-1.7 times the frame's (at most three frames long), its
+    centre of mass near the middle: it fills the picture and runs off its edges, long thin things too. The background
+    barely shows, so the caption leaves it out."""
+    stamp = stamps[rng.integers(len(stamps))]
+    scene = _background_crop(backgrounds[rng.integers(len(backgrounds))], rng)
+    opaque = np.count_nonzero(np.asarray(stamp.image.getchannel("A")) > 127)
+    longest = SCENE_SIZE * rng.uniform(0.8, 1.3) * max(stamp.image.size) / max(opaque, 1) ** 0.5
+    cutout = _jittered(stamp, int(min(longest, 3 * SCENE_SIZE)), rng)
+    rows, columns = np.nonzero(np.asarray(cutout.getchannel("A")) > 127)
+    middle = np.array([columns.mean(), rows.mean()]) if len(rows) else np.array(cutout.size) / 2
+    x, y = SCENE_SIZE / 2 - middle + rng.uniform(-0.2, 0.2, 2) * SCENE_SIZE
+    scene.paste(cutout, (int(x), int(y)), cutout)
+    return Scene(scene, f"a close-up of {stamp.phrase}", (stamp.noun,))
+
+
+def compose_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.random.Generator,
+                  close_ups: float = 0.0) -> Scene:
+    """One to three different objects in slots along a row or a column, and the caption saying so;
+    a `close_ups` share of the scenes are close-ups instead."""
+    if close_ups and rng.random() < close_ups:
+        return close_up_scene(stamps, backgrounds, rng)
     count = min(int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2])), len({stamp.noun for stamp in stamps}))
     chosen: list[Stamp] = []
     while len(chosen) < count:  # distinct nouns, so "a cow next to a cow" never happens
@@ -260,7 +281,8 @@ def compose_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.ra
     return Scene(scene, f"{objects} {background.phrase}", tuple(stamp.noun for stamp in chosen))
 
 
-def make_scenes(count: int, stamps: list[Stamp], backgrounds: list[Background], seed: int) -> Iterator[Scene]:
+def make_scenes(count: int, stamps: list[Stamp], backgrounds: list[Background], seed: int,
+                close_ups: float = 0.0) -> Iterator[Scene]:
     rng = np.random.default_rng(seed)
     for _ in range(count):
-        yield compose_scene(stamps, backgrounds, rng)
+        yield compose_scene(stamps, backgrounds, rng, close_ups)

@@ -63,6 +63,8 @@ class CaptionTraining:
     # Attend over the CNN's class scores per cell instead of its features (decoder_model.py). Better in
     # the novel-object run, not with all cut-outs (README: "The ImageNet view"), so not the default.
     imagenet_view: bool = False
+    # Share of scenes that are close-ups, one cut-out filling the frame (captioner/scenes.py: close_up_scene).
+    close_ups: float = 0.0
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
@@ -81,7 +83,7 @@ def scene_settings_of(manifest: dict) -> CaptionTraining:
     """The settings that decide a committed model's scenes and scoring (data, sizes, seed, beam),
     read back from its manifest so evaluation and quantisation rebuild the very same test scenes."""
     kept = ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes", "novel_nouns", "novel_scenes",
-            "beam_size", "seed")
+            "close_ups", "beam_size", "seed")
     return CaptionTraining(**{k: v for k, v in manifest["training"]["settings"].items() if k in kept})
 
 
@@ -117,7 +119,8 @@ def scene_feature_folder(settings: CaptionTraining, run_dir: Path) -> Path:
     """Where the encoded scenes of these settings are cached (named after what made them)."""
     sizes = "-".join(map(str, scene_counts(settings).values()))
     novel = f"-n{settings.novel_nouns}" if has_novel_split(settings) else ""
-    return run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}{novel}-s{settings.seed}"
+    close_ups = f"-c{settings.close_ups:g}" if settings.data == "stamps" and settings.close_ups else ""
+    return run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}{novel}{close_ups}-s{settings.seed}"
 
 
 def imagenet_words() -> set[str]:
@@ -145,7 +148,7 @@ def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_d
         return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
                           settings.seed)
     stamps, backgrounds = stamp_scene_inputs(settings)
-    return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed)
+    return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed, settings.close_ups)
 
 
 def object_phrases(settings: CaptionTraining) -> list[str] | None:
@@ -390,8 +393,10 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     data = {
         "stamps": {"source": f"Debian {TUXPAINT_STAMPS.package} (photo cut-outs with descriptions), backgrounds "
                              f"from PyPI {SCIKIT_IMAGE.package} (grass, gravel, brick)",
-                   "description": "1-3 cut-outs per scene on plain, gradient or texture backgrounds; captions from "
-                                  "the cut-outs' descriptions and the layout; test scenes use held-out cut-outs only",
+                   "description": "1-3 cut-outs per scene on plain, gradient or texture backgrounds" + (
+                                  f" ({settings.close_ups:.0%} close-ups of one cut-out filling the frame)"
+                                  if settings.close_ups else "") + "; captions from the cut-outs' descriptions and "
+                                  "the layout; test scenes use held-out cut-outs only",
                    "licence": f"{TUXPAINT_STAMPS.licence} (stamps), BSD-3-Clause (textures)"},
         "shapes": {"source": "procedural shapes", "description": "coloured circles, squares and triangles",
                    "licence": "MIT"},
@@ -479,11 +484,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="how sure the CNN must be to name an object (0-1), or 'choose' to pick it on validation")
     parser.add_argument("--imagenet-view", action=argparse.BooleanOptionalAction, default=CaptionTraining.imagenet_view,
                         help="the decoder attends over the CNN's ImageNet class scores of each grid cell")
+    parser.add_argument("--close-ups", type=float, default=CaptionTraining.close_ups,
+                        help="share of training and test scenes that show one cut-out filling the frame (stamps)")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch")
     args = parser.parse_args(argv)
     settings = CaptionTraining(encoder=args.encoder, data="karpathy" if args.karpathy else args.data, seed=args.seed,
                                karpathy_json=args.karpathy, images=args.images, novel_nouns=args.novel_nouns,
-                               cnn_name_threshold=args.cnn_name_threshold, imagenet_view=args.imagenet_view)
+                               cnn_name_threshold=args.cnn_name_threshold, imagenet_view=args.imagenet_view,
+                               close_ups=args.close_ups)
     if settings.data == "karpathy" and not (args.karpathy and args.images):
         parser.error("--karpathy and --images go together")
     if args.scenes:

@@ -83,9 +83,25 @@ def test_scenes_are_reproducible_and_captions_follow_the_layout():
     assert any(" above " in s.caption for s in first) and any(" next to " in s.caption for s in first)
 
 
+def test_close_ups_fill_the_frame_and_leave_other_scenes_as_they_were():
+    shapes, backgrounds = shape_stamps(), [b for b in plain_backgrounds() if "black" in b.phrase]
+    plain = list(make_scenes(40, shapes, backgrounds, seed=3))
+    mixed = list(make_scenes(40, shapes, backgrounds, seed=3, close_ups=0.0))
+    assert [s.caption for s in plain] == [s.caption for s in mixed]  # no share, no extra random draws
+    close_ups = [s for s in make_scenes(60, shapes, backgrounds, seed=3, close_ups=0.5)
+                 if s.caption.startswith("a close-up of ")]
+    assert 15 <= len(close_ups) <= 45
+    covered = []  # the share of pixels that are not the black background
+    for scene in close_ups:
+        phrase = scene.caption.removeprefix("a close-up of ")
+        assert phrase in {s.phrase for s in shapes} and len(scene.nouns) == 1
+        covered.append((np.asarray(scene.image).max(axis=2) > 40).mean())
+    assert min(covered) > 0.4 and np.mean(covered) > 0.6
+
+
 def test_left_object_is_named_first():
     shapes = [s for s in shape_stamps() if s.phrase in ("a red circle", "a blue square")]
-    for scene in make_scenes(40, shapes, plain_backgrounds()[4:5], seed=1):  # on black
+    for scene in make_scenes(40, shapes, plain_backgrounds()[4:5], seed=1):  # on white
         if " next to " not in scene.caption:
             continue
         pixels = np.asarray(scene.image).astype(int)

@@ -39,16 +39,20 @@ def test_json_object_per_image(photos):
             assert set(named) == {"words", "imagenet_class", "prob", "decoder_said"}
             assert named["words"] in line["caption"] and named["decoder_said"] in line["decoder_caption"]
         captions = [line["caption"]] + [a["caption"] for a in line["alternatives"]]
-        assert 1 <= len(line["alternatives"]) <= 3 and len(set(captions)) == len(captions)  # beam 4, no repeats
+        # beam 4: at most 3 more, none repeated (hypotheses that the CNN's names make read the same are one;
+        # all four of the cat's say "a close-up of an egyptian cat")
+        assert len(line["alternatives"]) <= 3 and len(set(captions)) == len(captions)
         assert all(set(a) == {"caption", "score"} and a["score"] <= line["score"] for a in line["alternatives"])
         assert len(line["imagenet_top5"]) == 5 and all(0 <= c["prob"] <= 1 for c in line["imagenet_top5"])
 
 
-def test_decoder_words_only_keeps_the_decoders_caption(photos):
-    done = run_cli("--json", "--decoder-words-only", str(photos / "chelsea.png"))
+def test_decoder_words_only_keeps_the_decoders_caption_and_n_best_list(photos):
+    done = run_cli("--json", "--decoder-words-only", "--beam", "4", str(photos / "chelsea.png"))
     assert done.returncode == 0, done.stderr
     line = json.loads(done.stdout)
     assert line["caption"] == line["decoder_caption"] and line["named_by_cnn"] == []
+    captions = [line["caption"]] + [a["caption"] for a in line["alternatives"]]
+    assert len(captions) == 4 and len(set(captions)) == 4, captions
 
 
 def test_folder_with_a_bad_file_captions_the_rest(photos, tmp_path):

@@ -180,3 +180,14 @@ def test_interrupted_training_resumes_to_the_same_model(runs_dir, tmp_path, monk
     other = caption_train.CaptionTraining(**{**vars(settings), "learning_rate": 1e-2})
     with pytest.raises(SystemExit, match="other settings"):
         caption_train.train_caption(other, tmp_path / "mixed", resume=True)
+
+
+def test_a_manifest_gives_back_the_scenes_it_was_scored_on():
+    """Evaluation and quantisation rebuild a model's scenes from its manifest; one written before close-ups
+    existed must not get today's default share."""
+    settings = {"data": "stamps", "train_scenes": 20_000, "seed": 0, "batch_size": 64}
+    old = caption_train.scene_settings_of({"training": {"settings": settings}})
+    new = caption_train.scene_settings_of({"training": {"settings": {**settings, "close_ups": 0.25}}})
+    assert old.close_ups == 0.0 and new.close_ups == 0.25 and old.train_scenes == 20_000
+    assert caption_train.scene_feature_folder(old, caption_train.RUNS_DIR).name == "features-lite0-stamps-20000-800-1000-s0"
+    assert caption_train.scene_feature_folder(new, caption_train.RUNS_DIR).name.endswith("-c0.25-s0")

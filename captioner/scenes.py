@@ -4,9 +4,9 @@ No captioned photo collection can be fetched here, so scenes are composed: Tux P
 cut-outs (Debian `tuxpaint-stamps-default`, each PNG with a one-line English description) are
 pasted onto plain, gradient and photographed-texture backgrounds at random scale, position,
 rotation and colour, one to three per scene, and the caption is written from the descriptions
-and the layout: "a giraffe next to a red apple on the grass". Close-ups (optional) enlarge one
-cut-out past the frame's edges, as most everyday photos are framed: "a close-up of a giraffe". Procedural shapes ("a red
-circle") go through the same compositor for fast tests. Stamps are split by file, so the test
+and the layout: "a giraffe next to a red apple on the grass". Close-ups enlarge one cut-out past
+the frame's edges, as most everyday photos are framed: "a close-up of a giraffe". Procedural
+shapes ("a red circle") go through the same compositor for fast tests. Stamps are split by file, so the test
 scenes show photos the decoder never saw.
 """
 from __future__ import annotations
@@ -232,9 +232,9 @@ def _jittered(stamp: Stamp, longest_side: int, rng: np.random.Generator) -> Imag
 
 
 def close_up_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.random.Generator) -> Scene:
-    """One cut-out enlarged until its opaque area is 0.6-1.7 times the frame's (at most three frames long), its
-    centre of mass near the middle: it fills the picture and runs off its edges, long thin things too. The background
-    barely shows, so the caption leaves it out."""
+    """One cut-out enlarged until its opaque area is 0.6-1.7 times the frame's (at most three frames
+    long), its centre of mass near the middle: it fills the picture and runs off its edges, long thin
+    things too. The background barely shows, so the caption leaves it out."""
     stamp = stamps[rng.integers(len(stamps))]
     scene = _background_crop(backgrounds[rng.integers(len(backgrounds))], rng)
     opaque = np.count_nonzero(np.asarray(stamp.image.getchannel("A")) > 127)

@@ -457,17 +457,25 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate, calibrate)
 
 
+def fraction(text: str) -> float:
+    """--close-ups and --cnn-name-threshold: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError("takes a number from 0 to 1")
+    return value
+
+
 def threshold_or_choose(text: str) -> float | None:
-    """--cnn-name-threshold: a number from 0 to 1, or "choose" (None: pick it on validation)."""
+    """--cnn-name-threshold: a fraction, or "choose" (None: pick it on validation)."""
     if text == "choose":
         return None
     try:
-        threshold = float(text)
-    except ValueError:
-        threshold = math.nan
-    if not 0 <= threshold <= 1:
-        raise argparse.ArgumentTypeError("takes a number from 0 to 1, or 'choose'")
-    return threshold
+        return fraction(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError("takes a number from 0 to 1, or 'choose'") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -486,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="how sure the CNN must be to name an object (0-1), or 'choose' to pick it on validation")
     parser.add_argument("--imagenet-view", action=argparse.BooleanOptionalAction, default=CaptionTraining.imagenet_view,
                         help="the decoder attends over the CNN's ImageNet class scores of each grid cell")
-    parser.add_argument("--close-ups", type=float, default=CaptionTraining.close_ups,
+    parser.add_argument("--close-ups", type=fraction, default=CaptionTraining.close_ups,
                         help="share of training and test scenes that show one cut-out filling the frame (stamps)")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last epoch")
     args = parser.parse_args(argv)

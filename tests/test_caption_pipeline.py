@@ -189,5 +189,16 @@ def test_a_manifest_gives_back_the_scenes_it_was_scored_on():
     old = caption_train.scene_settings_of({"training": {"settings": settings}})
     new = caption_train.scene_settings_of({"training": {"settings": {**settings, "close_ups": 0.25}}})
     assert old.close_ups == 0.0 and new.close_ups == 0.25 and old.train_scenes == 20_000
-    assert caption_train.scene_feature_folder(old, caption_train.RUNS_DIR).name == "features-lite0-stamps-20000-800-1000-s0"
+    old_folder = caption_train.scene_feature_folder(old, caption_train.RUNS_DIR)
+    assert old_folder.name == "features-lite0-stamps-20000-800-1000-s0"
     assert caption_train.scene_feature_folder(new, caption_train.RUNS_DIR).name.endswith("-c0.25-s0")
+
+
+@pytest.mark.parametrize("argv,message", [(["--close-ups", "2"], "--close-ups: takes a number from 0 to 1"),
+                                          (["--close-ups", "a lot"], "--close-ups: takes a number from 0 to 1"),
+                                          (["--cnn-name-threshold", "x"], "from 0 to 1, or 'choose'")])
+def test_training_flags_out_of_range_get_a_one_line_error(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        caption_train.main(argv)
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+    assert caption_train.fraction("0.25") == 0.25 and caption_train.threshold_or_choose("choose") is None

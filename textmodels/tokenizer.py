@@ -18,7 +18,8 @@ def train_tokenizer(texts: Iterable[str], model_prefix: Path, vocab_size: int, m
     spm.SentencePieceTrainer.train(
         user_defined_symbols=list(user_symbols),
         sentence_iterator=iter(texts), model_prefix=str(model_prefix), vocab_size=vocab_size,
-        model_type=model_type, character_coverage=1.0 if model_type == "word" else 0.9995, pad_id=PAD_ID, unk_id=UNK_ID,
+        model_type=model_type, character_coverage=1.0 if model_type == "word" else 0.9995,
+        pad_id=PAD_ID, unk_id=UNK_ID,
         bos_id=-1, eos_id=-1, normalization_rule_name="nmt_nfkc_cf" if case_fold else "nmt_nfkc",
         hard_vocab_limit=model_type != "word", num_threads=2, minloglevel=2)
     return Path(f"{model_prefix}.model")

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import onnxruntime as ort
+from threadpoolctl import threadpool_limits
 
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
@@ -32,13 +33,27 @@ def gpu_usable() -> bool:
     return driver.cuInit(0) == 0 and driver.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0
 
 
+@lru_cache(maxsize=1)
+def one_blas_thread() -> None:
+    """numpy's BLAS (OpenBLAS) runs on one thread in a serving process, for good.
+
+    Its threads busy-wait after every call and have no switch for it: after a caption's CNN-names
+    product (1280 x 1000, microseconds of work) they took the cores from the next encoder call, and
+    the full caption path took 28 ms instead of 23 (measured with `python -m bench`). Serving's
+    numpy work is small enough for one thread; onnxruntime keeps its own threads.
+    """
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def create_session(path: Path) -> ort.InferenceSession:
     """An inference session on the best usable provider; `run` on it is thread-safe.
 
     Intra-op threads are left at onnxruntime's default, one per physical core. Spinning is off:
     a caption runs three sessions in turn, and threads of the last one spinning while the next
     works cost the full caption path 27 ms -> 39-56 ms on a 2-core CPU (measured with `python -m bench`).
+    numpy's BLAS gets one thread for the same reason (`one_blas_thread`).
     """
+    one_blas_thread()
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # errors only: no provider-assignment chatter

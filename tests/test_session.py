@@ -1,4 +1,5 @@
 """Session creation: the provider really used, and no CUDA noise on a machine without a GPU."""
+import json
 import subprocess
 import sys
 
@@ -34,3 +35,26 @@ def test_cpu_can_be_forced(tmp_path, setting):
     done = run_probe(tmp_path, RNNAPP_DEVICE=setting)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["CPU", "False"]
+
+
+BLAS_PROBE = """
+import json, sys
+from threadpoolctl import threadpool_info
+def blas_threads():
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+import numpy
+before = blas_threads()
+from runtime.session import create_session
+create_session(sys.argv[1])
+print(json.dumps([before, blas_threads()]))
+"""
+
+
+def test_serving_runs_numpy_blas_on_one_thread():
+    """OpenBLAS threads busy-wait after each call and slowed the next encoder call (runtime/session.py)."""
+    path = REPO_ROOT / "models" / "sentiment" / "model.onnx"
+    done = subprocess.run([sys.executable, "-c", BLAS_PROBE, str(path)], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "2"})
+    assert done.returncode == 0, done.stderr
+    before, after = json.loads(done.stdout)
+    assert before == [2] and after == [1]

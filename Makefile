@@ -1,23 +1,28 @@
 # Two commands do all set-up on a fresh Debian machine with Python 3.11:
-#   make run    serve the app on http://127.0.0.1:8501 with the committed models (no torch installed)
-#   make test   install serving + training + test requirements and run the whole test suite
-#   make bench  time the serving path against torch eager (python -m bench --quick for under a minute)
+#   make run        serve the app on http://127.0.0.1:8501 with the committed models (no torch installed)
+#   make test       install serving + training + test requirements and run the whole test suite
+#   make test-fast  the tests that take under a minute together (no browser, no training runs)
+#   make bench      time the serving path against torch eager (python -m bench --quick for under a minute)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# The project itself, editable, for the `rnnapp` command (pyproject.toml); its requirements come pinned first.
+INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 
-.PHONY: run test data train-sentiment train-nextword train-caption train-gradlab evaluate bench screenshots clean
+.PHONY: run test test-fast data train-sentiment train-nextword train-caption train-gradlab evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.serve-installed: requirements.txt | $(BIN)/python
+$(VENV)/.serve-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(INSTALL_PROJECT)
 	touch $@
 
-$(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-test.txt | $(BIN)/python
+$(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-test.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(INSTALL_PROJECT)
 	touch $@
 
 run: $(VENV)/.serve-installed
@@ -31,29 +36,33 @@ test: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch sentiment nextword caption real-photos
 	$(BIN)/python -m pytest
 
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m datafetch sentiment nextword caption real-photos
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
 train-sentiment: data
-	$(BIN)/python -m textmodels.train sentiment
+	$(BIN)/python -m training.train sentiment
 
 train-nextword: data
-	$(BIN)/python -m textmodels.train nextword
+	$(BIN)/python -m training.train nextword
 
 train-caption: data
-	$(BIN)/python -m captioner.train
+	$(BIN)/python -m training.train caption
 
 train-gradlab: $(VENV)/.test-installed
-	$(BIN)/python -m gradlab.train
+	$(BIN)/python -m training.train gradlab
 
 evaluate: data
-	$(BIN)/python -m textmodels.evaluate sentiment
-	$(BIN)/python -m textmodels.evaluate nextword
-	$(BIN)/python -m captioner.evaluate
-	$(BIN)/python -m captioner.real_photos
+	$(BIN)/python -m training.evaluate sentiment
+	$(BIN)/python -m training.evaluate nextword
+	$(BIN)/python -m training.evaluate caption
+	$(BIN)/python -m training.evaluate real-photos
 
 screenshots: $(VENV)/.test-installed
-	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/app/test_browser.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache
+	rm -rf $(VENV) .cache .pytest_cache *.egg-info
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch caption gallery

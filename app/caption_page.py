@@ -8,9 +8,9 @@ import streamlit as st
 from PIL import Image, ImageOps
 
 from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
-from captioner.captioning import CaptionResult
-from captioner.image_input import ImageInputError, center_crop, load_image
-from captioner.real_photos import gallery_photos as read_gallery_photos
+from serving.caption.captioner import CaptionResult
+from serving.caption.gallery import gallery_photos as read_gallery_photos
+from serving.caption.image_input import ImageInputError, center_crop, load_image
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif"]
 MAPS_PER_ROW = 5
@@ -134,12 +134,12 @@ def page() -> None:
     choice = image_choice()
     beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",
                           help="How many partial captions the search keeps; 1 is greedy decoding.")
-    grounding = load_or_stop(captioner).grounding
-    cnn_names = grounding is not None and st.toggle(
+    cnn_namer = load_or_stop(captioner).cnn_namer
+    cnn_names = cnn_namer is not None and st.toggle(
         "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
         help="The decoder only knows the ~290 things of its training photos; the CNN knows 1,000 ImageNet "
              "classes. Where the decoder looked while naming an object, the CNN's classifier says what is "
-             f"there, and its name is used when it is at least {grounding.threshold:.0%} sure (a threshold "
+             f"there, and its name is used when it is at least {cnn_namer.threshold:.0%} sure (a threshold "
              "chosen on validation scenes of things the decoder never learnt).")
     if choice is None:
         st.info("Pick a sample photo or upload one (JPEG, PNG, WebP or GIF) to get a caption.")

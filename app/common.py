@@ -8,12 +8,12 @@ from typing import TypeVar
 
 import streamlit as st
 
-from captioner.captioning import Captioner
-from gradlab.curves import Run, load_runs
-from gradlab.gates import SentimentGates
-from runtime.artifact import ArtifactError
-from textmodels.nextword import NextWordPredictor
-from textmodels.sentiment import SentimentClassifier
+from serving.artifact import ArtifactError
+from serving.caption.captioner import Captioner
+from serving.gradlab.curves import Run, load_runs
+from serving.gradlab.gates import SentimentGates
+from serving.nextword.predictor import NextWordPredictor
+from serving.sentiment.classifier import SentimentClassifier
 
 T = TypeVar("T")
 

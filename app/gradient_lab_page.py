@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from app.common import gradlab_runs, load_or_report, sentiment_gates, small_print, timed
-from gradlab.curves import CLIPPED, Run
-from gradlab.gates import GateTrace
-from gradlab.jacobians import GradientFlow, gradient_flow
-from textmodels.text_input import InputError
+from serving.gradlab.curves import CLIPPED, Run
+from serving.gradlab.gates import GateTrace
+from serving.gradlab.jacobians import GradientFlow, gradient_flow
+from serving.text import InputError
 
 CELL_NAMES = {"rnn": "vanilla tanh RNN", "lstm": "LSTM", "gru": "GRU"}
 CELL_COLOURS = alt.Scale(domain=list(CELL_NAMES.values()), range=["#d62728", "#1f77b4", "#2ca02c"])

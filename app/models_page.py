@@ -9,7 +9,7 @@ import streamlit as st
 from PIL import Image
 
 from app.common import captioner, load_or_stop, nextword_predictor, sentiment_classifier, timed
-from runtime.artifact import ArtifactError, load_artifact, model_dir
+from serving.artifact import ArtifactError, load_artifact, model_dir
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
 NEXTWORD_PROBE = "It is a truth universally acknowledged that"

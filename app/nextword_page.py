@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from app.common import escape_markdown, load_or_stop, nextword_predictor, small_print, timed
-from textmodels.nextword import Suggestions, append_word
-from textmodels.text_input import InputError
+from serving.nextword.predictor import Suggestions, append_word
+from serving.text import InputError
 
 EXAMPLES = [
     "It is a truth universally acknowledged that",

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from app.common import load_or_stop, sentiment_classifier, small_print, timed
-from textmodels.sentiment import SentimentResult, WordStep
-from textmodels.text_input import InputError
+from serving.sentiment.classifier import SentimentResult, WordStep
+from serving.text import InputError
 
 EXAMPLES = [
     "Not only the fan was expensive, but it was broken when it arrived.",
@@ -30,8 +30,7 @@ def use_example() -> None:
 
 def show_verdict(result: SentimentResult) -> None:
     colour, face = LABEL_STYLE[result.label]
-    stars = "\u2605" * int(round(result.stars)) + "\u2606" * (5 - int(round(result.stars)))
-    st.markdown(f"## {colour}[{face} {result.label.capitalize()}] &nbsp; {stars}")
+    st.markdown(f"## {colour}[{face} {result.label.capitalize()}] &nbsp; {result.star_bar}")
     st.write(f"**{result.stars:.1f} / 5 stars** (predicted mean rating {result.rating:+.2f} on the -4..+4 scale "
              f"used by the human raters)")
     for label, prob in result.probs.items():

@@ -16,8 +16,8 @@ import time
 from bench.cases import caption_cases, nextword_cases, sentiment_cases
 from bench.machine import describe
 from bench.timing import matmul_peak_gflops, peak_rss_mb
-from runtime.artifact import REPO_ROOT
-from runtime.cli import run_guarded
+from serving.artifact import REPO_ROOT
+from serving.cli import run_guarded
 
 # name -> (target, test on the result row); a row without the numbers a test needs is not judged.
 TARGETS = {

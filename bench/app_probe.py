@@ -13,7 +13,7 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from bench.timing import peak_rss_mb
-from runtime.artifact import REPO_ROOT
+from serving.artifact import REPO_ROOT
 
 TIMEOUT = 120
 

@@ -13,12 +13,12 @@ import numpy as np
 
 from bench.machine import forward_gflops
 from bench.timing import Contender, interleaved, p50, p95
-from captioner.captioning import Captioner
-from captioner.image_input import load_image, to_model_input
-from captioner.real_photos import gallery_photos
-from runtime.artifact import Artifact
-from textmodels.nextword import NextWordPredictor, PrefixCache
-from textmodels.sentiment import SentimentClassifier
+from serving.artifact import Artifact
+from serving.caption.captioner import Captioner
+from serving.caption.gallery import gallery_photos
+from serving.caption.image_input import load_image, to_model_input
+from serving.nextword.predictor import NextWordPredictor, PrefixCache
+from serving.sentiment.classifier import SentimentClassifier
 
 PROMPT = "It is a truth universally acknowledged, that a single man in possession of a good fortune"
 REVIEW = ("The hotel was clean and the staff were friendly, but the room was tiny, the wifi kept dropping and "

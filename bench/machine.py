@@ -9,8 +9,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 
-from runtime.artifact import library_versions
-from runtime.session import gpu_usable
+from serving.artifact import library_versions
+from serving.session import gpu_usable
 
 
 def cpu_model() -> str:

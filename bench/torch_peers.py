@@ -14,13 +14,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from captioner.decoder_model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph
-from captioner.encoder import ENCODERS
-from export.onnx_export import max_abs_diff
-from runtime.artifact import Artifact
-from runtime.onnx_weights import OnnxGRU, load_weights
-from textmodels.nextword_model import GRULanguageModel, NextWordConfig
-from textmodels.sentiment_model import SentimentConfig, SentimentGRU
+from serving.artifact import Artifact
+from serving.onnx_weights import OnnxGRU, load_weights
+from training.caption.encoder import ENCODERS
+from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph
+from training.export import max_abs_diff
+from training.nextword.model import GRULanguageModel, NextWordConfig
+from training.sentiment.model import SentimentConfig, SentimentGRU
 
 PARITY_BOUND = 1e-3
 

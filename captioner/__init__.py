@@ -1,1 +1,1 @@
-"""Image captioning: a pretrained CNN encoder and an attention LSTM decoder (in progress, issue 4)."""
+"""`python -m captioner ...`: the same as `rnnapp caption ...` (serving/caption/cli.py)."""

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from runtime.artifact import sha256_of
+from serving.artifact import sha256_of
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(os.environ.get("RNNAPP_CACHE", REPO_ROOT / ".cache")) / "data"

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import io
 import random
+import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The `rnnapp` command that `make` installs beside the interpreter running the tests (pyproject.toml).
+RNNAPP = str(Path(sys.executable).parent / "rnnapp")
 WORDS = ("good great awful bad movie phone story battery film plot acting boring lovely terrible "
          "fine the a and but not was is very really it this that").split()
 
@@ -21,7 +24,7 @@ def tiny_texts() -> list[str]:
 
 @pytest.fixture(scope="session")
 def tiny_tokenizer(tmp_path_factory, tiny_texts) -> Path:
-    from textmodels.tokenizer import train_tokenizer
+    from training.tokenizer import train_tokenizer
 
     return train_tokenizer(tiny_texts, tmp_path_factory.mktemp("tok") / "tiny", vocab_size=40)
 

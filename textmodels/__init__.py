@@ -1,1 +1,1 @@
-"""Text models: the sentiment classifier (bidirectional GRU) and, later, the next-word language model."""
+"""`python -m textmodels sentiment|nextword|generate ...`: the same as `rnnapp sentiment|nextword|generate ...`."""

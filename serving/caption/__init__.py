@@ -1,0 +1,1 @@
+"""Caption: a CNN encoder and an attention LSTM decoder, searched with the shared beam search."""

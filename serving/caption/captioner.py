@@ -1,0 +1,134 @@
+"""Caption photos with the exported model: encoder ONNX -> decoder init -> beam search over the step ONNX
+-> objects the CNN is sure of named by it (serving/caption/cnn_names.py).
+
+Serving side: numpy, Pillow, sentencepiece, onnx (to read the classifier head) and onnxruntime. One
+Captioner holds the artifact's three shared sessions; it is safe to call from many threads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from PIL import Image
+
+from serving.artifact import Artifact, load_artifact, model_dir
+from serving.beam_search import Hypothesis, beam_search
+from serving.caption.cnn_names import CnnName, CnnNamer
+from serving.caption.image_input import to_model_input
+from serving.numeric import softmax
+from serving.onnx_weights import linear_head
+from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
+
+MAX_WORDS = 20
+
+
+@dataclass
+class CaptionResult:
+    caption: str
+    score: float  # mean log-probability per word of the best caption
+    alternatives: list[tuple[str, float]]  # the rest of the n-best list
+    words: list[str]
+    attention: np.ndarray  # [len(words), rows, cols]: where the decoder looked for each word
+    imagenet_top5: list[tuple[str, float]]  # what the CNN alone sees
+    decoder_caption: str  # the decoder's own words, before the CNN named objects
+    cnn_names: list[CnnName]  # the object phrases the CNN named (serving/caption/cnn_names.py)
+
+    def to_json(self, image: str) -> dict:
+        return {"image": image, "caption": self.caption, "score": round(self.score, 4),
+                "alternatives": [{"caption": c, "score": round(s, 4)} for c, s in self.alternatives],
+                "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5],
+                "decoder_caption": self.decoder_caption,
+                "named_by_cnn": [{"words": " ".join(self.words[n.start:n.end]), "imagenet_class": n.label,
+                                  "prob": round(n.probability, 4), "decoder_said": n.decoder_said}
+                                 for n in self.cnn_names]}
+
+
+def token_words(tokenizer, tokens: list[int]) -> list[str]:
+    """Decoder token ids -> words (the tokenizer is word-level: one piece per word)."""
+    return [tokenizer.id_to_piece(t).lstrip("▁") for t in tokens]
+
+
+class Captioner:
+    def __init__(self, artifact: Artifact):
+        self.artifact = artifact
+        manifest = artifact.manifest
+        self.tokenizer = load_tokenizer(artifact.file(manifest["tokenizer"]["file"]))
+        self.start_id, self.end_id = manifest["tokenizer"]["start_id"], manifest["tokenizer"]["end_id"]
+        self.grid_shape = tuple(manifest["encoder"]["grid"])
+        self.labels = artifact.file(manifest["encoder"]["labels_file"]).read_text().splitlines()
+        self.cnn_namer = self.cnn_namer_at(manifest.get("cnn_names", {}).get("threshold"))
+
+    @cached_property
+    def _head_and_phrases(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """The CNN's classifier head and the decoder's object phrases, read from the artifact once."""
+        weight, bias = linear_head(self.artifact.file("encoder.onnx"), "logits")
+        phrases = self.artifact.file(self.artifact.manifest["cnn_names"]["objects_file"]).read_text().splitlines()
+        return weight, bias, phrases
+
+    def cnn_namer_at(self, threshold: float | None) -> CnnNamer | None:
+        """Object naming by the CNN's head at `threshold` (None: off, as for models without object phrases)."""
+        if threshold is None:
+            return None
+        weight, bias, phrases = self._head_and_phrases
+        return CnnNamer(weight, bias, self.labels, phrases, threshold)
+
+    @classmethod
+    def load(cls) -> Captioner:
+        return cls(load_artifact(model_dir("caption")))
+
+    def encode(self, images: list[Image.Image]) -> tuple[np.ndarray, np.ndarray]:
+        """Spatial grid [B, P, F] and ImageNet logits [B, 1000] of RGB images."""
+        batch = np.stack([to_model_input(image) for image in images])
+        grid, _, logits = self.artifact.session("encoder.onnx").run(None, {"image": batch})
+        return grid, logits
+
+    def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS) -> list[list[Hypothesis]]:
+        """n-best hypotheses for each grid row, by beam search over the exported decoder step."""
+        h, c, memory, keys = self.artifact.session("decoder_init.onnx").run(None, {"grid": grid.astype(np.float32)})
+        step_session = self.artifact.session("decoder_step.onnx")
+
+        def step(tokens: np.ndarray, state: tuple[np.ndarray, ...]):
+            h, c, memory, keys = state
+            log_probs, h, c, weights = step_session.run(
+                None, {"tokens": tokens, "h": h, "c": c, "memory": memory, "keys": keys})
+            return log_probs, (h, c, memory, keys), weights
+
+        return beam_search(step, (h, c, memory, keys), self.start_id, self.end_id, beam_size, max_words,
+                           banned=(PAD_ID, UNK_ID, self.start_id))
+
+    def words(self, tokens: list[int]) -> list[str]:
+        return token_words(self.tokenizer, tokens)
+
+    def text(self, tokens: list[int]) -> str:
+        return " ".join(self.words(tokens))
+
+    def named(self, hypothesis: Hypothesis, grid: np.ndarray,
+              cnn_namer: CnnNamer | None) -> tuple[list[str], np.ndarray, list[CnnName]]:
+        """A hypothesis's words, per-word attention and CNN-named objects (none when cnn_namer is None)."""
+        words = self.words(hypothesis.tokens)
+        if cnn_namer is None:
+            return words, hypothesis.attention, []
+        return cnn_namer.name(words, hypothesis.attention, grid)
+
+    def caption(self, images: list[Image.Image], beam_size: int = 3, cnn_names: bool = True) -> list[CaptionResult]:
+        """Caption a batch of RGB images: the best caption, the n-best list, attention maps, ImageNet top-5.
+        With `cnn_names`, object phrases the CNN is sure of are named by it (serving/caption/cnn_names.py)."""
+        grid, logits = self.encode(images)
+        cnn_namer = self.cnn_namer if cnn_names else None
+        results = []
+        for nbest, image_grid, image_logits in zip(self.search(grid, beam_size), grid, logits):
+            named = [self.named(h, image_grid, cnn_namer) for h in nbest]
+            words, attention, cnn_named = named[0]
+            probs = softmax(image_logits)
+            top5 = np.argsort(-probs)[:5]
+            texts = [" ".join(w) for w, _, _ in named]
+            # CNN names can make two hypotheses read the same; the better-scored one is kept
+            alternatives = [(text, h.score) for i, (text, h) in enumerate(zip(texts, nbest))
+                            if i > 0 and text not in texts[:i]]
+            results.append(CaptionResult(
+                caption=texts[0], score=nbest[0].score, alternatives=alternatives,
+                words=words, attention=attention.reshape(-1, *self.grid_shape),
+                imagenet_top5=[(self.labels[i], float(probs[i])) for i in top5],
+                decoder_caption=self.text(nbest[0].tokens), cnn_names=cnn_named))
+        return results

@@ -1,0 +1,86 @@
+"""`rnnapp caption [--json] [--beam N] [--decoder-words-only] IMAGE_OR_FOLDER ...`: caption photos.
+
+A folder is captioned whole (its images in name order, in batches, with a progress bar). An
+unusable file gets one line on stderr and a non-zero exit; the other images are still captioned.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from serving.caption.captioner import Captioner, CaptionResult
+from serving.caption.image_input import ImageInputError, load_image
+from serving.cli import EXIT_BAD_INPUT, error
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+BATCH = 16
+
+
+def image_paths(arguments: list[str]) -> Iterator[tuple[Path, str | None]]:
+    """(path, None) for each image to caption, (path, message) for each argument that cannot be one."""
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+            if not found:
+                yield path, f"no images ({', '.join(sorted(IMAGE_SUFFIXES))}) in this folder"
+            yield from ((p, None) for p in found)
+        elif not path.exists():
+            yield path, "no such file"
+        else:
+            yield path, None
+
+
+def human_lines(path: Path, result: CaptionResult) -> str:
+    seen = ", ".join(f"{label} {prob:.0%}" for label, prob in result.imagenet_top5[:3])
+    named = "".join(f"; the CNN named {n.label} {n.probability:.0%} where the decoder said {n.decoder_said}"
+                    for n in result.cnn_names)
+    return f"{path}: {result.caption}  (score {result.score:.2f}{named}; the CNN sees: {seen})"
+
+
+def caption_command(args: argparse.Namespace) -> int:
+    captioner = Captioner.load()
+    paths = list(image_paths(args.images))
+    status = 0
+    batch: list[tuple[Path, object]] = []
+
+    def flush() -> None:
+        for (path, _), result in zip(batch, captioner.caption([image for _, image in batch], args.beam,
+                                                             cnn_names=not args.decoder_words_only)):
+            print(json.dumps(result.to_json(str(path)), ensure_ascii=False) if args.json else human_lines(path, result),
+                  flush=True)
+        batch.clear()
+
+    for path, problem in tqdm(paths, desc="captioning", unit="image", disable=None if len(paths) > BATCH else True,
+                              file=sys.stderr):
+        if problem is None:
+            try:
+                batch.append((path, load_image(path.read_bytes())))
+            except ImageInputError as err:
+                problem = str(err)
+            except OSError as err:
+                problem = f"cannot be read ({err.strerror or type(err).__name__})"
+        if problem is not None:
+            error(f"{path}: {problem}")
+            status = EXIT_BAD_INPUT
+        if len(batch) == BATCH:
+            flush()
+    if batch:
+        flush()
+    return status
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    caption = commands.add_parser("caption", help="caption photos with the attention LSTM",
+                                  description="Caption each IMAGE, or every image in a folder.")
+    caption.add_argument("--json", action="store_true", help="one JSON object per image")
+    caption.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N", help="beam size (1-10)")
+    caption.add_argument("--decoder-words-only", action="store_true",
+                         help="keep the decoder's own words; do not let the CNN name the objects it is sure of")
+    caption.add_argument("images", nargs="+", metavar="IMAGE", help="image files or folders of images")
+    caption.set_defaults(handler=caption_command)

@@ -1,0 +1,1 @@
+"""Next word: a GRU language model over sentencepiece pieces, decoded into whole words."""

@@ -1,0 +1,51 @@
+"""`rnnapp nextword` (the likeliest next words) and `rnnapp generate` (continue a text)."""
+from __future__ import annotations
+
+import argparse
+
+from serving.cli import emit, for_each_input
+from serving.nextword.predictor import NextWordPredictor
+
+
+def nextword_command(args: argparse.Namespace) -> int:
+    predictor = NextWordPredictor.load()
+
+    def handle(text: str) -> None:
+        suggestions = predictor.next_words(text, k=args.k, complete=args.complete)
+        words = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.words)
+        emit(suggestions.to_json(text), f"{text} -> {words}", args.json)
+
+    return for_each_input(args.text, handle)
+
+
+def generate_command(args: argparse.Namespace) -> int:
+    predictor = NextWordPredictor.load()
+
+    def handle(text: str) -> None:
+        continuation = predictor.generate(text, max_words=args.max_words, temperature=args.temperature,
+                                          top_k=args.top_k, top_p=args.top_p, seed=args.seed)
+        emit({"text": text, "continuation": continuation}, f"{text.rstrip()} {continuation.strip()}", args.json)
+
+    return for_each_input([" ".join(args.text)] if args.text else [], handle)
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    nextword = commands.add_parser("nextword", help="the most likely next words",
+                                   description="Suggest the next whole words after each TEXT (or stdin line).")
+    nextword.add_argument("--json", action="store_true", help="one JSON object per input")
+    nextword.add_argument("-k", type=int, default=5, choices=range(1, 21), metavar="K", help="how many words (1-20)")
+    nextword.add_argument("--complete", action="store_true",
+                          help="treat letters at the end of the text as a word still being typed, and complete it")
+    nextword.add_argument("text", nargs="*", metavar="TEXT")
+    nextword.set_defaults(handler=nextword_command)
+
+    generate = commands.add_parser("generate", help="continue a text",
+                                   description="Continue TEXT (or each stdin line) word by word.")
+    generate.add_argument("--json", action="store_true", help="one JSON object per input")
+    generate.add_argument("--max-words", type=int, default=20, help="how many words to add (default 20)")
+    generate.add_argument("--temperature", type=float, default=0.8, help="0 is greedy; higher is bolder")
+    generate.add_argument("--top-k", type=int, default=40, help="sample from the K likeliest pieces (0: all)")
+    generate.add_argument("--top-p", type=float, default=0.95, help="sample from the smallest set with this mass")
+    generate.add_argument("--seed", type=int, help="make sampling reproducible")
+    generate.add_argument("text", nargs="*", metavar="TEXT")
+    generate.set_defaults(handler=generate_command)

@@ -1,0 +1,188 @@
+"""Next-word inference on the ONNX GRU language model: suggestions, completions and sampling.
+
+Serving side (numpy and onnxruntime, no torch). A prefix cache keeps the model states of texts seen
+before, so typing one more word feeds only its own pieces; `serving.nextword.words` turns the
+piece model into whole words.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from serving.artifact import Artifact, load_artifact, model_dir
+from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, top_next_words
+from serving.numeric import log_softmax
+from serving.text import MAX_CHARS, InputError, prepare_text
+from serving.tokenizer import load_tokenizer
+
+MAX_CONTEXT_PIECES = 512
+MAX_GENERATED_WORDS = 200
+_PARTIAL_WORD = re.compile(r"\w+$")
+
+
+class GRUPieceModel:
+    """The ONNX step `(tokens [B, T], hidden [L, B, H]) -> (logits [B, T, V], hidden)`; a state is [L, H]."""
+
+    def __init__(self, session, num_layers: int, hidden_size: int):
+        self.session = session
+        self.num_layers, self.hidden_size = num_layers, hidden_size
+
+    def initial_state(self) -> np.ndarray:
+        return np.zeros((self.num_layers, self.hidden_size), dtype=np.float32)
+
+    def run_sequence(self, ids, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Feed a sequence from `state`: (log-probs after each of its pieces [T, V], new state)."""
+        logits, hidden = self.session.run(None, {"tokens": np.asarray(ids, dtype=np.int64)[None, :],
+                                                 "hidden": state[:, None, :]})
+        return log_softmax(logits[0]), hidden[:, 0, :]
+
+    def run(self, ids, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Feed a sequence from `state`: (log-probs after its last piece [V], new state)."""
+        log_probs, hidden = self.run_sequence(ids, state)
+        return log_probs[-1], hidden
+
+    def advance(self, states: list, pieces: list[int]) -> tuple[list, np.ndarray]:
+        logits, hidden = self.session.run(None, {"tokens": np.array(pieces, dtype=np.int64)[:, None],
+                                                 "hidden": np.stack(states, axis=1)})
+        return list(np.moveaxis(hidden, 1, 0)), log_softmax(logits[:, -1])
+
+
+class PrefixCache:
+    """Model states of texts seen before, so typing one more word feeds only the new pieces.
+
+    Holds (ids -> state, log-probs) checkpoints; a new text resumes from the longest checkpoint
+    whose ids are a prefix of its own, which also makes backspace cheap. Shared by all sessions.
+    """
+
+    def __init__(self, model: GRUPieceModel, start_ids: list[int], capacity: int = 256):
+        self.model, self.capacity = model, capacity
+        self._lock = threading.Lock()
+        self._start = tuple(start_ids)
+        log_probs, state = model.run(start_ids, model.initial_state())
+        self._start_entry = (state, log_probs)
+        self._entries: OrderedDict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.pieces_fed = 0  # how many pieces the model has read, for tests and the page's small print
+
+    def state_after(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(state, next-piece log-probs) after reading `ids` (which begin with the start ids)."""
+        key = tuple(ids)
+        with self._lock:
+            best = max((k for k in self._entries if key[:len(k)] == k), key=len, default=None)
+            if best is None:
+                best, (state, log_probs) = self._start, self._start_entry
+            else:
+                state, log_probs = self._entries[best]
+                self._entries.move_to_end(best)
+        if len(best) < len(key):
+            log_probs, state = self.model.run(list(key[len(best):]), state)
+            with self._lock:
+                self.pieces_fed += len(key) - len(best)
+                self._entries[key] = (state, log_probs)
+                if len(self._entries) > self.capacity:
+                    self._entries.popitem(last=False)
+        return state, log_probs
+
+
+@dataclass
+class Suggestions:
+    context: str  # the text the words follow
+    partial: str  # the half-typed word being completed ("" when predicting a new word)
+    words: list[WordCandidate]
+
+    def to_json(self, text: str) -> dict:
+        return {"text": text, "next_words": [{"word": w.word, "prob": round(w.prob, 5)} for w in self.words]}
+
+
+class NextWordPredictor:
+    """Loads the language-model artifact once; safe to share between threads and sessions."""
+
+    def __init__(self, artifact: Artifact):
+        self.artifact = artifact
+        self.tokenizer = load_tokenizer(artifact.file("tokenizer.model"))
+        self.vocab = PieceVocabulary.from_tokenizer(self.tokenizer)
+        config = artifact.manifest["config"]
+        self.model = GRUPieceModel(artifact.session("model.onnx"), config["num_layers"], config["hidden_size"])
+        self.paragraph_id = self.tokenizer.piece_to_id(PARAGRAPH)
+        self.cache = PrefixCache(self.model, [self.paragraph_id])
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "NextWordPredictor":
+        return cls(load_artifact(path or model_dir("nextword")))
+
+    def encode(self, text: str) -> list[int]:
+        """The paragraph mark, then the pieces of `text` (the newest MAX_CONTEXT_PIECES of them)."""
+        return [self.paragraph_id] + self.tokenizer.encode(text)[-(MAX_CONTEXT_PIECES - 1):] if text else \
+            [self.paragraph_id]
+
+    @staticmethod
+    def clean(text: str) -> str:
+        """The text as the model reads it: its last MAX_CHARS characters, tidied; "" is a valid start."""
+        return prepare_text(text[-MAX_CHARS:])[0] if text.strip() else ""
+
+    def next_words(self, text: str, k: int = 5, complete: bool = False) -> Suggestions:
+        """The k most likely next words after `text` (or completions of its last word, with `complete`).
+
+        With `complete`, letters at the very end (no space after them) are a word still being typed.
+        """
+        cleaned = self.clean(text)
+        match = _PARTIAL_WORD.search(cleaned) if complete and not text[-1:].isspace() else None
+        context, partial = (cleaned[:match.start()], match.group()) if match else (cleaned, "")
+        state, log_probs = self.cache.state_after(self.encode(context))
+        words = top_next_words(self.model, state, log_probs, self.vocab, k=k, partial=partial)
+        return Suggestions(context.rstrip(), partial, words)
+
+    def generate(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+                 top_p: float = 1.0, seed: int | None = None) -> str:
+        """Continue `text` by `max_words` words; temperature 0 is greedy. Returns only the continuation."""
+        return self.tokenizer.decode(self.sample_continuation(text, max_words, temperature, top_k, top_p, seed))
+
+    def sample_continuation(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+                            top_p: float = 1.0, seed: int | None = None) -> list[int]:
+        """The pieces of `generate`: sampled one at a time, each fed back, until `max_words` words."""
+        if temperature < 0 or not 0 < top_p <= 1 or top_k < 0 or not 1 <= max_words <= MAX_GENERATED_WORDS:
+            raise InputError(f"use temperature >= 0, 0 < top-p <= 1, top-k >= 0 and 1..{MAX_GENERATED_WORDS} words")
+        rng = np.random.default_rng(seed)
+        state, log_probs = self.cache.state_after(self.encode(self.clean(text)))
+        pieces, words = [], 0
+        while len(pieces) < 8 * max_words:
+            piece = sample_piece(np.where(self.vocab.never, -np.inf, log_probs), rng, temperature, top_k, top_p)
+            if self.vocab.starts_word[piece]:
+                if words == max_words:
+                    break
+                words += 1
+            pieces.append(piece)
+            [state], batch_log_probs = self.model.advance([state], [piece])
+            log_probs = batch_log_probs[0]
+        return pieces
+
+
+def sample_piece(log_probs: np.ndarray, rng: np.random.Generator, temperature: float, top_k: int,
+                 top_p: float) -> int:
+    """Greedy when temperature is 0, else sample from the temperature-scaled top-k / top-p set."""
+    if temperature == 0:
+        return int(np.argmax(log_probs))
+    order = np.argsort(-log_probs)
+    if top_k:
+        order = order[:top_k]
+    probs = np.exp(log_softmax(log_probs[order] / temperature))
+    keep = int(np.searchsorted(np.cumsum(probs), top_p) + 1)
+    probs = probs[:keep] / probs[:keep].sum()
+    return int(order[rng.choice(len(probs), p=probs)])
+
+
+def append_word(text: str, word: str, partial: str = "") -> str:
+    """`text` with a suggested word accepted: it replaces the half-typed `partial`, else follows a space.
+
+    Punctuation attaches to the word before it. A space follows, ready for the next word.
+    """
+    if partial and text.rstrip().endswith(partial):
+        return text.rstrip()[:-len(partial)] + word + " "
+    base = text.rstrip()
+    if not base:
+        return word + " "
+    return base + ("" if not any(ch.isalnum() for ch in word) else " ") + word + " "

@@ -1,0 +1,116 @@
+"""Whole words from a model of sentencepiece pieces: the word-level beam that next-word suggestions use.
+
+The model predicts sentencepiece pieces; people want words. A *word* here is a piece that
+starts one (it begins with the "▁" space marker, or is punctuation: punctuation counts as a
+word) followed by the pieces that continue it. `top_next_words` expands likely first pieces
+with a small beam until each word ends, and scores a word as
+
+    P(word) = P(piece_1) * ... * P(piece_n) * P(the next piece starts a new word)
+
+The approximation: the same word spelt with a different segmentation into pieces is summed
+only when the beam happens to find both; sentencepiece's segmentation is nearly always the
+one the model saw in training, so the loss is small.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from serving.tokenizer import PAD_ID, UNK_ID, WORD_START
+
+PARAGRAPH = "<p>"  # marks the start of every paragraph, so the model knows how texts begin
+
+
+class PieceModel(Protocol):
+    """What the word decoder needs: from per-hypothesis states and one new piece each, the next log-probs."""
+
+    def advance(self, states: list, pieces: list[int]) -> tuple[list, np.ndarray]: ...
+
+
+@dataclass(frozen=True)
+class PieceVocabulary:
+    """Per piece: its text (with "▁" as a space) and whether it begins a new word."""
+
+    surfaces: list[str]
+    starts_word: np.ndarray  # bool [V]
+    never: np.ndarray  # bool [V]: pad, unk and the paragraph mark are never suggested
+    spaced: np.ndarray  # bool [V]: the piece begins with a space ("▁"), so it cannot continue a bare "▁"
+    bare: np.ndarray  # bool [V]: the piece is a space alone, so the next unspaced piece is part of its word
+
+    @classmethod
+    def from_tokenizer(cls, tokenizer) -> "PieceVocabulary":
+        pieces = [tokenizer.id_to_piece(i) for i in range(tokenizer.get_piece_size())]
+        starts = np.array([p.startswith(WORD_START) or not any(ch.isalnum() for ch in p) for p in pieces])
+        never = np.zeros(len(pieces), dtype=bool)
+        never[[PAD_ID, UNK_ID, tokenizer.piece_to_id(PARAGRAPH)]] = True
+        spaced = np.array([p.startswith(WORD_START) for p in pieces])
+        bare = np.array([p == WORD_START for p in pieces])
+        return cls([p.replace(WORD_START, " ") for p in pieces], starts | never, never, spaced | never, bare)
+
+    def word_starts(self, ids: np.ndarray) -> np.ndarray:
+        """Which positions of a piece stream begin a word, by the rule `top_next_words` decodes with."""
+        starts = self.starts_word[ids] & ~self.never[ids]
+        starts[1:] &= ~(self.bare[ids[:-1]] & ~self.spaced[ids[1:]])
+        return starts
+
+    def consistent(self, text: str, partial: str, candidates: np.ndarray) -> np.ndarray:
+        """Which candidate pieces keep `text + piece` compatible with the typed `partial` word."""
+        if len(text.lstrip()) >= len(partial):
+            return candidates
+        allowed = np.zeros_like(candidates)
+        for i in np.flatnonzero(candidates):
+            word = (text + self.surfaces[i]).lstrip()
+            allowed[i] = word.startswith(partial) or partial.startswith(word)
+        return allowed
+
+
+@dataclass
+class WordCandidate:
+    word: str
+    prob: float
+
+
+@dataclass
+class _Hypothesis:
+    log_prob: float
+    text: str
+    pending: int  # the last piece, not yet fed to the model
+    state: object  # the model state before `pending`
+
+
+def top_next_words(model: PieceModel, state: object, log_probs: np.ndarray, vocab: PieceVocabulary,
+                   k: int = 5, beam: int = 8, max_pieces: int = 6, partial: str = "") -> list[WordCandidate]:
+    """The k most likely next words after `state` (whose next-piece log-probs are `log_probs`).
+
+    With `partial`, only words that begin with it (the rest of a half-typed word) are returned.
+    """
+    first = vocab.consistent("", partial, vocab.starts_word & ~vocab.never & np.isfinite(log_probs))
+    scores = np.where(first, log_probs, -np.inf)
+    order = np.argsort(-scores)[:beam]
+    hypotheses = [_Hypothesis(float(scores[i]), vocab.surfaces[i], int(i), state)
+                  for i in order if np.isfinite(scores[i])]
+    finished: dict[str, float] = {}
+    for _ in range(max_pieces):
+        if not hypotheses:
+            break
+        states, next_log_probs = model.advance([h.state for h in hypotheses], [h.pending for h in hypotheses])
+        extended = []
+        for hyp, new_state, lp in zip(hypotheses, states, next_log_probs):
+            word = hyp.text.strip()
+            if word and word.startswith(partial):
+                ends = hyp.log_prob + np.logaddexp.reduce(lp[vocab.starts_word])
+                finished[word] = float(np.logaddexp(finished.get(word, -np.inf), ends))
+            # A bare "▁" is not a word yet: whatever unspaced piece follows (even punctuation) is its text.
+            allowed = vocab.consistent(hyp.text, partial, ~vocab.spaced if not word else ~vocab.starts_word)
+            continuation = np.where(allowed, lp, -np.inf)
+            for i in np.argsort(-continuation)[:beam]:
+                if np.isfinite(continuation[i]):
+                    extended.append(_Hypothesis(hyp.log_prob + float(continuation[i]),
+                                                hyp.text + vocab.surfaces[i], int(i), new_state))
+        extended.sort(key=lambda h: -h.log_prob)
+        kth_best = sorted(finished.values(), reverse=True)[k - 1] if len(finished) >= k else -np.inf
+        hypotheses = [h for h in extended[:beam] if h.log_prob > kth_best]  # cannot beat the k-th any more
+    best = sorted(finished.items(), key=lambda item: -item[1])[:k]
+    return [WordCandidate(word, float(np.exp(log_prob))) for word, log_prob in best]

@@ -1,0 +1,38 @@
+"""`rnnapp`: every model from the command line, one subcommand each (installed by `make`).
+
+    rnnapp caption [--json] [--beam N] [--decoder-words-only] IMAGE_OR_FOLDER ...
+    rnnapp sentiment [--json] [TEXT ...]
+    rnnapp nextword [--json] [-k K] [--complete] [TEXT ...]
+    rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [TEXT ...]
+
+Text commands take one result per TEXT, or per stdin line when none is given. A model adds its
+subcommands here through its own `serving/<model>/cli.py`.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from serving.caption import cli as caption_cli
+from serving.cli import run_guarded
+from serving.nextword import cli as nextword_cli
+from serving.sentiment import cli as sentiment_cli
+
+COMMANDS = (caption_cli, sentiment_cli, nextword_cli)
+
+
+def build_parser(prog: str = "rnnapp") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Recurrent networks at work, from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS:
+        module.add_commands(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str = "rnnapp") -> int:
+    args = build_parser(prog).parse_args(argv)
+    return run_guarded(lambda: args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sentiment: a bidirectional GRU reads a sentence and gives one verdict (many-to-one)."""

@@ -1,0 +1,214 @@
+"""The pages, driven by Streamlit's AppTest (no browser)."""
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+
+TIMEOUT = 60
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(REPO_ROOT / "app" / f"{name}_page.py"), default_timeout=TIMEOUT)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def markdown_text(app: AppTest) -> str:
+    return "\n".join(element.value for element in app.markdown)
+
+
+def test_empty_state_invites_input():
+    app = page("sentiment").run()
+    assert not app.exception
+    assert "Type a sentence" in app.info[0].value
+    assert len(app.get("vega_lite_chart")) == 0
+
+
+def test_example_fills_the_text_and_shows_a_verdict():
+    app = page("sentiment").run()
+    [examples] = app.button_group
+    examples.set_value(examples.options[0]).run()
+    assert not app.exception
+    assert app.text_area(key="sentiment_text").value.startswith("Not only the fan was expensive")
+    assert "Negative" in markdown_text(app)
+    assert [bar.text.split(":")[0] for bar in app.get("progress")] == ["negative", "neutral", "positive"]
+    assert len(app.get("vega_lite_chart")) == 1
+    assert "Execution provider: CPU" in app.caption[-1].value
+
+
+def test_typed_text_is_classified():
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input("An absolute joy, the best film I have seen this year.").run()
+    app.button(key="analyse").click().run()
+    assert not app.exception
+    assert "Positive" in markdown_text(app)
+
+
+@pytest.mark.parametrize("text", ["   \n  ", "\x1b[31m\x1b[0m"])
+def test_text_with_nothing_to_read_gets_a_message(text):
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input(text).run()
+    assert not app.exception and not app.error
+    assert app.info or app.warning
+
+
+def test_injection_is_shown_as_text_not_rendered():
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input("<script>alert('x')</script> **bold** [link](http://x)").run()
+    assert not app.exception
+    assert "<script>" not in markdown_text(app)
+
+
+def test_missing_models_give_a_message_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNNAPP_MODELS", str(tmp_path))
+    app = page("sentiment")
+    app.session_state["sentiment_text"] = "Fine."
+    app.run()
+    assert not app.exception
+    assert "not available" in app.error[0].value and "git checkout" in app.error[0].value
+    models = page("models").run()
+    assert not models.exception and "No model at" in models.error[0].value
+
+
+def test_models_page_shows_the_card_with_metrics_and_latency():
+    app = page("models").run()
+    assert not app.exception and not app.error
+    assert [s.value for s in app.subheader] == ["Caption: CNN encoder + attention LSTM decoder",
+                                                "Sentiment: bidirectional GRU", "Next word: GRU language model"]
+    for card in range(3):
+        labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
+        assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
+        assert int(labels["Parameters"].replace(",", "")) > 100_000
+    caption_table, _, sentiment_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
+    assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
+    assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
+    assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
+    assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
+    assert nextword_table.index[0].startswith("perplexity per word")
+
+
+def test_the_app_navigation_opens_on_caption():
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    assert not app.exception
+    assert app.title[0].value == "Caption"
+
+
+def suggestion_buttons(app: AppTest) -> list:
+    return [b for b in app.button if b.key and b.key.startswith("suggestion_")]
+
+
+def test_nextword_page_offers_words_from_the_start():
+    app = page("nextword").run()
+    assert not app.exception
+    assert "begin" in markdown_text(app) and len(suggestion_buttons(app)) == 5
+
+
+def test_clicking_a_suggestion_appends_it():
+    from serving.nextword.predictor import append_word
+
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("It is a truth universally ").run()
+    buttons = suggestion_buttons(app)
+    assert len(buttons) == 5 and len(app.get("vega_lite_chart")) == 1
+    word = buttons[0].label
+    buttons[0].click().run()
+    assert not app.exception
+    assert app.text_input(key="nextword_text").value == append_word("It is a truth universally ", word)
+    assert "Execution provider: CPU" in app.caption[0].value
+
+
+def test_half_typed_word_is_completed():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("The United Sta").run()
+    assert "Completing" in markdown_text(app)
+    labels = [b.label for b in suggestion_buttons(app)]
+    assert labels and all(label.startswith("Sta") for label in labels)
+
+
+def test_continue_writing_and_use_the_text():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("We the people").run()
+    app.button(key="generate").click().run()
+    assert not app.exception
+    full_text = app.session_state["nextword_full_text"]
+    assert full_text.startswith("We the people ") and len(full_text) > len("We the people ")
+    app.button(key="use_generation").click().run()
+    assert app.text_input(key="nextword_text").value == full_text + " "
+
+
+def test_nextword_injection_is_shown_as_text():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("**bold** <script>x</script> [a](b) Sta").run()
+    assert not app.exception
+    app.button(key="generate").click().run()
+    assert not app.exception
+    assert "<script>" not in markdown_text(app) and "**bold**" not in markdown_text(app)
+
+
+def photo_bytes(name: str) -> bytes:
+    from datafetch.archives import zip_member
+    from datafetch.registry import fetch
+    from datafetch.sources import SCIKIT_IMAGE
+
+    return zip_member(fetch(SCIKIT_IMAGE), f"skimage/data/{name}")
+
+
+def test_caption_page_invites_a_photo():
+    app = page("caption").run()
+    assert not app.exception and not app.error
+    assert "Pick a sample photo or upload one" in app.info[0].value
+    assert [b.label for b in app.button][:8] == ["Cat", "Dog", "Squirrel", "Fruit", "Coffee", "Car", "Motorcycle",
+                                                 "Rocket"]
+
+
+def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload").upload("cat.png", photo_bytes("chelsea.png"), "image/png").run()
+    assert not app.exception and not app.error
+    caption = next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert len(caption.split()) >= 3
+    assert len(app.get("vega_lite_chart")) == 1
+    words = len(caption.split()) - 1  # "## " is not a word
+    gallery = 8
+    assert len(app.get("image")) == gallery + 1 + words  # the square the CNN saw, one attention map per word
+    assert "Execution provider: CPU" in app.caption[-1].value
+
+
+def test_the_cnn_names_the_cat_and_the_toggle_gives_the_decoders_words_back():
+    app = page("caption").run()
+    app.button(key="gallery_Cat").click().run()
+    assert not app.exception and not app.error
+    caption = next(m.value for m in app.markdown if m.value.startswith("## "))
+    named = next(m.value for m in app.markdown if m.value.startswith("Named by the CNN"))
+    assert "cat" in caption.lower().split() and "The decoder alone wrote" in named
+    app.toggle(key="caption_cnn_names").set_value(False).run()
+    assert not app.exception
+    plain = next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert plain != caption and not any(m.value.startswith("Named by the CNN") for m in app.markdown)
+
+
+def test_gallery_photo_and_beam_slider():
+    app = page("caption").run()
+    app.button(key="gallery_Coffee").click().run()
+    assert not app.exception
+    first = next(m.value for m in app.markdown if m.value.startswith("## "))
+    app.slider(key="caption_beam").set_value(1).run()
+    assert not app.exception
+    assert next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert len(app.dataframe) == 0  # beam 1 keeps no alternatives
+    assert first
+
+
+@pytest.mark.parametrize("name,data", [("empty.png", b""), ("notes.jpg", b"just some text, not a photo"),
+                                       ("cut.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)])
+def test_unusable_upload_gets_one_clear_message(name, data):
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload").upload(name, data, "image/jpeg").run()
+    assert not app.exception
+    assert len(app.error) == 1 and app.error[0].value.startswith(name)

@@ -1,0 +1,198 @@
+"""The caption path end to end on fast data: shapes scenes and a tiny Karpathy-style dataset the test makes.
+
+Train a small decoder, export it, load the artifact as served and check the decoding contract."""
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from serving.artifact import load_artifact
+from serving.caption.captioner import Captioner
+from serving.tokenizer import PAD_ID, UNK_ID
+from training.caption import settings as caption_settings
+from training.caption import train as caption_train
+from training.caption.evaluate import CNN_NAME_THRESHOLDS
+from training.caption.karpathy import read_karpathy_split
+from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph
+from training.caption.scenes import make_scenes, plain_backgrounds, shape_stamps
+from training.export import max_abs_diff
+
+pytestmark = pytest.mark.slow  # every test here trains a model or drives whole processes
+
+
+@pytest.fixture(scope="module")
+def runs_dir(tmp_path_factory):
+    patch = pytest.MonkeyPatch()
+    runs = tmp_path_factory.mktemp("runs")
+    patch.setattr(caption_settings, "RUNS_DIR", runs)
+    yield runs
+    patch.undo()
+
+
+@pytest.fixture(scope="module")
+def shapes_model(runs_dir, tmp_path_factory):
+    settings = caption_settings.CaptionTraining(data="shapes", train_scenes=320, validation_scenes=48, test_scenes=48,
+                                             max_epochs=4, batch_size=32, cnn_name_threshold=None)
+    return load_artifact(caption_train.train_caption(settings, tmp_path_factory.mktemp("model") / "caption"))
+
+
+def small_decoder(imagenet_view: bool) -> AttentionDecoder:
+    """A random decoder over 16-d features; with `imagenet_view`, a random 10-class head in front."""
+    torch.manual_seed(0)
+    model = AttentionDecoder(DecoderConfig(vocab_size=30, feature_size=16, imagenet_view=imagenet_view, classes=10))
+    if imagenet_view:
+        rng = np.random.default_rng(1)
+        model.set_imagenet_head(rng.normal(0, 1, (10, 16)).astype(np.float32), rng.normal(0, 1, 10).astype(np.float32))
+    return model.eval()
+
+
+@pytest.mark.parametrize("imagenet_view", [False, True])
+def test_decoder_graphs_match_torch_at_any_batch(tmp_path, imagenet_view):
+    model = small_decoder(imagenet_view)
+    grid = np.random.default_rng(0).normal(0, 1, (7, 49, 16)).astype(np.float32)
+    init_path, step_path, parity = caption_train.export_decoder(model, tmp_path, grid)
+    assert parity <= 1e-4
+    for batch in (1, 7):
+        assert max_abs_diff(InitGraph(model), init_path, {"grid": grid[:batch]}) <= 1e-4
+        with torch.no_grad():
+            h, c, memory, keys = model.init(torch.from_numpy(grid[:batch]))
+        inputs = {"tokens": np.arange(batch) % 30, "h": h.numpy(), "c": c.numpy(), "memory": memory.numpy(),
+                  "keys": keys.numpy()}
+        assert max_abs_diff(StepGraph(model), step_path, inputs) <= 1e-4
+
+
+def test_the_imagenet_view_sees_only_what_the_head_sees():
+    """Features that differ only where the head is blind (its null space) give the same memory; a
+    direction the head reads changes it."""
+    model = small_decoder(imagenet_view=True)
+    weight = model.head_weight.numpy()
+    blind = np.linalg.svd(weight)[2][-1]  # a feature direction the 10-class head maps to nothing
+    grid = np.random.default_rng(2).normal(0, 1, (2, 49, 16)).astype(np.float32)
+    with torch.no_grad():
+        memory = [model.init(torch.from_numpy(g))[2] for g in (grid, grid + 3 * blind, grid + 3 * weight[0])]
+    assert torch.allclose(memory[0], memory[1], atol=1e-5)
+    assert not torch.allclose(memory[0], memory[2], atol=1e-2)
+
+
+def test_trained_shapes_model_captions_what_it_sees(shapes_model):
+    metrics = shapes_model.manifest["metrics"]
+    assert metrics["onnx_vs_torch_max_abs_diff"] <= 1e-4
+    beam = metrics["test"]["beam 3"]
+    assert beam["cider_d"] > 0.5 and beam["bleu4"] > 0.15, beam  # an untrained decoder scores ~0
+    cnn_names = shapes_model.manifest["cnn_names"]
+    assert shapes_model.file("objects.txt").read_text().split("\n")[0] == "a blue circle"
+    assert set(cnn_names["validation"]) == {"never", *map(str, CNN_NAME_THRESHOLDS)}
+    chosen = cnn_names["validation"][str(cnn_names["threshold"] or "never")]
+    assert chosen["object_recall"] == max(s["object_recall"] for s in cnn_names["validation"].values())
+    captioner = Captioner(shapes_model)
+    scenes = list(make_scenes(4, shape_stamps(), plain_backgrounds(), seed=99))
+    results = captioner.caption([scene.image for scene in scenes], beam_size=3)
+    for result in results:
+        assert result.caption.endswith("background"), result.caption
+        assert result.attention.shape == (len(result.words), 7, 7)
+        assert np.allclose(result.attention.sum((1, 2)), 1.0, atol=1e-4)
+        assert [s for _, s in result.alternatives] == sorted((s for _, s in result.alternatives), reverse=True)
+        assert all(result.score >= s for _, s in result.alternatives)
+        assert len(result.imagenet_top5) == 5
+
+
+def test_beam_one_is_greedy_over_the_exported_step(shapes_model):
+    captioner = Captioner(shapes_model)
+    scenes = list(make_scenes(3, shape_stamps(), plain_backgrounds(), seed=5))
+    grid, _ = captioner.encode([scene.image for scene in scenes])
+    searched = captioner.search(grid, beam_size=1)
+    step = shapes_model.session("decoder_step.onnx")
+    h, c, memory, keys = shapes_model.session("decoder_init.onnx").run(None, {"grid": grid})
+    for image in range(3):
+        state = [h[image:image + 1], c[image:image + 1]]
+        token, words = captioner.start_id, []
+        for _ in range(20):
+            log_probs, state[0], state[1], _ = step.run(None, {
+                "tokens": np.array([token]), "h": state[0], "c": state[1],
+                "memory": memory[image:image + 1], "keys": keys[image:image + 1]})
+            log_probs[0, [PAD_ID, UNK_ID, captioner.start_id]] = -np.inf  # never said in a caption
+            token = int(log_probs[0].argmax())
+            if token == captioner.end_id:
+                break
+            words.append(token)
+        assert searched[image][0].tokens == words
+
+
+def write_karpathy_fixture(root) -> tuple:
+    """Ten composed photos as JPEG files and a dataset_tiny.json in Karpathy's format."""
+    images = root / "photos"
+    images.mkdir()
+    entries = []
+    splits = ["train"] * 5 + ["restval", "val", "val", "test", "test"]
+    for index, (scene, split) in enumerate(zip(make_scenes(10, shape_stamps(), plain_backgrounds(), seed=0), splits)):
+        scene.image.save(images / f"{index}.jpg", quality=90)
+        entries.append({"filename": f"{index}.jpg", "imgid": index, "split": split, "sentences": [
+            {"raw": scene.caption.upper() + ".", "tokens": scene.caption.split()},
+            {"raw": "A picture.", "tokens": ["a", "picture"]}]})
+    dataset = root / "dataset_tiny.json"
+    dataset.write_text(json.dumps({"images": entries, "dataset": "tiny"}))
+    return dataset, images
+
+
+def test_karpathy_split_is_read(tmp_path):
+    dataset, images = write_karpathy_fixture(tmp_path)
+    split = read_karpathy_split(dataset, images)
+    assert {name: len(photos) for name, photos in split.items()} == {"train": 6, "validation": 2, "test": 2}
+    assert split["test"][0].captions[1] == "a picture"
+    assert split["train"][0].path == images / "0.jpg"
+    (images / "9.jpg").unlink()
+    with pytest.raises(ValueError, match="not under"):
+        read_karpathy_split(dataset, images)
+    dataset.write_text("not json")
+    with pytest.raises(ValueError, match="not a Karpathy split file"):
+        read_karpathy_split(dataset, images)
+
+
+def test_karpathy_dataset_trains_with_the_same_command(runs_dir, tmp_path):
+    dataset, images = write_karpathy_fixture(tmp_path)
+    settings = caption_settings.CaptionTraining(data="karpathy", karpathy_json=dataset, images=images, max_epochs=1,
+                                             batch_size=4)
+    artifact = load_artifact(caption_train.train_caption(settings, tmp_path / "model"))
+    assert artifact.manifest["data"]["images"] == {"train": 6, "validation": 2, "test": 2}
+    [result] = Captioner(artifact).caption([Image.open(images / "0.jpg").convert("RGB")])
+    assert result.words == result.caption.split()
+
+
+def test_interrupted_training_resumes_to_the_same_model(runs_dir, tmp_path, monkeypatch):
+    dataset, images = write_karpathy_fixture(tmp_path)
+    settings = caption_settings.CaptionTraining(data="karpathy", karpathy_json=dataset, images=images, max_epochs=3,
+                                             batch_size=4)
+    straight = load_artifact(caption_train.train_caption(settings, tmp_path / "straight"))
+    score = caption_train.validation_score
+    calls = []
+
+    def interrupted_in_epoch_2(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C during the second epoch's validation
+        return score(*args)
+
+    monkeypatch.setattr(caption_train, "validation_score", interrupted_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        caption_train.train_caption(settings, tmp_path / "resumed")
+    monkeypatch.setattr(caption_train, "validation_score", score)
+    resumed = load_artifact(caption_train.train_caption(settings, tmp_path / "resumed", resume=True))
+    assert resumed.manifest["training"]["history"] == straight.manifest["training"]["history"]
+    assert resumed.manifest["files"]["decoder_step.onnx"] == straight.manifest["files"]["decoder_step.onnx"]
+    other = caption_settings.CaptionTraining(**{**vars(settings), "learning_rate": 1e-2})
+    with pytest.raises(SystemExit, match="other settings"):
+        caption_train.train_caption(other, tmp_path / "mixed", resume=True)
+
+
+def test_a_manifest_gives_back_the_scenes_it_was_scored_on():
+    """Evaluation and quantisation rebuild a model's scenes from its manifest; one written before close-ups
+    existed must not get today's default share."""
+    settings = {"data": "stamps", "train_scenes": 20_000, "seed": 0, "batch_size": 64}
+    old = caption_settings.scene_settings_of({"training": {"settings": settings}})
+    new = caption_settings.scene_settings_of({"training": {"settings": {**settings, "close_ups": 0.25}}})
+    assert old.close_ups == 0.0 and new.close_ups == 0.25 and old.train_scenes == 20_000
+    old_folder = caption_settings.scene_feature_folder(old, caption_settings.RUNS_DIR)
+    assert old_folder.name == "features-lite0-stamps-20000-800-1000-s0"
+    assert caption_settings.scene_feature_folder(new, caption_settings.RUNS_DIR).name.endswith("-c0.25-s0")

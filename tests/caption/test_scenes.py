@@ -1,0 +1,124 @@
+"""Scenes from photo cut-outs: names from descriptions, held-out files, captions that match the layout."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import encoded, make_deb
+from training.caption.scenes import (SCENE_SIZE, Stamp, head_noun, make_scenes, object_phrase, plain_backgrounds,
+                                     read_stamps, shape_stamps, split_stamps)
+
+
+@pytest.mark.parametrize("description,phrase", [
+    ("A giraffe.", "a giraffe"),
+    ("A “Fuji” apple.", "a fuji apple"),
+    ("A hoverfly resembles a honeybee drone.", "a hoverfly"),
+    ("A spiny lobster, from the Hawaiian islands.", "a spiny lobster"),
+    ("Mars—the red planet. It’s just beyond earth.", None),
+    ("A ginger 'root'.", "a ginger root"),
+    ("Another tombstone.", "a tombstone"),
+    ("A candy cane is a traditional Christmas treat in the United States.", "a candy cane"),
+    ("Boom!!!", None),
+    ("A giraffe.\nde.utf8=Eine Giraffe.", "a giraffe"),
+])
+def test_object_phrase(description, phrase):
+    assert object_phrase(description) == phrase
+
+
+@pytest.mark.parametrize("phrase,noun", [("a red kangaroo", "kangaroo"), ("a pair of cherries", "cherries"),
+                                         ("a glass of water", "glass"), ("a walnut in its shell", "walnut"),
+                                         ("an astronaut making a spacewalk", "astronaut")])
+def test_head_noun(phrase, noun):
+    assert head_noun(phrase) == noun
+
+
+def png(colour: tuple[int, int, int], size=(40, 30)) -> bytes:
+    image = Image.new("RGBA", (size[0] + 20, size[1] + 20), (0, 0, 0, 0))
+    image.paste(Image.new("RGBA", size, colour + (255,)), (10, 10))
+    return encoded(image, "PNG")
+
+
+def test_read_stamps_from_a_debian_package(tmp_path):
+    root = "./usr/share/tuxpaint/stamps/"
+    deb = tmp_path / "stamps.deb"
+    deb.write_bytes(make_deb({
+        root + "animals/mammals/zebra.png": png((200, 200, 200)), root + "animals/mammals/zebra.txt": b"A zebra.\n",
+        root + "food/apple.png": png((200, 0, 0)), root + "food/apple.txt": "A “Fuji” apple.".encode(),
+        root + "animals/cartoon/cat.png": png((0, 0, 0)), root + "animals/cartoon/cat.txt": b"A cat.",
+        root + "symbols/a.png": png((0, 0, 0)), root + "symbols/a.txt": b"A letter.",
+        root + "space/mars.png": png((200, 80, 0)), root + "space/mars.txt": "Mars—the red planet.".encode(),
+        root + "food/pear.png": png((0, 200, 0)),  # no description: skipped
+    }))
+    stamps = read_stamps(deb)
+    assert [(s.key, s.phrase) for s in stamps] == [("animals/zebra", "a zebra"), ("food/apple", "a fuji apple")]
+    assert stamps[0].image.mode == "RGBA" and stamps[0].image.size == (40, 30)  # transparent margin cropped
+
+
+def test_split_holds_out_whole_files_whose_word_is_still_taught():
+    image = Image.new("RGBA", (8, 8))
+    stamps = [Stamp(f"animals/cow{i}", "a cow", image) for i in range(3)] + \
+             [Stamp("animals/yak", "a yak", image), Stamp("food/pear1", "a pear", image),
+              Stamp("food/pear2", "a yellow pear", image)]
+    split = split_stamps(stamps, seed=0)
+    keys = {name: {s.key for s in part} for name, part in split.items()}
+    assert not (keys["train"] & keys["test"]) and not (keys["train"] & keys["validation"])
+    assert {s.noun for s in split["test"]} == {"cow", "pear"}  # yak has one photo: it stays in training
+    assert {s.noun for s in split["validation"]} == {"cow"}
+    assert {s.noun for s in split["test"]} <= {s.noun for s in split["train"]}
+
+
+def test_scenes_are_reproducible_and_captions_follow_the_layout():
+    shapes, backgrounds = shape_stamps(), plain_backgrounds()
+    first = list(make_scenes(60, shapes, backgrounds, seed=3))
+    again = list(make_scenes(60, shapes, backgrounds, seed=3))
+    assert [s.caption for s in first] == [s.caption for s in again]
+    assert np.array_equal(np.asarray(first[5].image), np.asarray(again[5].image))
+    by_phrase = {s.phrase: s for s in shapes}
+    for scene in first:
+        assert scene.image.size == (SCENE_SIZE, SCENE_SIZE) and scene.image.mode == "RGB"
+        assert scene.caption.endswith("background")
+        named = [p for p in by_phrase if p in scene.caption]
+        assert len(named) == len(scene.nouns) and len(set(scene.nouns)) == len(scene.nouns)
+    assert {len(s.nouns) for s in first} == {1, 2, 3}
+    assert any(" above " in s.caption for s in first) and any(" next to " in s.caption for s in first)
+
+
+def test_close_ups_fill_the_frame_and_leave_other_scenes_as_they_were():
+    shapes, backgrounds = shape_stamps(), [b for b in plain_backgrounds() if "black" in b.phrase]
+    plain = list(make_scenes(40, shapes, backgrounds, seed=3))
+    mixed = list(make_scenes(40, shapes, backgrounds, seed=3, close_ups=0.0))
+    assert [s.caption for s in plain] == [s.caption for s in mixed]  # no share, no extra random draws
+    close_ups = [s for s in make_scenes(60, shapes, backgrounds, seed=3, close_ups=0.5)
+                 if s.caption.startswith("a close-up of ")]
+    assert 15 <= len(close_ups) <= 45
+    covered = []  # the share of pixels that are not the black background
+    for scene in close_ups:
+        phrase = scene.caption.removeprefix("a close-up of ")
+        assert phrase in {s.phrase for s in shapes} and len(scene.nouns) == 1
+        covered.append((np.asarray(scene.image).max(axis=2) > 40).mean())
+    assert min(covered) > 0.4 and np.mean(covered) > 0.6
+
+
+def test_left_object_is_named_first():
+    shapes = [s for s in shape_stamps() if s.phrase in ("a red circle", "a blue square")]
+    for scene in make_scenes(40, shapes, plain_backgrounds()[4:5], seed=1):  # on white
+        if " next to " not in scene.caption:
+            continue
+        pixels = np.asarray(scene.image).astype(int)
+        red = np.argwhere((pixels[:, :, 0] > 120) & (pixels[:, :, 2] < 90))[:, 1].mean()
+        blue = np.argwhere((pixels[:, :, 2] > 120) & (pixels[:, :, 0] < 90))[:, 1].mean()
+        assert scene.caption.startswith("a red circle") == (red < blue), scene.caption
+
+
+def test_novel_nouns_leave_training_and_the_other_splits_alone():
+    image = Image.new("RGBA", (8, 8))
+    stamps = [Stamp(f"animals/cow{i}", "a cow", image) for i in range(3)] + \
+             [Stamp(f"animals/{n}", f"a {n}", image) for n in ("yak", "zebra", "tiger", "lion", "gnu")]
+    plain = split_stamps(stamps, seed=0)
+    split = split_stamps(stamps, seed=0, novel_nouns=2, nameable={"zebra", "tiger", "lion", "cow"})
+    novel = {s.noun for s in split["novel_validation"] + split["novel_test"]}
+    assert len(novel) == 2 and novel < {"zebra", "tiger", "lion"}  # single-stamp nameable nouns only
+    assert len(split["novel_validation"]) == len(split["novel_test"]) == 1
+    assert not novel & {s.noun for s in split["train"]}
+    assert split["test"] == plain["test"] and split["validation"] == plain["validation"]
+    assert split["train"] == [s for s in plain["train"] if s.noun not in novel]

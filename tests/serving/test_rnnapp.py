@@ -1,0 +1,41 @@
+"""`rnnapp`, the one command line: every model's subcommand, and the `python -m` aliases that say the same."""
+import subprocess
+import sys
+
+import pytest
+
+from datafetch.archives import zip_member
+from datafetch.registry import fetch
+from datafetch.sources import SCIKIT_IMAGE
+from tests.conftest import REPO_ROOT, RNNAPP
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_help_lists_every_model():
+    done = run([RNNAPP, "--help"])
+    assert done.returncode == 0, done.stderr
+    for command in ("caption", "sentiment", "nextword", "generate"):
+        assert f"\n    {command}" in done.stdout
+
+
+def test_unknown_subcommand_is_a_one_line_usage_error():
+    done = run([RNNAPP, "poem", "roses"])
+    assert done.returncode == 2 and "invalid choice: 'poem'" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_python_m_aliases_print_what_rnnapp_prints(tmp_path):
+    photo = tmp_path / "coffee.png"
+    photo.write_bytes(zip_member(fetch(SCIKIT_IMAGE), "skimage/data/coffee.png"))
+    pairs = [(["sentiment", "--json", "I loved it."], ["textmodels", "sentiment", "--json", "I loved it."]),
+             (["nextword", "-k", "3", "It is a truth"], ["textmodels", "nextword", "-k", "3", "It is a truth"]),
+             (["generate", "--seed", "1", "--max-words", "5", "Call me"],
+              ["textmodels", "generate", "--seed", "1", "--max-words", "5", "Call me"]),
+             (["caption", "--json", str(photo)], ["captioner", "--json", str(photo)])]
+    for command, alias in pairs:
+        direct, aliased = run([RNNAPP, *command]), run([sys.executable, "-m", *alias])
+        assert direct.returncode == aliased.returncode == 0, (direct.stderr, aliased.stderr)
+        assert direct.stdout == aliased.stdout and direct.stdout.strip()

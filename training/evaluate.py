@@ -1,0 +1,53 @@
+"""`python -m training.evaluate MODEL`: a committed model as served (ONNX), beside its peer, on held-out data.
+
+MODEL is sentiment (beside VADER), nextword (beside a Kneser-Ney 5-gram), caption (beside a
+nearest-neighbour captioner, on held-out scenes) or real-photos (the served caption, the decoder's
+own words and the CNN's top-1 label on 20 everyday photos). Needs no torch.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from serving.cli import run_guarded
+
+MODELS = ("sentiment", "nextword", "caption", "real-photos")
+
+
+def evaluate(model: str, split: str, beam_size: int) -> None:
+    if model == "sentiment":
+        from serving.sentiment.classifier import SentimentClassifier
+        from training.sentiment.data import load_splits
+        from training.sentiment.evaluate import compare_with_vader, format_table
+
+        examples = load_splits()[split]
+        print(f"Sentiment, held-out {split} split ({len(examples)} sentences), ONNX model vs VADER:")
+        print(format_table(compare_with_vader(SentimentClassifier.load(), examples)))
+    elif model == "nextword":
+        from training.nextword.evaluate import evaluate_saved_model
+
+        evaluate_saved_model(split)
+    elif model == "caption":
+        from training.caption.evaluate import evaluate_committed
+
+        evaluate_committed()
+    else:
+        from serving.caption.captioner import Captioner
+        from training.caption.real_photos import read_photos, report
+
+        print(report(read_photos(Captioner.load(), beam_size)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("model", choices=MODELS)
+    parser.add_argument("--split", choices=["validation", "test"], default="test",
+                        help="sentiment and nextword: the held-out split to score (default test)")
+    parser.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N",
+                        help="real-photos: beam size (1-10)")
+    args = parser.parse_args(argv)
+    return run_guarded(lambda: evaluate(args.model, args.split, args.beam) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

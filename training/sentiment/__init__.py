@@ -1,0 +1,1 @@
+"""Training the sentiment classifier on human-rated sentences; scoring it beside VADER."""

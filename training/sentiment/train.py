@@ -1,0 +1,199 @@
+"""Sentiment training (`python -m training.train sentiment`): tokenizer, model, early stopping, export.
+
+Reproduces the committed `models/sentiment/` on a 2-core CPU: seeded, gradients clipped, the
+best epoch on the validation split kept, the exported model checked against torch and scored on
+the held-out test split beside VADER before the artifact is written.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from datafetch.sources import VADER_SDIST
+from serving.artifact import Artifact, write_evaluated_artifact
+from serving.sentiment.classifier import SentimentClassifier, pad_batch
+from serving.tokenizer import PAD_ID, load_tokenizer
+from training.export import export_onnx, max_abs_diff
+from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.sentiment.data import LABELS, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
+from training.sentiment.evaluate import compare_with_vader, format_table, report
+from training.sentiment.model import SentimentConfig, SentimentGRU
+from training.settings import RUNS_DIR
+from training.tokenizer import train_tokenizer
+
+MAX_TRAIN_TOKENS = 128
+
+
+@dataclass
+class SentimentTraining:
+    vocab_size: int = 8000
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+    weight_decay: float = 0.01
+    max_epochs: int = 10
+    patience: int = 3
+    clip_norm: float = 1.0
+    rating_loss_weight: float = 0.5
+    label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
+    seed: int = 0
+
+
+def padded_batch(token_lists: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    return tuple(torch.from_numpy(array) for array in pad_batch(token_lists))
+
+
+def length_bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length: little padding, still random order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start:start + pool], key=lengths.__getitem__)
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def predict_torch(model: SentimentGRU, token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(3-class predictions, binary predictions) of the torch model, for model selection."""
+    model.eval()
+    probs = []
+    with torch.no_grad():
+        for start in range(0, len(token_lists), 256):
+            logits, _ = model(*padded_batch(token_lists[start:start + 256]))
+            probs.append(logits.softmax(-1).numpy())
+    p = np.concatenate(probs)
+    return p.argmax(1), np.where(p[:, 2] > p[:, 0], 2, 0)
+
+
+def selection_score(table: dict) -> float:
+    """Validation score used for early stopping: mean over domains of macro-F1 and binary accuracy."""
+    return (table["average"]["macro_f1"] + table["average"]["binary_accuracy"]) / 2
+
+
+def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = False) -> Path:
+    seed_everything(settings.seed)
+    torch.set_num_threads(max(1, torch.get_num_threads()))
+    run_dir = RUNS_DIR / "sentiment"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    splits = load_splits()
+    print({name: len(examples) for name, examples in splits.items()})
+
+    tokenizer_path = train_tokenizer((e.text for e in splits["train"]), run_dir / "tokenizer",
+                                     settings.vocab_size)
+    tokenizer = load_tokenizer(tokenizer_path)
+    encoded = {name: [tokenizer.encode(e.text)[:MAX_TRAIN_TOKENS] for e in examples]
+               for name, examples in splits.items()}
+    labels = torch.tensor([e.label for e in splits["train"]])
+    ratings = torch.tensor([e.rating for e in splits["train"]], dtype=torch.float32)
+
+    config = SentimentConfig(vocab_size=tokenizer.get_piece_size())
+    model = SentimentGRU(config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate,
+                                  weight_decay=settings.weight_decay)
+    steps_per_epoch = -(-len(labels) // settings.batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
+                                                    total_steps=settings.max_epochs * steps_per_epoch,
+                                                    pct_start=0.1)
+    rng = random.Random(settings.seed)
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    history = []
+    point = ResumePoint(run_dir / "resume.pt", asdict(settings))
+    done = 0
+    if resume:
+        done, history, loop = point.restore(model, optimizer, scheduler, best)
+        rng = loop["rng"]
+    started = time.time()
+    for epoch in range(done + 1, settings.max_epochs + 1):
+        model.train()
+        batches = length_bucketed_batches([len(t) for t in encoded["train"]], settings.batch_size, rng)
+        progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False,
+                        disable=None)  # a bar on a terminal, quiet in logs
+        total_loss = 0.0
+        for batch in progress:
+            tokens, lengths = padded_batch([encoded["train"][i] for i in batch])
+            logits, rating = model(tokens, lengths)
+            loss = nn.functional.cross_entropy(logits, labels[batch],
+                                                   label_smoothing=settings.label_smoothing) + settings.rating_loss_weight * \
+                nn.functional.mse_loss(rating / 4, ratings[batch] / 4)
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
+            optimizer.step()
+            scheduler.step()
+            total_loss += loss.item()
+            progress.set_postfix(loss=f"{loss.item():.3f}")
+        validation = report(splits["validation"], *predict_torch(model, encoded["validation"]))
+        score = selection_score(validation)
+        history.append({"epoch": epoch, "train_loss": round(total_loss / len(batches), 4),
+                        "validation_score": round(score, 4)})
+        print(f"epoch {epoch}: train loss {total_loss / len(batches):.3f}, validation macro-F1 "
+              f"{validation['average']['macro_f1']:.3f}, binary acc {validation['average']['binary_accuracy']:.3f}"
+              f" ({time.time() - started:.0f} s)", flush=True)
+        stop = best.update(model, score, epoch)
+        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
+        if stop:
+            print(f"early stop: no validation gain since epoch {best.best_at}")
+            break
+    best.restore(model)
+    train_seconds = time.time() - started
+    return write_sentiment_artifact(model, tokenizer_path, splits, settings, out_dir, run_dir,
+                                    {"best_epoch": best.best_at, "seconds": round(train_seconds),
+                                     "history": history, "settings": asdict(settings)})
+
+
+def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: dict[str, list[Example]],
+                             settings: SentimentTraining, out_dir: Path, run_dir: Path,
+                             training: dict) -> Path:
+    """Export, check parity, score the ONNX model beside VADER, then write the artifact."""
+    onnx_path = export_onnx(model, (torch.tensor([[5, 6, 7]]), torch.tensor([3])), run_dir / "model.onnx",
+                            ["tokens", "lengths"], ["logits", "rating"],
+                            {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"},
+                             "logits": {0: "batch"}, "rating": {0: "batch"}})
+    tokenizer = load_tokenizer(tokenizer_path)
+    sample = [tokenizer.encode(e.text) for e in splits["validation"][:16]]
+    tokens, lengths = pad_batch(sample)
+    parity = max_abs_diff(model, onnx_path, {"tokens": tokens, "lengths": lengths})
+    files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path}
+    manifest = {
+        "name": "sentiment",
+        "title": "Sentiment: bidirectional GRU",
+        "pattern": "many-to-one",
+        "architecture": (f"sentencepiece unigram ({model.config.vocab_size} pieces, case-folded) -> embedding "
+                         f"{model.config.embed_dim} -> {model.config.num_layers}-layer bidirectional GRU "
+                         f"{model.config.hidden_size} per direction, masked by length -> [last forward state, "
+                         "first backward state, mean] -> 3 classes and a mean rating (-4..+4)"),
+        "config": asdict(model.config),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "labels": list(LABELS),
+        "label_rule": f"mean human rating < -{NEUTRAL_BAND} negative, > +{NEUTRAL_BAND} positive, else neutral",
+        "tokenizer": {"file": "tokenizer.model", "type": "unigram", "vocab_size": model.config.vocab_size,
+                      "pad_id": PAD_ID, "case_folded": True},
+        "data": {"source": f"PyPI {VADER_SDIST.package} source distribution, "
+                           "additional_resources/hutto_ICWSM_2014.tar.gz (*_GroundTruth.txt)",
+                 "description": VADER_SDIST.description, "licence": VADER_SDIST.licence,
+                 "split": str(SPLIT_FILE.relative_to(SPLIT_FILE.parents[2])),
+                 "sentences": {name: len(examples) for name, examples in splits.items()}},
+        "licence": "MIT",
+        "rebuild": "python -m training.train sentiment",
+        "peer": "VADER (vaderSentiment 3.3.2)",
+        "training": training,
+    }
+    def evaluate(artifact: Artifact) -> dict:
+        classifier = SentimentClassifier(artifact)
+        metrics = {"test": compare_with_vader(classifier, splits["test"]),
+                   "validation": compare_with_vader(classifier, splits["validation"]),
+                   "onnx_vs_torch_max_abs_diff": parity}
+        print("Held-out test split, ONNX model vs VADER:")
+        print(format_table(metrics["test"]))
+        return metrics
+
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)

@@ -1,0 +1,60 @@
+"""`python -m training.train MODEL [--set KEY=VALUE ...] [--out DIR] [--resume]`: train, export, score and
+write models/MODEL.
+
+MODEL is sentiment, nextword, caption or gradlab. Every setting of the model's dataclass can be set
+with `--set` (`--show-settings` lists them with their values); `--resume` continues an interrupted
+run from its last evaluation, refusing one saved with other settings.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from serving.artifact import model_dir
+from training.settings import SettingsError, describe, with_settings
+
+MODELS = ("sentiment", "nextword", "caption", "gradlab")
+
+
+def trainer(model: str) -> tuple[type, Callable[..., Path]]:
+    """The model's settings dataclass and its training function `train(settings, out_dir, resume)`."""
+    if model == "sentiment":
+        from training.sentiment.train import SentimentTraining, train_sentiment
+        return SentimentTraining, train_sentiment
+    if model == "nextword":
+        from training.nextword.train import NextWordTraining, train_nextword
+        return NextWordTraining, train_nextword
+    if model == "caption":
+        from training.caption.settings import CaptionTraining
+        from training.caption.train import train_caption
+        return CaptionTraining, train_caption
+    from training.gradlab.train import LabTraining, train_gradlab
+    return LabTraining, train_gradlab
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n\n")[0],
+                                     epilog="example: python -m training.train sentiment --set max_epochs=3 "
+                                            "--set seed=1 --out /tmp/sentiment")
+    parser.add_argument("model", choices=MODELS)
+    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="KEY=VALUE",
+                        help="change one training setting (repeat for more)")
+    parser.add_argument("--out", type=Path, help="artifact folder (default: models/MODEL)")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last evaluation")
+    parser.add_argument("--show-settings", action="store_true", help="print the settings and stop")
+    args = parser.parse_args(argv)
+    settings_class, train = trainer(args.model)
+    try:
+        settings = with_settings(settings_class, args.assignments)
+    except SettingsError as err:
+        parser.error(str(err))
+    print(f"{args.model} settings:\n{describe(settings)}", flush=True)
+    if not args.show_settings:
+        print(f"wrote {train(settings, args.out or model_dir(args.model), resume=args.resume)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 # The project itself, editable, for the `rnnapp` command (pyproject.toml); its requirements come pinned first.
-INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --editable .
 
 .PHONY: run test test-fast data train-sentiment train-nextword train-caption train-gradlab evaluate bench screenshots clean
 

@@ -19,7 +19,7 @@ GALLERY_PER_ROW = 4
 
 @st.cache_data(show_spinner="Fetching the sample photos (scikit-image and Debian's opencv-doc, once)...")
 def gallery_photos() -> dict[str, bytes]:
-    """The sample photos (captioner/real_photos.py), fetched once into the data cache; those that
+    """The sample photos (serving/caption/gallery.py), fetched once into the data cache; those that
     cannot be fetched are left out."""
     return read_gallery_photos()
 

@@ -9,10 +9,11 @@ import streamlit as st
 from PIL import Image
 
 from app.common import captioner, load_or_stop, nextword_predictor, sentiment_classifier, timed
-from serving.artifact import ArtifactError, load_artifact, model_dir
+from serving.artifact import REPO_ROOT, ArtifactError, load_artifact, model_dir
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
 NEXTWORD_PROBE = "It is a truth universally acknowledged that"
+DOCS = REPO_ROOT / "docs"  # docs/<name>.md: each model's results, tuning story and limits
 
 
 def sentiment_metrics(manifest: dict) -> pd.DataFrame:
@@ -101,6 +102,10 @@ def model_card(name: str) -> None:
         st.dataframe(files, hide_index=True, width="stretch")
         st.caption(f"Built {manifest['created']} with " +
                    ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()))
+        doc = DOCS / f"{name}.md"
+        if doc.is_file():
+            with st.expander(f"Results, tuning and limits (docs/{doc.name})"):
+                st.markdown(doc.read_text())
 
 
 def page() -> None:

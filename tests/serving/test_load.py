@@ -1,6 +1,6 @@
 """Load, bounded in time and count: many threads through the shared sessions give exactly the
 serial results without leaking memory (50 concurrent browser sessions are in test_browser.py).
-The figures printed here are the README's "Robustness" numbers."""
+The figures printed here are docs/robustness.md's numbers."""
 import ctypes
 import gc
 import resource

@@ -53,7 +53,7 @@ print(json.dumps([before, blas_threads()]))
 
 
 def test_serving_runs_numpy_blas_on_one_thread():
-    """OpenBLAS threads busy-wait after each call and slowed the next encoder call (runtime/session.py)."""
+    """OpenBLAS threads busy-wait after each call and slowed the next encoder call (serving/session.py)."""
     path = REPO_ROOT / "models" / "sentiment" / "model.onnx"
     done = subprocess.run([sys.executable, "-c", BLAS_PROBE, str(path)], cwd=REPO_ROOT, capture_output=True,
                           text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "2"})

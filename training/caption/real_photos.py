@@ -1,11 +1,17 @@
-"""`python -m training.evaluate real-photos`: does the served caption name what is in everyday photos?
+"""`python -m training.evaluate real-photos`: what the served caption gets right about everyday photos.
 
 The test scenes are composites of Tux Paint cut-outs; users upload real photos. This is the check
 a new user makes, on the photos of serving.caption.gallery (never used for training or for any
-choice). A caption names a photo when any of its accepted names appears in it as whole words.
+choice), with what each should say written down before any model was scored on it. A caption
+- names the subject when one of its accepted names appears in it as whole words;
+- says the setting when one of the photo's setting phrases does (photos with a setting);
+- says there are several when a count phrase ("two", "a flock of") or one of the photo's plurals
+  does (photos that show several of a thing);
+- says a background wrongly when it mentions a "background" and the photo's is not plain.
 
 Three readings side by side: the served caption (the CNN names the objects it is sure of), the
-decoder's own words, and the CNN's top-1 ImageNet label alone (a label, not a caption).
+decoder's own words, and the CNN's top-1 ImageNet label alone (a label, not a caption: it names a
+subject at most).
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 
 from serving.caption.captioner import Captioner
 from serving.caption.cnn_names import say_label
-from serving.caption.gallery import KINDS, PHOTOS, RealPhoto, photo_bytes
+from serving.caption.gallery import COUNT_PHRASES, KINDS, PHOTOS, RealPhoto, photo_bytes
 from serving.caption.image_input import load_image
 
 
@@ -33,44 +39,103 @@ def names_subject(text: str, names: set[str]) -> bool:
 
 
 @dataclass(frozen=True)
+class Judgement:
+    """What one caption (or label) gets right about its photo; None where the photo asks nothing."""
+
+    subject: bool
+    setting: bool | None  # None: the photo has no setting to say
+    several: bool | None  # None: the photo shows one thing
+    wrong_background: bool  # it mentions a background that is not plain
+
+
+def judge(text: str, photo: RealPhoto, names: set[str]) -> Judgement:
+    return Judgement(subject=names_subject(text, names),
+                     setting=names_subject(text, set(photo.setting)) if photo.setting else None,
+                     several=names_subject(text, {*COUNT_PHRASES, *photo.plurals}) if photo.several else None,
+                     wrong_background=not photo.plain_background and names_subject(text, {"background"}))
+
+
+READINGS = ("served", "decoder", "CNN label")
+
+
+@dataclass(frozen=True)
 class PhotoReading:
     photo: RealPhoto
-    served: str  # the caption as served (CNN names on)
-    decoder: str  # the decoder's own words
-    cnn_label: str  # ImageNet top-1, first synonym
-    hits: tuple[bool, bool, bool]  # served, decoder, CNN label name the subject
+    texts: tuple[str, str, str]  # the served caption, the decoder's own words, the CNN's top-1 label
+    judgements: tuple[Judgement, Judgement, Judgement]  # of each text, in the same order
+
+    @property
+    def hits(self) -> tuple[bool, bool, bool]:
+        """Which of the three texts name the subject."""
+        return tuple(j.subject for j in self.judgements)
+
+    @property
+    def served(self) -> str:
+        return self.texts[0]
 
 
 def read_photos(captioner: Captioner, beam_size: int = 3,
                 photos: list[RealPhoto] = PHOTOS) -> list[PhotoReading]:
-    """Caption every photo once (as served) and score all three readings."""
+    """Caption every photo once (as served) and judge all three readings."""
     files = photo_bytes(photos)
     images = [load_image(files[photo.title]) for photo in photos]  # decoded as the page and CLI decode
     readings = []
     for photo, result in zip(photos, captioner.caption(images, beam_size)):
         names = accepted_names(photo, captioner.labels)
-        label = " ".join(say_label(result.imagenet_top5[0][0])[1:])
-        hits = tuple(names_subject(text, names) for text in (result.caption, result.decoder_caption, label))
-        readings.append(PhotoReading(photo, result.caption, result.decoder_caption, label, hits))
+        texts = (result.caption, result.decoder_caption, " ".join(say_label(result.imagenet_top5[0][0])[1:]))
+        readings.append(PhotoReading(photo, texts, tuple(judge(text, photo, names) for text in texts)))
     return readings
 
 
-def tally(readings: list[PhotoReading]) -> dict[str, tuple[int, int, int, int]]:
-    """Per kind and "all": (photos, named by the served caption, by the decoder's words, by the CNN label)."""
+@dataclass(frozen=True)
+class Tally:
+    """Counts over a group of photos; each tuple holds (served, decoder, CNN label)."""
+
+    photos: int
+    subject: tuple[int, int, int]
+    with_setting: int
+    setting: tuple[int, int, int]
+    with_several: int
+    several: tuple[int, int, int]
+    wrong_background: tuple[int, int, int]
+
+
+def tally(readings: list[PhotoReading]) -> dict[str, Tally]:
+    """Per kind and "all"."""
+    def count(chosen: list[PhotoReading], field: str) -> tuple[int, int, int]:
+        return tuple(sum(bool(getattr(r.judgements[i], field)) for r in chosen) for i in range(len(READINGS)))
+
     rows = {}
     for kind in (*KINDS, "all"):
         chosen = [r for r in readings if kind in ("all", r.photo.kind)]
-        rows[kind] = (len(chosen), *(sum(r.hits[i] for r in chosen) for i in range(3)))
+        rows[kind] = Tally(len(chosen), count(chosen, "subject"), sum(bool(r.photo.setting) for r in chosen),
+                           count(chosen, "setting"), sum(r.photo.several for r in chosen), count(chosen, "several"),
+                           count(chosen, "wrong_background"))
     return rows
 
 
 def report(readings: list[PhotoReading]) -> str:
-    mark = {True: "yes", False: "no "}
-    lines = [f"{'photo':<12} {'served':<4} {'decoder':<7} {'CNN':<4} served caption | decoder's words | CNN top-1"]
+    """Every photo's three readings, then the counts per kind (subject named, setting said, several said)."""
+    def marks(judgement: Judgement) -> str:
+        flags = [("S", judgement.subject), ("W", judgement.setting), ("N", judgement.several),
+                 ("B", judgement.wrong_background)]
+        return "".join(letter if value else ("." if value is not None else " ") for letter, value in flags)
+
+    lines = ["marks: S subject named, W setting said, N several said, B a background that is not there; "
+             "'.' missed, ' ' not asked",
+             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1"]
     for r in readings:
-        lines.append(f"{r.photo.title:<12} {mark[r.hits[0]]:<6} {mark[r.hits[1]]:<7} {mark[r.hits[2]]:<4} "
-                     f"{r.served} | {r.decoder} | {r.cnn_label}")
-    lines += ["", f"{'subject named':<14} {'photos':>6} {'served':>7} {'decoder':>8} {'CNN label':>10}"]
-    for kind, (count, served, decoder, cnn) in tally(readings).items():
-        lines.append(f"{kind:<14} {count:>6} {served:>7} {decoder:>8} {cnn:>10}")
+        lines.append(f"{r.photo.title:<18} {marks(r.judgements[0]):<6} {marks(r.judgements[1]):<7} "
+                     + " | ".join(r.texts))
+    rows = tally(readings)
+    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label   setting said: served "
+                  "decoder   several said: served decoder"]
+    for kind, row in rows.items():
+        lines.append(f"{kind:<10} {row.photos:>6}  {row.subject[0]:>21} {row.subject[1]:>7} {row.subject[2]:>9}   "
+                     f"{row.setting[0]:>8} / {row.with_setting:<3} {row.setting[1]:>3}   "
+                     f"{row.several[0]:>8} / {row.with_several:<3} {row.several[1]:>3}")
+    total = rows["all"]
+    lines.append(f"\nA background that is not there: served {total.wrong_background[0]}, decoder "
+                 f"{total.wrong_background[1]} of {total.photos - sum(r.photo.plain_background for r in readings)} "
+                 "photos without a plain background.")
     return "\n".join(lines)

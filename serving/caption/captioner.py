@@ -6,6 +6,7 @@ Captioner holds the artifact's three shared sessions; it is safe to call from ma
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,7 +15,7 @@ from PIL import Image
 
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import Hypothesis, beam_search
-from serving.caption.cnn_names import CnnName, CnnNamer
+from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
 from serving.caption.image_input import to_model_input
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
@@ -39,7 +40,7 @@ class CaptionResult:
                 "alternatives": [{"caption": c, "score": round(s, 4)} for c, s in self.alternatives],
                 "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5],
                 "decoder_caption": self.decoder_caption,
-                "named_by_cnn": [{"words": " ".join(self.words[n.start:n.end]), "imagenet_class": n.label,
+                "named_by_cnn": [{"words": " ".join(self.words[n.start:n.end]), "imagenet_class": n.imagenet_class,
                                   "prob": round(n.probability, 4), "decoder_said": n.decoder_said}
                                  for n in self.cnn_names]}
 
@@ -60,18 +61,19 @@ class Captioner:
         self.cnn_namer = self.cnn_namer_at(manifest.get("cnn_names", {}).get("threshold"))
 
     @cached_property
-    def _head_and_phrases(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """The CNN's classifier head and the decoder's object phrases, read from the artifact once."""
+    def _head_names_and_phrases(self) -> tuple[np.ndarray, np.ndarray, ImagenetNames, list[str]]:
+        """The CNN's classifier head, the names for its classes and the decoder's object phrases, read once."""
         weight, bias = linear_head(self.artifact.file("encoder.onnx"), "logits")
-        phrases = self.artifact.file(self.artifact.manifest["cnn_names"]["objects_file"]).read_text().splitlines()
-        return weight, bias, phrases
+        facts = self.artifact.manifest["cnn_names"]
+        names = ImagenetNames.from_json(json.loads(self.artifact.file(facts["names_file"]).read_text()))
+        return weight, bias, names, self.artifact.file(facts["objects_file"]).read_text().splitlines()
 
     def cnn_namer_at(self, threshold: float | None) -> CnnNamer | None:
         """Object naming by the CNN's head at `threshold` (None: off, as for models without object phrases)."""
         if threshold is None:
             return None
-        weight, bias, phrases = self._head_and_phrases
-        return CnnNamer(weight, bias, self.labels, phrases, threshold)
+        weight, bias, names, phrases = self._head_names_and_phrases
+        return CnnNamer(weight, bias, self.labels, names, phrases, threshold)
 
     @classmethod
     def load(cls) -> Captioner:

@@ -38,8 +38,8 @@ def image_paths(arguments: list[str]) -> Iterator[tuple[Path, str | None]]:
 
 def human_lines(path: Path, result: CaptionResult) -> str:
     seen = ", ".join(f"{label} {prob:.0%}" for label, prob in result.imagenet_top5[:3])
-    named = "".join(f"; the CNN named {n.label} {n.probability:.0%} where the decoder said {n.decoder_said}"
-                    for n in result.cnn_names)
+    named = "".join(f"; the CNN named {n.label} {n.probability:.0%} (its class: {n.imagenet_class}) where the "
+                    f"decoder said {n.decoder_said}" for n in result.cnn_names)
     return f"{path}: {result.caption}  (score {result.score:.2f}{named}; the CNN sees: {seen})"
 
 

@@ -4,13 +4,15 @@ The decoder can only say the ~290 things Tux Paint photographed; the CNN's Image
 1,000. For every object phrase of a caption ("a trumpet"), the attention the decoder paid while
 saying it picks a region of the grid, and the CNN's own classifier head is applied to that
 region's feature. The head is linear after the average pool, so this is its class-activation map
-summed under the attention: exact, and nearly free. When the CNN is sure of the region, its class
-name replaces the decoder's phrase ("a trumpet" -> "an egyptian cat").
+summed under the attention: exact, and nearly free. When the CNN is sure of the region, a name
+people use replaces the decoder's phrase ("a mouse" -> "a cat").
 
-"Sure" counts the probability of the top class together with the classes that share a head word
-with it (ImageNet splits a cat into five breeds and a dog into a hundred). The threshold is chosen
-on validation scenes at training time and recorded in the manifest, with the phrases the decoder
-learnt (this is how the spans are found). Models without them (Karpathy data) are left as they are.
+Names come in two levels (training/caption/imagenet_names.py writes them into the artifact): each
+class's own name ("tabby cat") and the general names above it, narrowest first ("cat"; ImageNet
+splits a cat into five breeds and a dog into a hundred). The most specific name whose classes
+together reach the threshold is said. The threshold is recorded in the manifest, with the phrases
+the decoder learnt (this is how the spans are found). Models without them (Karpathy data) are
+left as they are.
 """
 from __future__ import annotations
 
@@ -28,9 +30,10 @@ class CnnName:
 
     start: int  # word index in the final caption
     end: int
-    label: str  # the ImageNet class, as said in the caption ("egyptian cat")
-    probability: float  # of the class and its head-word relatives, in the attended region
-    decoder_said: str  # the phrase it replaced ("a trumpet")
+    label: str  # the name said in the caption, without its article ("cat")
+    imagenet_class: str  # the CNN's most likely class in the region, as ImageNet labels it ("Egyptian cat")
+    probability: float  # of the classes the name covers, in the attended region
+    decoder_said: str  # the phrase it replaced ("a mouse")
 
 
 def say_label(label: str) -> list[str]:
@@ -39,19 +42,34 @@ def say_label(label: str) -> list[str]:
     return ["an" if name[0] in "aeiou" else "a", *name.split()]
 
 
-def head_word_groups(labels: list[str]) -> np.ndarray:
-    """[C, C] bool: do classes i and j share the last word of any of their synonyms?
-    ("tiger cat" and "tabby, tabby cat" do; "hot dog" and "beagle" do not)."""
-    heads = [{synonym.strip().split()[-1].lower() for synonym in label.split(",") if synonym.strip()}
-             for label in labels]
-    index: dict[str, list[int]] = {}
-    for i, words in enumerate(heads):
-        for word in words:
-            index.setdefault(word, []).append(i)
-    groups = np.zeros((len(labels), len(labels)), bool)
-    for members in index.values():
-        groups[np.ix_(members, members)] = True
-    return groups
+@dataclass(frozen=True)
+class ImagenetNames:
+    """What to call each ImageNet class, and the general names above it (imagenet_names.json)."""
+
+    names: list[str]  # [C]: a class's own name ("tabby cat")
+    general: list[str]  # [G]: general names ("cat")
+    members: np.ndarray  # bool [G, C]: the classes each general name covers
+    general_of: list[list[int]]  # [C]: the general names above a class, narrowest first
+
+    @classmethod
+    def from_json(cls, data: dict) -> ImagenetNames:
+        members = np.zeros((len(data["groups"]), len(data["classes"])), bool)
+        for g, group in enumerate(data["groups"]):
+            members[g, group["classes"]] = True
+        return cls([c["name"] for c in data["classes"]], [g["name"] for g in data["groups"]], members,
+                   [c["groups"] for c in data["classes"]])
+
+    def most_specific(self, probabilities: np.ndarray, threshold: float) -> tuple[str, float] | None:
+        """The most specific name whose classes together have at least `threshold` of `probabilities`,
+        starting from the likeliest class; None when not even its broadest general name does."""
+        top = int(probabilities.argmax())
+        if probabilities[top] >= threshold:
+            return self.names[top], float(probabilities[top])
+        for g in self.general_of[top]:
+            mass = float(probabilities[self.members[g]].sum())
+            if mass >= threshold:
+                return self.general[g], mass
+        return None
 
 
 @lru_cache(maxsize=8)
@@ -81,12 +99,10 @@ class CnnNamer:
 
     weight: np.ndarray  # [C, F]
     bias: np.ndarray  # [C]
-    labels: list[str]
+    labels: list[str]  # ImageNet's own labels, for saying which class the CNN saw
+    names: ImagenetNames
     phrases: list[str]
     threshold: float
-
-    def __post_init__(self):
-        self.groups = head_word_groups(self.labels)
 
     def region_probabilities(self, grid: np.ndarray, attention: np.ndarray) -> np.ndarray:
         """ImageNet probabilities of the attention-weighted region: grid [P, F], attention [P] -> [C]."""
@@ -104,18 +120,18 @@ class CnnNamer:
             joining = (words[done:start], list(attention[done:start]))
             region = attention[start:end].mean(0)
             probabilities = self.region_probabilities(grid, region)
-            top = int(probabilities.argmax())
-            sure = float(probabilities[self.groups[top]].sum())
-            if sure < self.threshold:
+            sure = self.names.most_specific(probabilities, self.threshold)
+            if sure is None:
                 phrase, rows = words[start:end], list(attention[start:end])
             else:
-                phrase = say_label(self.labels[top])
+                phrase = say_label(sure[0])
                 rows = [region] * len(phrase)
                 if " ".join(phrase) in said:
                     done = end
                     continue
                 at = len(out_words) + len(joining[0])
-                named.append(CnnName(at, at + len(phrase), " ".join(phrase[1:]), sure, " ".join(words[start:end])))
+                named.append(CnnName(at, at + len(phrase), sure[0], self.labels[int(probabilities.argmax())],
+                                     sure[1], " ".join(words[start:end])))
             said.add(" ".join(phrase))
             out_words += joining[0] + phrase
             out_attention += joining[1] + rows

@@ -28,6 +28,7 @@ from serving.tokenizer import PAD_ID, load_tokenizer
 from training.caption.data import CaptionSet, caption_sets, object_phrases
 from training.caption.encoder import ENCODERS
 from training.caption.evaluate import EVAL_BATCH, choose_cnn_naming, compare_with_nearest_neighbour, selection_key
+from training.caption.imagenet_names import write_names_file
 from training.caption.metrics import caption_metrics
 from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
 from training.caption.settings import CaptionTraining, has_novel_split, run_dir_of
@@ -215,6 +216,8 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     if phrases is not None:
         files["objects.txt"] = run_dir / "objects.txt"
         files["objects.txt"].write_text("\n".join(phrases) + "\n")
+        names = write_names_file(run_dir / "imagenet_names.json")
+        files["imagenet_names.json"] = run_dir / names["names_file"]
     data = {
         "stamps": {"source": f"Debian {TUXPAINT_STAMPS.package} (photo cut-outs with descriptions), backgrounds "
                              f"from PyPI {SCIKIT_IMAGE.package} (grass, gravel, brick)",
@@ -256,7 +259,7 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
         "training": training,
     }
     if phrases is not None:
-        manifest["cnn_names"] = {"objects_file": "objects.txt", "threshold": None}
+        manifest["cnn_names"] = {"objects_file": "objects.txt", **names, "threshold": None}
 
     def calibrate(artifact: Artifact) -> dict:
         if phrases is None:

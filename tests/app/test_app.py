@@ -183,6 +183,12 @@ def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
     assert "Execution provider: CPU" in app.caption[-1].value
 
 
+def test_the_caption_page_says_what_the_model_cannot_know():
+    app = page("caption").run()
+    limits = next(c.value for c in app.caption if c.value.startswith("**What it knows.**"))
+    assert "Tux Paint" in limits and "knows no people" in limits and "how many" in limits
+
+
 def test_the_cnn_names_the_cat_and_the_toggle_gives_the_decoders_words_back():
     app = page("caption").run()
     app.button(key="gallery_Cat").click().run()

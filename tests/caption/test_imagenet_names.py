@@ -80,3 +80,9 @@ def test_the_committed_model_says_names_people_use():
     assert {labels.index(label) for label in ("tabby", "tiger cat", "Persian cat", "Siamese cat", "Egyptian cat")} \
         <= general["cat"]
     assert len(general["dog"]) >= 100 and "device" not in general and "animal" not in general
+
+
+@pytest.mark.parametrize("curated,said", [("ram (adult male sheep)", "ram"), ("cardboard box / carton", "cardboard box"),
+                                          ("traffic or street sign", "street sign"), ("Egyptian Mau", "egyptian mau")])
+def test_a_curated_name_becomes_one_plain_name(curated, said):
+    assert builder.plain_name(curated) == said

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +51,14 @@ def curated_names(open_clip_wheel: Path) -> list[str]:
             if len(names) == 1000:
                 return names
     raise ValueError(f"{open_clip_wheel}: no list of 1000 IMAGENET_CLASSNAMES in {CURATED_MEMBER}")
+
+
+def plain_name(curated: str) -> str:
+    """One name to say, lower case: disambiguating notes dropped ("ram (adult male sheep)" -> "ram"),
+    the first of synonyms ("cardboard box / carton" -> "cardboard box"), the last of alternatives
+    that share a head word ("traffic or street sign" -> "street sign")."""
+    name = re.sub(r"\s*\(.*?\)", "", curated).split(" / ")[0].split(" or ")[-1]
+    return name.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,7 @@ def imagenet_names(ids: list[str], names: list[str], wordnet: WordNet) -> dict:
     number = {offset: i for i, offset in enumerate(kept)}
     groups = [{"name": wordnet.synsets[offset].common_name[0].lower(), "synset": f"n{offset}",
                "classes": members[offset]} for offset in kept]
-    classes = [{"name": name.lower(),
+    classes = [{"name": plain_name(name),
                 "groups": sorted((number[o] for o in found if o in number), key=lambda g: len(groups[g]["classes"]))}
                for name, found in zip(names, ancestors)]
     return {"classes": classes, "groups": groups}

@@ -13,7 +13,8 @@ PHRASES = ["a trumpet", "a bassoon", "a hot air balloon", "a balloon"]
 # The shape of imagenet_names.json: each class's own name, and general names over classes.
 NAMES = ImagenetNames.from_json({
     "classes": [{"name": "egyptian mau", "groups": [0, 2]}, {"name": "tabby cat", "groups": [0, 2]},
-                {"name": "hot dog", "groups": []}, {"name": "beagle", "groups": [1, 2]}, {"name": "moped", "groups": []}],
+                {"name": "hot dog", "groups": []}, {"name": "beagle", "groups": [1, 2]},
+                {"name": "moped", "groups": []}],
     "groups": [{"name": "cat", "classes": [0, 1]}, {"name": "dog", "classes": [3]},
                {"name": "pet", "classes": [0, 1, 3]}]})
 

@@ -1,6 +1,5 @@
 """Names people use for the ImageNet classes (training/caption/imagenet_names.py), on a tiny WordNet the test
 writes, and on the names the committed caption model ships."""
-import io
 import json
 import zipfile
 
@@ -82,7 +81,8 @@ def test_the_committed_model_says_names_people_use():
     assert len(general["dog"]) >= 100 and "device" not in general and "animal" not in general
 
 
-@pytest.mark.parametrize("curated,said", [("ram (adult male sheep)", "ram"), ("cardboard box / carton", "cardboard box"),
+@pytest.mark.parametrize("curated,said", [("ram (adult male sheep)", "ram"),
+                                          ("cardboard box / carton", "cardboard box"),
                                           ("traffic or street sign", "street sign"), ("Egyptian Mau", "egyptian mau")])
 def test_a_curated_name_becomes_one_plain_name(curated, said):
     assert builder.plain_name(curated) == said

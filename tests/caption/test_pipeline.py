@@ -193,6 +193,7 @@ def test_a_manifest_gives_back_the_scenes_it_was_scored_on():
     old = caption_settings.scene_settings_of({"training": {"settings": settings}})
     new = caption_settings.scene_settings_of({"training": {"settings": {**settings, "close_ups": 0.25}}})
     assert old.close_ups == 0.0 and new.close_ups == 0.25 and old.train_scenes == 20_000
-    old_folder = caption_settings.scene_feature_folder(old, caption_settings.RUNS_DIR)
-    assert old_folder.name == "features-lite0-stamps-20000-800-1000-s0"
-    assert caption_settings.scene_feature_folder(new, caption_settings.RUNS_DIR).name.endswith("-c0.25-s0")
+    old_folder = caption_settings.scene_feature_folder(old, caption_settings.RUNS_DIR, "a9d518af9bda")
+    assert old_folder.name == "features-lite0-stamps-20000-800-1000-s0-ea9d518af9bda"
+    assert caption_settings.scene_feature_folder(new, caption_settings.RUNS_DIR, "a9d518af9bda").name.endswith(
+        "-c0.25-s0-ea9d518af9bda")

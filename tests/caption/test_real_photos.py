@@ -39,6 +39,9 @@ def test_breeds_count_through_their_imagenet_classes():
     dog = next(photo for photo in PHOTOS if photo.title == "dog")
     names = accepted_names(dog, labels)
     assert {"dog", "puppy", "shih-tzu", "pekinese", "pekingese", "peke"} <= names and "class 300" not in names
+    said = [f"said {i}" for i in range(1000)]
+    said[154] = "pekingese"
+    assert accepted_names(dog, ["x"] * 1000, said) >= {"dog", "pekingese"}  # the model's own name for a breed
 
 
 def test_photos_are_read_out_of_wheel_tgz_and_deb(tmp_path, monkeypatch):

@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from datafetch.registry import fetch
 from datafetch.sources import SCIKIT_IMAGE, TUXPAINT_STAMPS
+from serving.artifact import sha256_of
 from serving.caption.image_input import IMAGE_SIZE, ImageInputError, load_image, to_model_input
 from training.caption.karpathy import read_karpathy_split
 from training.caption.scenes import (Background, Stamp, gradient_backgrounds, make_scenes, plain_backgrounds,
@@ -128,14 +129,16 @@ def stamp_scene_inputs(settings: CaptionTraining, imagenet_labels: list[str]) ->
     return stamps, plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
 
 
-def caption_sets(settings: CaptionTraining, encoder: ort.InferenceSession, run_dir: Path,
+def caption_sets(settings: CaptionTraining, encoder_path: Path, run_dir: Path,
                  imagenet_labels: list[str]) -> dict[str, CaptionSet]:
-    """Every split the settings ask for, encoded by `encoder` (cached under `run_dir`)."""
+    """Every split the settings ask for, encoded by the ONNX encoder at `encoder_path` (cached under `run_dir`)."""
+    encoder = ort.InferenceSession(str(encoder_path), providers=["CPUExecutionProvider"])
+    digest = sha256_of(encoder_path)[:12]
     if settings.data == "karpathy":
         return karpathy_sets(settings.karpathy_json, settings.images, encoder,
-                             run_dir / f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}")
+                             run_dir / f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}-e{digest}")
     counts = scene_counts(settings)
-    folder = scene_feature_folder(settings, run_dir)
+    folder = scene_feature_folder(settings, run_dir, digest)
     if settings.data == "shapes":
         shapes = shape_stamps()
         return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,

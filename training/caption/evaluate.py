@@ -8,7 +8,6 @@ serves. Re-scoring rebuilds the same seeded scenes (reusing the feature cache tr
 from __future__ import annotations
 
 import numpy as np
-import onnxruntime as ort
 from tqdm import tqdm
 
 from serving.caption.captioner import Captioner
@@ -92,11 +91,14 @@ def choose_cnn_naming(captioner: Captioner, validation_sets: list[CaptionSet], b
 
 def evaluate_committed() -> dict:
     """The committed caption model on its held-out test splits, printed; {split: scores}."""
-    captioner = Captioner.load()
+    return score_as_served(Captioner.load())
+
+
+def score_as_served(captioner: Captioner) -> dict:
+    """A caption artifact trained on the default data, on its held-out test splits as served; {split: scores}."""
     settings = scene_settings_of(captioner.artifact.manifest)
     if settings.data != "stamps":
         raise SystemExit("error: only models trained on the default data can be re-evaluated here")
-    encoder = ort.InferenceSession(str(captioner.artifact.file("encoder.onnx")), providers=["CPUExecutionProvider"])
-    sets = caption_sets(settings, encoder, run_dir_of(settings), captioner.labels)
+    sets = caption_sets(settings, captioner.artifact.file("encoder.onnx"), run_dir_of(settings), captioner.labels)
     return {split: compare_with_nearest_neighbour(captioner, sets, settings.beam_size, split)
             for split in ("test", "novel_test") if split in sets}

@@ -12,12 +12,16 @@ registry sources give better ones, at two levels:
   than a kingdom (it covers MIN_CLASSES to MAX_CLASSES ImageNet classes).
 The CNN names a region by the most specific of these it is sure of (serving/caption/cnn_names.py):
 "a tabby cat", else "a cat" when the five cat breeds together pass the threshold.
+
+Training writes the names into every caption artifact; `python -m training.caption.imagenet_names`
+writes them into the committed one, and re-scores it as served, without retraining its decoder.
 """
 from __future__ import annotations
 
 import ast
 import json
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +29,10 @@ from pathlib import Path
 from datafetch.archives import deb_data, tar_member, zip_member
 from datafetch.registry import fetch
 from datafetch.sources import OPEN_CLIP_WHEEL, TIMM_WHEEL, WORDNET
+from serving.artifact import Artifact, load_artifact, model_dir, write_evaluated_artifact
+from serving.caption.captioner import Captioner
+from training.caption.evaluate import score_as_served
+from training.caption.settings import run_dir_of, scene_settings_of
 
 SYNSETS_MEMBER = "timm/data/_info/imagenet_synsets.txt"
 CURATED_MEMBER = "open_clip/zero_shot_metadata.py"
@@ -89,9 +97,9 @@ class WordNet:
             words = [(fields[4 + 2 * i], int(fields[5 + 2 * i], 16)) for i in range(word_count)]
             at = 4 + 2 * word_count
             pointers = [fields[at + 1 + 4 * i:at + 5 + 4 * i] for i in range(int(fields[at]))]
+            keys = [f"{word.lower()}%1:{lexicographer_file:02d}:{lex_id:02d}::" for word, lex_id in words]
             self.synsets[offset] = Synset(
-                tuple((word.replace("_", " "), counts.get(f"{word.lower()}%1:{lexicographer_file:02d}:{lex_id:02d}::", 0))
-                      for word, lex_id in words),
+                tuple((word.replace("_", " "), counts.get(key, 0)) for (word, _), key in zip(words, keys)),
                 tuple(p[1] for p in pointers if p[0] in ("@", "@i") and p[2] == "n"))
 
     @classmethod
@@ -150,3 +158,27 @@ def write_names_file(path: Path) -> dict:
                            for source in (OPEN_CLIP_WHEEL, TIMM_WHEEL, WORDNET)},
             "general_names": f"WordNet hypernyms tagged at least {MIN_TAG_COUNT} times, at least {MIN_DEPTH} steps "
                              f"below 'entity', covering {MIN_CLASSES}-{MAX_CLASSES} classes"}
+
+
+def main() -> int:
+    """Give the committed caption model its names, and re-score it as served."""
+    artifact = load_artifact(model_dir("caption"))
+    manifest = artifact.manifest
+    run_dir = run_dir_of(scene_settings_of(manifest))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    facts = write_names_file(run_dir / "imagenet_names.json")
+    files = {name: artifact.file(name) for name in manifest["files"]}
+    files[facts["names_file"]] = run_dir / facts["names_file"]
+    kept = {key: value for key, value in manifest.items() if key not in ("files", "onnx", "versions", "created")}
+    kept["cnn_names"] = {**manifest["cnn_names"], **facts,
+                         "names_written_by": "python -m training.caption.imagenet_names (the decoder as trained)"}
+
+    def evaluate(staged: Artifact) -> dict:
+        return {**manifest["metrics"], **score_as_served(Captioner(staged))}
+
+    print(f"wrote {write_evaluated_artifact(artifact.path, run_dir / 'artifact-names', files, kept, evaluate)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

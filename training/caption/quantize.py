@@ -90,7 +90,8 @@ def main() -> int:
     speed = {name: round(images_per_second(session, np.stack(images[:32])), 1)
              for name, session in (("fp32", fp32), ("int8", int8))}
 
-    folder = scene_feature_folder(settings, run_dir)  # the float32 test features of training, when cached
+    # the float32 test features of training, when cached
+    folder = scene_feature_folder(settings, run_dir, sha256_of(artifact.file("encoder.onnx"))[:12])
     test = {name: scene_sets({"test": stamps["test"]}, backgrounds, {"test": settings.test_scenes}, session,
                              folder.with_name(folder.name + suffix), settings.seed, settings.close_ups)["test"]
             for name, session, suffix in (("fp32", fp32, ""), ("int8", int8, f"-int8-{sha256_of(int8_path)[:12]}"))}

@@ -24,11 +24,13 @@ from serving.caption.gallery import COUNT_PHRASES, KINDS, PHOTOS, RealPhoto, pho
 from serving.caption.image_input import load_image
 
 
-def accepted_names(photo: RealPhoto, imagenet_labels: list[str]) -> set[str]:
-    """The photo's own names plus every synonym of its ImageNet classes, lower case."""
+def accepted_names(photo: RealPhoto, *class_names: list[str]) -> set[str]:
+    """The photo's own names plus every name of its ImageNet classes in each list of class names (ImageNet's
+    labels with their synonyms, and the names the model says for the classes: a breed spelt either way)."""
     names = set(photo.names)
-    for index in photo.imagenet_classes:
-        names |= {synonym.strip().lower() for synonym in imagenet_labels[index].split(",") if synonym.strip()}
+    for labels in class_names:
+        for index in photo.imagenet_classes:
+            names |= {synonym.strip().lower() for synonym in labels[index].split(",") if synonym.strip()}
     return names
 
 
@@ -79,9 +81,10 @@ def read_photos(captioner: Captioner, beam_size: int = 3,
     """Caption every photo once (as served) and judge all three readings."""
     files = photo_bytes(photos)
     images = [load_image(files[photo.title]) for photo in photos]  # decoded as the page and CLI decode
+    class_names = [captioner.cnn_namer.names.names] if captioner.cnn_namer else []
     readings = []
     for photo, result in zip(photos, captioner.caption(images, beam_size)):
-        names = accepted_names(photo, captioner.labels)
+        names = accepted_names(photo, captioner.labels, *class_names)
         texts = (result.caption, result.decoder_caption, " ".join(say_label(result.imagenet_top5[0][0])[1:]))
         readings.append(PhotoReading(photo, texts, tuple(judge(text, photo, names) for text in texts)))
     return readings

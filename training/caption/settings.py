@@ -80,9 +80,11 @@ def scene_counts(settings: CaptionTraining) -> dict[str, int]:
     return counts
 
 
-def scene_feature_folder(settings: CaptionTraining, run_dir: Path) -> Path:
-    """Where the encoded scenes of these settings are cached (named after what made them)."""
+def scene_feature_folder(settings: CaptionTraining, run_dir: Path, encoder_digest: str) -> Path:
+    """Where the encoded scenes of these settings are cached, named after what made them: the settings and
+    the encoder (the start of its file's sha256; two exports of one network can differ in the last bits)."""
     sizes = "-".join(map(str, scene_counts(settings).values()))
     novel = f"-n{settings.novel_nouns}" if has_novel_split(settings) else ""
     close_ups = f"-c{settings.close_ups:g}" if settings.data == "stamps" and settings.close_ups else ""
-    return run_dir / f"features-{settings.encoder}-{settings.data}-{sizes}{novel}{close_ups}-s{settings.seed}"
+    return run_dir / (f"features-{settings.encoder}-{settings.data}-{sizes}{novel}{close_ups}-s{settings.seed}"
+                      f"-e{encoder_digest}")

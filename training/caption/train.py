@@ -14,7 +14,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 import torch
 from torchvision.models._meta import _IMAGENET_CATEGORIES
 from tqdm import tqdm
@@ -113,8 +112,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     run_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
     encoder_path = export_encoder(settings.encoder, run_dir)
-    encoder = ort.InferenceSession(str(encoder_path), providers=["CPUExecutionProvider"])
-    sets = caption_sets(settings, encoder, run_dir, IMAGENET_LABELS)
+    sets = caption_sets(settings, encoder_path, run_dir, IMAGENET_LABELS)
     print({split: f"{len(s.references)} images" for split, s in sets.items()},
           f"features ready ({time.time() - started:.0f} s)", flush=True)
     train_captions = [c for refs in sets["train"].references for c in refs]

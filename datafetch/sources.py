@@ -109,7 +109,8 @@ WORDNET = Source(
     package="wordnet-base=1:3.0-37",
     filename="wordnet-base_1%3a3.0-37_all.deb",
     sha256="61060d960f9ada8fa120872312eccd3ecebfbab8c4579e4f5a74e1cf67620752",
-    licence="WordNet 3.0 licence (permissive; Princeton University)",
+    licence="WordNet 3.0 licence: use, copy, modify and distribute with the notice 'WordNet 3.0 Copyright 2006 "
+    "by Princeton University. All rights reserved.'; provided as is",
     description="WordNet 3.0: noun synsets with their hypernyms, and how often each word sense was tagged",
 )
 

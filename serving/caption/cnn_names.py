@@ -59,17 +59,25 @@ class ImagenetNames:
         return cls([c["name"] for c in data["classes"]], [g["name"] for g in data["groups"]], members,
                    [c["groups"] for c in data["classes"]])
 
-    def most_specific(self, probabilities: np.ndarray, threshold: float) -> tuple[str, float] | None:
-        """The most specific name whose classes together have at least `threshold` of `probabilities`,
-        starting from the likeliest class; None when not even its broadest general name does."""
-        top = int(probabilities.argmax())
+    def naming(self, probabilities: np.ndarray, top: int, threshold: float) -> tuple[str, float, np.ndarray]:
+        """The most specific name for class `top` whose classes together have at least `threshold` of
+        `probabilities`: (name, their probability, bool mask of the classes); the class's own name
+        with its probability when not even its broadest general name reaches the threshold."""
+        own = np.zeros(len(probabilities), bool)
+        own[top] = True
         if probabilities[top] >= threshold:
-            return self.names[top], float(probabilities[top])
+            return self.names[top], float(probabilities[top]), own
         for g in self.general_of[top]:
             mass = float(probabilities[self.members[g]].sum())
             if mass >= threshold:
-                return self.general[g], mass
-        return None
+                return self.general[g], mass, self.members[g]
+        return self.names[top], float(probabilities[top]), own
+
+    def most_specific(self, probabilities: np.ndarray, threshold: float) -> tuple[str, float] | None:
+        """The most specific name whose classes together have at least `threshold` of `probabilities`,
+        starting from the likeliest class; None when not even its broadest general name does."""
+        name, mass, _ = self.naming(probabilities, int(probabilities.argmax()), threshold)
+        return (name, mass) if mass >= threshold else None
 
 
 @lru_cache(maxsize=8)

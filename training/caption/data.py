@@ -21,12 +21,13 @@ from PIL import Image
 from tqdm import tqdm
 
 from datafetch.registry import fetch
-from datafetch.sources import SCIKIT_IMAGE, TUXPAINT_STAMPS
+from datafetch.sources import LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, SCIKIT_IMAGE, TUXPAINT_STAMPS
 from serving.artifact import sha256_of
 from serving.caption.image_input import IMAGE_SIZE, ImageInputError, load_image, to_model_input
 from training.caption.karpathy import read_karpathy_split
-from training.caption.scenes import (Background, Stamp, gradient_backgrounds, make_scenes, plain_backgrounds,
-                                     read_stamps, shape_stamps, split_stamps, texture_backgrounds)
+from training.caption.scenes import (Background, Mention, Stamp, gradient_backgrounds, make_scenes,
+                                     plain_backgrounds, read_stamps, setting_backgrounds, shape_stamps, split_stamps,
+                                     texture_backgrounds)
 from training.caption.settings import CaptionTraining, has_novel_split, scene_counts, scene_feature_folder
 
 ENCODE_BATCH = 32
@@ -37,6 +38,7 @@ class CaptionSet:
     references: list[list[str]]  # one or more reference captions per image
     features: np.ndarray  # [N, P, F] float16, row i belongs to references[i]
     objects: list[tuple[str, ...]] | None = None  # head nouns of what each image shows (scenes only)
+    mentions: list[tuple[Mention, ...]] | None = None  # how each caption speaks of them (scenes only)
 
 
 def encode_to_file(images: Iterable[Image.Image], count: int, path: Path, encoder: ort.InferenceSession,
@@ -60,26 +62,31 @@ def encode_to_file(images: Iterable[Image.Image], count: int, path: Path, encode
 
 
 def _cached(folder: Path, name: str, encoder: ort.InferenceSession, count: int,
-            examples: Iterator[tuple[Image.Image, list[str], tuple[str, ...] | None]]) -> CaptionSet:
+            examples: Iterator[tuple[Image.Image, list[str], tuple[Mention, ...] | None]]) -> CaptionSet:
     """Load folder/name.{npy,json} if a finished run wrote them; else encode `examples` (image,
-    references, objects), streamed so that no more than a batch of images is held at once."""
+    references, mentions), streamed so that no more than a batch of images is held at once."""
     features_path, captions_path = folder / f"{name}.npy", folder / f"{name}.json"
     if not (features_path.exists() and captions_path.exists()):
         folder.mkdir(parents=True, exist_ok=True)
-        references, objects = [], []
+        references, mentions = [], []
 
         def images() -> Iterator[Image.Image]:
-            for image, refs, nouns in examples:
+            for image, refs, said in examples:
                 references.append(refs)
-                objects.append(nouns)
+                mentions.append(said)
                 yield image
 
         encode_to_file(images(), count, features_path, encoder, f"encoding {name}")
-        has_objects = any(nouns is not None for nouns in objects)
-        captions_path.write_text(json.dumps({"references": references, "objects": objects if has_objects else None}))
+        has_mentions = any(said is not None for said in mentions)
+        captions_path.write_text(json.dumps({
+            "references": references,
+            "objects": [[m.noun for m in said] for said in mentions] if has_mentions else None,
+            "mentions": [[[m.said, m.noun, m.count] for m in said] for said in mentions] if has_mentions else None}))
     meta = json.loads(captions_path.read_text())
     objects = [tuple(o) for o in meta["objects"]] if meta["objects"] is not None else None
-    return CaptionSet(meta["references"], np.load(features_path, mmap_mode="r"), objects)
+    mentions = ([tuple(Mention(*m) for m in said) for said in meta["mentions"]] if meta.get("mentions") is not None
+                else None)
+    return CaptionSet(meta["references"], np.load(features_path, mmap_mode="r"), objects, mentions)
 
 
 SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1, "test": 2, "novel_validation": 3, "novel_test": 4}
@@ -92,12 +99,12 @@ def scene_seed(seed: int, split: str) -> int:
 
 def scene_sets(stamps: dict[str, list[Stamp]], backgrounds: list[Background], counts: dict[str, int],
                encoder: ort.InferenceSession, folder: Path, seed: int = 0,
-               close_ups: float = 0.0) -> dict[str, CaptionSet]:
+               close_ups: float = 0.0, groups: float = 0.0) -> dict[str, CaptionSet]:
     """Composed scenes for each split, from that split's stamps only, encoded once and cached."""
     return {split: _cached(folder, split, encoder, count,
-                           ((s.image, [s.caption], s.nouns)
+                           ((s.image, [s.caption], s.mentions)
                             for s in make_scenes(count, stamps[split], backgrounds, scene_seed(seed, split),
-                                                 close_ups)))
+                                                 close_ups, groups)))
             for split, count in counts.items()}
 
 
@@ -126,7 +133,10 @@ def stamp_scene_inputs(settings: CaptionTraining, imagenet_labels: list[str]) ->
     CNN has a word for), and the backgrounds."""
     stamps = split_stamps(read_stamps(fetch(TUXPAINT_STAMPS)), settings.seed,
                           settings.novel_nouns if has_novel_split(settings) else 0, imagenet_words(imagenet_labels))
-    return stamps, plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
+    backgrounds = plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
+    if settings.setting_photos:
+        backgrounds += setting_backgrounds({"lomiri": fetch(LOMIRI_WALLPAPERS), "plasma": fetch(PLASMA_WALLPAPERS)})
+    return stamps, backgrounds
 
 
 def caption_sets(settings: CaptionTraining, encoder_path: Path, run_dir: Path,
@@ -144,7 +154,8 @@ def caption_sets(settings: CaptionTraining, encoder_path: Path, run_dir: Path,
         return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
                           settings.seed)
     stamps, backgrounds = stamp_scene_inputs(settings, imagenet_labels)
-    return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed, settings.close_ups)
+    return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed, settings.close_ups,
+                      settings.groups)
 
 
 def object_phrases(settings: CaptionTraining, imagenet_labels: list[str]) -> list[str] | None:

@@ -32,9 +32,11 @@ def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int,
     for start in tqdm(range(0, len(caption_set.references), EVAL_BATCH), desc=f"captioning (beam {beam_size})",
                       unit="batch", disable=None):
         grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
-        for nbest, image_grid in zip(captioner.search(grid, beam_size), grid):
+        things = captioner.cnn_things(grid)
+        for i, (nbest, image_grid) in enumerate(zip(captioner.search(grid, beam_size, things=things), grid)):
             for out, cnn_namer in zip(captions, namers):
-                out.append(" ".join(captioner.named(nbest[0], image_grid, cnn_namer)[0]))
+                out.append(" ".join(captioner.named(nbest[0], image_grid, cnn_namer,
+                                                    things[0][i] if things else None)[0]))
     return captions
 
 

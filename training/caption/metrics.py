@@ -81,16 +81,21 @@ def rouge_l(candidates: list[str], references: list[list[str]], beta: float = 1.
     return float(np.mean(scores))
 
 
-def object_recall(candidates: list[str], objects: list[tuple[str, ...]]) -> float:
-    """Share of the objects in the images whose name (head noun) the caption says."""
-    said = [noun in candidate.split() for candidate, nouns in zip(candidates, objects) for noun in nouns]
+def object_recall(candidates: list[str], objects: list[tuple[str, ...]],
+                  credited: list[set[str]] | None = None) -> float:
+    """Share of the objects in the images whose name (head noun) the caption says, or that a name it
+    took from the CNN names (`credited`: such nouns per image)."""
+    credited = credited or [set()] * len(candidates)
+    said = [noun in candidate.split() or noun in extra
+            for candidate, nouns, extra in zip(candidates, objects, credited) for noun in nouns]
     return float(np.mean(said)) if said else 0.0
 
 
 def caption_metrics(candidates: list[str], references: list[list[str]],
-                    objects: list[tuple[str, ...]] | None = None) -> dict[str, float]:
+                    objects: list[tuple[str, ...]] | None = None,
+                    credited: list[set[str]] | None = None) -> dict[str, float]:
     scores = {**bleu(candidates, references), "cider_d": cider_d(candidates, references),
               "rouge_l": rouge_l(candidates, references)}
     if objects is not None:
-        scores["object_recall"] = object_recall(candidates, objects)
+        scores["object_recall"] = object_recall(candidates, objects, credited)
     return {name: round(value, 4) for name, value in scores.items()}

@@ -2,12 +2,14 @@
 
 No captioned photo collection can be fetched here, so scenes are composed: Tux Paint's photo
 cut-outs (Debian `tuxpaint-stamps-default`, each PNG with a one-line English description) are
-pasted onto plain, gradient and photographed-texture backgrounds at random scale, position,
-rotation and colour, one to three per scene, and the caption is written from the descriptions
-and the layout: "a giraffe next to a red apple on the grass". Close-ups enlarge one cut-out past
-the frame's edges, as most everyday photos are framed: "a close-up of a giraffe". Procedural
-shapes ("a red circle") go through the same compositor for fast tests. Stamps are split by file, so the test
-scenes show photos the decoder never saw.
+pasted onto plain and gradient backgrounds or photographed settings (crops of desktop photos:
+meadows, sky, water, sand, forest, leaves) at random scale, position, rotation and colour, one to
+three per scene, and the caption is written from the descriptions and the layout: "a giraffe next
+to a red apple on the grass". "On a gray background" is said only where the background is plain.
+Close-ups enlarge one cut-out past the frame's edges, as most everyday photos are framed: "a
+close-up of a giraffe"; groups repeat one cut-out: "three giraffes among trees". Procedural
+shapes ("a red circle") go through the same compositor for fast tests. Stamps are split by file,
+so the test scenes show photos the decoder never saw.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 from datafetch.archives import deb_members, zip_member
+from serving.caption.concepts import plural
 
 STAMPS_DIR = "usr/share/tuxpaint/stamps/"
 # Folders of drawings, symbols, signs and scenes rather than photographed things.
@@ -54,10 +57,35 @@ class Stamp:
         return head_noun(self.phrase)
 
 
+    @property
+    def plural(self) -> str | None:
+        """"a pair of cherries" -> "pairs of cherries"; None for one-of-a-kind things ("the earth")."""
+        words = self.phrase.split()
+        if words[0] not in ("a", "an"):
+            return None
+        words = words[1:]
+        head = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+        for index, word in enumerate(words):
+            if word in _PREPOSITIONS and index:
+                head = min(head, index - 1)
+                break
+        return " ".join(words[:head] + [plural(words[head])] + words[head + 1:])
+
+
 @dataclass(frozen=True)
 class Background:
     phrase: str  # e.g. "on the grass"
     image: Image.Image  # RGB, any size; scenes take random crops
+    plain: bool = False  # a plain or gradient colour, not a photographed setting
+
+
+@dataclass(frozen=True)
+class Mention:
+    """How a caption speaks of one kind of thing in a scene: what it says, the noun, the count word."""
+
+    said: str  # "a zebra", "three zebras", "a close-up of a zebra" leaves out "a close-up of"
+    noun: str  # "zebra"
+    count: str  # "a" for one thing, else the count words: "two", "a group of"
 
 
 @dataclass(frozen=True)
@@ -65,6 +93,7 @@ class Scene:
     image: Image.Image
     caption: str
     nouns: tuple[str, ...]  # the head noun of every object in it, for object-word recall
+    mentions: tuple[Mention, ...] = ()
 
 
 def object_phrase(description: str) -> str | None:
@@ -181,7 +210,7 @@ def shape_stamps() -> list[Stamp]:
 
 
 def plain_backgrounds() -> list[Background]:
-    return [Background(f"on a {name} background", Image.new("RGB", (8, 8), rgb))
+    return [Background(f"on a {name} background", Image.new("RGB", (8, 8), rgb), plain=True)
             for name, rgb in COLOURS.items() if name not in ("orange", "purple", "pink")]
 
 
@@ -193,7 +222,8 @@ def gradient_backgrounds() -> list[Background]:
         for end in (np.minimum(rgb + 90, 255), rgb * 0.45):
             ramp = np.linspace(0, 1, 64, dtype=np.float32)[:, None, None]
             pixels = (rgb * (1 - ramp) + end * ramp) * np.ones((1, 64, 1), np.float32)
-            backgrounds.append(Background(f"on a {name} background", Image.fromarray(pixels.astype(np.uint8))))
+            backgrounds.append(Background(f"on a {name} background", Image.fromarray(pixels.astype(np.uint8)),
+                                          plain=True))
     return backgrounds
 
 
@@ -207,6 +237,54 @@ def texture_backgrounds(scikit_image_wheel: Path) -> list[Background]:
     for name, (phrase, rgb) in TEXTURES.items():
         gray = Image.open(io.BytesIO(zip_member(scikit_image_wheel, f"skimage/data/{name}"))).convert("L")
         backgrounds.append(Background(phrase, ImageOps.colorize(gray, (0, 0, 0), rgb, mid=tuple(c // 2 for c in rgb))))
+    return backgrounds
+
+
+# Photographed settings: (package, file in it, what a caption says, the crop box that shows only that
+# setting as fractions left, top, right, bottom), chosen by looking at each photo.
+LOMIRI = "usr/share/backgrounds/"
+PLASMA = "usr/share/wallpapers/"
+SETTING_PHOTOS = (
+    ("lomiri", "aitzgorri_by_Aitzol_Berasategi.jpg", "on the grass", (0.0, 0.72, 1.0, 1.0)),
+    ("lomiri", "picosdeeuropa_by_Aitzol_Berasategi.jpg", "on the grass", (0.45, 0.6, 1.0, 1.0)),
+    ("lomiri", "picosdeeuropa_by_Aitzol_Berasategi.jpg", "in the mountains", (0.0, 0.05, 0.7, 0.5)),
+    ("lomiri", "aitzgorri_by_Aitzol_Berasategi.jpg", "in the mountains", (0.0, 0.1, 1.0, 0.55)),
+    ("lomiri", "Bridge_by_Sander_Klootwijk.jpg", "on the beach", (0.0, 0.72, 1.0, 1.0)),
+    ("lomiri", "sunset_by_Aitzol_Berasategi.jpg", "against the sky", (0.0, 0.0, 0.45, 0.45)),
+    ("lomiri", "life_by_Aitzol_Berasategi.jpg", "in a forest", (0.0, 0.0, 1.0, 0.65)),
+    ("lomiri", "Dragonfly_by_Bolly.jpg", "among leaves", (0.0, 0.2, 1.0, 1.0)),
+    ("lomiri", "Wine_by_Jakkub_Mede.jpg", "in a room", (0.0, 0.0, 1.0, 1.0)),
+    ("plasma", "Kite/contents/images/2560x1600.jpg", "against the sky", (0.0, 0.0, 0.55, 1.0)),
+    ("plasma", "summer_1am/contents/images/2560x1600.jpg", "against the sky", (0.0, 0.0, 1.0, 0.5)),
+    ("plasma", "summer_1am/contents/images/2560x1600.jpg", "in the water", (0.0, 0.58, 1.0, 1.0)),
+    ("plasma", "DarkestHour/contents/images/2560x1600.jpg", "in the water", (0.0, 0.55, 1.0, 1.0)),
+    ("plasma", "BytheWater/contents/images/2560x1600.jpg", "in the water", (0.0, 0.0, 1.0, 0.35)),
+    ("plasma", "Volna/contents/images/5120x2880.jpg", "in the water", (0.62, 0.0, 1.0, 0.6)),
+    ("plasma", "Volna/contents/images/5120x2880.jpg", "on the beach", (0.0, 0.3, 0.42, 1.0)),
+    ("plasma", "Path/contents/images/2560x1600.jpg", "in a forest", (0.0, 0.0, 1.0, 1.0)),
+    ("plasma", "FallenLeaf/contents/images/2560x1600.jpg", "among leaves", (0.0, 0.0, 1.0, 1.0)),
+    ("plasma", "BytheWater/contents/images/2560x1600.jpg", "on wooden planks", (0.0, 0.55, 1.0, 1.0)),
+    ("plasma", "ColdRipple/contents/images/2560x1600.jpg", "on wooden planks", (0.2, 0.55, 0.8, 1.0)),
+)
+
+
+def setting_backgrounds(packages: dict[str, Path]) -> list[Background]:
+    """Crops of desktop photos that show one setting each (SETTING_PHOTOS), read from the packages
+    {"lomiri": .deb, "plasma": .deb}, shrunk to at most 1024 pixels a side."""
+    wanted = {(LOMIRI if source == "lomiri" else PLASMA) + name: (source, name) for source, name, _, _ in SETTING_PHOTOS}
+    photos: dict[tuple[str, str], Image.Image] = {}
+    for source in ("lomiri", "plasma"):
+        for member, data in deb_members(packages[source], ".jpg"):
+            key = next((wanted[w] for w in wanted if member.endswith(w) and wanted[w][0] == source), None)
+            if key:
+                photos[key] = Image.open(io.BytesIO(data)).convert("RGB")
+    backgrounds = []
+    for source, name, phrase, (left, top, right, bottom) in SETTING_PHOTOS:
+        photo = photos[(source, name)]
+        crop = photo.crop((int(left * photo.width), int(top * photo.height),
+                           int(right * photo.width), int(bottom * photo.height)))
+        crop.thumbnail((1024, 1024), Image.LANCZOS)
+        backgrounds.append(Background(phrase, crop))
     return backgrounds
 
 
@@ -244,22 +322,47 @@ def close_up_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.r
     middle = np.array([columns.mean(), rows.mean()]) if len(rows) else np.array(cutout.size) / 2
     x, y = SCENE_SIZE / 2 - middle + rng.uniform(-0.2, 0.2, 2) * SCENE_SIZE
     scene.paste(cutout, (int(x), int(y)), cutout)
-    return Scene(scene, f"a close-up of {stamp.phrase}", (stamp.noun,))
+    return Scene(scene, f"a close-up of {stamp.phrase}", (stamp.noun,), (Mention(stamp.phrase, stamp.noun, "a"),))
+
+
+GROUP_WORDS = {2: "two", 3: "three", 4: "a group of", 5: "a group of"}
+
+
+def group_scene(stamps: list[Stamp], background: Background, rng: np.random.Generator) -> Scene:
+    """Two to five copies of one cut-out, each jittered, scattered over the frame: "three zebras on the grass"."""
+    stamp = stamps[rng.integers(len(stamps))]
+    while stamp.plural is None:
+        stamp = stamps[rng.integers(len(stamps))]
+    count = int(rng.choice([2, 3, 4, 5], p=[0.4, 0.3, 0.2, 0.1]))
+    scene = _background_crop(background, rng)
+    columns = min(count, 3)
+    cell = SCENE_SIZE // columns
+    rows = (count + columns - 1) // columns
+    for index in range(count):
+        cutout = _jittered(stamp, int(min(cell * rng.uniform(0.8, 1.1), SCENE_SIZE / rows)), rng)
+        x = (index % columns) * cell + (cell - cutout.width) // 2 + int(rng.integers(-cell // 8, cell // 8 + 1))
+        y = (index // columns) * (SCENE_SIZE // rows) + int(rng.integers(0, max(SCENE_SIZE // rows - cutout.height, 0) + 1))
+        scene.paste(cutout, (int(x), int(y)), cutout)
+    count_words = GROUP_WORDS[count]
+    said = f"{count_words} {stamp.plural}"
+    return Scene(scene, f"{said} {background.phrase}", (stamp.noun,), (Mention(said, stamp.noun, count_words),))
 
 
 def compose_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.random.Generator,
-                  close_ups: float = 0.0) -> Scene:
+                  close_ups: float = 0.0, groups: float = 0.0) -> Scene:
     """One to three different objects in slots along a row or a column, and the caption saying so;
-    a `close_ups` share of the scenes are close-ups instead."""
+    a `close_ups` share of the scenes are close-ups instead, a `groups` share groups of one thing."""
     if close_ups and rng.random() < close_ups:
         return close_up_scene(stamps, backgrounds, rng)
+    background = backgrounds[rng.integers(len(backgrounds))]
+    if groups and rng.random() < groups:
+        return group_scene(stamps, background, rng)
     count = min(int(rng.choice([1, 2, 3], p=[0.5, 0.3, 0.2])), len({stamp.noun for stamp in stamps}))
     chosen: list[Stamp] = []
     while len(chosen) < count:  # distinct nouns, so "a cow next to a cow" never happens
         stamp = stamps[rng.integers(len(stamps))]
         if all(stamp.noun != other.noun for other in chosen):
             chosen.append(stamp)
-    background = backgrounds[rng.integers(len(backgrounds))]
     scene = _background_crop(background, rng)
     vertical = count == 2 and rng.random() < 0.4
     slot = SCENE_SIZE // count
@@ -278,11 +381,12 @@ def compose_scene(stamps: list[Stamp], backgrounds: list[Background], rng: np.ra
         objects = f"{phrases[0]} {'above' if vertical else 'next to'} {phrases[1]}"
     else:
         objects = f"{phrases[0]} next to {phrases[1]} and {phrases[2]}"
-    return Scene(scene, f"{objects} {background.phrase}", tuple(stamp.noun for stamp in chosen))
+    return Scene(scene, f"{objects} {background.phrase}", tuple(stamp.noun for stamp in chosen),
+                 tuple(Mention(stamp.phrase, stamp.noun, "a") for stamp in chosen))
 
 
 def make_scenes(count: int, stamps: list[Stamp], backgrounds: list[Background], seed: int,
-                close_ups: float = 0.0) -> Iterator[Scene]:
+                close_ups: float = 0.0, groups: float = 0.0) -> Iterator[Scene]:
     rng = np.random.default_rng(seed)
     for _ in range(count):
-        yield compose_scene(stamps, backgrounds, rng, close_ups)
+        yield compose_scene(stamps, backgrounds, rng, close_ups, groups)

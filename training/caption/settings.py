@@ -33,6 +33,15 @@ class CaptionTraining:
     # Share of scenes that are close-ups, one cut-out filling the frame (training/caption/scenes.py:
     # close_up_scene). 0.25 named validation objects better than none (docs/caption.md: "Close-ups").
     close_ups: float = 0.25
+    # Share of scenes that show 2-5 of one thing ("three zebras on the grass"; scenes.group_scene).
+    groups: float = 0.15
+    # Photographed settings (crops of desktop photos: grass, sky, water, forest ...) among the backgrounds,
+    # beside plain colours and gradients (scenes.SETTING_PHOTOS); False: plain, gradient and texture only.
+    setting_photos: bool = True
+    # How many of the CNN's likeliest things the decoder can copy (training/caption/copying.py); 0: none,
+    # the CNN renames sure objects after decoding instead (serving/caption/cnn_names.py).
+    concepts: int = 5
+    concept_threshold: float = 0.5  # how sure the CNN must be of a general name ("cat") to say it for a breed
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
@@ -49,8 +58,10 @@ class CaptionTraining:
     def __post_init__(self):
         if self.data not in DATA:
             raise ValueError(f"data must be one of {', '.join(DATA)}")
-        if not 0 <= self.close_ups <= 1:
-            raise ValueError("close_ups takes a number from 0 to 1")
+        if not 0 <= self.close_ups <= 1 or not 0 <= self.groups <= 1 or self.close_ups + self.groups > 1:
+            raise ValueError("close_ups and groups take numbers from 0 to 1 that add up to at most 1")
+        if not 0 <= self.concepts <= 20:
+            raise ValueError("concepts takes a whole number from 0 to 20")
         if self.cnn_name_threshold is not None and not 0 <= self.cnn_name_threshold <= 1:
             raise ValueError("cnn_name_threshold takes a number from 0 to 1, or none (choose it on validation)")
 
@@ -59,8 +70,9 @@ def scene_settings_of(manifest: dict) -> CaptionTraining:
     """The settings that decide a committed model's scenes and scoring (data, sizes, seed, beam),
     read back from its manifest so evaluation and quantisation rebuild the very same test scenes."""
     kept = ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes", "novel_nouns", "novel_scenes",
-            "close_ups", "beam_size", "seed")
-    saved = {"close_ups": 0.0} | manifest["training"]["settings"]  # older manifests: no close-ups
+            "close_ups", "groups", "setting_photos", "beam_size", "seed")
+    # older manifests: no close-ups, groups or photographed settings
+    saved = {"close_ups": 0.0, "groups": 0.0, "setting_photos": False} | manifest["training"]["settings"]
     return CaptionTraining(**{k: v for k, v in saved.items() if k in kept})
 
 
@@ -86,5 +98,7 @@ def scene_feature_folder(settings: CaptionTraining, run_dir: Path, encoder_diges
     sizes = "-".join(map(str, scene_counts(settings).values()))
     novel = f"-n{settings.novel_nouns}" if has_novel_split(settings) else ""
     close_ups = f"-c{settings.close_ups:g}" if settings.data == "stamps" and settings.close_ups else ""
-    return run_dir / (f"features-{settings.encoder}-{settings.data}-{sizes}{novel}{close_ups}-s{settings.seed}"
-                      f"-e{encoder_digest}")
+    groups = f"-g{settings.groups:g}" if settings.data == "stamps" and settings.groups else ""
+    photos = "-photos" if settings.data == "stamps" and settings.setting_photos else ""
+    return run_dir / (f"features-{settings.encoder}-{settings.data}-{sizes}{novel}{close_ups}{groups}{photos}"
+                      f"-s{settings.seed}-e{encoder_digest}")

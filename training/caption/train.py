@@ -8,6 +8,7 @@ command inside 60 minutes on 2 CPU cores. What it learns from: training/caption/
 """
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import asdict
@@ -22,8 +23,11 @@ from datafetch.sources import EFFICIENTNET_LITE0, SCIKIT_IMAGE, TUXPAINT_STAMPS
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.beam_search import beam_search
 from serving.caption.captioner import Captioner, token_words
+from serving.caption.cnn_names import ImagenetNames
+from serving.caption.concepts import SLOT, Concept, fill_slots
 from serving.onnx_weights import linear_head
 from serving.tokenizer import PAD_ID, load_tokenizer
+from training.caption.copying import concepts_of, credited_nouns, rewrite
 from training.caption.data import CaptionSet, caption_sets, object_phrases
 from training.caption.encoder import ENCODERS
 from training.caption.evaluate import EVAL_BATCH, choose_cnn_naming, compare_with_nearest_neighbour, selection_key
@@ -58,8 +62,9 @@ def encode_captions(tokenizer, references: list[list[str]]) -> list[tuple[int, l
     return [(row, [start, *tokenizer.encode(caption), end]) for row, refs in enumerate(references) for caption in refs]
 
 
-def batch_tensors(examples: list[tuple[int, list[int]]], features: np.ndarray) -> tuple[torch.Tensor, ...]:
-    """grid [B, P, F] float32, inputs [B, T], targets [B, T] (padded with PAD_ID)."""
+def batch_tensors(examples: list[tuple[int, list[int]]], features: np.ndarray,
+                  concept_features: np.ndarray | None = None) -> tuple[torch.Tensor | None, ...]:
+    """grid [B, P, F] float32, inputs [B, T], targets [B, T] (padded with PAD_ID), concepts [B, K, F + 2] or None."""
     rows = [row for row, _ in examples]
     order = np.argsort(rows)  # memory-mapped reads in file order
     grid = np.empty((len(rows), *features.shape[1:]), np.float32)
@@ -70,37 +75,52 @@ def batch_tensors(examples: list[tuple[int, list[int]]], features: np.ndarray) -
     for i, (_, ids) in enumerate(examples):
         inputs[i, :len(ids) - 1] = torch.tensor(ids[:-1])
         targets[i, :len(ids) - 1] = torch.tensor(ids[1:])
-    return torch.from_numpy(grid), inputs, targets
+    concepts = torch.from_numpy(concept_features[rows]) if concept_features is not None else None
+    return torch.from_numpy(grid), inputs, targets, concepts
 
 
-def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet, limit: int = 400) -> list[str]:
-    """Greedy captions (beam 1 of the serving beam search, over the torch step) of the first `limit` images."""
+def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet,
+                    concepts: tuple[list[list[Concept]], np.ndarray] | None = None,
+                    limit: int = 400) -> tuple[list[str], list[list[tuple[int, int, int]]]]:
+    """Greedy captions (beam 1 of the serving beam search, over the torch step) of the first `limit` images,
+    slots filled with the CNN's things, and the (start, end, concept) spans copied from it."""
     model.eval()
     start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
 
     def step(tokens: np.ndarray, state: tuple[np.ndarray, ...]):
         with torch.no_grad():
             log_probs, h, c, weights = model.step(torch.from_numpy(tokens), *map(torch.from_numpy, state))
-        return log_probs.numpy(), (h.numpy(), c.numpy(), state[2], state[3]), weights.numpy()
+        return log_probs.numpy(), (h.numpy(), c.numpy(), *state[2:]), weights.numpy()
 
-    captions = []
+    captions, copies = [], []
     for first in range(0, min(limit, len(caption_set.references)), EVAL_BATCH):
-        grid = torch.from_numpy(np.asarray(caption_set.features[first:min(first + EVAL_BATCH, limit)], np.float32))
+        rows = slice(first, min(first + EVAL_BATCH, limit))
+        grid = torch.from_numpy(np.asarray(caption_set.features[rows], np.float32))
         with torch.no_grad():
-            state = tuple(t.numpy() for t in model.init(grid))
-        captions += [" ".join(token_words(tokenizer, nbest[0].tokens))
-                     for nbest in beam_search(step, state, start, end, beam_size=1)]
-    return captions
+            state = tuple(t.numpy() for t in model.init(
+                grid, torch.from_numpy(concepts[1][rows]) if concepts is not None else None))
+        for row, nbest in enumerate(beam_search(step, state, start, end, beam_size=1), start=first):
+            words = token_words(tokenizer, nbest[0].tokens)
+            words, copied = fill_slots(words, concepts[0][row]) if concepts is not None else (words, [])
+            captions.append(" ".join(words))
+            copies.append(copied)
+    return captions, copies
 
 
-def validation_score(model: AttentionDecoder, tokenizer, validation: CaptionSet) -> dict[str, float]:
+def validation_score(model: AttentionDecoder, tokenizer, validation: CaptionSet,
+                     concepts: tuple[list[list[Concept]], np.ndarray] | None = None) -> dict[str, float]:
     """What model selection looks at: naming the objects of unseen photos (object-word recall, when the
-    data knows the objects), then CIDEr-D. The loss is a poor guide here: it is dominated by the
-    unpredictable wording of held-out descriptions ("a sumatran tiger") and rises while recall improves."""
+    data knows the objects; a name copied from the CNN counts when it names the object), then CIDEr-D.
+    The loss is a poor guide here: it is dominated by the unpredictable wording of held-out descriptions
+    ("a sumatran tiger") and rises while recall improves."""
     limit = 400
-    captions = greedy_captions(model, tokenizer, validation, limit)
+    captions, copies = greedy_captions(model, tokenizer, validation, concepts, limit)
     objects = validation.objects[:limit] if validation.objects is not None else None
-    return caption_metrics(captions, validation.references[:limit], objects)
+    credited = None
+    if objects is not None and concepts is not None:
+        credited = [credited_nouns([concepts[0][row][k] for _, _, k in copied], nouns, IMAGENET_LABELS)
+                    for row, (copied, nouns) in enumerate(zip(copies, objects))]
+    return caption_metrics(captions, validation.references[:limit], objects, credited)
 
 
 def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False) -> Path:
@@ -115,15 +135,27 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     sets = caption_sets(settings, encoder_path, run_dir, IMAGENET_LABELS)
     print({split: f"{len(s.references)} images" for split, s in sets.items()},
           f"features ready ({time.time() - started:.0f} s)", flush=True)
-    train_captions = [c for refs in sets["train"].references for c in refs]
+    names_record = write_names_file(run_dir / "imagenet_names.json")
+    concepts = cnn_concepts(settings, sets, encoder_path, run_dir / names_record["names_file"])
+    references = sets["train"].references
+    if settings.concepts and sets["train"].mentions is not None:
+        references = [[rewrite(ref, mentions, image, IMAGENET_LABELS) for ref in refs] for refs, mentions, image
+                      in zip(references, sets["train"].mentions, concepts["train"][0])]
+        copied = sum("<cnn" in ref for refs in references for ref in refs)
+        print(f"{copied} of {len(references)} training captions copy a name from the CNN", flush=True)
+    train_captions = [c for refs in references for c in refs]
     words = {w for c in train_captions for w in c.split()}
+    slots = tuple(SLOT.format(k) for k in range(settings.concepts))
     # An upper bound (every word, the special ids and sentencepiece's word-initial copies of <start> and <end>).
-    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer", min(len(words) + 8, 10_000),
-                                     model_type="word", user_symbols=(START, END))
+    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer",
+                                     min(len(words | set(slots)) + 8 + 2 * len(slots), 10_000),
+                                     model_type="word", user_symbols=(START, END, *slots))
     tokenizer = load_tokenizer(tokenizer_path)
-    train_examples = encode_captions(tokenizer, sets["train"].references)
+    train_examples = encode_captions(tokenizer, references)
     config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
-                           imagenet_view=settings.imagenet_view)
+                           imagenet_view=settings.imagenet_view, concepts=settings.concepts,
+                           concept_features=sets["train"].features.shape[2] + 2 if settings.concepts else 0,
+                           slot_ids=tuple(tokenizer.piece_to_id(slot) for slot in slots))
     model = AttentionDecoder(config)
     if settings.imagenet_view:
         model.set_imagenet_head(*linear_head(encoder_path, "logits"))
@@ -148,9 +180,10 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
         running = None
         for step in progress:
             batch = [train_examples[i] for i in order[step * settings.batch_size:(step + 1) * settings.batch_size]]
-            grid, inputs, targets = batch_tensors(batch, sets["train"].features)
+            grid, inputs, targets, concept_batch = batch_tensors(
+                batch, sets["train"].features, concepts["train"][1] if concepts else None)
             grid = grid + torch.randn_like(grid) * settings.feature_noise * grid.std()
-            log_probs, weights = model(grid, inputs)
+            log_probs, weights = model(grid, inputs, concept_batch)
             loss = caption_loss(log_probs, weights, targets, settings.attention_weight)
             optimizer.zero_grad()
             loss.backward()
@@ -159,7 +192,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
             scheduler.step()
             running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
             progress.set_postfix(loss=f"{running:.3f}")
-        validation = validation_score(model, tokenizer, sets["validation"])
+        validation = validation_score(model, tokenizer, sets["validation"], concepts.get("validation"))
         history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
         scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())
         print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
@@ -175,34 +208,53 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     best.restore(model)
     training = {"best_epoch": best.best_at, "seconds": round(time.time() - started), "history": history,
                 "settings": recorded_settings}
-    return write_caption_artifact(model, encoder_path, tokenizer_path, sets, settings, out_dir, run_dir, training)
+    return write_caption_artifact(model, encoder_path, tokenizer_path, sets, concepts, settings, out_dir, run_dir,
+                                  training, names_record)
 
 
-def export_decoder(model: AttentionDecoder, run_dir: Path, grid: np.ndarray) -> tuple[Path, Path, float]:
-    """decoder_init.onnx and decoder_step.onnx with dynamic batch, and their largest difference from torch."""
+def cnn_concepts(settings: CaptionTraining, sets: dict[str, CaptionSet], encoder_path: Path,
+                 names_path: Path) -> dict[str, tuple[list[list[Concept]], np.ndarray]]:
+    """The CNN's things and their features for every image of every split ({} without copying)."""
+    if not settings.concepts:
+        return {}
+    if settings.data == "karpathy":
+        raise SystemExit("error: copying from the CNN is learnt from scenes (set concepts=0 for data=karpathy)")
+    weight, bias = linear_head(encoder_path, "logits")
+    names = ImagenetNames.from_json(json.loads(names_path.read_text()))
+    return {split: concepts_of(s.features, weight, bias, names, settings.concepts, settings.concept_threshold)
+            for split, s in sets.items()}
+
+
+def export_decoder(model: AttentionDecoder, run_dir: Path, grid: np.ndarray,
+                   concept_features: np.ndarray | None = None) -> tuple[Path, Path, float]:
+    """decoder_init.onnx and decoder_step.onnx with dynamic batch, and their largest difference from torch.
+    With concepts, init also reads `concepts` and both carry the concept memory and keys."""
     model.eval()
     grid = torch.from_numpy(np.asarray(grid[:3], np.float32))
-    init_path = export_onnx(InitGraph(model), (grid,), run_dir / "decoder_init.onnx", ["grid"],
-                            ["h", "c", "memory", "keys"],
-                            {n: {0: "batch"} for n in ("grid", "h", "c", "memory", "keys")})
+    init_inputs = {"grid": grid}
+    if model.config.concepts:
+        init_inputs["concepts"] = torch.from_numpy(np.asarray(concept_features[:3], np.float32))
+    state_names = ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if model.config.concepts else [])
+    init_path = export_onnx(InitGraph(model), tuple(init_inputs.values()), run_dir / "decoder_init.onnx",
+                            list(init_inputs), state_names, {n: {0: "batch"} for n in [*init_inputs, *state_names]})
     with torch.no_grad():
-        h, c, memory, keys = model.init(grid)
+        state = model.init(*init_inputs.values())
     tokens = (torch.arange(len(grid)) * 3 + 2) % model.config.vocab_size
-    step_path = export_onnx(StepGraph(model), (tokens, h, c, memory, keys), run_dir / "decoder_step.onnx",
-                            ["tokens", "h", "c", "memory", "keys"], ["log_probs", "h_out", "c_out", "attention"],
-                            {n: {0: "batch"} for n in ("tokens", "h", "c", "memory", "keys", "log_probs", "h_out",
-                                                       "c_out", "attention")})
-    parity = max(max_abs_diff(InitGraph(model), init_path, {"grid": grid.numpy()}),
-                 max_abs_diff(StepGraph(model), step_path, {"tokens": tokens.numpy(), "h": h.numpy(), "c": c.numpy(),
-                                                            "memory": memory.numpy(), "keys": keys.numpy()}))
+    step_inputs = {"tokens": tokens, **dict(zip(state_names, state))}
+    outputs = ["log_probs", "h_out", "c_out", "attention"]
+    step_path = export_onnx(StepGraph(model), tuple(step_inputs.values()), run_dir / "decoder_step.onnx",
+                            list(step_inputs), outputs, {n: {0: "batch"} for n in [*step_inputs, *outputs]})
+    parity = max(max_abs_diff(InitGraph(model), init_path, {k: v.numpy() for k, v in init_inputs.items()}),
+                 max_abs_diff(StepGraph(model), step_path, {k: v.numpy() for k, v in step_inputs.items()}))
     return init_path, step_path, parity
 
 
 def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenizer_path: Path,
-                           sets: dict[str, CaptionSet], settings: CaptionTraining, out_dir: Path, run_dir: Path,
-                           training: dict) -> Path:
+                           sets: dict[str, CaptionSet], concepts: dict, settings: CaptionTraining, out_dir: Path,
+                           run_dir: Path, training: dict, names: dict) -> Path:
     """Export, score as served on the test split beside the nearest-neighbour peer, write the artifact."""
-    init_path, step_path, parity = export_decoder(model, run_dir, sets["validation"].features)
+    init_path, step_path, parity = export_decoder(model, run_dir, sets["validation"].features,
+                                                  concepts["validation"][1] if concepts else None)
     labels_path = run_dir / "imagenet_labels.txt"
     labels_path.write_text("\n".join(IMAGENET_LABELS) + "\n")
     tokenizer = load_tokenizer(tokenizer_path)
@@ -214,7 +266,6 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     if phrases is not None:
         files["objects.txt"] = run_dir / "objects.txt"
         files["objects.txt"].write_text("\n".join(phrases) + "\n")
-        names = write_names_file(run_dir / "imagenet_names.json")
         files["imagenet_names.json"] = run_dir / names["names_file"]
     data = {
         "stamps": {"source": f"Debian {TUXPAINT_STAMPS.package} (photo cut-outs with descriptions), backgrounds "
@@ -235,7 +286,9 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
         "pattern": "one-to-many: one image in, a sequence of words out, with attention at every word",
         "architecture": (f"{settings.encoder} encoder (ImageNet, frozen) -> {side}x{side} grid of "
                          f"{config.feature_size}-d features -> LSTM {config.hidden_size} with soft attention and a "
-                         f"gate (Show, Attend and Tell) -> {config.vocab_size} words; beam search in numpy"),
+                         f"gate (Show, Attend and Tell) -> {config.vocab_size} words" + (
+                             f", copying from the CNN's {config.concepts} likeliest things (attention over them "
+                             "and a pointer-generator gate)" if config.concepts else "") + "; beam search in numpy"),
         "config": asdict(config),
         "parameters": sum(p.numel() for p in model.parameters()),
         "encoder": {"name": settings.encoder, "grid": [side, side], "features": config.feature_size,
@@ -258,9 +311,15 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     }
     if phrases is not None:
         manifest["cnn_names"] = {"objects_file": "objects.txt", **names, "threshold": None}
+    if config.concepts:
+        manifest["concepts"] = {"count": config.concepts, "threshold": settings.concept_threshold,
+                                "slots": [SLOT.format(k) for k in range(config.concepts)],
+                                "what": "the CNN's likeliest things in the whole image, each by the most specific "
+                                        "name whose classes reach the threshold; the decoder copies them by slot "
+                                        "(serving/caption/concepts.py)"}
 
     def calibrate(artifact: Artifact) -> dict:
-        if phrases is None:
+        if phrases is None or config.concepts:  # a copying decoder names things itself
             return {}
         if settings.cnn_name_threshold is not None:
             default = CaptionTraining.cnn_name_threshold

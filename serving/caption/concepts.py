@@ -1,0 +1,124 @@
+"""What the CNN sees, as things the caption decoder can copy into its caption (serving side, numpy).
+
+The decoder learnt its own words from ~290 Tux Paint cut-outs; the CNN's ImageNet head knows 1,000
+things. So the decoder is also given the CNN's likeliest things in the whole photo, each named as
+a person would (ImagenetNames.naming: "a cat" when the cat breeds together are sure, "a tabby cat"
+when one breed is), and it may write a slot word <cnn0> .. <cnnK-1> where a name belongs: a
+pointer to the k-th thing (pointer-generator / LSTM-C style copying). It learnt when to copy from
+the CNN's own predictions on its training scenes, right and wrong. Each thing enters the decoder
+as a vector: the head's class weights averaged by probability (a prototype of what the CNN saw,
+in the space of the grid features the decoder attends to) and its probability.
+
+Filling the slots is text work: the article before a copied name ("an owl"), the plural after a
+count ("two owls").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from serving.caption.cnn_names import ImagenetNames
+
+SLOT = "<cnn{}>"
+# Words after which a copied name is plural ("two owls", "a group of owls").
+COUNT_WORDS = ("two", "three", "four", "five", "several", "many", "of")
+_IRREGULAR = {"mouse": "mice", "goose": "geese", "man": "men", "woman": "women", "child": "children",
+              "foot": "feet", "tooth": "teeth", "person": "people", "ox": "oxen", "louse": "lice",
+              "leaf": "leaves", "knife": "knives", "wolf": "wolves", "calf": "calves", "loaf": "loaves",
+              "shelf": "shelves", "half": "halves", "thief": "thieves", "potato": "potatoes",
+              "tomato": "tomatoes", "mango": "mangoes", "hero": "heroes", "cactus": "cacti"}
+_SAME_IN_PLURAL = {"sheep", "deer", "fish", "moose", "bison", "salmon", "trout", "swine", "aircraft", "series",
+                   "species", "shrimp", "cattle", "grouse", "squid", "pants", "scissors", "glasses", "jeans"}
+
+
+def plural(word: str) -> str:
+    """English plural of one noun: "fox" -> "foxes", "lily" -> "lilies", "mouse" -> "mice"."""
+    if word in _SAME_IN_PLURAL or not word[-1:].isalpha():
+        return word
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def plural_name(name: str) -> str:
+    """"polar bear" -> "polar bears", "bunch of grapes" -> "bunches of grapes"."""
+    words = name.split()
+    head = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+    return " ".join(words[:head] + [plural(words[head])] + words[head + 1:])
+
+
+def article(name: str) -> str:
+    return "an" if name[:1] in "aeiou" else "a"
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the CNN sees in the whole image, named."""
+
+    name: str  # "cat": what the caption says when it copies it
+    probability: float  # of the classes the name covers
+    classes: tuple[int, ...]  # those classes
+    top_class: int  # the likeliest of them
+
+
+def image_concepts(probabilities: np.ndarray, names: ImagenetNames, count: int, threshold: float) -> list[Concept]:
+    """The `count` likeliest distinct things in an image's ImageNet probabilities [C], likeliest first,
+    each by the most specific name whose classes reach `threshold` (its own class name otherwise)."""
+    concepts: list[Concept] = []
+    covered = np.zeros(len(probabilities), bool)
+    for top in np.argsort(-probabilities, kind="stable"):
+        if len(concepts) == count:
+            break
+        if covered[top]:
+            continue
+        name, mass, members = names.naming(probabilities, int(top), threshold)
+        if any(concept.name == name for concept in concepts):
+            continue
+        covered |= members
+        concepts.append(Concept(name, mass, tuple(np.flatnonzero(members).tolist()), int(top)))
+    return concepts
+
+
+def concept_features(concepts: list[Concept], probabilities: np.ndarray, head_weight: np.ndarray) -> np.ndarray:
+    """[K, F + 2]: each concept's prototype (its classes' head weights averaged by probability), its
+    probability and log-probability: what the decoder reads of it."""
+    rows = []
+    for concept in concepts:
+        classes = list(concept.classes)
+        weights = probabilities[classes] / max(float(probabilities[classes].sum()), 1e-12)
+        rows.append(np.concatenate([weights @ head_weight[classes],
+                                    [concept.probability, np.log(max(concept.probability, 1e-6))]]))
+    return np.asarray(rows, np.float32)
+
+
+def slot_index(word: str) -> int | None:
+    """"<cnn2>" -> 2; None for any other word."""
+    if word.startswith("<cnn") and word.endswith(">") and word[4:-1].isdigit():
+        return int(word[4:-1])
+    return None
+
+
+def fill_slots(words: list[str], concepts: list[Concept]) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The caption's words with every slot replaced by its concept's name (the article before it made
+    to fit, plural after a count word), and (start, end, concept index) of each copied name."""
+    out: list[str] = []
+    copied = []
+    for word in words:
+        k = slot_index(word)
+        if k is None:
+            out.append(word)
+            continue
+        name = concepts[k].name.lower()
+        if out and out[-1] in ("a", "an"):
+            out[-1] = article(name)
+        elif out and out[-1] in COUNT_WORDS:
+            name = plural_name(name)
+        start = len(out)
+        out += name.split()
+        copied.append((start, len(out), k))
+    return out, copied

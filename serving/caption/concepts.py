@@ -68,7 +68,8 @@ class Concept:
 
 def image_concepts(probabilities: np.ndarray, names: ImagenetNames, count: int, threshold: float) -> list[Concept]:
     """The `count` likeliest distinct things in an image's ImageNet probabilities [C], likeliest first,
-    each by the most specific name whose classes reach `threshold` (its own class name otherwise)."""
+    each by the most specific name whose classes reach `threshold` (its own class name otherwise);
+    classes a likelier thing covers add nothing to a later one's general names."""
     concepts: list[Concept] = []
     covered = np.zeros(len(probabilities), bool)
     for top in np.argsort(-probabilities, kind="stable"):
@@ -76,7 +77,8 @@ def image_concepts(probabilities: np.ndarray, names: ImagenetNames, count: int, 
             break
         if covered[top]:
             continue
-        name, mass, members = names.naming(probabilities, int(top), threshold)
+        name, mass, members = names.naming(np.where(covered, 0.0, probabilities), int(top), threshold)
+        members = members & ~covered
         if any(concept.name == name for concept in concepts):
             continue
         covered |= members

@@ -9,7 +9,9 @@ import torch
 from PIL import Image
 
 from serving.artifact import load_artifact
+from serving.beam_search import Hypothesis
 from serving.caption.captioner import Captioner
+from serving.caption.concepts import Concept
 from serving.tokenizer import PAD_ID, UNK_ID
 from training.caption import settings as caption_settings
 from training.caption import train as caption_train
@@ -33,34 +35,64 @@ def runs_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shapes_model(runs_dir, tmp_path_factory):
+    """A decoder that does not copy: the CNN renames sure objects after decoding, at a threshold chosen on validation."""
     settings = caption_settings.CaptionTraining(data="shapes", train_scenes=320, validation_scenes=48, test_scenes=48,
-                                             max_epochs=4, batch_size=32, cnn_name_threshold=None)
+                                             max_epochs=4, batch_size=32, cnn_name_threshold=None, concepts=0)
     return load_artifact(caption_train.train_caption(settings, tmp_path_factory.mktemp("model") / "caption"))
 
 
-def small_decoder(imagenet_view: bool) -> AttentionDecoder:
-    """A random decoder over 16-d features; with `imagenet_view`, a random 10-class head in front."""
+@pytest.fixture(scope="module")
+def copying_model(runs_dir, tmp_path_factory):
+    """A decoder that reads (and may copy) the CNN's three likeliest things."""
+    settings = caption_settings.CaptionTraining(data="shapes", train_scenes=320, validation_scenes=48, test_scenes=48,
+                                             max_epochs=3, batch_size=32, concepts=3)
+    return load_artifact(caption_train.train_caption(settings, tmp_path_factory.mktemp("copying") / "caption"))
+
+
+def small_decoder(imagenet_view: bool = False, concepts: int = 0) -> AttentionDecoder:
+    """A random decoder over 16-d features; with `imagenet_view`, a random 10-class head in front; with
+    `concepts`, that many things to copy by the slot words 26, 27, ..."""
     torch.manual_seed(0)
-    model = AttentionDecoder(DecoderConfig(vocab_size=30, feature_size=16, imagenet_view=imagenet_view, classes=10))
+    model = AttentionDecoder(DecoderConfig(vocab_size=30, feature_size=16, imagenet_view=imagenet_view, classes=10,
+                                           concepts=concepts, concept_features=18 if concepts else 0,
+                                           slot_ids=tuple(range(26, 26 + concepts))))
     if imagenet_view:
         rng = np.random.default_rng(1)
         model.set_imagenet_head(rng.normal(0, 1, (10, 16)).astype(np.float32), rng.normal(0, 1, 10).astype(np.float32))
     return model.eval()
 
 
-@pytest.mark.parametrize("imagenet_view", [False, True])
-def test_decoder_graphs_match_torch_at_any_batch(tmp_path, imagenet_view):
-    model = small_decoder(imagenet_view)
-    grid = np.random.default_rng(0).normal(0, 1, (7, 49, 16)).astype(np.float32)
-    init_path, step_path, parity = caption_train.export_decoder(model, tmp_path, grid)
+@pytest.mark.parametrize("imagenet_view,concepts", [(False, 0), (True, 0), (False, 3)])
+def test_decoder_graphs_match_torch_at_any_batch(tmp_path, imagenet_view, concepts):
+    model = small_decoder(imagenet_view, concepts)
+    rng = np.random.default_rng(0)
+    grid = rng.normal(0, 1, (7, 49, 16)).astype(np.float32)
+    things = rng.normal(0, 1, (7, concepts, 18)).astype(np.float32) if concepts else None
+    init_path, step_path, parity = caption_train.export_decoder(model, tmp_path, grid, things)
     assert parity <= 1e-4
     for batch in (1, 7):
-        assert max_abs_diff(InitGraph(model), init_path, {"grid": grid[:batch]}) <= 1e-4
+        init_inputs = {"grid": grid[:batch], **({"concepts": things[:batch]} if concepts else {})}
+        assert max_abs_diff(InitGraph(model), init_path, init_inputs) <= 1e-4
         with torch.no_grad():
-            h, c, memory, keys = model.init(torch.from_numpy(grid[:batch]))
-        inputs = {"tokens": np.arange(batch) % 30, "h": h.numpy(), "c": c.numpy(), "memory": memory.numpy(),
-                  "keys": keys.numpy()}
+            state = model.init(*map(torch.from_numpy, init_inputs.values()))
+        names = ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if concepts else [])
+        inputs = {"tokens": np.arange(batch) % 30, **{n: t.numpy() for n, t in zip(names, state)}}
         assert max_abs_diff(StepGraph(model), step_path, inputs) <= 1e-4
+
+
+def test_a_copying_step_is_a_distribution_whose_slot_words_only_copying_reaches():
+    model = small_decoder(concepts=3)
+    rng = np.random.default_rng(3)
+    grid = torch.from_numpy(rng.normal(0, 1, (4, 49, 16)).astype(np.float32))
+    things = torch.from_numpy(rng.normal(0, 1, (4, 3, 18)).astype(np.float32))
+    with torch.no_grad():
+        h, c, memory, keys, concept_memory, concept_keys = model.init(grid, things)
+        log_probs = model.step(torch.tensor([1, 2, 3, 4]), h, c, memory, keys, concept_memory, concept_keys)[0]
+        assert torch.allclose(log_probs.exp().sum(-1), torch.ones(4), atol=1e-5)
+        assert (log_probs[:, 26:29].exp().sum(-1) > 1e-3).all()  # copying has its share
+        model.copy_gate.bias.fill_(-50.0)  # never copy: the slot words are out of reach
+        log_probs = model.step(torch.tensor([1, 2, 3, 4]), h, c, memory, keys, concept_memory, concept_keys)[0]
+        assert (log_probs[:, 26:29].exp() < 1e-6).all()
 
 
 def test_the_imagenet_view_sees_only_what_the_head_sees():
@@ -96,6 +128,35 @@ def test_trained_shapes_model_captions_what_it_sees(shapes_model):
         assert [s for _, s in result.alternatives] == sorted((s for _, s in result.alternatives), reverse=True)
         assert all(result.score >= s for _, s in result.alternatives)
         assert len(result.imagenet_top5) == 5
+
+
+def test_a_copying_model_reads_the_cnn_and_serves_its_names(copying_model):
+    manifest = copying_model.manifest
+    assert manifest["metrics"]["onnx_vs_torch_max_abs_diff"] <= 1e-4
+    assert manifest["concepts"]["count"] == 3 and manifest["cnn_names"]["threshold"] is None
+    assert [i.name for i in copying_model.session("decoder_init.onnx").get_inputs()] == ["grid", "concepts"]
+    captioner = Captioner(copying_model)
+    scenes = list(make_scenes(4, shape_stamps(), plain_backgrounds(), seed=99))
+    grid, _ = captioner.encode([scene.image for scene in scenes])
+    things, features = captioner.cnn_things(grid)
+    assert features.shape == (4, 3, grid.shape[2] + 2) and all(len(t) == 3 for t in things)
+    for result in captioner.caption([scene.image for scene in scenes]):
+        assert result.caption.endswith("background") and "<cnn" not in result.caption, result.caption
+        assert result.attention.shape == (len(result.words), 7, 7)
+
+
+def test_copied_names_keep_the_attention_of_their_slot(copying_model):
+    captioner = Captioner(copying_model)
+    things = [Concept("ring-tailed lemur", 0.9, (383,), 383)]
+    slot = captioner.tokenizer.piece_to_id("<cnn0>")
+    (a,) = captioner.tokenizer.encode("a")
+    attention = np.eye(3, 49, dtype=np.float32)
+    words, rows, named = captioner.named(Hypothesis([a, slot, a], -1.0, -0.3, attention, True), np.zeros((49, 8)),
+                                         None, things)
+    assert words == ["a", "ring-tailed", "lemur", "a"]
+    assert np.array_equal(rows, attention[[0, 1, 1, 2]])
+    assert [(n.start, n.end, n.label, n.probability, n.decoder_said) for n in named] == [
+        (1, 3, "ring-tailed lemur", 0.9, "<cnn0>")]
 
 
 def test_beam_one_is_greedy_over_the_exported_step(shapes_model):

@@ -5,8 +5,9 @@ import pytest
 from PIL import Image
 
 from tests.conftest import encoded, make_deb
-from training.caption.scenes import (SCENE_SIZE, Stamp, head_noun, make_scenes, object_phrase, plain_backgrounds,
-                                     read_stamps, shape_stamps, split_stamps)
+from training.caption.scenes import (LOMIRI, PLASMA, SCENE_SIZE, SETTING_PHOTOS, Background, Stamp, head_noun,
+                                     make_scenes, object_phrase, plain_backgrounds, read_stamps, setting_backgrounds,
+                                     shape_stamps, split_stamps)
 
 
 @pytest.mark.parametrize("description,phrase", [
@@ -122,3 +123,47 @@ def test_novel_nouns_leave_training_and_the_other_splits_alone():
     assert not novel & {s.noun for s in split["train"]}
     assert split["test"] == plain["test"] and split["validation"] == plain["validation"]
     assert split["train"] == [s for s in plain["train"] if s.noun not in novel]
+
+
+@pytest.mark.parametrize("phrase,plural", [("a red kangaroo", "red kangaroos"), ("a pair of cherries", "pairs of cherries"),
+                                           ("a glass of water", "glasses of water"), ("an owl", "owls"),
+                                           ("a walnut in its shell", "walnuts in its shell"), ("the earth", None)])
+def test_stamp_plural(phrase, plural):
+    assert Stamp("x/y", phrase, Image.new("RGBA", (4, 4))).plural == plural
+
+
+def test_groups_show_several_of_one_thing_and_say_how_many():
+    shapes, backgrounds = shape_stamps(), [Background("on the grass", Image.new("RGB", (64, 64), (128, 128, 128)))]
+    scenes = list(make_scenes(80, shapes, backgrounds, seed=4, groups=0.5))
+    groups = [s for s in scenes if not s.caption.startswith("a ") or s.caption.startswith("a group of ")]
+    assert 20 <= len(groups) <= 60
+    for scene in groups:
+        (mention,) = scene.mentions
+        assert mention.count in ("two", "three", "a group of")
+        assert scene.caption == f"{mention.said} on the grass" and mention.said.startswith(mention.count + " ")
+        assert mention.said.endswith(("circles", "squares", "triangles")) and len(scene.nouns) == 1
+        changed = np.abs(np.asarray(scene.image).astype(int) - np.median(np.asarray(scene.image), (0, 1))).max(2) > 40
+        assert changed.mean() > 0.05  # the copies show
+    singles = [s for s in scenes if s not in groups]
+    assert all(m.count == "a" and m.said in s.caption for s in singles for m in s.mentions)
+
+
+def test_photographed_settings_are_read_from_the_packages_and_cropped(tmp_path):
+    def jpeg(colour: tuple[int, int, int]) -> bytes:
+        return encoded(Image.new("RGB", (200, 100), colour), "JPEG")
+
+    members = {"lomiri": {}, "plasma": {}}
+    for source, name, _, _ in SETTING_PHOTOS:
+        folder = LOMIRI if source == "lomiri" else PLASMA
+        members[source]["./" + folder + name] = jpeg((len(name) * 7 % 255, 90, 30))
+    packages = {}
+    for source, files in members.items():
+        packages[source] = tmp_path / f"{source}.deb"
+        packages[source].write_bytes(make_deb(files))
+    backgrounds = setting_backgrounds(packages)
+    assert [b.phrase for b in backgrounds] == [phrase for _, _, phrase, _ in SETTING_PHOTOS]
+    assert not any(b.plain for b in backgrounds) and all(b.plain for b in plain_backgrounds())
+    for background, (_, _, _, (left, top, right, bottom)) in zip(backgrounds, SETTING_PHOTOS):
+        assert background.image.size == (int(right * 200) - int(left * 200), int(bottom * 100) - int(top * 100))
+    scene = next(make_scenes(1, shape_stamps(), backgrounds[:1], seed=0))
+    assert scene.caption.endswith(" " + backgrounds[0].phrase)

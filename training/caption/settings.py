@@ -39,7 +39,8 @@ class CaptionTraining:
     # beside plain colours and gradients (scenes.SETTING_PHOTOS); False: plain, gradient and texture only.
     setting_photos: bool = True
     # How many of the CNN's likeliest things the decoder can copy (training/caption/copying.py); 0: none,
-    # the CNN renames sure objects after decoding instead (serving/caption/cnn_names.py).
+    # the CNN renames sure objects after decoding instead (serving/caption/cnn_names.py). Scenes only: Karpathy
+    # captions do not say which words name which object, so a decoder trained on them never copies.
     concepts: int = 5
     concept_threshold: float = 0.5  # how sure the CNN must be of a general name ("cat") to say it for a breed
     batch_size: int = 64

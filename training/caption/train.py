@@ -138,14 +138,14 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     names_record = write_names_file(run_dir / "imagenet_names.json")
     concepts = cnn_concepts(settings, sets, encoder_path, run_dir / names_record["names_file"])
     references = sets["train"].references
-    if settings.concepts and sets["train"].mentions is not None:
+    if concepts and sets["train"].mentions is not None:
         references = [[rewrite(ref, mentions, image, IMAGENET_LABELS) for ref in refs] for refs, mentions, image
                       in zip(references, sets["train"].mentions, concepts["train"][0])]
         copied = sum("<cnn" in ref for refs in references for ref in refs)
         print(f"{copied} of {len(references)} training captions copy a name from the CNN", flush=True)
     train_captions = [c for refs in references for c in refs]
     words = {w for c in train_captions for w in c.split()}
-    slots = tuple(SLOT.format(k) for k in range(settings.concepts))
+    slots = tuple(SLOT.format(k) for k in range(len(concepts["train"][1][0]) if concepts else 0))
     # An upper bound (every word, the special ids and sentencepiece's word-initial copies of <start> and <end>).
     tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer",
                                      min(len(words | set(slots)) + 8 + 2 * len(slots), 10_000),
@@ -153,8 +153,8 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     tokenizer = load_tokenizer(tokenizer_path)
     train_examples = encode_captions(tokenizer, references)
     config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
-                           imagenet_view=settings.imagenet_view, concepts=settings.concepts,
-                           concept_features=sets["train"].features.shape[2] + 2 if settings.concepts else 0,
+                           imagenet_view=settings.imagenet_view, concepts=len(slots),
+                           concept_features=sets["train"].features.shape[2] + 2 if slots else 0,
                            slot_ids=tuple(tokenizer.piece_to_id(slot) for slot in slots))
     model = AttentionDecoder(config)
     if settings.imagenet_view:
@@ -214,11 +214,10 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
 
 def cnn_concepts(settings: CaptionTraining, sets: dict[str, CaptionSet], encoder_path: Path,
                  names_path: Path) -> dict[str, tuple[list[list[Concept]], np.ndarray]]:
-    """The CNN's things and their features for every image of every split ({} without copying)."""
-    if not settings.concepts:
+    """The CNN's things and their features for every image of every split ({} without copying: copying is
+    learnt from scenes, whose captions say which words name which object)."""
+    if not settings.concepts or settings.data == "karpathy":
         return {}
-    if settings.data == "karpathy":
-        raise SystemExit("error: copying from the CNN is learnt from scenes (set concepts=0 for data=karpathy)")
     weight, bias = linear_head(encoder_path, "logits")
     names = ImagenetNames.from_json(json.loads(names_path.read_text()))
     return {split: concepts_of(s.features, weight, bias, names, settings.concepts, settings.concept_threshold)

@@ -1,20 +1,23 @@
 """`python -m training.evaluate MODEL`: a committed model as served (ONNX), beside its peer, on held-out data.
 
 MODEL is sentiment (beside VADER), nextword (beside a Kneser-Ney 5-gram), caption (beside a
-nearest-neighbour captioner, on held-out scenes) or real-photos (the served caption, the decoder's
-own words and the CNN's top-1 label on 20 everyday photos). Needs no torch.
+nearest-neighbour captioner, on held-out scenes), caption-validation (caption models side by side on
+the validation scenes of the training defaults: what a choice between models is made on) or
+real-photos (the served caption, the decoder's own words and the CNN's top-1 label on the everyday
+photos). Needs no torch.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from serving.cli import run_guarded
 
-MODELS = ("sentiment", "nextword", "caption", "real-photos")
+MODELS = ("sentiment", "nextword", "caption", "caption-validation", "real-photos")
 
 
-def evaluate(model: str, split: str, beam_size: int) -> None:
+def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> None:
     if model == "sentiment":
         from serving.sentiment.classifier import SentimentClassifier
         from training.sentiment.data import load_splits
@@ -31,6 +34,11 @@ def evaluate(model: str, split: str, beam_size: int) -> None:
         from training.caption.evaluate import evaluate_committed
 
         evaluate_committed()
+    elif model == "caption-validation":
+        from serving.artifact import model_dir
+        from training.caption.evaluate import compare_on_validation
+
+        compare_on_validation(model_dirs or [model_dir("caption")])
     else:
         from serving.caption.captioner import Captioner
         from training.caption.real_photos import read_photos, report
@@ -45,8 +53,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="sentiment and nextword: the held-out split to score (default test)")
     parser.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N",
                         help="real-photos: beam size (1-10)")
+    parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
+                        help="caption-validation: the model folders to compare (default: the committed one)")
     args = parser.parse_args(argv)
-    return run_guarded(lambda: evaluate(args.model, args.split, args.beam) or 0)
+    return run_guarded(lambda: evaluate(args.model, args.split, args.beam, args.models) or 0)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,10 @@ class Captioner:
         names = ImagenetNames.from_json(json.loads(self.artifact.file(facts["names_file"]).read_text()))
         return weight, bias, names, self.artifact.file(facts["objects_file"]).read_text().splitlines()
 
+    @property
+    def imagenet_names(self) -> ImagenetNames:
+        return self._head_names_and_phrases[2]
+
     def cnn_namer_at(self, threshold: float | None) -> CnnNamer | None:
         """Object naming by the CNN's head at `threshold` (None: off, as for models without object phrases)."""
         if threshold is None:

@@ -139,15 +139,16 @@ def stamp_scene_inputs(settings: CaptionTraining, imagenet_labels: list[str]) ->
     return stamps, backgrounds
 
 
-def caption_sets(settings: CaptionTraining, encoder_path: Path, run_dir: Path,
-                 imagenet_labels: list[str]) -> dict[str, CaptionSet]:
-    """Every split the settings ask for, encoded by the ONNX encoder at `encoder_path` (cached under `run_dir`)."""
+def caption_sets(settings: CaptionTraining, encoder_path: Path, run_dir: Path, imagenet_labels: list[str],
+                 splits: tuple[str, ...] | None = None) -> dict[str, CaptionSet]:
+    """Every split the settings ask for (scenes: only `splits`, when given), encoded by the ONNX encoder at
+    `encoder_path` (cached under `run_dir`)."""
     encoder = ort.InferenceSession(str(encoder_path), providers=["CPUExecutionProvider"])
     digest = sha256_of(encoder_path)[:12]
     if settings.data == "karpathy":
         return karpathy_sets(settings.karpathy_json, settings.images, encoder,
                              run_dir / f"features-{settings.encoder}-{Path(settings.karpathy_json).stem}-e{digest}")
-    counts = scene_counts(settings)
+    counts = {split: n for split, n in scene_counts(settings).items() if splits is None or split in splits}
     folder = scene_feature_folder(settings, run_dir, digest)
     if settings.data == "shapes":
         shapes = shape_stamps()

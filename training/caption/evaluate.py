@@ -10,11 +10,15 @@ from __future__ import annotations
 import numpy as np
 from tqdm import tqdm
 
+from serving.artifact import load_artifact
 from serving.caption.captioner import Captioner
-from serving.caption.cnn_names import CnnNamer
+from serving.caption.cnn_names import CnnName, CnnNamer
+from serving.caption.concepts import Concept
+from training.caption.copying import credited_nouns
 from training.caption.data import CaptionSet, caption_sets
 from training.caption.metrics import caption_metrics
-from training.caption.settings import run_dir_of, scene_settings_of
+from training.caption.scenes import COLOURS, SETTING_PHOTOS, TEXTURES
+from training.caption.settings import CaptionTraining, run_dir_of, scene_settings_of
 
 EVAL_BATCH = 64
 # Candidate thresholds for naming objects by the CNN (serving/caption/cnn_names.py), tried on validation.
@@ -104,3 +108,60 @@ def score_as_served(captioner: Captioner) -> dict:
     sets = caption_sets(settings, captioner.artifact.file("encoder.onnx"), run_dir_of(settings), captioner.labels)
     return {split: compare_with_nearest_neighbour(captioner, sets, settings.beam_size, split)
             for split in ("test", "novel_test") if split in sets}
+
+
+SETTING_PHRASES = tuple(sorted({phrase for _, _, phrase, _ in SETTING_PHOTOS} | {p for p, _ in TEXTURES.values()}))
+PLAIN_PHRASES = tuple(f"on a {colour} background" for colour in COLOURS)
+COUNTS = ("two", "three", "four", "five", "a group of")
+
+
+def named_things(captioner: Captioner, named: list[CnnName]) -> list[Concept]:
+    """The things the CNN named in a caption, with the classes each name covers (for crediting them)."""
+    names = captioner.imagenet_names
+    things = []
+    for n in named:
+        top = captioner.labels.index(n.imagenet_class)
+        classes = np.flatnonzero(names.members[names.general.index(n.label)]) if n.label in names.general else [top]
+        things.append(Concept(n.label, n.probability, tuple(int(c) for c in classes), top))
+    return things
+
+
+def scene_reading(captioner: Captioner, caption_set: CaptionSet, beam_size: int) -> dict[str, float]:
+    """How the served captions of scenes read: the usual metrics (a name the CNN gave counts for the object
+    it names), and how often they say the setting (scenes over a photographed setting), a count (scenes of
+    several of one thing), and a plain background where there is none."""
+    captions, credited = [], []
+    for start in range(0, len(caption_set.references), EVAL_BATCH):
+        grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
+        things = captioner.cnn_things(grid)
+        for i, (nbest, image_grid) in enumerate(zip(captioner.search(grid, beam_size, things=things), grid)):
+            words, _, named = captioner.named(nbest[0], image_grid, captioner.cnn_namer,
+                                              things[0][i] if things else None)
+            captions.append(" ".join(words))
+            credited.append(credited_nouns(named_things(captioner, named), caption_set.objects[start + i],
+                                           captioner.labels))
+    scores = caption_metrics(captions, caption_set.references, caption_set.objects, credited)
+    references = [refs[0] for refs in caption_set.references]
+    settings = [(c, next(p for p in SETTING_PHRASES if r.endswith(p))) for c, r in zip(captions, references)
+                if r.endswith(SETTING_PHRASES)]
+    groups = [c for c, said in zip(captions, caption_set.mentions or []) if said and said[0].count != "a"]
+    not_plain = [c for c, r in zip(captions, references) if not r.endswith(PLAIN_PHRASES)]
+    scores.update(setting_said=round(float(np.mean([p in c for c, p in settings])), 4) if settings else None,
+                  count_said=round(float(np.mean([any(f" {w} " in f" {c} " for w in COUNTS) for c in groups])), 4)
+                  if groups else None,
+                  background_not_there=round(float(np.mean([c.endswith(PLAIN_PHRASES) for c in not_plain])), 4))
+    return scores
+
+
+def compare_on_validation(model_dirs: list[Path], settings: CaptionTraining | None = None) -> dict:
+    """Caption models side by side on the validation scenes of `settings` (default: the training defaults),
+    each scored as served; the scenes are encoded by each model's own encoder. {model dir: scores}, printed."""
+    settings = settings or CaptionTraining()
+    results = {}
+    for model_dir in model_dirs:
+        captioner = Captioner(load_artifact(model_dir))
+        sets = caption_sets(settings, captioner.artifact.file("encoder.onnx"), run_dir_of(settings), captioner.labels,
+                            splits=("validation",))
+        results[str(model_dir)] = scene_reading(captioner, sets["validation"], settings.beam_size)
+        print(f"{model_dir}: " + "  ".join(f"{k} {v}" for k, v in results[str(model_dir)].items()), flush=True)
+    return results

@@ -103,7 +103,13 @@ def show_result(name: str, square: Image.Image, result: CaptionResult, latency_m
     left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch")
     with right:
         st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
-        if result.cnn_names:
+        if result.cnn_names and load_or_stop(captioner).copying:
+            named = "; ".join(f"**{escape_markdown(n.label)}** (the CNN is {n.probability:.0%} sure of it in the "
+                              f"whole photo; its likeliest class: {escape_markdown(n.imagenet_class)})"
+                              for n in result.cnn_names)
+            st.markdown(f"Copied from the CNN: {named}. The decoder wrote *{escape_markdown(result.decoder_caption)}*"
+                        " (<cnn0> stands for the CNN's likeliest thing, <cnn1> for the next).")
+        elif result.cnn_names:
             named = "; ".join(f"**{escape_markdown(n.label)}** ({n.probability:.0%} sure where the decoder looked; "
                               f"its class: {escape_markdown(n.imagenet_class)}; the decoder had said "
                               f"*{escape_markdown(n.decoder_said)}*)" for n in result.cnn_names)
@@ -139,13 +145,20 @@ def page() -> None:
     choice = image_choice()
     beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",
                           help="How many partial captions the search keeps; 1 is greedy decoding.")
-    cnn_namer = load_or_stop(captioner).cnn_namer
-    cnn_names = cnn_namer is not None and st.toggle(
-        "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
-        help="The decoder only knows the ~290 things of its training photos; the CNN knows 1,000 ImageNet "
-             "classes. Where the decoder looked while naming an object, the CNN's classifier says what is "
-             f"there, and its name is used when it is at least {cnn_namer.threshold:.0%} sure (a threshold "
-             "chosen on validation scenes of things the decoder never learnt).")
+    cnn_namer, copying = load_or_stop(captioner).cnn_namer, load_or_stop(captioner).copying
+    if copying:
+        cnn_names = st.toggle(
+            "Let the decoder copy what the CNN sees", value=True, key="caption_cnn_names",
+            help=f"The decoder reads the CNN's {copying['count']} likeliest things in the photo and may copy one "
+                 "into the caption where a name belongs; it learnt when to trust the CNN from the CNN's own "
+                 "right and wrong guesses on its training scenes. Off: it must use its own words.")
+    else:
+        cnn_names = cnn_namer is not None and st.toggle(
+            "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
+            help="The decoder only knows the ~290 things of its training photos; the CNN knows 1,000 ImageNet "
+                 "classes. Where the decoder looked while naming an object, the CNN's classifier says what is "
+                 f"there, and its name is used when it is at least {cnn_namer.threshold:.0%} sure (a threshold "
+                 "chosen on validation scenes of things the decoder never learnt).")
     if choice is None:
         st.info("Pick a sample photo or upload one (JPEG, PNG, WebP or GIF) to get a caption.")
         return

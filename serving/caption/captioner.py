@@ -106,9 +106,10 @@ class Captioner:
         return things, np.stack(features)
 
     def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS,
-               things: tuple[list[list[Concept]], np.ndarray] | None = None) -> list[list[Hypothesis]]:
+               things: tuple[list[list[Concept]], np.ndarray] | None = None,
+               copy: bool = True) -> list[list[Hypothesis]]:
         """n-best hypotheses for each grid row, by beam search over the exported decoder step (`things`:
-        cnn_things(grid), for a decoder that copies)."""
+        cnn_things(grid), for a decoder that copies; without `copy` it reads them but may not copy one)."""
         inputs = {"grid": grid.astype(np.float32)}
         if things is not None:
             inputs["concepts"] = things[1]
@@ -120,8 +121,9 @@ class Captioner:
             log_probs, h, c, weights = step_session.run(None, {"tokens": tokens, **dict(zip(state_names, state))})
             return log_probs, (h, c, *state[2:]), weights
 
+        slots = [] if copy or not self.copying else [self.tokenizer.piece_to_id(slot) for slot in self.copying["slots"]]
         return beam_search(step, state, self.start_id, self.end_id, beam_size, max_words,
-                           banned=(PAD_ID, UNK_ID, self.start_id))
+                           banned=(PAD_ID, UNK_ID, self.start_id, *slots))
 
     def words(self, tokens: list[int]) -> list[str]:
         return token_words(self.tokenizer, tokens)
@@ -152,13 +154,14 @@ class Captioner:
 
     def caption(self, images: list[Image.Image], beam_size: int = 3, cnn_names: bool = True) -> list[CaptionResult]:
         """Caption a batch of RGB images: the best caption, the n-best list, attention maps, ImageNet top-5.
-        With `cnn_names`, object phrases the CNN is sure of are named by it (serving/caption/cnn_names.py)."""
+        With `cnn_names`, the decoder may copy the CNN's names (serving/caption/concepts.py), or for a
+        decoder that does not copy, object phrases the CNN is sure of are named by it (cnn_names.py)."""
         grid, logits = self.encode(images)
         cnn_namer = self.cnn_namer if cnn_names else None
         things = self.cnn_things(grid)
         results = []
-        for i, (nbest, image_grid, image_logits) in enumerate(zip(self.search(grid, beam_size, things=things),
-                                                                  grid, logits)):
+        searched = self.search(grid, beam_size, things=things, copy=cnn_names)
+        for i, (nbest, image_grid, image_logits) in enumerate(zip(searched, grid, logits)):
             named = [self.named(h, image_grid, cnn_namer, things[0][i] if things else None) for h in nbest]
             words, attention, cnn_named = named[0]
             probs = softmax(image_logits)

@@ -81,7 +81,7 @@ def read_photos(captioner: Captioner, beam_size: int = 3,
     """Caption every photo once (as served) and judge all three readings."""
     files = photo_bytes(photos)
     images = [load_image(files[photo.title]) for photo in photos]  # decoded as the page and CLI decode
-    class_names = [captioner.cnn_namer.names.names] if captioner.cnn_namer else []
+    class_names = [captioner.imagenet_names.names] if "cnn_names" in captioner.artifact.manifest else []
     readings = []
     for photo, result in zip(photos, captioner.caption(images, beam_size)):
         names = accepted_names(photo, captioner.labels, *class_names)

@@ -17,7 +17,7 @@ from PIL import Image
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import Hypothesis, beam_search
 from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
-from serving.caption.concepts import Concept, concept_features, fill_slots, image_concepts, slot_index
+from serving.caption.concepts import Concept, concept_features, fill_slots, image_concepts
 from serving.caption.image_input import to_model_input
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
@@ -99,10 +99,11 @@ class Captioner:
             return None
         weight, bias, names, _ = self._head_names_and_phrases
         things, features = [], []
-        for probabilities in softmax(grid.mean(1) @ weight.T + bias):
+        for image_grid, probabilities in zip(grid, softmax(grid.mean(1) @ weight.T + bias)):
             image = image_concepts(probabilities, names, self.copying["count"], self.copying["threshold"])
             things.append(image)
-            features.append(concept_features(image, probabilities, weight))
+            features.append(concept_features(image, probabilities, weight,
+                                             image_grid if self.copying.get("maps") else None))
         return things, np.stack(features)
 
     def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS,
@@ -137,17 +138,11 @@ class Captioner:
         copied (`things`: the image's, for a decoder that copies), else the objects `cnn_namer` renamed."""
         words = self.words(hypothesis.tokens)
         if things is not None:
-            filled, copied = fill_slots(words, things)
-            rows, named, spans = [], [], iter(copied)
-            for word, row in zip(words, hypothesis.attention):
-                if slot_index(word) is None:
-                    rows.append(row)
-                    continue
-                start, end, k = next(spans)
-                rows += [row] * (end - start)  # the slot's attention for every word of the name
-                named.append(CnnName(start, end, things[k].name, self.labels[things[k].top_class],
-                                     things[k].probability, word))
-            return filled, np.asarray(rows).reshape(len(filled), -1), named
+            filled = fill_slots(words, things)
+            named = [CnnName(start, end, things[k].name, self.labels[things[k].top_class], things[k].probability,
+                             words[filled.origin[start]]) for start, end, k in filled.copied]
+            # a copied name keeps the attention of its slot word
+            return filled.words, hypothesis.attention[filled.origin].reshape(len(filled.words), -1), named
         if cnn_namer is None:
             return words, hypothesis.attention, []
         return cnn_namer.name(words, hypothesis.attention, grid)

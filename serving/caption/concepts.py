@@ -7,7 +7,8 @@ when one breed is), and it may write a slot word <cnn0> .. <cnnK-1> where a name
 pointer to the k-th thing (pointer-generator / LSTM-C style copying). It learnt when to copy from
 the CNN's own predictions on its training scenes, right and wrong. Each thing enters the decoder
 as a vector: the head's class weights averaged by probability (a prototype of what the CNN saw,
-in the space of the grid features the decoder attends to) and its probability.
+in the space of the grid features the decoder attends to), its probability and, optionally, where in
+the grid the CNN saw it (its class-activation map), so several things can be told apart by place.
 
 Filling the slots is text work: the article before a copied name ("an owl"), the plural after a
 count ("two owls").
@@ -86,15 +87,21 @@ def image_concepts(probabilities: np.ndarray, names: ImagenetNames, count: int, 
     return concepts
 
 
-def concept_features(concepts: list[Concept], probabilities: np.ndarray, head_weight: np.ndarray) -> np.ndarray:
-    """[K, F + 2]: each concept's prototype (its classes' head weights averaged by probability), its
-    probability and log-probability: what the decoder reads of it."""
+def concept_features(concepts: list[Concept], probabilities: np.ndarray, head_weight: np.ndarray,
+                     grid: np.ndarray | None = None) -> np.ndarray:
+    """[K, F + 2] (with `grid` [P, F]: [K, F + 2 + P]): each concept's prototype (its classes' head weights
+    averaged by probability), its probability and log-probability, and where it is: the share of each grid
+    cell in its class score (the class-activation map, a softmax over the cells). What the decoder reads."""
     rows = []
     for concept in concepts:
         classes = list(concept.classes)
         weights = probabilities[classes] / max(float(probabilities[classes].sum()), 1e-12)
-        rows.append(np.concatenate([weights @ head_weight[classes],
-                                    [concept.probability, np.log(max(concept.probability, 1e-6))]]))
+        prototype = weights @ head_weight[classes]
+        row = [prototype, [concept.probability, np.log(max(concept.probability, 1e-6))]]
+        if grid is not None:
+            scores = grid.astype(np.float32) @ prototype
+            row.append(len(scores) * np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum())
+        rows.append(np.concatenate(row))
     return np.asarray(rows, np.float32)
 
 
@@ -105,15 +112,32 @@ def slot_index(word: str) -> int | None:
     return None
 
 
-def fill_slots(words: list[str], concepts: list[Concept]) -> tuple[list[str], list[tuple[int, int, int]]]:
+@dataclass(frozen=True)
+class Filled:
+    """A caption with its slots filled."""
+
+    words: list[str]
+    copied: list[tuple[int, int, int]]  # (start, end, concept index) of each copied name in `words`
+    origin: list[int]  # for each word, the index of the decoder's word it comes from (a name: its slot)
+
+
+def fill_slots(words: list[str], concepts: list[Concept]) -> Filled:
     """The caption's words with every slot replaced by its concept's name (the article before it made
-    to fit, plural after a count word), and (start, end, concept index) of each copied name."""
+    to fit, plural after a count word). A slot that repeats one already copied is dropped with the
+    words joining it to the one before ("a moped next to a moped" -> "a moped"): the decoder had taken
+    one thing for two."""
     out: list[str] = []
-    copied = []
-    for word in words:
+    origin: list[int] = []
+    copied: list[tuple[int, int, int]] = []
+    joined_at = 0  # where the words after the last name begin, in `out`
+    for index, word in enumerate(words):
         k = slot_index(word)
         if k is None:
             out.append(word)
+            origin.append(index)
+            continue
+        if any(k == other for _, _, other in copied):
+            del out[joined_at:], origin[joined_at:]
             continue
         name = concepts[k].name.lower()
         if out and out[-1] in ("a", "an"):
@@ -122,5 +146,7 @@ def fill_slots(words: list[str], concepts: list[Concept]) -> tuple[list[str], li
             name = plural_name(name)
         start = len(out)
         out += name.split()
+        origin += [index] * (len(out) - start)
         copied.append((start, len(out), k))
-    return out, copied
+        joined_at = len(out)
+    return Filled(out, copied, origin)

@@ -3,7 +3,7 @@ teaches copying from them (training/caption/copying.py)."""
 import numpy as np
 import pytest
 
-from serving.caption.concepts import (Concept, concept_features, fill_slots, image_concepts, plural, plural_name,
+from serving.caption.concepts import (Concept, Filled, concept_features, fill_slots, image_concepts, plural, plural_name,
                                       slot_index)
 from tests.caption.test_cnn_names import LABELS, NAMES
 from training.caption.copying import concepts_of, covers, credited_nouns, rewrite
@@ -50,17 +50,38 @@ def test_a_thing_is_its_classes_prototype_and_its_probability():
     assert features[0, 3] == pytest.approx(0.8) and features[0, 4] == pytest.approx(np.log(0.8))
 
 
+def test_a_things_map_shows_where_the_cnn_saw_it():
+    head = np.eye(5, 3, dtype=np.float32) * 4  # class 0 reads feature 0, class 1 feature 1, class 2 feature 2
+    probabilities = np.array([0.7, 0.05, 0.2, 0.03, 0.02])
+    things = image_concepts(probabilities, NAMES, 2, 0.9)  # egyptian mau (class 0), then hot dog (class 2)
+    grid = np.zeros((4, 3), np.float32)
+    grid[1, 0] = grid[3, 2] = 1.0  # the cat in cell 1, the hot dog in cell 3
+    maps = concept_features(things, probabilities, head, grid)[:, 5:]
+    assert maps.shape == (2, 4) and np.allclose(maps.sum(1), 4.0)
+    assert maps[0].argmax() == 1 and maps[1].argmax() == 3
+
+
 THINGS = [Concept("owl", 0.9, (0,), 0), Concept("polar bear", 0.6, (1,), 1), Concept("egyptian mau", 0.2, (2,), 2)]
 
 
 def test_slots_are_filled_with_the_article_or_the_plural_they_need():
     assert slot_index("<cnn2>") == 2 and slot_index("cnn") is None and slot_index("<cnnx>") is None
-    words, copied = fill_slots("a <cnn0> next to two <cnn1> on the grass".split(), THINGS)
-    assert " ".join(words) == "an owl next to two polar bears on the grass"
-    assert copied == [(1, 2, 0), (5, 7, 1)]  # the names' words
-    words, _ = fill_slots("a group of <cnn2> and a <cnn1>".split(), THINGS)
-    assert " ".join(words) == "a group of egyptian maus and a polar bear"
-    assert fill_slots(["a", "cat"], THINGS) == (["a", "cat"], [])
+    filled = fill_slots("a <cnn0> next to two <cnn1> on the grass".split(), THINGS)
+    assert " ".join(filled.words) == "an owl next to two polar bears on the grass"
+    assert filled.copied == [(1, 2, 0), (5, 7, 1)]  # the names' words
+    assert filled.origin == [0, 1, 2, 3, 4, 5, 5, 6, 7, 8]
+    assert " ".join(fill_slots("a group of <cnn2> and a <cnn1>".split(), THINGS).words) == \
+        "a group of egyptian maus and a polar bear"
+    assert fill_slots(["a", "cat"], THINGS) == Filled(["a", "cat"], [], [0, 1])
+
+
+def test_a_thing_copied_twice_is_said_once():
+    filled = fill_slots("a <cnn0> next to a <cnn0> and a <cnn1> on the grass".split(), THINGS)
+    assert " ".join(filled.words) == "an owl and a polar bear on the grass"
+    assert filled.copied == [(1, 2, 0), (4, 6, 1)]
+    assert filled.origin == [0, 1, 6, 7, 8, 8, 9, 10, 11]
+    filled = fill_slots("a <cnn1> next to a <cnn1> in a room".split(), THINGS)
+    assert " ".join(filled.words) == "a polar bear in a room" and filled.copied == [(1, 3, 1)]
 
 
 def test_training_captions_copy_where_the_cnn_is_right_and_only_there():

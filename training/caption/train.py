@@ -101,9 +101,9 @@ def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet,
                 grid, torch.from_numpy(concepts[1][rows]) if concepts is not None else None))
         for row, nbest in enumerate(beam_search(step, state, start, end, beam_size=1), start=first):
             words = token_words(tokenizer, nbest[0].tokens)
-            words, copied = fill_slots(words, concepts[0][row]) if concepts is not None else (words, [])
-            captions.append(" ".join(words))
-            copies.append(copied)
+            filled = fill_slots(words, concepts[0][row]) if concepts is not None else None
+            captions.append(" ".join(filled.words if filled else words))
+            copies.append(filled.copied if filled else [])
     return captions, copies
 
 
@@ -154,7 +154,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     train_examples = encode_captions(tokenizer, references)
     config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
                            imagenet_view=settings.imagenet_view, concepts=len(slots),
-                           concept_features=sets["train"].features.shape[2] + 2 if slots else 0,
+                           concept_features=concepts["train"][1].shape[2] if slots else 0,
                            slot_ids=tuple(tokenizer.piece_to_id(slot) for slot in slots))
     model = AttentionDecoder(config)
     if settings.imagenet_view:
@@ -220,7 +220,8 @@ def cnn_concepts(settings: CaptionTraining, sets: dict[str, CaptionSet], encoder
         return {}
     weight, bias = linear_head(encoder_path, "logits")
     names = ImagenetNames.from_json(json.loads(names_path.read_text()))
-    return {split: concepts_of(s.features, weight, bias, names, settings.concepts, settings.concept_threshold)
+    return {split: concepts_of(s.features, weight, bias, names, settings.concepts, settings.concept_threshold,
+                               settings.concept_maps)
             for split, s in sets.items()}
 
 
@@ -312,6 +313,7 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
         manifest["cnn_names"] = {"objects_file": "objects.txt", **names, "threshold": None}
     if config.concepts:
         manifest["concepts"] = {"count": config.concepts, "threshold": settings.concept_threshold,
+                                "maps": settings.concept_maps,
                                 "slots": [SLOT.format(k) for k in range(config.concepts)],
                                 "what": "the CNN's likeliest things in the whole image, each by the most specific "
                                         "name whose classes reach the threshold; the decoder copies them by slot "

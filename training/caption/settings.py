@@ -38,6 +38,7 @@ class CaptionTraining:
     # Photographed settings (crops of desktop photos: grass, sky, water, forest ...) among the backgrounds,
     # beside plain colours and gradients (scenes.SETTING_PHOTOS); False: plain, gradient and texture only.
     setting_photos: bool = True
+    surfaces: bool = True  # GIMP's wood and parquet patterns: "on a wooden table", "on a wooden floor"
     # How many of the CNN's likeliest things the decoder can copy (training/caption/copying.py); 0: none,
     # the CNN renames sure objects after decoding instead (serving/caption/cnn_names.py). Scenes only: Karpathy
     # captions do not say which words name which object, so a decoder trained on them never copies.
@@ -72,9 +73,10 @@ def scene_settings_of(manifest: dict) -> CaptionTraining:
     """The settings that decide a committed model's scenes and scoring (data, sizes, seed, beam),
     read back from its manifest so evaluation and quantisation rebuild the very same test scenes."""
     kept = ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes", "novel_nouns", "novel_scenes",
-            "close_ups", "groups", "setting_photos", "beam_size", "seed")
+            "close_ups", "groups", "setting_photos", "surfaces", "beam_size", "seed")
     # older manifests: no close-ups, groups or photographed settings
-    saved = {"close_ups": 0.0, "groups": 0.0, "setting_photos": False} | manifest["training"]["settings"]
+    saved = {"close_ups": 0.0, "groups": 0.0, "setting_photos": False, "surfaces": False} | \
+        manifest["training"]["settings"]
     return CaptionTraining(**{k: v for k, v in saved.items() if k in kept})
 
 
@@ -102,5 +104,6 @@ def scene_feature_folder(settings: CaptionTraining, run_dir: Path, encoder_diges
     close_ups = f"-c{settings.close_ups:g}" if settings.data == "stamps" and settings.close_ups else ""
     groups = f"-g{settings.groups:g}" if settings.data == "stamps" and settings.groups else ""
     photos = "-photos" if settings.data == "stamps" and settings.setting_photos else ""
+    photos += "-surfaces" if settings.data == "stamps" and settings.surfaces else ""
     return run_dir / (f"features-{settings.encoder}-{settings.data}-{sizes}{novel}{close_ups}{groups}{photos}"
                       f"-s{settings.seed}-e{encoder_digest}")

@@ -58,7 +58,7 @@ TUXPAINT_STAMPS = Source(
     package="tuxpaint-stamps-default=2022.06.04-1",
     filename="tuxpaint-stamps-default_2022.06.04-1_all.deb",
     sha256="6db6c1bfc870a47f1499d6203b083522eacb57c5f9c87d468f2e92eb6d9d5f34",
-    licence="GPL-2.0",
+    licence="GPL-2+ (debian/copyright: version 2 or any later version)",
     description="Tux Paint's photo cut-outs (RGBA PNG) with a one-line English description each",
 )
 

@@ -19,7 +19,8 @@ import torch
 from torchvision.models._meta import _IMAGENET_CATEGORIES
 from tqdm import tqdm
 
-from datafetch.sources import EFFICIENTNET_LITE0, SCIKIT_IMAGE, TUXPAINT_STAMPS
+from datafetch.sources import (EFFICIENTNET_LITE0, GIMP_DATA, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, SCIKIT_IMAGE,
+                               TUXPAINT_STAMPS)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.beam_search import beam_search
 from serving.caption.captioner import Captioner, token_words
@@ -269,12 +270,24 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
         files["imagenet_names.json"] = run_dir / names["names_file"]
     data = {
         "stamps": {"source": f"Debian {TUXPAINT_STAMPS.package} (photo cut-outs with descriptions), backgrounds "
-                             f"from PyPI {SCIKIT_IMAGE.package} (grass, gravel, brick)",
+                             f"from PyPI {SCIKIT_IMAGE.package} (grass, gravel, brick)" + (
+                                 f", Debian {LOMIRI_WALLPAPERS.package} and {PLASMA_WALLPAPERS.package} (crops of "
+                                 "desktop photos: training.caption.scenes.SETTING_PHOTOS)"
+                                 if settings.setting_photos else "") + (
+                                 f", Debian {GIMP_DATA.package} (wood and parquet patterns)" if settings.surfaces
+                                 else ""),
                    "description": "1-3 cut-outs per scene on plain, gradient or texture backgrounds" + (
+                                  " or photographed settings, said in the caption (on the grass, against the sky, "
+                                  "in the water, in a forest, on a wooden table ...)" if settings.setting_photos
+                                  else "") + (
                                   f" ({settings.close_ups:.0%} close-ups of one cut-out filling the frame)"
-                                  if settings.close_ups else "") + "; captions from the cut-outs' descriptions and "
-                                  "the layout; test scenes use held-out cut-outs only",
-                   "licence": f"{TUXPAINT_STAMPS.licence} (stamps), BSD-3-Clause (textures)"},
+                                  if settings.close_ups else "") + (
+                                  f"; {settings.groups:.0%} groups of 2-5 copies of one cut-out (two zebras, a group "
+                                  "of zebras)" if settings.groups else "") + "; captions from the cut-outs' "
+                                  "descriptions and the layout; test scenes use held-out cut-outs only",
+                   "licence": f"{TUXPAINT_STAMPS.licence} (stamps), BSD-3-Clause (textures)" + (
+                       f", {LOMIRI_WALLPAPERS.licence}, {PLASMA_WALLPAPERS.licence}" if settings.setting_photos
+                       else "") + (f", {GIMP_DATA.licence}" if settings.surfaces else "")},
         "shapes": {"source": "procedural shapes", "description": "coloured circles, squares and triangles",
                    "licence": "MIT"},
         "karpathy": {"source": str(settings.karpathy_json), "description": "Karpathy split of a caption dataset",
@@ -304,7 +317,10 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
                  **({"novel_nouns": sorted({noun for split in ("novel_validation", "novel_test")
                                             for nouns in sets[split].objects for noun in nouns})}
                     if has_novel_split(settings) else {})},
-        "licence": "GPL-2.0 (trained on GPL-2.0 images)" if settings.data == "stamps" else "MIT",
+        "licence": ("MIT" if settings.data != "stamps" else
+                    "GPL-3.0-or-later (trained on GPL-2-or-later cut-outs and wallpapers, GPL-3+ patterns and CC-BY / "
+                    "CC-BY-SA-4.0 photos)" if settings.setting_photos or settings.surfaces else
+                    "GPL-2.0 (trained on GPL-2.0 images)"),
         "rebuild": "python -m training.train caption",
         "peer": "nearest neighbour: the caption of the most similar training image (cosine of pooled features)",
         "training": training,

@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image, ImageOps
 
 from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
-from serving.caption.captioner import CaptionResult
+from serving.caption.captioner import CaptionResult, Captioner
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
 
@@ -133,14 +133,26 @@ def show_result(name: str, square: Image.Image, result: CaptionResult, latency_m
                 f"Execution provider: {load_or_stop(captioner).artifact.provider()}.")
 
 
+def what_it_knows(model: Captioner) -> str:
+    """The model's limits in plain words, for the model being served."""
+    if model.copying:
+        return ("**What it knows.** The decoder learnt its own words from about 290 things photographed for Tux "
+                "Paint, pasted onto plain colours and onto photographed settings (grass, sky, water, sand, a "
+                "forest, leaves, wooden tables and floors, a room), alone, in twos and threes or in groups. It also "
+                f"reads the CNN's {model.copying['count']} likeliest things among ImageNet's 1,000 classes and "
+                "copies a name where it learnt to trust the CNN. It says only the settings it was shown, and it "
+                "knows no people: ImageNet has no person class, so a person comes out as something else.")
+    return ("**What it knows.** The decoder learnt its words from about 290 things photographed for Tux "
+            "Paint and pasted onto plain backgrounds; it names other things through the CNN's 1,000 ImageNet "
+            "classes when the CNN is sure of them. It has never seen a captioned photo: it does not say where "
+            "things are or how many there are, and it knows no people (a person comes out as something else).")
+
+
 def page() -> None:
     st.title("Caption")
     st.markdown("**One-to-many.** A CNN (EfficientNet-Lite0) looks at the photo once; an LSTM then writes the "
                 "caption word by word, attending to a different part of the image for each word.")
-    st.caption("**What it knows.** The decoder learnt its words from about 290 things photographed for Tux "
-               "Paint and pasted onto plain backgrounds; it names other things through the CNN's 1,000 ImageNet "
-               "classes when the CNN is sure of them. It has never seen a captioned photo: it does not say where "
-               "things are or how many there are, and it knows no people (a person comes out as something else).")
+    st.caption(what_it_knows(load_or_stop(captioner)))
     load_or_stop(captioner)
     choice = image_choice()
     beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",

@@ -17,7 +17,7 @@ from serving.caption.concepts import Concept
 from training.caption.copying import credited_nouns
 from training.caption.data import CaptionSet, caption_sets
 from training.caption.metrics import caption_metrics
-from training.caption.scenes import COLOURS, SETTING_PHOTOS, TEXTURES
+from training.caption.scenes import COLOURS, SETTING_PHOTOS, SURFACE_PATTERNS, TEXTURES
 from training.caption.settings import CaptionTraining, run_dir_of, scene_settings_of
 
 EVAL_BATCH = 64
@@ -110,7 +110,8 @@ def score_as_served(captioner: Captioner) -> dict:
             for split in ("test", "novel_test") if split in sets}
 
 
-SETTING_PHRASES = tuple(sorted({phrase for _, _, phrase, _ in SETTING_PHOTOS} | {p for p, _ in TEXTURES.values()}))
+SETTING_PHRASES = tuple(sorted({phrase for _, _, phrase, _ in SETTING_PHOTOS} | {p for p, _ in TEXTURES.values()}
+                               | set(SURFACE_PATTERNS.values())))
 PLAIN_PHRASES = tuple(f"on a {colour} background" for colour in COLOURS)
 COUNTS = ("two", "three", "four", "five", "a group of")
 

@@ -82,7 +82,7 @@ def test_the_head_under_uniform_attention_is_the_encoders_own_classifier():
     """The head is linear after the pool: weighting the grid evenly must give the encoder's logits."""
     captioner = Captioner.load()
     weight, bias = linear_head(captioner.artifact.file("encoder.onnx"), "logits")
-    cnn_namer = CnnNamer(weight, bias, captioner.labels, captioner.cnn_namer.names, [], 0.5)
+    cnn_namer = CnnNamer(weight, bias, captioner.labels, captioner.imagenet_names, [], 0.5)
     photo = load_image(gallery_photos()["Cat"])
     grid, _, logits = captioner.artifact.session("encoder.onnx").run(None, {"image": to_model_input(photo)[None]})
     expected = np.exp(logits[0] - logits[0].max())

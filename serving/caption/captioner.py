@@ -122,7 +122,7 @@ class Captioner:
             log_probs, h, c, weights = step_session.run(None, {"tokens": tokens, **dict(zip(state_names, state))})
             return log_probs, (h, c, *state[2:]), weights
 
-        slots = [] if copy or not self.copying else [self.tokenizer.piece_to_id(slot) for slot in self.copying["slots"]]
+        slots = [] if copy or not self.copying else list(self.artifact.manifest["config"]["slot_ids"])
         return beam_search(step, state, self.start_id, self.end_id, beam_size, max_words,
                            banned=(PAD_ID, UNK_ID, self.start_id, *slots))
 

@@ -143,12 +143,18 @@ def test_a_copying_model_reads_the_cnn_and_serves_its_names(copying_model):
     for result in captioner.caption([scene.image for scene in scenes]):
         assert result.caption.endswith("background") and "<cnn" not in result.caption, result.caption
         assert result.attention.shape == (len(result.words), 7, 7)
-
+    # the pointer's targets are the ids the slot words get inside a caption
+    slots = manifest["config"]["slot_ids"]
+    assert captioner.tokenizer.encode("a <cnn0> next to a <cnn2>") == [captioner.tokenizer.encode("a")[0], slots[0],
+                                                                      *captioner.tokenizer.encode("next to a"),
+                                                                      slots[2]]
+    for nbest in captioner.search(grid, 3, things=(things, features), copy=False):
+        assert not any(set(h.tokens) & set(slots) for h in nbest)  # the decoder's own words only
 
 def test_copied_names_keep_the_attention_of_their_slot(copying_model):
     captioner = Captioner(copying_model)
     things = [Concept("ring-tailed lemur", 0.9, (383,), 383)]
-    slot = captioner.tokenizer.piece_to_id("<cnn0>")
+    (slot,) = captioner.tokenizer.encode("<cnn0>")
     (a,) = captioner.tokenizer.encode("a")
     attention = np.eye(3, 49, dtype=np.float32)
     words, rows, named = captioner.named(Hypothesis([a, slot, a], -1.0, -0.3, attention, True), np.zeros((49, 8)),

@@ -80,6 +80,15 @@ def batch_tensors(examples: list[tuple[int, list[int]]], features: np.ndarray,
     return torch.from_numpy(grid), inputs, targets, concepts
 
 
+def slot_ids(tokenizer, slots: tuple[str, ...]) -> tuple[int, ...]:
+    """The token ids the slot words get inside captions: the word-initial piece ("▁<cnn0>"), not the bare
+    user symbol, which a caption's text never encodes to."""
+    ids = [tokenizer.encode(slot) for slot in slots]
+    if any(len(piece_ids) != 1 for piece_ids in ids):
+        raise ValueError(f"the tokenizer splits a slot word: {dict(zip(slots, ids))}")
+    return tuple(piece_ids[0] for piece_ids in ids)
+
+
 def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet,
                     concepts: tuple[list[list[Concept]], np.ndarray] | None = None,
                     limit: int = 400) -> tuple[list[str], list[list[tuple[int, int, int]]]]:
@@ -156,7 +165,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
                            imagenet_view=settings.imagenet_view, concepts=len(slots),
                            concept_features=concepts["train"][1].shape[2] if slots else 0,
-                           slot_ids=tuple(tokenizer.piece_to_id(slot) for slot in slots))
+                           slot_ids=slot_ids(tokenizer, slots))
     model = AttentionDecoder(config)
     if settings.imagenet_view:
         model.set_imagenet_head(*linear_head(encoder_path, "logits"))

@@ -107,9 +107,9 @@ def show_result(name: str, square: Image.Image, result: CaptionResult, latency_m
             named = "; ".join(f"**{escape_markdown(n.label)}** (the CNN is {n.probability:.0%} sure of it in the "
                               f"whole photo; its likeliest class: {escape_markdown(n.imagenet_class)})"
                               for n in result.cnn_names)
-            st.markdown(f"Copied from the CNN: {named}. The decoder wrote *{escape_markdown(result.decoder_caption)}*"
-                        f" ({escape_markdown('<cnn0>')} stands for the CNN's likeliest thing, {escape_markdown('<cnn1>')} for "
-                        "the next).")
+            slots = escape_markdown("<cnn0>"), escape_markdown("<cnn1>")
+            st.markdown(f"Copied from the CNN: {named}. The decoder wrote *{escape_markdown(result.decoder_caption)}* "
+                        f"({slots[0]} stands for the CNN's likeliest thing, {slots[1]} for the next).")
         elif result.cnn_names:
             named = "; ".join(f"**{escape_markdown(n.label)}** ({n.probability:.0%} sure where the decoder looked; "
                               f"its class: {escape_markdown(n.imagenet_class)}; the decoder had said "

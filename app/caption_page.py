@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image, ImageOps
 
 from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
-from serving.caption.captioner import CaptionResult, Captioner
+from serving.caption.captioner import Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
 

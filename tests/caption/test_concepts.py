@@ -3,8 +3,8 @@ teaches copying from them (training/caption/copying.py)."""
 import numpy as np
 import pytest
 
-from serving.caption.concepts import (Concept, Filled, concept_features, fill_slots, image_concepts, plural, plural_name,
-                                      slot_index)
+from serving.caption.concepts import (Concept, Filled, concept_features, fill_slots, image_concepts, plural,
+                                      plural_name, slot_index)
 from tests.caption.test_cnn_names import LABELS, NAMES
 from training.caption.copying import concepts_of, covers, credited_nouns, rewrite
 from training.caption.scenes import Mention

@@ -35,7 +35,8 @@ def runs_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def shapes_model(runs_dir, tmp_path_factory):
-    """A decoder that does not copy: the CNN renames sure objects after decoding, at a threshold chosen on validation."""
+    """A decoder that does not copy: the CNN renames sure objects after decoding, at a threshold chosen on
+    validation."""
     settings = caption_settings.CaptionTraining(data="shapes", train_scenes=320, validation_scenes=48, test_scenes=48,
                                              max_epochs=4, batch_size=32, cnn_name_threshold=None, concepts=0)
     return load_artifact(caption_train.train_caption(settings, tmp_path_factory.mktemp("model") / "caption"))

@@ -128,8 +128,9 @@ def test_novel_nouns_leave_training_and_the_other_splits_alone():
     assert split["train"] == [s for s in plain["train"] if s.noun not in novel]
 
 
-@pytest.mark.parametrize("phrase,plural", [("a red kangaroo", "red kangaroos"), ("a pair of cherries", "pairs of cherries"),
-                                           ("a glass of water", "glasses of water"), ("an owl", "owls"),
+@pytest.mark.parametrize("phrase,plural", [("a red kangaroo", "red kangaroos"), ("an owl", "owls"),
+                                           ("a pair of cherries", "pairs of cherries"),
+                                           ("a glass of water", "glasses of water"),
                                            ("a walnut in its shell", "walnuts in its shell"), ("the earth", None)])
 def test_stamp_plural(phrase, plural):
     assert Stamp("x/y", phrase, Image.new("RGBA", (4, 4))).plural == plural

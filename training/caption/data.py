@@ -25,9 +25,9 @@ from datafetch.sources import GIMP_DATA, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, S
 from serving.artifact import sha256_of
 from serving.caption.image_input import IMAGE_SIZE, ImageInputError, load_image, to_model_input
 from training.caption.karpathy import read_karpathy_split
-from training.caption.scenes import (Background, Mention, Stamp, gradient_backgrounds, make_scenes,
-                                     plain_backgrounds, read_stamps, setting_backgrounds, shape_stamps, split_stamps,
-                                     surface_backgrounds, texture_backgrounds)
+from training.caption.scenes import (Background, Mention, Stamp, gradient_backgrounds, make_scenes, plain_backgrounds,
+                                     read_stamps, setting_backgrounds, shape_stamps, split_stamps, surface_backgrounds,
+                                     texture_backgrounds)
 from training.caption.settings import CaptionTraining, has_novel_split, scene_counts, scene_feature_folder
 
 ENCODE_BATCH = 32

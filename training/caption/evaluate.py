@@ -7,6 +7,8 @@ serves. Re-scoring rebuilds the same seeded scenes (reusing the feature cache tr
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from tqdm import tqdm
 

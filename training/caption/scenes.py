@@ -3,11 +3,12 @@
 No captioned photo collection can be fetched here, so scenes are composed: Tux Paint's photo
 cut-outs (Debian `tuxpaint-stamps-default`, each PNG with a one-line English description) are
 pasted onto plain and gradient backgrounds or photographed settings (crops of desktop photos:
-meadows, sky, water, sand, forest, leaves; GIMP's wood and parquet for tables and floors) at random
-scale, position, rotation and colour, one to three per scene, and the caption is written from the descriptions and the layout: "a giraffe next
-to a red apple on the grass". "On a gray background" is said only where the background is plain.
-Close-ups enlarge one cut-out past the frame's edges, as most everyday photos are framed: "a
-close-up of a giraffe"; groups repeat one cut-out: "three giraffes among trees". Procedural
+meadows, sky, water, sand, forest, leaves; GIMP's wood and parquet for tables and floors) at
+random scale, position, rotation and colour, one to three per scene, and the caption is written
+from the descriptions and the layout: "a giraffe next to a red apple on the grass". "On a gray
+background" is said only where the background is plain. Close-ups enlarge one cut-out past the
+frame's edges, as most everyday photos are framed: "a close-up of a giraffe"; groups repeat one
+cut-out: "three giraffes in a forest". Procedural
 shapes ("a red circle") go through the same compositor for fast tests. Stamps are split by file,
 so the test scenes show photos the decoder never saw.
 """
@@ -307,7 +308,8 @@ def surface_backgrounds(gimp_data: Path) -> list[Background]:
 def setting_backgrounds(packages: dict[str, Path]) -> list[Background]:
     """Crops of desktop photos that show one setting each (SETTING_PHOTOS), read from the packages
     {"lomiri": .deb, "plasma": .deb}, shrunk to at most 1024 pixels a side."""
-    wanted = {(LOMIRI if source == "lomiri" else PLASMA) + name: (source, name) for source, name, _, _ in SETTING_PHOTOS}
+    wanted = {(LOMIRI if source == "lomiri" else PLASMA) + name: (source, name)
+              for source, name, _, _ in SETTING_PHOTOS}
     photos: dict[tuple[str, str], Image.Image] = {}
     for source in ("lomiri", "plasma"):
         for member, data in deb_members(packages[source], ".jpg"):
@@ -377,7 +379,8 @@ def group_scene(stamps: list[Stamp], background: Background, rng: np.random.Gene
     for index in range(count):
         cutout = _jittered(stamp, int(min(cell * rng.uniform(0.8, 1.1), SCENE_SIZE / rows)), rng)
         x = (index % columns) * cell + (cell - cutout.width) // 2 + int(rng.integers(-cell // 8, cell // 8 + 1))
-        y = (index // columns) * (SCENE_SIZE // rows) + int(rng.integers(0, max(SCENE_SIZE // rows - cutout.height, 0) + 1))
+        room = max(SCENE_SIZE // rows - cutout.height, 0)
+        y = (index // columns) * (SCENE_SIZE // rows) + int(rng.integers(0, room + 1))
         scene.paste(cutout, (int(x), int(y)), cutout)
     count_words = GROUP_WORDS[count]
     said = f"{count_words} {stamp.plural}"

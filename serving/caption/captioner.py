@@ -99,11 +99,10 @@ class Captioner:
             return None
         weight, bias, names, _ = self._head_names_and_phrases
         things, features = [], []
-        for image_grid, probabilities in zip(grid, softmax(grid.mean(1) @ weight.T + bias)):
+        for probabilities in softmax(grid.mean(1) @ weight.T + bias):
             image = image_concepts(probabilities, names, self.copying["count"], self.copying["threshold"])
             things.append(image)
-            features.append(concept_features(image, probabilities, weight,
-                                             image_grid if self.copying.get("maps") else None))
+            features.append(concept_features(image, probabilities, weight))
         return things, np.stack(features)
 
     def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS,

@@ -7,8 +7,7 @@ when one breed is), and it may write a slot word <cnn0> .. <cnnK-1> where a name
 pointer to the k-th thing (pointer-generator / LSTM-C style copying). It learnt when to copy from
 the CNN's own predictions on its training scenes, right and wrong. Each thing enters the decoder
 as a vector: the head's class weights averaged by probability (a prototype of what the CNN saw,
-in the space of the grid features the decoder attends to), its probability and, optionally, where in
-the grid the CNN saw it (its class-activation map), so several things can be told apart by place.
+in the space of the grid features the decoder attends to) and its probability.
 
 Filling the slots is text work: the article before a copied name ("an owl"), the plural after a
 count ("two owls").
@@ -87,21 +86,15 @@ def image_concepts(probabilities: np.ndarray, names: ImagenetNames, count: int, 
     return concepts
 
 
-def concept_features(concepts: list[Concept], probabilities: np.ndarray, head_weight: np.ndarray,
-                     grid: np.ndarray | None = None) -> np.ndarray:
-    """[K, F + 2] (with `grid` [P, F]: [K, F + 2 + P]): each concept's prototype (its classes' head weights
-    averaged by probability), its probability and log-probability, and where it is: the share of each grid
-    cell in its class score (the class-activation map, a softmax over the cells). What the decoder reads."""
+def concept_features(concepts: list[Concept], probabilities: np.ndarray, head_weight: np.ndarray) -> np.ndarray:
+    """[K, F + 2]: each concept's prototype (its classes' head weights averaged by probability), its
+    probability and log-probability: what the decoder reads of it."""
     rows = []
     for concept in concepts:
         classes = list(concept.classes)
         weights = probabilities[classes] / max(float(probabilities[classes].sum()), 1e-12)
-        prototype = weights @ head_weight[classes]
-        row = [prototype, [concept.probability, np.log(max(concept.probability, 1e-6))]]
-        if grid is not None:
-            scores = grid.astype(np.float32) @ prototype
-            row.append(len(scores) * np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum())
-        rows.append(np.concatenate(row))
+        rows.append(np.concatenate([weights @ head_weight[classes],
+                                    [concept.probability, np.log(max(concept.probability, 1e-6))]]))
     return np.asarray(rows, np.float32)
 
 

@@ -50,17 +50,6 @@ def test_a_thing_is_its_classes_prototype_and_its_probability():
     assert features[0, 3] == pytest.approx(0.8) and features[0, 4] == pytest.approx(np.log(0.8))
 
 
-def test_a_things_map_shows_where_the_cnn_saw_it():
-    head = np.eye(5, 3, dtype=np.float32) * 4  # class 0 reads feature 0, class 1 feature 1, class 2 feature 2
-    probabilities = np.array([0.7, 0.05, 0.2, 0.03, 0.02])
-    things = image_concepts(probabilities, NAMES, 2, 0.9)  # egyptian mau (class 0), then hot dog (class 2)
-    grid = np.zeros((4, 3), np.float32)
-    grid[1, 0] = grid[3, 2] = 1.0  # the cat in cell 1, the hot dog in cell 3
-    maps = concept_features(things, probabilities, head, grid)[:, 5:]
-    assert maps.shape == (2, 4) and np.allclose(maps.sum(1), 4.0)
-    assert maps[0].argmax() == 1 and maps[1].argmax() == 3
-
-
 THINGS = [Concept("owl", 0.9, (0,), 0), Concept("polar bear", 0.6, (1,), 1), Concept("egyptian mau", 0.2, (2,), 2)]
 
 

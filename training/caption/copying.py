@@ -52,14 +52,14 @@ def rewrite(caption: str, mentions: tuple[Mention, ...], concepts: list[Concept]
 
 
 def concepts_of(features: np.ndarray, head_weight: np.ndarray, head_bias: np.ndarray, names: ImagenetNames,
-                count: int, threshold: float, maps: bool = False) -> tuple[list[list[Concept]], np.ndarray]:
+                count: int, threshold: float) -> tuple[list[list[Concept]], np.ndarray]:
     """The CNN's things for every image of a feature array [N, P, F] (its logits are the head applied to
-    the mean of the grid), and their features [N, K, F + 2 (+ P with `maps`)] float32."""
+    the mean of the grid), and their features [N, K, F + 2] float32."""
     concepts, rows = [], []
     for first in range(0, len(features), CHUNK):
-        grids = np.asarray(features[first:first + CHUNK], np.float32)
-        for grid, probabilities in zip(grids, softmax(grids.mean(1) @ head_weight.T + head_bias)):
+        pooled = np.asarray(features[first:first + CHUNK], np.float32).mean(1)
+        for probabilities in softmax(pooled @ head_weight.T + head_bias):
             image = image_concepts(probabilities, names, count, threshold)
             concepts.append(image)
-            rows.append(concept_features(image, probabilities, head_weight, grid if maps else None))
+            rows.append(concept_features(image, probabilities, head_weight))
     return concepts, np.stack(rows)

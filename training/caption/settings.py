@@ -44,7 +44,6 @@ class CaptionTraining:
     # captions do not say which words name which object, so a decoder trained on them never copies.
     concepts: int = 5
     concept_threshold: float = 0.5  # how sure the CNN must be of a general name ("cat") to say it for a breed
-    concept_maps: bool = False  # each thing also says where the CNN saw it (its class-activation map)
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread

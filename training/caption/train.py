@@ -230,8 +230,7 @@ def cnn_concepts(settings: CaptionTraining, sets: dict[str, CaptionSet], encoder
         return {}
     weight, bias = linear_head(encoder_path, "logits")
     names = ImagenetNames.from_json(json.loads(names_path.read_text()))
-    return {split: concepts_of(s.features, weight, bias, names, settings.concepts, settings.concept_threshold,
-                               settings.concept_maps)
+    return {split: concepts_of(s.features, weight, bias, names, settings.concepts, settings.concept_threshold)
             for split, s in sets.items()}
 
 
@@ -338,7 +337,6 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
         manifest["cnn_names"] = {"objects_file": "objects.txt", **names, "threshold": None}
     if config.concepts:
         manifest["concepts"] = {"count": config.concepts, "threshold": settings.concept_threshold,
-                                "maps": settings.concept_maps,
                                 "slots": [SLOT.format(k) for k in range(config.concepts)],
                                 "what": "the CNN's likeliest things in the whole image, each by the most specific "
                                         "name whose classes reach the threshold; the decoder copies them by slot "

@@ -115,7 +115,7 @@ class Captioner:
             inputs["concepts"] = things[1]
         state = tuple(self.artifact.session("decoder_init.onnx").run(None, inputs))
         step_session = self.artifact.session("decoder_step.onnx")
-        state_names = [i.name for i in step_session.get_inputs()][1:]
+        state_names = ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if things is not None else [])
 
         def step(tokens: np.ndarray, state: tuple[np.ndarray, ...]):
             log_probs, h, c, weights = step_session.run(None, {"tokens": tokens, **dict(zip(state_names, state))})

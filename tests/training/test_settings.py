@@ -58,7 +58,9 @@ def test_the_caption_settings_check_their_values():
             with_settings(CaptionTraining, [assignment])
 
 
-@pytest.mark.parametrize("argv,message", [(["caption", "--set", "close_ups=2"], "close_ups takes a number from 0 to 1"),
+@pytest.mark.parametrize("argv,message", [(["caption", "--set", "close_ups=2"], "take numbers from 0 to 1"),
+                                          (["caption", "--set", "groups=0.9"], "add up to at most 1"),
+                                          (["caption", "--set", "concepts=-1"], "concepts takes a whole number"),
                                           (["caption", "--set", "close_ups=a lot"], "close_ups='a lot': not a float"),
                                           (["caption", "--set", "cnn_name_threshold=x"], "cnn_name_threshold='x'"),
                                           (["sentiment", "--set", "epochs=3"], "max_epochs = 10")])

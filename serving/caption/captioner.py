@@ -17,7 +17,7 @@ from PIL import Image
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import Hypothesis, beam_search
 from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
-from serving.caption.concepts import Concept, concept_features, fill_slots, image_concepts
+from serving.caption.concepts import Concept, cnn_things, fill_slots
 from serving.caption.image_input import to_model_input
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
@@ -93,17 +93,12 @@ class Captioner:
         return grid, logits
 
     def cnn_things(self, grid: np.ndarray) -> tuple[list[list[Concept]], np.ndarray] | None:
-        """The CNN's likeliest things in each image (the head applied to the mean of the grid) and their
-        features [B, K, F + 2], for a decoder that copies; None for one that does not."""
+        """The CNN's likeliest things in each image and their features [B, K, F + 2], for a decoder that
+        copies; None for one that does not."""
         if not self.copying:
             return None
         weight, bias, names, _ = self._head_names_and_phrases
-        things, features = [], []
-        for probabilities in softmax(grid.mean(1) @ weight.T + bias):
-            image = image_concepts(probabilities, names, self.copying["count"], self.copying["threshold"])
-            things.append(image)
-            features.append(concept_features(image, probabilities, weight))
-        return things, np.stack(features)
+        return cnn_things(grid, weight, bias, names, self.copying["count"], self.copying["threshold"])
 
     def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS,
                things: tuple[list[list[Concept]], np.ndarray] | None = None,

@@ -36,10 +36,15 @@ class CnnName:
     decoder_said: str  # the phrase it replaced ("a mouse")
 
 
+def article(name: str) -> str:
+    """The indefinite article a name takes (by its first letter)."""
+    return "an" if name[:1] in "aeiou" else "a"
+
+
 def say_label(label: str) -> list[str]:
     """"Egyptian cat" -> ["an", "egyptian", "cat"]: the first synonym, lower case, with its article."""
     name = label.split(",")[0].strip().lower()
-    return ["an" if name[0] in "aeiou" else "a", *name.split()]
+    return [article(name), *name.split()]
 
 
 @dataclass(frozen=True)

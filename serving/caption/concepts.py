@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from serving.caption.cnn_names import ImagenetNames
+from serving.caption.cnn_names import ImagenetNames, article
+from serving.numeric import softmax
 
 SLOT = "<cnn{}>"
 # Words after which a copied name is plural ("two owls", "a group of owls").
@@ -50,10 +51,6 @@ def plural_name(name: str) -> str:
     words = name.split()
     head = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
     return " ".join(words[:head] + [plural(words[head])] + words[head + 1:])
-
-
-def article(name: str) -> str:
-    return "an" if name[:1] in "aeiou" else "a"
 
 
 @dataclass(frozen=True)
@@ -96,6 +93,18 @@ def concept_features(concepts: list[Concept], probabilities: np.ndarray, head_we
         rows.append(np.concatenate([weights @ head_weight[classes],
                                     [concept.probability, np.log(max(concept.probability, 1e-6))]]))
     return np.asarray(rows, np.float32)
+
+
+def cnn_things(grid: np.ndarray, head_weight: np.ndarray, head_bias: np.ndarray, names: ImagenetNames, count: int,
+               threshold: float) -> tuple[list[list[Concept]], np.ndarray]:
+    """The CNN's `count` likeliest things in each image of a grid batch [B, P, F] (its logits are the head
+    applied to the mean of the grid, exactly as the encoder computes them) and their features [B, K, F + 2]."""
+    things, features = [], []
+    for probabilities in softmax(np.asarray(grid, np.float32).mean(1) @ head_weight.T + head_bias):
+        image = image_concepts(probabilities, names, count, threshold)
+        things.append(image)
+        features.append(concept_features(image, probabilities, head_weight))
+    return things, np.stack(features)
 
 
 def slot_index(word: str) -> int | None:

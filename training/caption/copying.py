@@ -13,8 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from serving.caption.cnn_names import ImagenetNames
-from serving.caption.concepts import SLOT, Concept, concept_features, image_concepts, plural
-from serving.numeric import softmax
+from serving.caption.concepts import SLOT, Concept, cnn_things, plural
 from training.caption.scenes import Mention
 
 CHUNK = 1024
@@ -53,13 +52,11 @@ def rewrite(caption: str, mentions: tuple[Mention, ...], concepts: list[Concept]
 
 def concepts_of(features: np.ndarray, head_weight: np.ndarray, head_bias: np.ndarray, names: ImagenetNames,
                 count: int, threshold: float) -> tuple[list[list[Concept]], np.ndarray]:
-    """The CNN's things for every image of a feature array [N, P, F] (its logits are the head applied to
-    the mean of the grid), and their features [N, K, F + 2] float32."""
+    """The CNN's things for every image of a feature array [N, P, F] (read in chunks: it is memory-mapped),
+    and their features [N, K, F + 2] float32."""
     concepts, rows = [], []
     for first in range(0, len(features), CHUNK):
-        pooled = np.asarray(features[first:first + CHUNK], np.float32).mean(1)
-        for probabilities in softmax(pooled @ head_weight.T + head_bias):
-            image = image_concepts(probabilities, names, count, threshold)
-            concepts.append(image)
-            rows.append(concept_features(image, probabilities, head_weight))
-    return concepts, np.stack(rows)
+        things, chunk_rows = cnn_things(features[first:first + CHUNK], head_weight, head_bias, names, count, threshold)
+        concepts += things
+        rows.append(chunk_rows)
+    return concepts, np.concatenate(rows)

@@ -14,7 +14,7 @@ import numpy as np
 from bench.machine import forward_gflops
 from bench.timing import Contender, interleaved, p50, p95
 from serving.artifact import Artifact
-from serving.caption.captioner import Captioner
+from serving.caption.captioner import Captioner, decoder_state_names
 from serving.caption.gallery import gallery_photos
 from serving.caption.image_input import load_image, to_model_input
 from serving.nextword.predictor import NextWordPredictor, PrefixCache
@@ -71,7 +71,7 @@ def caption_cases(rounds: int, batch: int, with_torch: bool, peak_gflops: float)
     things = captioner.cnn_things(grid)  # what a copying decoder reads besides the grid
     init_feeds = {"grid": grid, **({"concepts": things[1]} if things else {})}
     state = captioner.artifact.session("decoder_init.onnx").run(None, init_feeds)
-    state_names = [i.name for i in captioner.artifact.session("decoder_step.onnx").get_inputs()][1:]
+    state_names = decoder_state_names(things is not None)
     peer_artifact = _torch_peer(captioner.artifact, {
         "encoder.onnx": {"image": to_model_input(image)[None]}, "decoder_init.onnx": init_feeds,
         "decoder_step.onnx": {"tokens": np.array([captioner.start_id]), **dict(zip(state_names, state))}},

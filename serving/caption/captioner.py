@@ -26,6 +26,11 @@ from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 MAX_WORDS = 20
 
 
+def decoder_state_names(copying: bool) -> list[str]:
+    """The names of the decoder state that decoder_init.onnx returns and decoder_step.onnx reads, in order."""
+    return ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if copying else [])
+
+
 @dataclass
 class CaptionResult:
     caption: str
@@ -110,7 +115,7 @@ class Captioner:
             inputs["concepts"] = things[1]
         state = tuple(self.artifact.session("decoder_init.onnx").run(None, inputs))
         step_session = self.artifact.session("decoder_step.onnx")
-        state_names = ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if things is not None else [])
+        state_names = decoder_state_names(things is not None)
 
         def step(tokens: np.ndarray, state: tuple[np.ndarray, ...]):
             log_probs, h, c, weights = step_session.run(None, {"tokens": tokens, **dict(zip(state_names, state))})

@@ -10,7 +10,7 @@ from PIL import Image
 
 from serving.artifact import load_artifact
 from serving.beam_search import Hypothesis
-from serving.caption.captioner import Captioner
+from serving.caption.captioner import Captioner, decoder_state_names
 from serving.caption.concepts import Concept
 from serving.tokenizer import PAD_ID, UNK_ID
 from training.caption import settings as caption_settings
@@ -76,7 +76,7 @@ def test_decoder_graphs_match_torch_at_any_batch(tmp_path, imagenet_view, concep
         assert max_abs_diff(InitGraph(model), init_path, init_inputs) <= 1e-4
         with torch.no_grad():
             state = model.init(*map(torch.from_numpy, init_inputs.values()))
-        names = ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if concepts else [])
+        names = decoder_state_names(bool(concepts))
         inputs = {"tokens": np.arange(batch) % 30, **{n: t.numpy() for n, t in zip(names, state)}}
         assert max_abs_diff(StepGraph(model), step_path, inputs) <= 1e-4
 

@@ -23,7 +23,7 @@ from datafetch.sources import (EFFICIENTNET_LITE0, GIMP_DATA, LOMIRI_WALLPAPERS,
                                TUXPAINT_STAMPS)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.beam_search import beam_search
-from serving.caption.captioner import Captioner, token_words
+from serving.caption.captioner import Captioner, decoder_state_names, token_words
 from serving.caption.cnn_names import ImagenetNames
 from serving.caption.concepts import SLOT, Concept, fill_slots
 from serving.onnx_weights import linear_head
@@ -243,7 +243,7 @@ def export_decoder(model: AttentionDecoder, run_dir: Path, grid: np.ndarray,
     init_inputs = {"grid": grid}
     if model.config.concepts:
         init_inputs["concepts"] = torch.from_numpy(np.asarray(concept_features[:3], np.float32))
-    state_names = ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if model.config.concepts else [])
+    state_names = decoder_state_names(bool(model.config.concepts))
     init_path = export_onnx(InitGraph(model), tuple(init_inputs.values()), run_dir / "decoder_init.onnx",
                             list(init_inputs), state_names, {n: {0: "batch"} for n in [*init_inputs, *state_names]})
     with torch.no_grad():

@@ -125,6 +125,14 @@ class Captioner:
         return beam_search(step, state, self.start_id, self.end_id, beam_size, max_words,
                            banned=(PAD_ID, UNK_ID, self.start_id, *slots))
 
+    def search_with_things(self, grid: np.ndarray, beam_size: int = 3,
+                           copy: bool = True) -> list[tuple[list[Hypothesis], list[Concept] | None]]:
+        """Beam search over a grid batch, each image's n-best list paired with the CNN's things it could copy
+        (None for a decoder that does not copy): what `named` needs beside a hypothesis."""
+        things = self.cnn_things(grid)
+        searched = self.search(grid, beam_size, things=things, copy=copy)
+        return list(zip(searched, things[0] if things else [None] * len(searched)))
+
     def words(self, tokens: list[int]) -> list[str]:
         return token_words(self.tokenizer, tokens)
 
@@ -152,11 +160,10 @@ class Captioner:
         decoder that does not copy, object phrases the CNN is sure of are named by it (cnn_names.py)."""
         grid, logits = self.encode(images)
         cnn_namer = self.cnn_namer if cnn_names else None
-        things = self.cnn_things(grid)
         results = []
-        searched = self.search(grid, beam_size, things=things, copy=cnn_names)
-        for i, (nbest, image_grid, image_logits) in enumerate(zip(searched, grid, logits)):
-            named = [self.named(h, image_grid, cnn_namer, things[0][i] if things else None) for h in nbest]
+        for (nbest, things), image_grid, image_logits in zip(self.search_with_things(grid, beam_size, cnn_names),
+                                                             grid, logits):
+            named = [self.named(h, image_grid, cnn_namer, things) for h in nbest]
             words, attention, cnn_named = named[0]
             probs = softmax(image_logits)
             top5 = np.argsort(-probs)[:5]

@@ -38,11 +38,9 @@ def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int,
     for start in tqdm(range(0, len(caption_set.references), EVAL_BATCH), desc=f"captioning (beam {beam_size})",
                       unit="batch", disable=None):
         grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
-        things = captioner.cnn_things(grid)
-        for i, (nbest, image_grid) in enumerate(zip(captioner.search(grid, beam_size, things=things), grid)):
+        for (nbest, things), image_grid in zip(captioner.search_with_things(grid, beam_size), grid):
             for out, cnn_namer in zip(captions, namers):
-                out.append(" ".join(captioner.named(nbest[0], image_grid, cnn_namer,
-                                                    things[0][i] if things else None)[0]))
+                out.append(" ".join(captioner.named(nbest[0], image_grid, cnn_namer, things)[0]))
     return captions
 
 
@@ -136,13 +134,11 @@ def scene_reading(captioner: Captioner, caption_set: CaptionSet, beam_size: int)
     captions, credited = [], []
     for start in range(0, len(caption_set.references), EVAL_BATCH):
         grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
-        things = captioner.cnn_things(grid)
-        for i, (nbest, image_grid) in enumerate(zip(captioner.search(grid, beam_size, things=things), grid)):
-            words, _, named = captioner.named(nbest[0], image_grid, captioner.cnn_namer,
-                                              things[0][i] if things else None)
+        searched = captioner.search_with_things(grid, beam_size)
+        for i, ((nbest, things), image_grid) in enumerate(zip(searched, grid), start=start):
+            words, _, named = captioner.named(nbest[0], image_grid, captioner.cnn_namer, things)
             captions.append(" ".join(words))
-            credited.append(credited_nouns(named_things(captioner, named), caption_set.objects[start + i],
-                                           captioner.labels))
+            credited.append(credited_nouns(named_things(captioner, named), caption_set.objects[i], captioner.labels))
     scores = caption_metrics(captions, caption_set.references, caption_set.objects, credited)
     references = [refs[0] for refs in caption_set.references]
     settings = [(c, next(p for p in SETTING_PHRASES if r.endswith(p))) for c, r in zip(captions, references)

@@ -153,12 +153,12 @@ def page() -> None:
     st.title("Caption")
     st.markdown("**One-to-many.** A CNN (EfficientNet-Lite0) looks at the photo once; an LSTM then writes the "
                 "caption word by word, attending to a different part of the image for each word.")
-    st.caption(what_it_knows(load_or_stop(captioner)))
-    load_or_stop(captioner)
+    model = load_or_stop(captioner)
+    st.caption(what_it_knows(model))
     choice = image_choice()
     beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",
                           help="How many partial captions the search keeps; 1 is greedy decoding.")
-    cnn_namer, copying = load_or_stop(captioner).cnn_namer, load_or_stop(captioner).copying
+    cnn_namer, copying = model.cnn_namer, model.copying
     if copying:
         cnn_names = st.toggle(
             "Let the decoder copy what the CNN sees", value=True, key="caption_cnn_names",

@@ -1,12 +1,16 @@
 """Next word page: a GRU language model as a predictive keyboard, and as a writer."""
 from __future__ import annotations
 
+import time
+
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from app.common import escape_markdown, load_or_stop, nextword_predictor, small_print, timed
-from serving.nextword.predictor import Suggestions, append_word
+from serving.nextword.predictor import append_word
+from serving.nextword.words import WordCandidate
 from serving.text import InputError
 
 EXAMPLES = [
@@ -29,17 +33,30 @@ def accept(word: str, partial: str) -> None:
 
 
 def use_continuation() -> None:
-    st.session_state["nextword_text"] = st.session_state["nextword_full_text"] + " "
-    st.session_state.pop("nextword_full_text", None)
+    written = st.session_state.pop("nextword_generation")
+    st.session_state["nextword_text"] = f"{written['prompt']} {written['continuation']} ".lstrip()
 
 
-def probability_chart(suggestions: Suggestions) -> alt.Chart:
-    frame = pd.DataFrame([{"word": w.word, "probability": w.prob} for w in suggestions.words])
-    return alt.Chart(frame).mark_bar(color="#4c78a8").encode(
-        x=alt.X("probability:Q", axis=alt.Axis(format="%")),
-        y=alt.Y("word:N", sort="-x", title=None),
+def probability_chart(words: list[WordCandidate]) -> alt.Chart:
+    """Bars scaled to the likeliest word, each labelled with its probability, so small ones are seen too."""
+    frame = pd.DataFrame([{"word": w.word, "probability": w.prob} for w in words])
+    top = float(frame["probability"].max())
+    base = alt.Chart(frame).encode(
+        x=alt.X("probability:Q", axis=alt.Axis(format="%", tickCount=4), scale=alt.Scale(domain=[0, top * 1.2])),
+        y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=13)),
         tooltip=["word", alt.Tooltip("probability:Q", format=".2%")],
-    ).properties(height=36 * max(1, len(frame)))
+    )
+    bars = base.mark_bar(color="#4c78a8", minBandSize=2)
+    labels = base.mark_text(align="left", dx=4, color="#31333f").encode(text=alt.Text("probability:Q", format=".1%"))
+    return (bars + labels).properties(height=32 * max(1, len(frame)))
+
+
+def word_buttons(words: list[WordCandidate], partial: str, key: str) -> None:
+    """One button per word, in rows that wrap (compact on a phone); a click puts the word in the text."""
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for index, word in enumerate(words):
+            st.button(word.word, key=f"{key}_{index}", on_click=accept, args=(word.word, partial),
+                      help=f"{word.prob:.1%}")
 
 
 def suggestion_bar(text: str) -> None:
@@ -50,21 +67,25 @@ def suggestion_bar(text: str) -> None:
     except InputError as err:
         st.warning(str(err).capitalize())
         return
+    typed = escape_markdown(suggestions.partial)
+    if suggestions.partial and not suggestions.words:
+        st.info(f"No word the model knows starts like **{typed}**. Keep typing, or add a space.")
+        return
     if suggestions.partial:
-        st.markdown(f"Completing **{escape_markdown(suggestions.partial)}**...")
+        st.markdown(f"Completing **{typed}**:")
     elif not text.strip():
         st.markdown("How texts in the training data often **begin**:")
     else:
         st.markdown("The next word could be:")
-    if not suggestions.words:
-        st.info("No word the model knows starts like that. Keep typing, or add a space.")
-        return
-    for index, (column, word) in enumerate(zip(st.columns(SUGGESTIONS), suggestions.words)):
-        column.button(word.word, key=f"suggestion_{index}", on_click=accept, args=(word.word, suggestions.partial),
-                      width="stretch", help=f"{word.prob:.1%}")
-    st.altair_chart(probability_chart(suggestions), width="stretch")
+    word_buttons(suggestions.words, suggestions.partial, "suggestion")
+    if suggestions.after_partial:
+        st.markdown(f"Or, if **{typed}** is the whole word, next:")
+        word_buttons(suggestions.after_partial, "", "after")
+    st.altair_chart(probability_chart(suggestions.words), width="stretch")
     small_print(f"Latency: {latency:.1f} ms. The prefix cache fed the model {predictor.cache.pieces_fed - fed_before}"
-                f" new piece(s) for this keystroke. Execution provider: {predictor.artifact.provider()}.")
+                f" new piece(s) for this keystroke. Suggestions are words of the training text "
+                f"({len(predictor.vocab.known):,} of them) or punctuation. "
+                f"Execution provider: {predictor.artifact.provider()}.")
 
 
 def continue_writing(text: str) -> None:
@@ -74,24 +95,34 @@ def continue_writing(text: str) -> None:
     temperature = left.slider("Temperature", 0.0, 1.5, 0.8, 0.05, help="0 always takes the likeliest piece")
     top_k = middle.slider("Top-k", 0, 200, 40, help="sample only from the k likeliest pieces (0: no limit)")
     words = right.slider("Words", 5, 100, 30)
-    seed = last.number_input("Seed", 0, 1_000_000, 0, help="the same seed gives the same text")
+    fixed_seed = last.number_input("Seed", 0, 1_000_000, None, placeholder="new each click",
+                                   help="leave empty for a new text each click; a seed gives the same text again")
+    prompt = text.rstrip()
+    if st.session_state.get("nextword_generation", {}).get("prompt") != prompt:
+        st.session_state.pop("nextword_generation", None)  # written after another text: not this one's
     if st.button("Continue writing", key="generate", type="primary"):
         predictor = load_or_stop(nextword_predictor)
+        seed = int(fixed_seed) if fixed_seed is not None else int(np.random.default_rng().integers(1_000_000))
         try:
-            continuation, latency = timed(lambda: predictor.generate(
-                text, max_words=words, temperature=temperature, top_k=top_k, seed=int(seed)))
+            chunks = predictor.written(text, max_words=words, temperature=temperature, top_k=top_k, seed=seed)
         except InputError as err:
             st.warning(str(err).capitalize())
             return
-        st.session_state["nextword_full_text"] = (text.rstrip() + " " + continuation.strip()).strip()
-        st.session_state["nextword_generation"] = (text.rstrip(), continuation.strip(), latency)
-    if "nextword_full_text" in st.session_state and "nextword_generation" in st.session_state:
-        prompt, continuation, latency = st.session_state["nextword_generation"]
         with st.container(border=True):
-            st.markdown(f"{escape_markdown(prompt)} :blue[**{escape_markdown(continuation)}**]")
+            st.markdown(escape_markdown(prompt) or "*(an empty text: the model begins a paragraph)*")
+            started = time.perf_counter()
+            continuation = st.write_stream(chunks).strip()
+        st.session_state["nextword_generation"] = {"prompt": prompt, "continuation": continuation, "seed": seed,
+                                                   "words": words, "ms": (time.perf_counter() - started) * 1000}
+    elif "nextword_generation" in st.session_state:
+        with st.container(border=True):
+            continuation = escape_markdown(st.session_state["nextword_generation"]["continuation"])
+            st.markdown(f"{escape_markdown(prompt)} :blue[**{continuation}**]")
+    if "nextword_generation" in st.session_state:
+        written = st.session_state["nextword_generation"]
         st.button("Use this text", key="use_generation", on_click=use_continuation)
-        small_print(f"{latency:.0f} ms for {words} words.")
-
+        small_print(f"{written['ms']:.0f} ms for {written['words']} words, written as they were sampled; "
+                    f"seed {written['seed']} writes the same text again.")
 
 def page() -> None:
     st.title("Next word")

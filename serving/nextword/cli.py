@@ -12,8 +12,9 @@ def nextword_command(args: argparse.Namespace) -> int:
 
     def handle(text: str) -> None:
         suggestions = predictor.next_words(text, k=args.k, complete=args.complete)
-        words = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.words)
-        emit(suggestions.to_json(text), f"{text} -> {words}", args.json)
+        words = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.words) or "(no word the model knows)"
+        after = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.after_partial)
+        emit(suggestions.to_json(text), f"{text} -> {words}" + (f"  | then: {after}" if after else ""), args.json)
 
     return for_each_input(args.text, handle)
 
@@ -35,7 +36,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     nextword.add_argument("--json", action="store_true", help="one JSON object per input")
     nextword.add_argument("-k", type=int, default=5, choices=range(1, 21), metavar="K", help="how many words (1-20)")
     nextword.add_argument("--complete", action="store_true",
-                          help="treat letters at the end of the text as a word still being typed, and complete it")
+                          help="treat letters at the end of the text as a word still being typed, and complete it "
+                               "(and when it is a word already, give the words after it too)")
     nextword.add_argument("text", nargs="*", metavar="TEXT")
     nextword.set_defaults(handler=nextword_command)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
-from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, top_next_words
+from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, WordList, top_next_words
 from serving.numeric import log_softmax
 from serving.text import MAX_CHARS, InputError, prepare_text
 from serving.tokenizer import load_tokenizer
@@ -93,9 +94,15 @@ class Suggestions:
     context: str  # the text the words follow
     partial: str  # the half-typed word being completed ("" when predicting a new word)
     words: list[WordCandidate]
+    # when the half-typed word is itself a word: the words that would follow it, as a phone keyboard offers
+    after_partial: list[WordCandidate] = field(default_factory=list)
 
     def to_json(self, text: str) -> dict:
-        return {"text": text, "next_words": [{"word": w.word, "prob": round(w.prob, 5)} for w in self.words]}
+        def listed(words: list[WordCandidate]) -> list[dict]:
+            return [{"word": w.word, "prob": round(w.prob, 5)} for w in words]
+
+        return {"text": text, "next_words": listed(self.words),
+                **({"after_typed_word": listed(self.after_partial)} if self.partial else {})}
 
 
 class NextWordPredictor:
@@ -104,7 +111,8 @@ class NextWordPredictor:
     def __init__(self, artifact: Artifact):
         self.artifact = artifact
         self.tokenizer = load_tokenizer(artifact.file("tokenizer.model"))
-        self.vocab = PieceVocabulary.from_tokenizer(self.tokenizer)
+        self.vocab = PieceVocabulary.from_tokenizer(self.tokenizer,
+                                                    WordList.read(artifact.file(artifact.manifest["words"]["file"])))
         config = artifact.manifest["config"]
         self.model = GRUPieceModel(artifact.session("model.onnx"), config["num_layers"], config["hidden_size"])
         self.paragraph_id = self.tokenizer.piece_to_id(PARAGRAPH)
@@ -127,38 +135,56 @@ class NextWordPredictor:
     def next_words(self, text: str, k: int = 5, complete: bool = False) -> Suggestions:
         """The k most likely next words after `text` (or completions of its last word, with `complete`).
 
-        With `complete`, letters at the very end (no space after them) are a word still being typed.
+        With `complete`, letters at the very end (no space after them) are a word still being typed;
+        when they already spell a known word, the words that would follow it come too.
         """
         cleaned = self.clean(text)
         match = _PARTIAL_WORD.search(cleaned) if complete and not text[-1:].isspace() else None
         context, partial = (cleaned[:match.start()], match.group()) if match else (cleaned, "")
         state, log_probs = self.cache.state_after(self.encode(context))
         words = top_next_words(self.model, state, log_probs, self.vocab, k=k, partial=partial)
-        return Suggestions(context.rstrip(), partial, words)
+        after = self.next_words(cleaned + " ", k).words if partial and partial in self.vocab.known else []
+        return Suggestions(context.rstrip(), partial, words, after)
 
     def generate(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
                  top_p: float = 1.0, seed: int | None = None) -> str:
         """Continue `text` by `max_words` words; temperature 0 is greedy. Returns only the continuation."""
-        return self.tokenizer.decode(self.sample_continuation(text, max_words, temperature, top_k, top_p, seed))
+        return self.tokenizer.decode(list(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed)))
 
-    def sample_continuation(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
-                            top_p: float = 1.0, seed: int | None = None) -> list[int]:
+    def written(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+                top_p: float = 1.0, seed: int | None = None) -> Iterator[str]:
+        """`generate` as it is written: the text each sampled piece adds, for a page to show as it comes."""
+        return self._text_of(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed))
+
+    def _text_of(self, sampled: Iterator[int]) -> Iterator[str]:
+        pieces, said = [], ""
+        for piece in sampled:
+            pieces.append(piece)
+            so_far = self.tokenizer.decode(pieces)
+            yield so_far[len(said):]
+            said = so_far
+
+    def sampled_pieces(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+                       top_p: float = 1.0, seed: int | None = None) -> Iterator[int]:
         """The pieces of `generate`: sampled one at a time, each fed back, until `max_words` words."""
         if temperature < 0 or not 0 < top_p <= 1 or top_k < 0 or not 1 <= max_words <= MAX_GENERATED_WORDS:
             raise InputError(f"use temperature >= 0, 0 < top-p <= 1, top-k >= 0 and 1..{MAX_GENERATED_WORDS} words")
+        return self._sample(text, max_words, temperature, top_k, top_p, seed)
+
+    def _sample(self, text: str, max_words: int, temperature: float, top_k: int, top_p: float,
+                seed: int | None) -> Iterator[int]:
         rng = np.random.default_rng(seed)
         state, log_probs = self.cache.state_after(self.encode(self.clean(text)))
-        pieces, words = [], 0
-        while len(pieces) < 8 * max_words:
+        words = 0
+        for _ in range(8 * max_words):
             piece = sample_piece(np.where(self.vocab.never, -np.inf, log_probs), rng, temperature, top_k, top_p)
             if self.vocab.starts_word[piece]:
                 if words == max_words:
-                    break
+                    return
                 words += 1
-            pieces.append(piece)
+            yield piece
             [state], batch_log_probs = self.model.advance([state], [piece])
             log_probs = batch_log_probs[0]
-        return pieces
 
 
 def sample_piece(log_probs: np.ndarray, rng: np.random.Generator, temperature: float, top_k: int,

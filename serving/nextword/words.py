@@ -10,10 +10,17 @@ with a small beam until each word ends, and scores a word as
 The approximation: the same word spelt with a different segmentation into pieces is summed
 only when the beam happens to find both; sentencepiece's segmentation is nearly always the
 one the model saw in training, so the loss is small.
+
+Pieces can spell words that do not exist ("must" + "ward"), so the beam keeps only spellings on
+the way to a word of the training text (`WordList`, shipped with the model): suggestions are
+real words or punctuation.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -21,6 +28,37 @@ import numpy as np
 from serving.tokenizer import PAD_ID, UNK_ID, WORD_START
 
 PARAGRAPH = "<p>"  # marks the start of every paragraph, so the model knows how texts begin
+WORD = re.compile(r"\w+(?:['’]\w+)*")  # what counts as a word of a text ("Union", "don't", "1790")
+SCAN_LIMIT = 256  # continuations looked at per hypothesis for ones that stay on the way to a word
+
+
+@dataclass(frozen=True)
+class WordList:
+    """The words a model may suggest, sorted, so that membership and "is a start of a word" are bisections."""
+
+    words: list[str]
+
+    @classmethod
+    def read(cls, path: Path) -> "WordList":
+        return cls(sorted(path.read_text(encoding="utf-8").split()))
+
+    def __contains__(self, word: str) -> bool:
+        at = bisect_left(self.words, word)
+        return at < len(self.words) and self.words[at] == word
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def begins_word(self, text: str) -> bool:
+        """Can `text` still become a word of the list (or punctuation)?"""
+        if not any(ch.isalnum() for ch in text):
+            return True
+        at = bisect_left(self.words, text)
+        return at < len(self.words) and self.words[at].startswith(text)
+
+    def offers(self, word: str) -> bool:
+        """May `word` be suggested: a word of the list, or punctuation."""
+        return not any(ch.isalnum() for ch in word) or word in self
 
 
 class PieceModel(Protocol):
@@ -38,16 +76,17 @@ class PieceVocabulary:
     never: np.ndarray  # bool [V]: pad, unk and the paragraph mark are never suggested
     spaced: np.ndarray  # bool [V]: the piece begins with a space ("▁"), so it cannot continue a bare "▁"
     bare: np.ndarray  # bool [V]: the piece is a space alone, so the next unspaced piece is part of its word
+    known: WordList  # the words suggestions may be
 
     @classmethod
-    def from_tokenizer(cls, tokenizer) -> "PieceVocabulary":
+    def from_tokenizer(cls, tokenizer, known: WordList) -> "PieceVocabulary":
         pieces = [tokenizer.id_to_piece(i) for i in range(tokenizer.get_piece_size())]
         starts = np.array([p.startswith(WORD_START) or not any(ch.isalnum() for ch in p) for p in pieces])
         never = np.zeros(len(pieces), dtype=bool)
         never[[PAD_ID, UNK_ID, tokenizer.piece_to_id(PARAGRAPH)]] = True
         spaced = np.array([p.startswith(WORD_START) for p in pieces])
         bare = np.array([p == WORD_START for p in pieces])
-        return cls([p.replace(WORD_START, " ") for p in pieces], starts | never, never, spaced | never, bare)
+        return cls([p.replace(WORD_START, " ") for p in pieces], starts | never, never, spaced | never, bare, known)
 
     def word_starts(self, ids: np.ndarray) -> np.ndarray:
         """Which positions of a piece stream begin a word, by the rule `top_next_words` decodes with."""
@@ -64,6 +103,17 @@ class PieceVocabulary:
             word = (text + self.surfaces[i]).lstrip()
             allowed[i] = word.startswith(partial) or partial.startswith(word)
         return allowed
+
+    def best_on_the_way(self, text: str, scores: np.ndarray, count: int) -> list[int]:
+        """The `count` best-scored pieces (finite scores) after which `text` can still become a known word,
+        looking at the SCAN_LIMIT best at most."""
+        chosen = []
+        for i in np.argsort(-scores)[:SCAN_LIMIT]:
+            if not np.isfinite(scores[i]) or len(chosen) == count:
+                break
+            if self.known.begins_word((text + self.surfaces[i]).strip()):
+                chosen.append(int(i))
+        return chosen
 
 
 @dataclass
@@ -84,13 +134,13 @@ def top_next_words(model: PieceModel, state: object, log_probs: np.ndarray, voca
                    k: int = 5, beam: int = 8, max_pieces: int = 6, partial: str = "") -> list[WordCandidate]:
     """The k most likely next words after `state` (whose next-piece log-probs are `log_probs`).
 
-    With `partial`, only words that begin with it (the rest of a half-typed word) are returned.
+    With `partial`, only words that begin with it (the rest of a half-typed word) are returned. Every
+    word returned is a word of `vocab.known` or punctuation.
     """
     first = vocab.consistent("", partial, vocab.starts_word & ~vocab.never & np.isfinite(log_probs))
     scores = np.where(first, log_probs, -np.inf)
-    order = np.argsort(-scores)[:beam]
-    hypotheses = [_Hypothesis(float(scores[i]), vocab.surfaces[i], int(i), state)
-                  for i in order if np.isfinite(scores[i])]
+    hypotheses = [_Hypothesis(float(scores[i]), vocab.surfaces[i], i, state)
+                  for i in vocab.best_on_the_way("", scores, beam)]
     finished: dict[str, float] = {}
     for _ in range(max_pieces):
         if not hypotheses:
@@ -99,16 +149,15 @@ def top_next_words(model: PieceModel, state: object, log_probs: np.ndarray, voca
         extended = []
         for hyp, new_state, lp in zip(hypotheses, states, next_log_probs):
             word = hyp.text.strip()
-            if word and word.startswith(partial):
+            if word and word.startswith(partial) and vocab.known.offers(word):
                 ends = hyp.log_prob + np.logaddexp.reduce(lp[vocab.starts_word])
                 finished[word] = float(np.logaddexp(finished.get(word, -np.inf), ends))
             # A bare "▁" is not a word yet: whatever unspaced piece follows (even punctuation) is its text.
             allowed = vocab.consistent(hyp.text, partial, ~vocab.spaced if not word else ~vocab.starts_word)
             continuation = np.where(allowed, lp, -np.inf)
-            for i in np.argsort(-continuation)[:beam]:
-                if np.isfinite(continuation[i]):
-                    extended.append(_Hypothesis(hyp.log_prob + float(continuation[i]),
-                                                hyp.text + vocab.surfaces[i], int(i), new_state))
+            for i in vocab.best_on_the_way(hyp.text, continuation, beam):
+                extended.append(_Hypothesis(hyp.log_prob + float(continuation[i]), hyp.text + vocab.surfaces[i],
+                                            i, new_state))
         extended.sort(key=lambda h: -h.log_prob)
         kth_best = sorted(finished.values(), reverse=True)[k - 1] if len(finished) >= k else -np.inf
         hypotheses = [h for h in extended[:beam] if h.log_prob > kth_best]  # cannot beat the k-th any more

@@ -134,15 +134,61 @@ def test_half_typed_word_is_completed():
     assert labels and all(label.startswith("Sta") for label in labels)
 
 
-def test_continue_writing_and_use_the_text():
+@pytest.mark.parametrize("typed", ["We must", "I know that", "xqzt", "Call me Ishm"])
+def test_a_typed_word_is_completed_to_real_words_and_a_whole_word_gets_the_next_words(typed):
+    """After every word a person types the bar offers words of the word list only (never "mustward"),
+    and when the typed word is complete, the words that would follow it too, like a phone keyboard."""
+    from serving.nextword.predictor import NextWordPredictor, append_word
+
+    known = NextWordPredictor.load().vocab.known
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input(typed).run()
+    assert not app.exception
+    last = typed.split()[-1]
+    labels = [b.label for b in suggestion_buttons(app)]
+    assert all(label.startswith(last) and known.offers(label) for label in labels), labels
+    after = [b for b in app.button if b.key and b.key.startswith("after_")]
+    if last in known:
+        assert after and all(known.offers(b.label) for b in after)
+        word = after[0].label
+        after[0].click().run()
+        assert app.text_input(key="nextword_text").value == append_word(typed, word)
+    else:
+        assert not after
+    if not labels:
+        assert "No word the model knows starts like" in app.info[0].value
+
+
+def test_continue_writing_streams_a_new_text_each_click_and_forgets_it_when_the_prompt_changes():
     app = page("nextword").run()
     app.text_input(key="nextword_text").input("We the people").run()
     app.button(key="generate").click().run()
     assert not app.exception
-    full_text = app.session_state["nextword_full_text"]
-    assert full_text.startswith("We the people ") and len(full_text) > len("We the people ")
+    first = app.session_state["nextword_generation"]
+    assert first["prompt"] == "We the people" and first["continuation"]
+    texts = {first["continuation"]}
+    for _ in range(3):
+        app.button(key="generate").click().run()
+        texts.add(app.session_state["nextword_generation"]["continuation"])
+    assert len(texts) > 1  # a new seed each click
+    last = app.session_state["nextword_generation"]["continuation"]
     app.button(key="use_generation").click().run()
-    assert app.text_input(key="nextword_text").value == full_text + " "
+    assert app.text_input(key="nextword_text").value == f"We the people {last} "
+    app.button(key="generate").click().run()
+    app.text_input(key="nextword_text").input("Something else entirely").run()
+    assert "nextword_generation" not in app.session_state
+    assert not [b for b in app.button if b.key == "use_generation"]
+
+
+def test_a_fixed_seed_writes_the_same_text_again():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("We the people").run()
+    app.number_input[0].set_value(7).run()
+    app.button(key="generate").click().run()
+    first = app.session_state["nextword_generation"]["continuation"]
+    app.button(key="generate").click().run()
+    assert app.session_state["nextword_generation"]["continuation"] == first
+    assert app.session_state["nextword_generation"]["seed"] == 7
 
 
 def test_nextword_injection_is_shown_as_text():

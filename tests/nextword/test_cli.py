@@ -30,6 +30,30 @@ def test_nextword_complete_flag_completes_the_last_word():
     assert not all(w["word"].startswith("Sta") for w in json.loads(plain.stdout)["next_words"])
 
 
+def test_nextword_complete_offers_only_words_of_the_word_list():
+    """Typed letters are completed to words the model learnt from, never to spellings of pieces
+    ("must" -> "mustward"); a typed word that is complete also gets the words after it."""
+    from serving.nextword.predictor import NextWordPredictor
+
+    known = NextWordPredictor.load().vocab.known
+    texts = ["We must", "I know that", "The United Sta", "xqzt", "It was a dark and storm", "Call me Ishm"]
+    done = run_cli("nextword", "--json", "--complete", "-k", "10", *texts)
+    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [line["text"] for line in lines] == texts
+    for line in lines:
+        typed = line["text"].split()[-1]
+        for word in [w["word"] for w in line["next_words"] + line.get("after_typed_word", [])]:
+            assert word == typed or known.offers(word), (line["text"], word)
+        assert all(w["word"].startswith(typed) for w in line["next_words"])
+    by_text = {line["text"]: line for line in lines}
+    assert by_text["xqzt"]["next_words"] == []
+    assert by_text["We must"]["after_typed_word"] and by_text["I know that"]["after_typed_word"]
+    assert by_text["Call me Ishm"]["after_typed_word"] == []  # "Ishm" is no word
+    assert by_text["Call me Ishm"]["next_words"][0]["word"] == "Ishmael"
+    text = run_cli("nextword", "--complete", "xqzt").stdout.decode()
+    assert "no word the model knows" in text
+
+
 def test_nextword_stdin_with_a_bad_line():
     done = run_cli("nextword", "--json", stdin=b"We the people\n\xff\xfe\nCall me\n")
     assert done.returncode == 1

@@ -25,8 +25,11 @@ def tiny_lm(tmp_path_factory, tiny_texts):
                             ["tokens", "hidden"], ["logits", "hidden_out"],
                             {"tokens": {0: "batch", 1: "time"}, "hidden": {1: "batch"},
                              "logits": {0: "batch", 1: "time"}, "hidden_out": {1: "batch"}})
-    artifact = write_artifact(folder / "nextword", {"model.onnx": onnx_path, "tokenizer.model": tokenizer},
-                              {"name": "nextword", "config": {"num_layers": 2, "hidden_size": 12}, "rebuild": "-"})
+    (folder / "words.txt").write_text("\n".join(sorted({w for text in tiny_texts for w in text.split()})))
+    artifact = write_artifact(folder / "nextword", {"model.onnx": onnx_path, "tokenizer.model": tokenizer,
+                                                    "words.txt": folder / "words.txt"},
+                              {"name": "nextword", "config": {"num_layers": 2, "hidden_size": 12},
+                               "words": {"file": "words.txt"}, "rebuild": "-"})
     return model, onnx_path, NextWordPredictor(load_artifact(artifact))
 
 
@@ -56,7 +59,7 @@ def exact_word_probabilities(model, predictor, context: list[int], partial: str 
             lp = sum(log_probs[row, start + j, piece] for j, piece in enumerate(seq))
             lp += np.logaddexp.reduce(log_probs[row, start + len(seq), boundary])
             word = "".join(vocab.surfaces[p] for p in seq).strip()
-            if word and word.startswith(partial):
+            if word and word.startswith(partial) and vocab.known.offers(word):
                 words[word] = words.get(word, 0.0) + float(np.exp(lp))
     return words
 
@@ -83,6 +86,35 @@ def test_completion_only_offers_words_that_start_with_what_was_typed(tiny_lm):
     assert suggestions.words and all(w.word.startswith("b") for w in suggestions.words)
     assert predictor.next_words("the acting was b", complete=False).partial == ""
     assert predictor.next_words("the acting was b ", complete=True).partial == ""
+
+
+@pytest.mark.parametrize("text", ["the movie ", "", "not bad but the b", "the acting was v", "it xq", "a"])
+def test_only_words_of_the_word_list_are_offered(tiny_lm, text):
+    """Pieces can spell non-words; a word list without "very" and "story" takes them off every list, and
+    whatever the beam finds instead is a listed word or punctuation."""
+    from dataclasses import replace
+
+    from serving.nextword.words import WordList
+
+    _, _, predictor = tiny_lm
+    known = WordList([w for w in predictor.vocab.known.words if w not in ("very", "story")])
+    narrower = NextWordPredictor(predictor.artifact)
+    narrower.vocab = replace(predictor.vocab, known=known)
+    for k in (3, 10):
+        offered = [w.word for w in narrower.next_words(text, k=k, complete=True).words]
+        assert all(known.offers(word) for word in offered), offered
+    assert "very" in [w.word for w in predictor.next_words("the acting was v", k=10, complete=True).words]
+    assert narrower.next_words("it xq", complete=True).words == []
+
+
+def test_a_typed_word_that_is_complete_gets_the_words_after_it_too(tiny_lm):
+    _, _, predictor = tiny_lm
+    typed = predictor.next_words("the movie was", k=5, complete=True)
+    assert typed.partial == "was" and all(w.word.startswith("was") for w in typed.words)
+    assert [w.word for w in typed.after_partial] == [w.word for w in predictor.next_words("the movie was ").words]
+    assert predictor.next_words("the movie wa", complete=True).after_partial == []  # "wa" is not a word
+    assert "after_typed_word" in typed.to_json("the movie was")
+    assert "after_typed_word" not in predictor.next_words("the movie was ", complete=True).to_json("x")
 
 
 def test_prefix_cache_feeds_only_new_pieces_and_matches_from_scratch(tiny_lm):
@@ -122,9 +154,15 @@ def test_greedy_generation_follows_the_argmax(tiny_lm):
 
 def test_generation_counts_words(tiny_lm):
     _, _, predictor = tiny_lm
-    pieces = predictor.sample_continuation("the", max_words=7, temperature=0.9, seed=0)
+    pieces = list(predictor.sampled_pieces("the", max_words=7, temperature=0.9, seed=0))
     assert sum(bool(predictor.vocab.starts_word[p]) for p in pieces) == 7
     assert predictor.generate("the", max_words=7, temperature=0.9, seed=0) == predictor.tokenizer.decode(pieces)
+
+
+def test_the_written_stream_adds_up_to_the_generated_text(tiny_lm):
+    _, _, predictor = tiny_lm
+    chunks = list(predictor.written("the film", max_words=9, temperature=1.0, seed=3))
+    assert len(chunks) >= 9 and "".join(chunks) == predictor.generate("the film", max_words=9, temperature=1.0, seed=3)
 
 
 @pytest.mark.parametrize("bad", [{"temperature": -1}, {"top_p": 0}, {"top_k": -2}, {"max_words": 0}])
@@ -132,6 +170,8 @@ def test_bad_generation_settings_are_input_errors(tiny_lm, bad):
     from serving.text import InputError
     with pytest.raises(InputError):
         tiny_lm[2].generate("the", **bad)
+    with pytest.raises(InputError):  # at once, not when the page starts reading the stream
+        tiny_lm[2].written("the", **bad)
 
 
 @pytest.mark.parametrize("text,word,partial,expected", [
@@ -143,11 +183,11 @@ def test_append_word(text, word, partial, expected):
 
 
 def test_a_bare_space_piece_joins_the_punctuation_after_it():
-    from serving.nextword.words import PieceVocabulary
+    from serving.nextword.words import PieceVocabulary, WordList
 
     surfaces = ["<pad>", " the", " ", "(", "s", "<p>"]
     vocab = PieceVocabulary(surfaces, starts_word=np.array([1, 1, 1, 1, 0, 1], bool),
                             never=np.array([1, 0, 0, 0, 0, 1], bool), spaced=np.array([1, 1, 1, 0, 0, 1], bool),
-                            bare=np.array([0, 0, 1, 0, 0, 0], bool))
+                            bare=np.array([0, 0, 1, 0, 0, 0], bool), known=WordList(["the"]))
     stream = np.array([5, 1, 2, 3, 1, 4, 3])  # <p> the ( the s (
     assert vocab.word_starts(stream).tolist() == [False, True, True, False, True, False, True]

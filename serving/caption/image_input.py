@@ -40,8 +40,12 @@ def load_image(data: bytes) -> Image.Image:
         return image.convert("RGB")
     except ImageInputError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as err:
-        raise ImageInputError(f"this is not an image that can be read ({type(err).__name__})") from None
+    except UnidentifiedImageError:
+        raise ImageInputError("this is not an image that can be read: use a JPEG, PNG, WebP or GIF "
+                              "photo") from None
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+        raise ImageInputError("the image is damaged or cut short and cannot be read: try another copy of "
+                              "it") from None
 
 
 def center_crop(image: Image.Image) -> Image.Image:

@@ -4,7 +4,7 @@ import streamlit as st
 st.set_page_config(page_title="RNNs at work", page_icon=":material/repeat:", layout="wide")
 
 pages = [
-    st.Page("app/caption_page.py", url_path="caption", title="Caption", icon=":material/image:", default=True),
+    st.Page("app/caption_page.py", title="Caption", icon=":material/image:", default=True),
     st.Page("app/sentiment_page.py", url_path="sentiment", title="Sentiment", icon=":material/mood:"),
     st.Page("app/nextword_page.py", url_path="next-word", title="Next word", icon=":material/keyboard:"),
     st.Page("app/gradient_lab_page.py", url_path="gradient-lab", title="Gradient lab", icon=":material/science:"),

@@ -12,9 +12,7 @@ from serving.caption.captioner import Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
 
-UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "gif"]
-MAPS_PER_ROW = 5
-GALLERY_PER_ROW = 4
+MAPS_PER_ROW = 6
 
 
 @st.cache_data(show_spinner="Fetching the sample photos (scikit-image and Debian's opencv-doc, once)...")
@@ -57,52 +55,84 @@ def imagenet_chart(result: CaptionResult) -> alt.Chart:
     ).properties(height=36 * len(frame))
 
 
-def choose_gallery(title: str) -> None:
-    st.session_state["caption_source"] = ("gallery", title)
+# Each gallery cell is one click target: the title button's hit area is stretched over the thumbnail;
+# a result scrolled to stops below the app's header.
+PAGE_STYLE = """<style>
+[class*="st-key-gallery_cell_"] { position: relative; }
+[class*="st-key-gallery_cell_"] .stElementContainer { position: static; }
+[class*="st-key-gallery_cell_"] .stButton button::after { content: ""; position: absolute; inset: 0; }
+[class*="st-key-gallery_cell_"] img { cursor: pointer; }
+.st-key-caption_result { scroll-margin-top: 4.5rem; }  /* not under the app's header */
+</style>"""
+# Bring a new result into view when it is drawn out of sight (on a phone it is below the gallery).
+SCROLL_TO_RESULT = """<script>
+(() => {{ // result {nonce}
+  const result = document.querySelector(".st-key-caption_result");
+  if (!result) return;
+  const top = result.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
+}})();
+</script>"""
 
 
-def chosen_upload(key: str) -> None:
-    st.session_state["caption_source"] = (key, None)
+def choose(source: tuple[str, str | None]) -> None:
+    st.session_state["caption_source"] = source
+    st.session_state["caption_choices"] = st.session_state.get("caption_choices", 0) + 1
 
 
 def image_choice() -> tuple[str, bytes] | None:
     """(what it is, its bytes) for the image the user chose last, or None."""
     photos = gallery_photos()
     if photos:
-        st.markdown("**Try a sample photo** (none of them was seen in training):")
-        titles = list(photos)
-        for start in range(0, len(titles), GALLERY_PER_ROW):
-            for column, title in zip(st.columns(GALLERY_PER_ROW), titles[start:start + GALLERY_PER_ROW]):
-                column.image(thumbnail(photos[title]), width="stretch")
-                column.button(title, key=f"gallery_{title}", on_click=choose_gallery, args=(title,),
+        st.markdown("**Click a sample photo** (none of them was seen in training):")
+        with st.grid(len(photos), min_column_width=76, gap="small"):
+            for index, (title, data) in enumerate(photos.items()):
+                with st.container(key=f"gallery_cell_{index}", gap=None):
+                    st.image(thumbnail(data), width="stretch", alt=f"Sample photo: {title.lower()}")
+                    st.button(title, key=f"gallery_{title}", on_click=choose, args=(("gallery", title),),
                               width="stretch")
     else:
         st.info("The sample photos could not be fetched (they come from PyPI's scikit-image wheel and "
                 "Debian's opencv-doc package); upload a photo instead.")
     upload_column, camera_column = st.columns(2)
     limit_mb = st.get_option("server.maxUploadSize")
-    upload = upload_column.file_uploader("...or upload a photo", type=UPLOAD_TYPES, key="caption_upload",
-                                         on_change=chosen_upload, args=("caption_upload",),
+    # Every file type reaches the page, so a file that is not a photo gets a message here (and the
+    # caption of the photo before it goes) instead of a refusal inside the uploader.
+    upload = upload_column.file_uploader("...or upload a photo", key="caption_upload",
+                                         on_change=choose, args=(("caption_upload", None),),
                                          help=f"JPEG, PNG, WebP or GIF up to {limit_mb} MB; a larger photo is "
                                               "refused by the browser before it is sent, so nothing is lost.")
     with camera_column.expander("...or take one with the camera"):
-        camera = st.camera_input("Camera", key="caption_camera", on_change=chosen_upload, args=("caption_camera",),
+        camera = st.camera_input("Camera", key="caption_camera", on_change=choose, args=(("caption_camera", None),),
                                  label_visibility="collapsed")
     kind, title = st.session_state.get("caption_source", (None, None))
     if kind == "gallery" and title in photos:
         return title, photos[title]
     if kind == "caption_camera" and camera is not None:
         return "camera photo", camera.getvalue()
-    if upload is not None:
+    if kind == "caption_upload" and upload is not None:
         return upload.name, upload.getvalue()
     return None
 
 
+def alternatives_table(result: CaptionResult) -> None:
+    """The rest of the n-best list, with its scores said in words people can read."""
+    st.markdown("**Other captions the beam search kept.** *Sure per word* is how sure the decoder was of each "
+                f"word on average (the geometric mean of its word probabilities); the caption above: "
+                f"{np.exp(result.score):.0%}.")
+    table = pd.DataFrame([{"caption": text, "sure per word": float(np.exp(score))}
+                          for text, score in result.alternatives])
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"sure per word": st.column_config.ProgressColumn(format="percent", min_value=0,
+                                                                                 max_value=1)})
+
+
 def show_result(name: str, square: Image.Image, result: CaptionResult, latency_ms: float) -> None:
+    st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
     left, right = st.columns([1, 2])
-    left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch")
+    left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch",
+               alt=f"The photo as the CNN sees it; the caption says: {result.caption}")
     with right:
-        st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
         if result.cnn_names and load_or_stop(captioner).copying:
             named = "; ".join(f"**{escape_markdown(n.label)}** (the CNN is {n.probability:.0%} sure of it in the "
                               f"whole photo; its likeliest class: {escape_markdown(n.imagenet_class)})"
@@ -117,19 +147,15 @@ def show_result(name: str, square: Image.Image, result: CaptionResult, latency_m
             st.markdown(f"Named by the CNN: {named}. The decoder alone wrote: "
                         f"*{escape_markdown(result.decoder_caption)}*.")
         if result.alternatives:
-            st.markdown("**Other captions the beam search kept** (mean log-probability per word):")
-            table = pd.DataFrame([{"caption": result.caption, "score": result.score}] +
-                                 [{"caption": c, "score": s} for c, s in result.alternatives])
-            st.dataframe(table.style.format({"score": "{:.3f}"}), hide_index=True, width="stretch")
+            alternatives_table(result)
         st.markdown("**What the CNN sees** (its ImageNet top-5, before any words):")
         st.altair_chart(imagenet_chart(result), width="stretch")
     st.markdown("#### Where the decoder looked for each word")
     st.caption("Bright is where the attention weights were high when the word was written.")
-    for start in range(0, len(result.words), MAPS_PER_ROW):
-        columns = st.columns(MAPS_PER_ROW)
-        for column, word, weights in zip(columns, result.words[start:start + MAPS_PER_ROW],
-                                         result.attention[start:start + MAPS_PER_ROW]):
-            column.image(attention_overlay(square, weights), caption=word, width="stretch")
+    with st.grid(MAPS_PER_ROW, min_column_width=64, gap="small"):
+        for word, weights in zip(result.words, result.attention):
+            st.image(attention_overlay(square, weights), caption=word, width="stretch",
+                     alt=f"Where the decoder looked while writing '{word}'")
     small_print(f"Encoder + beam search: {latency_ms:.0f} ms. "
                 f"Execution provider: {load_or_stop(captioner).artifact.provider()}.")
 
@@ -154,34 +180,39 @@ def page() -> None:
     st.markdown("**One-to-many.** A CNN (EfficientNet-Lite0) looks at the photo once; an LSTM then writes the "
                 "caption word by word, attending to a different part of the image for each word.")
     model = load_or_stop(captioner)
-    st.caption(what_it_knows(model))
+    st.html(PAGE_STYLE)
     choice = image_choice()
-    beam_size = st.slider("Beam size", 1, 10, 3, key="caption_beam",
-                          help="How many partial captions the search keeps; 1 is greedy decoding.")
+    beam_column, names_column = st.columns(2)
+    beam_size = beam_column.slider("Beam size", 1, 10, 3, key="caption_beam",
+                                   help="How many partial captions the search keeps; 1 is greedy decoding.")
     cnn_namer, copying = model.cnn_namer, model.copying
     if copying:
-        cnn_names = st.toggle(
+        cnn_names = names_column.toggle(
             "Let the decoder copy what the CNN sees", value=True, key="caption_cnn_names",
             help=f"The decoder reads the CNN's {copying['count']} likeliest things in the photo and may copy one "
                  "into the caption where a name belongs; it learnt when to trust the CNN from the CNN's own "
                  "right and wrong guesses on its training scenes. Off: it must use its own words.")
     else:
-        cnn_names = cnn_namer is not None and st.toggle(
+        cnn_names = cnn_namer is not None and names_column.toggle(
             "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
             help="The decoder only knows the ~290 things of its training photos; the CNN knows 1,000 ImageNet "
                  "classes. Where the decoder looked while naming an object, the CNN's classifier says what is "
                  f"there, and its name is used when it is at least {cnn_namer.threshold:.0%} sure (a threshold "
                  "chosen on validation scenes of things the decoder never learnt).")
-    if choice is None:
-        st.info("Pick a sample photo or upload one (JPEG, PNG, WebP or GIF) to get a caption.")
-        return
-    name, data = choice
-    try:
-        square, result, latency_ms = caption_bytes(data, beam_size, cnn_names)
-    except ImageInputError as err:
-        st.error(f"{name}: {err}.")
-        return
-    show_result(name, square, result, latency_ms)
+    with st.container(key="caption_result"):
+        if choice is None:
+            st.info("Pick a sample photo or upload one (JPEG, PNG, WebP or GIF) to get a caption.")
+        else:
+            name, data = choice
+            try:
+                square, result, latency_ms = caption_bytes(data, beam_size, cnn_names)
+                show_result(name, square, result, latency_ms)
+            except ImageInputError as err:
+                st.error(f"{name}: {err}.")
+    if choice is not None:
+        st.html(SCROLL_TO_RESULT.format(nonce=st.session_state.get("caption_choices", 0)),
+                unsafe_allow_javascript=True)
+    st.caption(what_it_knows(model))
 
 
 page()

@@ -24,6 +24,8 @@ from serving.onnx_weights import linear_head
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 
 MAX_WORDS = 20
+# Words a caption never ends on: one that does was cut short by an early <end> ("a close-up of a").
+FUNCTION_WORDS = frozenset("a an the of on in at to and with next against among".split())
 
 
 def decoder_state_names(copying: bool) -> list[str]:
@@ -75,6 +77,17 @@ class Captioner:
         facts = self.artifact.manifest["cnn_names"]
         names = ImagenetNames.from_json(json.loads(self.artifact.file(facts["names_file"]).read_text()))
         return weight, bias, names, self.artifact.file(facts["objects_file"]).read_text().splitlines()
+
+    @cached_property
+    def _inner_words(self) -> frozenset[str]:
+        """Words of the decoder's object phrases that never end one ("big" and "eared" of "a big eared rabbit")."""
+        phrases = [phrase.split() for phrase in self._head_names_and_phrases[3] if phrase.strip()]
+        return frozenset(w for words in phrases for w in words[:-1]) - {words[-1] for words in phrases}
+
+    def cut_short(self, words: list[str]) -> bool:
+        """Does a caption stop mid-phrase ("a close-up of a big eared")? The beam can keep such a
+        hypothesis when the decoder gave <end> some probability too early."""
+        return not words or words[-1] in FUNCTION_WORDS or words[-1] in self._inner_words
 
     @property
     def imagenet_names(self) -> ImagenetNames:
@@ -168,9 +181,10 @@ class Captioner:
             probs = softmax(image_logits)
             top5 = np.argsort(-probs)[:5]
             texts = [" ".join(w) for w, _, _ in named]
-            # CNN names can make two hypotheses read the same; the better-scored one is kept
-            alternatives = [(text, h.score) for i, (text, h) in enumerate(zip(texts, nbest))
-                            if i > 0 and text not in texts[:i]]
+            # CNN names can make two hypotheses read the same (the better-scored one is kept); hypotheses
+            # cut off by the length cap or stopped mid-phrase are not captions to offer
+            alternatives = [(text, h.score) for i, (text, h, (w, _, _)) in enumerate(zip(texts, nbest, named))
+                            if i > 0 and text not in texts[:i] and h.finished and not self.cut_short(w)]
             results.append(CaptionResult(
                 caption=texts[0], score=nbest[0].score, alternatives=alternatives,
                 words=words, attention=attention.reshape(-1, *self.grid_shape),

@@ -226,7 +226,7 @@ def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
     words = len(caption.split()) - 1  # "## " is not a word
     gallery = 8
     assert len(app.get("image")) == gallery + 1 + words  # the square the CNN saw, one attention map per word
-    assert "Execution provider: CPU" in app.caption[-1].value
+    assert any("Execution provider: CPU" in c.value for c in app.caption)
 
 
 def test_the_caption_page_says_what_the_model_cannot_know():
@@ -246,6 +246,30 @@ def test_the_cnn_names_the_cat_and_the_toggle_gives_the_decoders_words_back():
     assert not app.exception
     plain = next(m.value for m in app.markdown if m.value.startswith("## "))
     assert plain != caption and not any(m.value.startswith("Named by the CNN") for m in app.markdown)
+
+
+def test_the_other_captions_leave_out_the_chosen_one_and_say_what_their_score_means():
+    app = page("caption").run()
+    app.button(key="gallery_Coffee").click().run()
+    assert not app.exception
+    caption = next(m.value for m in app.markdown if m.value.startswith("## "))[3:]
+    [table] = app.dataframe
+    assert list(table.value.columns) == ["caption", "sure per word"]
+    assert caption.lower() not in [text.lower() for text in table.value["caption"]]
+    assert all(0 < p < 1 for p in table.value["sure per word"])
+    explained = next(m.value for m in app.markdown if m.value.startswith("**Other captions"))
+    assert "how sure the decoder was of each word" in explained
+
+
+def test_a_refused_upload_takes_the_previous_caption_away():
+    app = page("caption").run()
+    app.button(key="gallery_Cat").click().run()
+    assert any(m.value.startswith("## ") for m in app.markdown)
+    app.file_uploader(key="caption_upload").upload("notes.txt", b"not a photo at all", "text/plain").run()
+    assert not app.exception
+    assert not any(m.value.startswith("## ") for m in app.markdown)
+    assert app.error[0].value.startswith("notes.txt: this is not an image that can be read")
+    assert "Error" not in app.error[0].value
 
 
 def test_gallery_photo_and_beam_slider():

@@ -88,3 +88,23 @@ def test_the_head_under_uniform_attention_is_the_encoders_own_classifier():
     expected = np.exp(logits[0] - logits[0].max())
     uniform = np.full(grid.shape[1], 1 / grid.shape[1], np.float32)
     assert np.allclose(cnn_namer.region_probabilities(grid[0], uniform), expected / expected.sum(), atol=1e-5)
+
+
+def test_captions_cut_short_are_not_offered_as_alternatives():
+    """The beam can keep a hypothesis the decoder ended mid-phrase ("a close-up of a big eared", from "a big
+    eared rabbit"); the n-best list on the page and in the JSON leaves it out."""
+    from serving.caption.captioner import Captioner
+    from serving.caption.gallery import gallery_photos
+    from serving.caption.image_input import center_crop, load_image
+
+    captioner = Captioner.load()
+    assert captioner.cut_short("a close-up of a big eared".split())
+    assert captioner.cut_short("a close-up of a".split()) and captioner.cut_short([])
+    assert not captioner.cut_short("a close-up of a big eared rabbit".split())
+    assert not captioner.cut_short("a hen on a gray background".split())
+    photos = gallery_photos()
+    images = [center_crop(load_image(data)) for data in photos.values()]
+    for beam in (3, 5):
+        for result in captioner.caption(images, beam):
+            assert result.caption not in [text for text, _ in result.alternatives]
+            assert not any(captioner.cut_short(text.split()) for text, _ in result.alternatives), result.alternatives

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import escape_markdown, load_or_stop, nextword_predictor, small_print, timed
+from app.common import escape_markdown, keep_text, load_or_stop, nextword_predictor, small_print, timed
 from serving.nextword.predictor import append_word
 from serving.nextword.words import WordCandidate
 from serving.text import InputError
@@ -128,6 +128,7 @@ def page() -> None:
     st.title("Next word")
     st.markdown("**Many-to-many, one step at a time.** A 2-layer GRU reads your text piece by piece and, after "
                 "each piece, predicts the next. Whole-word suggestions come from a small beam search over pieces.")
+    keep_text("nextword_text")
     st.pills("Try a beginning", EXAMPLES, key="nextword_example", on_change=use_example)
     text = st.text_input("Your text", key="nextword_text", live=True,
                          placeholder="Start typing: suggestions follow every keystroke") or ""

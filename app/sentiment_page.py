@@ -5,38 +5,70 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import load_or_stop, sentiment_classifier, small_print, timed
+from app.common import keep_text, load_or_stop, readable, sentiment_classifier, small_print, timed
+from app.sentiment_examples import EXAMPLES, FAILURES
 from serving.sentiment.classifier import SentimentResult, WordStep
 from serving.text import InputError
 
-EXAMPLES = [
-    "Not only the fan was expensive, but it was broken when it arrived.",
-    "The acting was superb and the story kept me hooked until the very end.",
-    "The meeting has been moved to Thursday afternoon.",
-    "I wanted to love this phone, but the battery dies by noon.",
-    "Not bad at all, honestly better than I expected!",
-]
+LABELS = ["negative", "neutral", "positive"]
 LABEL_STYLE = {"negative": (":red", ":material/sentiment_dissatisfied:"),
                "neutral": (":gray", ":material/sentiment_neutral:"),
                "positive": (":green", ":material/sentiment_satisfied:")}
-COLOURS = alt.Scale(domain=["negative", "neutral", "positive"], range=["#d62728", "#9e9e9e", "#2ca02c"])
+COLOURS = alt.Scale(domain=LABELS, range=["#d62728", "#757575", "#2ca02c"])
+STAR_METER = ('<div role="img" aria-label="{stars:.1f} of 5 stars" style="position:relative;display:inline-block;'
+              'font-size:1.8rem;line-height:1;color:#c7c7c7">★★★★★<span style="position:absolute;left:0;top:0;'
+              'width:{percent:.0f}%;overflow:hidden;white-space:nowrap;color:#f5a623">★★★★★</span></div>')
 
 
-def use_example() -> None:
-    """Copy the chosen example into the text area (clicking the chosen pill again clears the choice)."""
-    if st.session_state["sentiment_example"]:
-        st.session_state["sentiment_text"] = st.session_state["sentiment_example"]
+def use_chip(key: str) -> None:
+    """Copy the chosen example into the text area, and let go of the other row's choice."""
+    if st.session_state[key]:
+        st.session_state["sentiment_text"] = st.session_state[key]
+    other = "sentiment_failure" if key == "sentiment_example" else "sentiment_example"
+    st.session_state[other] = None
 
 
-def show_verdict(result: SentimentResult) -> None:
+def text_edited() -> None:
+    """An edited text is no longer the example: its chip lets go."""
+    for key in ("sentiment_example", "sentiment_failure"):
+        if st.session_state.get(key) != st.session_state["sentiment_text"]:
+            st.session_state[key] = None
+
+
+def probability_chart(probs: dict[str, float]) -> alt.Chart:
+    frame = pd.DataFrame([{"label": label, "probability": probs[label]} for label in LABELS])
+    base = alt.Chart(frame).encode(
+        x=alt.X("probability:Q", axis=alt.Axis(format="%", tickCount=5), scale=alt.Scale(domain=[0, 1]), title=None),
+        y=alt.Y("label:N", sort=LABELS, title=None),
+        tooltip=["label", alt.Tooltip("probability:Q", format=".1%")],
+    )
+    bars = base.mark_bar().encode(color=alt.Color("label:N", scale=COLOURS, legend=None))
+    labels = base.mark_text(align="left", dx=4, color="#31333f").encode(text=alt.Text("probability:Q", format=".0%"))
+    return readable((bars + labels).properties(height=110))
+
+
+def show_verdict(result: SentimentResult, typed: str) -> None:
     colour, face = LABEL_STYLE[result.label]
-    st.markdown(f"## {colour}[{face} {result.label.capitalize()}] &nbsp; {result.star_bar}")
-    st.write(f"**{result.stars:.1f} / 5 stars** (predicted mean rating {result.rating:+.2f} on the -4..+4 scale "
-             f"used by the human raters)")
-    for label, prob in result.probs.items():
-        st.progress(prob, text=f"{label}: {prob:.0%}")
+    st.markdown(f"## {colour}[{face} {result.label.capitalize()}]")
+    st.markdown(STAR_METER.format(stars=result.stars, percent=result.stars / 5 * 100), unsafe_allow_html=True)
+    st.markdown(f"**{result.stars:.1f} / 5 stars**, read off the same probabilities as the verdict (negative "
+                "counts 1 star, neutral 3, positive 5, each as likely as the model says).")
+    st.altair_chart(probability_chart(result.probs), width="stretch")
+    if result.text in FAILURES:
+        person, kind = FAILURES[result.text]
+        st.warning(f"A person reads this as **{person}**: it is {kind}, a kind of sentence this model often "
+                   "gets wrong.")
     if result.truncated:
-        st.warning("The text was long, so only its beginning was read.")
+        st.warning(f"The text is long ({len(typed):,} characters): the model read only its first "
+                   f"{len(result.read):,} characters, up to “…{result.read[-40:]}”.")
+    if result.unknown:
+        unreadable = " ".join(result.unknown)
+        if not result.read.replace(unreadable, "").strip(" ."):
+            st.info(f"The model cannot read any of this ({unreadable}): it learnt from words, and emoji and "
+                    "scripts it never saw are unknown to it, so this verdict means nothing.")
+        else:
+            st.info(f"The model cannot read {unreadable} (emoji and scripts it never saw are unknown to it); "
+                    "the verdict comes from the rest of the text.")
 
 
 def running_chart(steps: list[WordStep]) -> alt.Chart:
@@ -44,20 +76,26 @@ def running_chart(steps: list[WordStep]) -> alt.Chart:
             for i, step in enumerate(steps) for label, p in step.probs.items()]
     frame = pd.DataFrame(rows)
     order = [f"{i + 1}. {step.word}" for i, step in enumerate(steps)]
-    return alt.Chart(frame).mark_line(point=True).encode(
+    return readable(alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("word:N", sort=order, title="after reading up to this word", axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("label:N", scale=COLOURS),
+        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        color=alt.Color("label:N", scale=COLOURS, legend=alt.Legend(orient="top", title=None)),
         tooltip=["word", "label", alt.Tooltip("probability:Q", format=".2f")],
-    ).properties(height=320)
+    ).properties(height=320))
 
 
 def page() -> None:
     st.title("Sentiment")
     st.markdown("**Many-to-one.** A bidirectional GRU reads the whole sentence, both ways, and gives one "
                 "verdict: negative, neutral or positive, and a 1-5 star rating.")
-    st.pills("Try an example", EXAMPLES, key="sentiment_example", on_change=use_example)
-    text = st.text_area("Your text", key="sentiment_text", height=100,
+    keep_text("sentiment_text")
+    st.pills("Try an example", list(EXAMPLES), key="sentiment_example", on_change=use_chip,
+             args=("sentiment_example",))
+    st.pills("Where it goes wrong", list(FAILURES), key="sentiment_failure", on_change=use_chip,
+             args=("sentiment_failure",),
+             help="Sentences of kinds this model misreads: plain facts come out opinionated, and a negated "
+                  "complaint comes out as the complaint.")
+    text = st.text_area("Your text", key="sentiment_text", height=100, on_change=text_edited,
                         placeholder="Type a sentence, e.g. a review, a tweet or a headline.")
     st.button("Analyse", key="analyse", type="primary")
     if not text.strip():
@@ -70,7 +108,7 @@ def page() -> None:
     except InputError as err:
         st.warning(str(err).capitalize())
         return
-    show_verdict(result)
+    show_verdict(result, text)
     st.subheader("How it got there")
     st.markdown("The same network run on every prefix of the sentence (all prefixes in **one** batched call): "
                 "watch the verdict change as each word arrives.")

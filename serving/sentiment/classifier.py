@@ -1,7 +1,7 @@
 """Sentiment inference on the ONNX model (serving side: numpy and onnxruntime, no torch)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,24 +18,20 @@ BATCH_SIZE = 128
 @dataclass
 class SentimentResult:
     text: str
-    label: str
+    label: str  # the likeliest of the three
     probs: dict[str, float]
-    rating: float  # predicted mean human rating, -4..+4
+    read: str = ""  # the part of the text the model read (all of it unless `truncated`)
+    unknown: list[str] = field(default_factory=list)  # parts it cannot read (emoji, unseen scripts)
     truncated: bool = False
 
     @property
     def stars(self) -> float:
-        """1..5 stars, a linear map of the rating (-4 -> 1, 0 -> 3, +4 -> 5)."""
-        return float(np.clip(3.0 + self.rating / 2.0, 1.0, 5.0))
-
-    @property
-    def star_bar(self) -> str:
-        """The stars rounded to whole ones, drawn: "★★★★☆"."""
-        full = int(round(self.stars))
-        return "\u2605" * full + "\u2606" * (5 - full)
+        """1..5 stars read off the same probabilities as the label: negative 1, neutral 3, positive 5,
+        weighted by how likely each is. So a negative verdict is under 3 stars, a positive one over 3."""
+        return 3.0 + 2.0 * (self.probs["positive"] - self.probs["negative"])
 
     def to_json(self) -> dict:
-        return {"text": self.text, "label": self.label, "stars": round(self.stars, 1),
+        return {"text": self.text, "label": self.label, "stars": round(self.stars, 2),
                 "probs": {k: round(v, 4) for k, v in self.probs.items()}}
 
 
@@ -45,7 +41,6 @@ class WordStep:
 
     word: str
     probs: dict[str, float]
-    rating: float
 
 
 def pad_batch(token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -70,11 +65,11 @@ class SentimentClassifier:
     def load(cls, path: Path | None = None) -> "SentimentClassifier":
         return cls(load_artifact(path or model_dir("sentiment")))
 
-    def _run(self, token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-        """Right-pad, run the model, return (probs [B, 3], rating [B])."""
+    def _run(self, token_lists: list[list[int]]) -> np.ndarray:
+        """Right-pad, run the model, return the class probabilities [B, 3]."""
         tokens, lengths = pad_batch(token_lists)
-        logits, rating = self.session.run(None, {"tokens": tokens, "lengths": lengths})
-        return softmax(logits), rating
+        logits, _ = self.session.run(None, {"tokens": tokens, "lengths": lengths})  # the rating head trains only
+        return softmax(logits)
 
     def pieces(self, text: str) -> tuple[list, bool]:
         """sentencepiece pieces (id, piece, surface) cut to MAX_TOKENS, and whether they were cut."""
@@ -94,12 +89,14 @@ class SentimentClassifier:
         results = []
         for start in range(0, len(prepared), BATCH_SIZE):
             chunk = prepared[start:start + BATCH_SIZE]
-            encoded = [self.encode(text) for text, _ in chunk]
-            probs, ratings = self._run([ids for ids, _ in encoded])
-            for (text, text_cut), (_, tokens_cut), row, rating in zip(chunk, encoded, probs, ratings):
+            read = [self.pieces(text) for text, _ in chunk]
+            probs = self._run([[piece.id for piece in pieces] for pieces, _ in read])
+            for (text, text_cut), (pieces, tokens_cut), row in zip(chunk, read, probs):
                 results.append(SentimentResult(
-                    text=text, label=self.labels[int(row.argmax())], rating=float(rating),
+                    text=text, label=self.labels[int(row.argmax())],
                     probs={label: float(p) for label, p in zip(self.labels, row)},
+                    read="".join(piece.surface for piece in pieces).strip(),
+                    unknown=[piece.surface.strip() for piece in pieces if piece.id == self.tokenizer.unk_id()],
                     truncated=text_cut or tokens_cut))
         return results
 
@@ -108,8 +105,8 @@ class SentimentClassifier:
         pieces, _ = self.pieces(prepare_text(text)[0])
         ids = [piece.id for piece in pieces]
         ends = [i for i in range(1, len(ids)) if pieces[i].piece.startswith(WORD_START)] + [len(ids)]
-        probs, ratings = self._run([ids[:end] for end in ends])
+        probs = self._run([ids[:end] for end in ends])
         starts = [0] + ends[:-1]
         return [WordStep(word="".join(p.surface for p in pieces[start:end]).strip(),
-                         probs={label: float(p) for label, p in zip(self.labels, row)}, rating=float(r))
-                for start, end, row, r in zip(starts, ends, probs, ratings)]
+                         probs={label: float(p) for label, p in zip(self.labels, row)})
+                for start, end, row in zip(starts, ends, probs)]

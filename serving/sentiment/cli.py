@@ -9,8 +9,10 @@ from serving.sentiment.classifier import SentimentClassifier, SentimentResult
 
 def human_line(result: SentimentResult) -> str:
     confidence = result.probs[result.label]
-    note = " (truncated)" if result.truncated else ""
-    return f"{result.label:8s} {result.star_bar} {result.stars:.1f}  p={confidence:.2f}  {result.text}{note}"
+    note = f" (only the first {len(result.read):,} characters were read)" if result.truncated else ""
+    if result.unknown:
+        note += f" (cannot read: {' '.join(result.unknown)})"
+    return f"{result.label:8s} {result.stars:.1f} stars  p={confidence:.2f}  {result.text}{note}"
 
 
 def sentiment_command(args: argparse.Namespace) -> int:

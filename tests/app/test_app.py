@@ -32,14 +32,75 @@ def test_empty_state_invites_input():
 
 def test_example_fills_the_text_and_shows_a_verdict():
     app = page("sentiment").run()
-    [examples] = app.button_group
+    examples = app.button_group[0]
     examples.set_value(examples.options[0]).run()
     assert not app.exception
     assert app.text_area(key="sentiment_text").value.startswith("Not only the fan was expensive")
     assert "Negative" in markdown_text(app)
-    assert [bar.text.split(":")[0] for bar in app.get("progress")] == ["negative", "neutral", "positive"]
-    assert len(app.get("vega_lite_chart")) == 1
+    assert len(app.get("vega_lite_chart")) == 2  # the three probabilities, and the word-by-word curve
     assert "Execution provider: CPU" in app.caption[-1].value
+
+
+def test_the_examples_show_what_the_model_does_and_its_failures_are_said():
+    """Each example is read as a person reads it; each sentence under "Where it goes wrong" is misread by
+    the model, and the page says how a person reads it."""
+    from app.sentiment_examples import EXAMPLES, FAILURES
+    from serving.sentiment.classifier import SentimentClassifier
+
+    classifier = SentimentClassifier.load()
+    for result, person in zip(classifier.predict(list(EXAMPLES)), EXAMPLES.values()):
+        assert result.label == person, (result.text, result.label)
+    for result, (person, _) in zip(classifier.predict(list(FAILURES)), FAILURES.values()):
+        assert result.label != person, (result.text, "the model reads it right now: move it to EXAMPLES")
+    app = page("sentiment").run()
+    failures = app.button_group[1]
+    failures.set_value(failures.options[0]).run()
+    assert not app.exception
+    assert "A person reads this as **neutral**" in app.warning[0].value
+
+
+def test_stars_and_label_agree_and_the_bars_have_the_label_colours():
+    app = page("sentiment").run()
+    for text in ["Not only the fan was expensive, but it was broken when it arrived.", "It was fine.",
+                 "The package arrived on Tuesday."]:
+        app.text_area(key="sentiment_text").input(text).run()
+        shown = markdown_text(app)
+        stars = float(shown.split(" / 5 stars")[0].split("**")[-1])
+        if "Negative" in shown:
+            assert stars < 3
+        elif "Positive" in shown:
+            assert stars > 3
+        bars = app.get("vega_lite_chart")[0].proto.spec
+        assert "#d62728" in bars and "#2ca02c" in bars  # red and green, as in the curve below
+
+
+def test_an_edited_example_lets_go_of_its_chip():
+    app = page("sentiment").run()
+    examples = app.button_group[0]
+    examples.set_value(examples.options[1]).run()
+    assert app.button_group[0].value == examples.options[1]
+    app.text_area(key="sentiment_text").input(examples.options[1] + " Or so I thought.").run()
+    assert app.button_group[0].value is None
+
+
+def test_the_text_is_still_there_after_visiting_another_page():
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=TIMEOUT).run()
+    app.switch_page("app/sentiment_page.py").run()
+    app.text_area(key="sentiment_text").input("The soup was cold and the waiter rude.").run()
+    app.switch_page("app/nextword_page.py").run()
+    app.text_input(key="nextword_text").input("We the people").run()
+    app.switch_page("app/sentiment_page.py").run()
+    assert app.text_area(key="sentiment_text").value == "The soup was cold and the waiter rude."
+    app.switch_page("app/nextword_page.py").run()
+    assert app.text_input(key="nextword_text").value == "We the people"
+
+
+@pytest.mark.parametrize("text,said", [("\U0001F600\U0001F600\U0001F600", "cannot read any of this"),
+                                       ("Loved it \U0001F60D best day ever", "the verdict comes from the rest")])
+def test_what_the_model_cannot_read_is_said_on_the_page(text, said):
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input(text).run()
+    assert not app.exception and said in app.info[0].value
 
 
 def test_typed_text_is_classified():

@@ -132,11 +132,11 @@ def test_every_text_kind_in_the_app(kind):
     if kind in UNREADABLE_TEXTS:
         assert not verdicts and len(app.info) + len(app.warning) == 1
     else:
-        assert len(verdicts) == 1 and len(app.get("vega_lite_chart")) == 1
+        assert len(verdicts) == 1 and len(app.get("vega_lite_chart")) == 2  # the probabilities, the curve
         shown = "\n".join(m.value for m in app.markdown)
         assert "<script>" not in shown and "](http" not in shown  # user text never becomes HTML or links
     if kind == "200,000 characters":
-        assert "only its beginning was read" in app.warning[0].value
+        assert "the model read only its first" in app.warning[0].value and "(202,500 characters)" in app.warning[0].value
 
 
 def test_every_text_kind_in_the_cli():

@@ -5,7 +5,6 @@ from serving.sentiment.classifier import SentimentClassifier
 from training.sentiment.data import DOMAINS, load_splits
 from training.sentiment.evaluate import compare_with_vader
 
-
 pytestmark = pytest.mark.slow  # scores the committed model and VADER on the whole test split
 
 

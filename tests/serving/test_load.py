@@ -45,7 +45,7 @@ def inference_calls() -> list:
     images = [Image.fromarray(rng.integers(0, 255, (96 + 8 * i, 128, 3), dtype=np.uint8)) for i in range(4)]
 
     def sentiment(text):
-        return lambda: [(r.label, round(r.rating, 5)) for r in classifier.predict([text])]
+        return lambda: [(r.label, round(r.stars, 5)) for r in classifier.predict([text])]
 
     def next_words(text):
         return lambda: [(w.word, round(w.prob, 6)) for w in predictor.next_words(text, k=5).words]

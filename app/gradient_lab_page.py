@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import gradlab_runs, load_or_report, sentiment_gates, small_print, timed
+from app.common import gradlab_runs, load_or_report, readable, sentiment_gates, small_print, timed
 from serving.gradlab.curves import CLIPPED, Run
 from serving.gradlab.gates import GateTrace
 from serving.gradlab.jacobians import GradientFlow, gradient_flow
 from serving.text import InputError
+from serving.tokenizer import WORD_START
 
 CELL_NAMES = {"rnn": "vanilla tanh RNN", "lstm": "LSTM", "gru": "GRU"}
 CELL_COLOURS = alt.Scale(domain=list(CELL_NAMES.values()), range=["#d62728", "#1f77b4", "#2ca02c"])
@@ -20,21 +21,38 @@ VARIANT_NAMES = {"plain": "Adam", "clipped": "Adam + clipping", "truncated": "Ad
                  "sgd": "SGD", "sgd_clipped": "SGD + clipping"}
 RADII = (0.5, 1.0, 1.5, 2.0, 3.0)
 RADIUS_COLOURS = ["#08519c", "#6baed6", "#969696", "#fb6a4a", "#a50f15"]  # cold vanishes, hot explodes
+DEFAULT_GATE_BIAS = 3.0  # where the gated cells carry the gradient 100 steps while the vanilla RNN's vanishes
+VANISHED, EXPLODED = 1e-3, 1e3  # what the page calls a vanished or an exploded gradient
 GATE_EXAMPLE = "Not only the fan was expensive, but it was broken when it arrived."
 MAX_PIECES_SHOWN = 60
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_flow(length: int, radius: float, input_scale: float, gate_bias: float,
-                cells: tuple[str, ...] = tuple(CELL_NAMES)) -> GradientFlow:
-    return gradient_flow(length=length, radius=radius, input_scale=input_scale, gate_bias=gate_bias, cells=cells)
+                cells: tuple[str, ...] = tuple(CELL_NAMES)) -> tuple[GradientFlow, float]:
+    """The flow and the milliseconds it took to compute (a cached answer is instant; its cost is this)."""
+    return timed(lambda: gradient_flow(length=length, radius=radius, input_scale=input_scale, gate_bias=gate_bias,
+                                       cells=cells))
+
+
+def log_ticks(values: pd.Series) -> list[float]:
+    """Tick values for a log axis: the powers of ten the data spans, with 2 and 5 between them when it
+    spans less than two decades (Vega-Lite would label a single tick)."""
+    low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+    decades = [10.0 ** e for e in np.arange(low, high + 1)]
+    if high - low >= 2:
+        step = int(np.ceil((high - low) / 8))  # at most about eight labels
+        return decades[::step]
+    return sorted({m * d for d in decades for m in (1, 2, 5) if values.min() / 2 <= m * d <= values.max() * 2})
 
 
 def log_chart(frame: pd.DataFrame, y: str, y_title: str, colour: alt.Color, x: str = "distance",
-              x_title: str = "steps back in time (T - k)") -> alt.Chart:
-    return alt.Chart(frame).mark_line().encode(
-        x=alt.X(f"{x}:Q", title=x_title),
-        y=alt.Y(f"{y}:Q", scale=alt.Scale(type="log"), title=y_title, axis=alt.Axis(format=".0e")),
+              x_title: str = "steps back in time (T - k)", x_domain: list[int] | None = None) -> alt.Chart:
+    x_scale = alt.Scale(domain=x_domain) if x_domain else alt.Undefined
+    return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X(f"{x}:Q", title=x_title, scale=x_scale),
+        y=alt.Y(f"{y}:Q", scale=alt.Scale(type="log"), title=y_title,
+                axis=alt.Axis(format=".0e", values=log_ticks(frame[y]))),
         color=colour, tooltip=[x, alt.Tooltip(f"{y}:Q", format=".2e"), colour.shorthand],
     ).properties(height=300)
 
@@ -60,21 +78,49 @@ def gradient_panel() -> None:
                          key="lab_radius")
     input_scale = right.slider("Input scale (standard deviation of the inputs)", 0.1, 3.0, 1.0, step=0.1,
                                key="lab_input_scale")
-    gate_bias = right.slider("Keep-gate bias: LSTM forget gate, GRU update gate (torch starts at 0)", 0.0, 5.0, 1.0,
-                             step=0.5, key="lab_gate_bias")
-    flow, latency = timed(lambda: cached_flow(length, radius, input_scale, gate_bias))
+    gate_bias = right.slider("Keep-gate bias: LSTM forget gate, GRU update gate (torch starts at 0)", 0.0, 5.0,
+                             DEFAULT_GATE_BIAS, step=0.5, key="lab_gate_bias")
+    flow, latency = cached_flow(length, radius, input_scale, gate_bias)
     cells = {CELL_NAMES[cell]: (flow, cell) for cell in CELL_NAMES}
-    st.altair_chart(log_chart(flow_frame(cells), "norm", "||dh_T / ds_k|| (log scale)",
-                              alt.Color("line:N", title="cell", scale=CELL_COLOURS)), width="stretch")
-    st.markdown("The vanilla RNN at several spectral radii, same inputs: below about 1 the gradient vanishes, "
-                "well above it explodes. No single radius carries it far without blowing up.")
+    st.altair_chart(readable(log_chart(flow_frame(cells), "norm", "||dh_T / ds_k|| (log scale)",
+                                       alt.Color("line:N", title="cell", scale=CELL_COLOURS))), width="stretch")
+    st.markdown(f"**{length} steps back**, " + ", ".join(
+        f"the {CELL_NAMES[cell]}'s gradient is {reach(flow, cell):.0e} ({verdict(reach(flow, cell))})"
+        for cell in CELL_NAMES) + ".")
     # the vanilla RNN has no gates: its sweep is cached without the gate bias, so that slider leaves it alone
-    sweep = {f"radius {r:.1f}": (cached_flow(length, r, input_scale, 0.0, ("rnn",)), "rnn") for r in RADII}
-    st.altair_chart(log_chart(flow_frame(sweep), "norm", "||dh_T / dh_k|| (log scale)",
-                              alt.Color("line:N", title="vanilla RNN", sort=list(sweep),
-                                        scale=alt.Scale(range=RADIUS_COLOURS))), width="stretch")
+    sweep = {r: cached_flow(length, r, input_scale, 0.0, ("rnn",))[0] for r in RADII}
+    st.markdown(radius_sentence({r: reach(f, "rnn") for r, f in sweep.items()}, length, input_scale))
+    lines = {f"radius {r:.1f}": (f, "rnn") for r, f in sweep.items()}
+    st.altair_chart(readable(log_chart(flow_frame(lines), "norm", "||dh_T / dh_k|| (log scale)",
+                                       alt.Color("line:N", title="vanilla RNN", sort=list(lines),
+                                                 scale=alt.Scale(range=RADIUS_COLOURS)))), width="stretch")
     small_print(f"Exact Jacobians in numpy, hidden size 64, torch's default initialisation, one random input "
-                f"sequence; spectral norms. {latency:.0f} ms.")
+                f"sequence; spectral norms. Computed in {latency:.0f} ms (kept for these settings).")
+
+
+def reach(flow: GradientFlow, cell: str) -> float:
+    """The gradient norm that reaches the first step of the sequence."""
+    return float(flow.norms[cell][-1])
+
+
+def verdict(norm: float) -> str:
+    return "vanished" if norm < VANISHED else "exploded" if norm > EXPLODED else "still there"
+
+
+def radius_sentence(reached: dict[float, float], length: int, input_scale: float) -> str:
+    """What the radius sweep shows, written from its own numbers."""
+    groups = {word: [r for r, norm in reached.items() if verdict(norm) == word]
+              for word in ("vanished", "still there", "exploded")}
+    said = "; ".join(f"{word} at radius {', '.join(f'{r:g}' for r in radii)}" for word, radii in groups.items()
+                     if radii)
+    numbers = ", ".join(f"{norm:.0e} at {r:g}" for r, norm in reached.items())
+    text = (f"The vanilla RNN at several spectral radii, the same inputs (scale {input_scale:g}): {length} steps "
+            f"back its gradient is {numbers}, so it has {said} (below {VANISHED:.0e} counts as vanished, above "
+            f"{EXPLODED:.0e} as exploded).")
+    if groups["vanished"] and groups["exploded"]:
+        text += (f" The turn lies between radius {max(groups['vanished']):g} and {min(groups['exploded']):g}, "
+                 "not at 1: tanh saturates, and a saturated unit passes less gradient back.")
+    return text
 
 
 def runs_frame(runs: list[Run], metric: str) -> pd.DataFrame:
@@ -104,29 +150,31 @@ def training_panel() -> None:
         f"where the loss became infinite; pick SGD + clipping and every run stays finite. Adam already divides "
         f"each step by a running size of its gradients, so there clipping only helps a little.")
     lengths = sorted({run.length for run in runs})
-    left, right = st.columns([1, 3])
-    length = left.segmented_control("Sequence length", lengths, default=lengths[-1], key="lab_task_length")
-    variant = right.segmented_control("Training", list(VARIANT_NAMES), default="plain", key="lab_variant",
-                                      format_func=VARIANT_NAMES.get)
-    if length is None or variant is None:
-        st.info("Pick a sequence length and a training variant to see the curves.")
-        return
+    length = st.pills("Sequence length", lengths, default=lengths[-1], key="lab_task_length", required=True)
+    variant = st.pills("Training", list(VARIANT_NAMES), default="plain", key="lab_variant", required=True,
+                       format_func=VARIANT_NAMES.get)
     chosen = [run for run in runs if run.length == length and run.variant == variant]
+    steps = [0, config["steps"]]  # one step axis for the three charts, however early a run diverged
     colour = alt.Color("cell:N", scale=CELL_COLOURS, legend=alt.Legend(orient="top", title=None))
-    quiet = alt.Color("cell:N", scale=CELL_COLOURS, legend=None)  # the first chart's legend serves all three
     accuracy = alt.Chart(runs_frame(chosen, "accuracy")).mark_line().encode(
-        x="step:Q", y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), title="held-out accuracy"),
+        x=alt.X("step:Q", scale=alt.Scale(domain=steps)),
+        y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), title="held-out accuracy", axis=alt.Axis(format="%")),
         color=colour).properties(height=260)
     left, middle, right = st.columns(3)
-    left.altair_chart(accuracy, width="stretch")
-    middle.altair_chart(log_chart(runs_frame(chosen, "loss"), "loss", "training loss (squared error)", quiet,
-                                  x="step", x_title="step").properties(height=260), width="stretch")
-    norms = log_chart(runs_frame(chosen, "grad_norm"), "grad_norm", "gradient norm before clipping", quiet,
-                      x="step", x_title="step")
+    left.altair_chart(readable(accuracy), width="stretch")
+    middle.altair_chart(readable(log_chart(runs_frame(chosen, "loss"), "loss", "training loss (squared error)",
+                                           colour, x="step", x_title="step", x_domain=steps).properties(height=260)),
+                        width="stretch")
+    norms = log_chart(runs_frame(chosen, "grad_norm"), "grad_norm", "gradient norm before clipping", colour,
+                      x="step", x_title="step", x_domain=steps)
     if variant in CLIPPED:
         threshold = pd.DataFrame([{"clip": config["clip_norm"]}])
         norms += alt.Chart(threshold).mark_rule(strokeDash=[6, 4], color="black").encode(y="clip:Q")
-    right.altair_chart(norms.properties(height=260), width="stretch")
+    right.altair_chart(readable(norms.properties(height=260)), width="stretch")
+    diverged = [f"the {CELL_NAMES[run.cell]} at step {run.steps[run.loss.index(None)]}" for run in chosen
+                if None in run.loss]
+    if diverged:
+        st.markdown(f"**Diverged** (the loss became infinite, so its curves stop there): {', '.join(diverged)}.")
     summary = pd.DataFrame([{"cell": CELL_NAMES[run.cell], "length": run.length, "accuracy": run.final_accuracy}
                             for run in runs if run.variant == variant])
     st.markdown(f"Final held-out accuracy at every length ({VARIANT_NAMES[variant]}):")
@@ -143,17 +191,24 @@ def heatmap(values: np.ndarray, pieces: list[str], title: str) -> alt.Chart:
     order = np.argsort(values.mean(axis=0))
     rows = [{"piece": label, "unit": rank, "value": float(values[t, unit])}
             for t, label in enumerate(piece_labels(pieces)) for rank, unit in enumerate(order)]
-    return alt.Chart(pd.DataFrame(rows)).mark_rect().encode(
+    return readable(alt.Chart(pd.DataFrame(rows)).mark_rect().encode(
         x=piece_axis(pieces),
         y=alt.Y("unit:O", title="hidden unit (sorted)", axis=None),
         color=alt.Color("value:Q", scale=alt.Scale(domain=[0, 1], scheme="viridis"), title=title),
         tooltip=["piece", "unit", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(height=260, title=title)
+    ).properties(height=260, title=title))
 
 
 def piece_labels(pieces: list[str]) -> list[str]:
-    """Numbered, so a piece read twice ("it", "was") keeps two places on the axis."""
-    return [f"{t + 1}. {piece}" for t, piece in enumerate(pieces)]
+    """Numbered, so a piece read twice ("it", "was") keeps two places on the axis; a piece that continues
+    the word before it is shown joined to it ("-d" after "hate")."""
+    return [f"{t + 1}. {shown_piece(piece)}" for t, piece in enumerate(pieces)]
+
+
+def shown_piece(piece: str) -> str:
+    if piece.startswith(WORD_START):
+        return piece[len(WORD_START):] or "(space)"
+    return "-" + piece if any(ch.isalnum() for ch in piece) else piece
 
 
 def piece_axis(pieces: list[str]) -> alt.X:
@@ -166,11 +221,24 @@ def per_piece_chart(traces: list[GateTrace], pieces: list[str], value: Callable[
     """One line per layer and direction: a number per piece read."""
     rows = [{"piece": label, "line": trace.label, "value": float(v)}
             for trace in traces for label, v in zip(piece_labels(pieces), value(trace))]
-    return alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+    return readable(alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
         x=piece_axis(pieces), y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("line:N", title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("line:N", title=None, legend=alt.Legend(orient="top", columns=2)),
         tooltip=["piece", "line", alt.Tooltip("value:Q", format=".2f")],
-    ).properties(height=260, title=title)
+    ).properties(height=260, title=title))
+
+
+def kept_and_rewritten(pieces: list[str], trace: GateTrace, each: int = 3) -> str:
+    """Where a layer kept most of its state and where it rewrote it, read off its mean update gate."""
+    mean_z = trace.update.mean(axis=1)
+    labels = [label.split(". ", 1)[1] for label in piece_labels(pieces)]
+    order = np.argsort(mean_z)
+
+    def said(indices) -> str:
+        return ", ".join(f"*{labels[i]}* ({mean_z[i]:.2f})" for i in sorted(indices))
+
+    return (f"Here the {trace.label} keeps most of its state at {said(order[-each:])} (mean z) and rewrites it "
+            f"at {said(order[:each])}: the gate decides, word by word, what is worth remembering.")
 
 
 def gates_panel() -> None:
@@ -178,9 +246,7 @@ def gates_panel() -> None:
     st.markdown(
         "The sentiment page's bidirectional GRU, opened up. The **update gate** z decides, per unit and per "
         "word, how much of the old state to keep (bright = keep, dark = overwrite with the new candidate); the "
-        "**reset gate** r decides how much of the old state the candidate may look at. In the example, the "
-        "first layer keeps most of its state through *the* and the punctuation (mean z about 0.7) and rewrites "
-        "it at *not*, *but* and *broken* (about 0.4): the gate has learnt which words carry the sentiment.")
+        "**reset gate** r decides how much of the old state the candidate may look at.")
     text = st.text_input("A sentence", GATE_EXAMPLE, key="lab_gate_text")
     if not text.strip():
         st.info("Type a sentence to see the gates open and close word by word.")
@@ -193,11 +259,9 @@ def gates_panel() -> None:
     except InputError as err:
         st.warning(str(err).capitalize())
         return
+    st.markdown(kept_and_rewritten(pieces, traces[0]))
     labels = [trace.label for trace in traces]
-    chosen = st.segmented_control("Layer and direction", labels, default=labels[0], key="lab_gate_layer")
-    if chosen is None:
-        st.info("Pick a layer and direction.")
-        return
+    chosen = st.pills("Layer and direction", labels, default=labels[0], key="lab_gate_layer", required=True)
     if len(pieces) > MAX_PIECES_SHOWN:
         st.caption(f"Showing the first {MAX_PIECES_SHOWN} of {len(pieces)} pieces.")
     shown = pieces[:MAX_PIECES_SHOWN]

@@ -169,8 +169,53 @@ def test_page_shows_all_three_panels_on_its_defaults(lab):
     assert len(lab.get("vega_lite_chart")) == 2 + 3 + 4
     lab.slider(key="lab_radius").set_value(2.5).run()
     for variant in ("truncated", "sgd"):  # SGD's curves stop where training diverged
-        lab.segmented_control(key="lab_variant").set_value(variant).run()
+        lab.button_group(key="lab_variant").set_value(variant).run()
         assert not lab.exception and len(lab.get("vega_lite_chart")) == 9
+
+
+def test_the_defaults_show_the_lesson_in_words_made_from_the_same_numbers(lab):
+    """On the defaults the vanilla RNN's gradient vanishes while the LSTM's and GRU's get through, and
+    every number in the text is the one the charts draw."""
+    from serving.gradlab.jacobians import gradient_flow
+
+    lab.run()
+    text = "\n".join(m.value for m in lab.markdown)
+    flow = gradient_flow(length=100, radius=1.0, input_scale=1.0, gate_bias=3.0)
+    assert (f"the vanilla tanh RNN's gradient is {flow.norms['rnn'][-1]:.0e} (vanished), the LSTM's gradient is "
+            f"{flow.norms['lstm'][-1]:.0e} (still there), the GRU's gradient is {flow.norms['gru'][-1]:.0e} "
+            "(still there)") in text
+    sweep = {r: gradient_flow(length=100, radius=r, input_scale=1.0, gate_bias=0.0, cells=("rnn",)).norms["rnn"][-1]
+             for r in (0.5, 1.0, 1.5, 2.0, 3.0)}
+    assert ", ".join(f"{norm:.0e} at {r:g}" for r, norm in sweep.items()) in text
+    assert "vanished at radius 0.5, 1" in text and "exploded at radius 2, 3" in text
+    assert " 0 ms" not in "\n".join(c.value for c in lab.caption)  # a cached flow reports what it cost
+    lab.slider(key="lab_length").set_value(50).run()
+    lab.slider(key="lab_length").set_value(100).run()  # back to a cached flow
+    assert " 0 ms" not in "\n".join(c.value for c in lab.caption)
+
+
+def test_charts_share_the_step_axis_and_say_where_training_diverged(lab):
+    import json
+
+    lab.run()
+    lab.button_group(key="lab_variant").set_value("sgd").run()
+    specs = [json.loads(chart.proto.spec) for chart in lab.get("vega_lite_chart")[2:5]]
+    domains = [json.dumps(spec).count('"domain": [0, 3000]') for spec in specs]
+    assert all(domains), domains
+    diverged = next(m.value for m in lab.markdown if m.value.startswith("**Diverged**"))
+    assert "vanilla tanh RNN at step" in diverged and "LSTM" in diverged and "GRU" in diverged
+
+
+def test_every_chart_reads_well_and_pieces_read_as_words(lab):
+    import json
+
+    lab.run()
+    for chart in lab.get("vega_lite_chart"):
+        config = json.loads(chart.proto.spec)["config"]
+        assert config["axis"]["labelColor"] == "#555867" and config["axis"]["labelLimit"] == 0
+        assert config["legend"]["labelLimit"] == 0
+    gates = "".join(chart.proto.spec for chart in lab.get("vega_lite_chart")[5:])
+    assert "\u2581" not in gates and "1. not" in gates
 
 
 def test_page_gates_handle_bad_text_and_a_missing_curves_artifact(lab, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ import streamlit as st
 from PIL import Image
 
 from app.common import captioner, load_or_stop, nextword_predictor, sentiment_classifier, timed
+from app.model_cards import CARD_TEXT
 from serving.artifact import REPO_ROOT, ArtifactError, load_artifact, model_dir
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
@@ -19,7 +20,7 @@ DOCS = REPO_ROOT / "docs"  # docs/<name>.md: each model's results, tuning story 
 def sentiment_metrics(manifest: dict) -> pd.DataFrame:
     test = manifest["metrics"]["test"]
     rows = []
-    for domain, n in [*test["sentences"].items(), ("average", None)]:
+    for domain, n in [*test["sentences"].items(), ("average", sum(test["sentences"].values()))]:
         model, peer = test["model"][domain], test["vader"][domain]
         rows.append({"domain": domain, "sentences": n,
                      "binary acc. (GRU)": model["binary_accuracy"], "binary acc. (VADER)": peer["binary_accuracy"],
@@ -53,6 +54,12 @@ def median_latency_ms(call) -> float:
     return statistics.median(timed(call)[1] for _ in range(20))
 
 
+@st.cache_resource(show_spinner="Timing the model (20 runs, once per server)...")
+def measured_latency_ms(name: str) -> float:
+    """Each model is timed once per server process: a visit to this page should not cost seconds."""
+    return CARDS[name][1]()
+
+
 def sentiment_latency_ms() -> float:
     classifier = load_or_stop(sentiment_classifier)
     return median_latency_ms(lambda: classifier.predict([SENTIMENT_PROBE]))
@@ -77,35 +84,50 @@ CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
 
 
 def model_card(name: str) -> None:
-    metrics_table, latency, loader = CARDS[name]
+    metrics_table, _, loader = CARDS[name]
     try:
         artifact = load_artifact(model_dir(name))
     except ArtifactError as err:
         st.error(str(err))
         return
     manifest = artifact.manifest
+    card = CARD_TEXT[name]
     with st.container(border=True):
         st.subheader(manifest["title"])
         st.markdown(f"**Pattern:** {manifest['pattern']}  \n**Architecture:** {manifest['architecture']}")
-        left, middle, right = st.columns(3)
-        left.metric("Parameters", f"{manifest['parameters']:,}")
-        middle.metric("Latency (median of 20)", f"{latency():.1f} ms")
-        right.metric("Execution provider", load_or_stop(loader).artifact.provider())
+        with st.container(horizontal=True, wrap=True):
+            st.metric("Parameters", f"{manifest['parameters']:,}")
+            st.metric("Latency (median of 20)", f"{measured_latency_ms(name):.1f} ms")
+            st.metric("Execution provider", load_or_stop(loader).artifact.provider())
+        st.markdown(f"**Intended use.** {card['use']}  \n**What it learnt from.** {card['learnt_from']}  \n"
+                    f"**Limits.** {card['limits']}  \n**What it cannot know.** {card['cannot_know']}")
         st.markdown(f"**Held-out test split**, beside the peer ({manifest['peer']}):")
-        st.dataframe(metrics_table(manifest).style.format(precision=3, na_rep=""), width="stretch")
+        table = metrics_table(manifest)
+        st.dataframe(table, width="stretch", column_config=metric_columns(table))
         data = manifest["data"]
         st.markdown(f"**Data:** {data['source']} ({data['licence']}); {data['description']}. "
                     f"Split: `{data['split']}`.  \n**Model licence:** {manifest['licence']}.  \n"
                     f"**Rebuild:** `{manifest['rebuild']}`")
         files = pd.DataFrame([{"file": f, "size (MB)": e["bytes"] / 1e6, "sha256": e["sha256"][:16] + "..."}
                               for f, e in manifest["files"].items()])
-        st.dataframe(files, hide_index=True, width="stretch")
+        st.dataframe(files, hide_index=True, width="stretch",
+                     column_config={"size (MB)": st.column_config.NumberColumn(format="%.2f")})
         st.caption(f"Built {manifest['created']} with " +
                    ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()))
         doc = DOCS / f"{name}.md"
         if doc.is_file():
             with st.expander(f"Results, tuning and limits (docs/{doc.name})"):
                 st.markdown(doc.read_text())
+
+
+def metric_columns(table: pd.DataFrame) -> dict:
+    """Counts as whole numbers, scores with three decimals, and the row names wide enough to read whole."""
+    columns = {"_index": st.column_config.TextColumn(width="large")}
+    for column in table.columns:
+        whole = table[column].dropna().apply(float.is_integer).all() if table[column].dtype.kind == "f" else \
+            table[column].dtype.kind in "iu"
+        columns[column] = st.column_config.NumberColumn(format="%d" if whole else "%.3f")
+    return columns
 
 
 def page() -> None:

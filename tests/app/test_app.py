@@ -1,4 +1,6 @@
 """The pages, driven by Streamlit's AppTest (no browser)."""
+import json
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -155,6 +157,26 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     docs = {e.label: "\n".join(m.value for m in e.markdown) for e in app.expander if e.label.startswith("Results")}
     assert list(docs) == [f"Results, tuning and limits (docs/{name}.md)" for name in ("caption", "sentiment", "nextword")]
     assert all(text.startswith("# ") and "|---|" in text for text in docs.values())  # the results, tables included
+    cards = markdown_text(app)
+    for section in ("**Intended use.**", "**What it learnt from.**", "**Limits.**", "**What it cannot know.**"):
+        assert cards.count(section) == 3, section
+
+
+def test_model_tables_show_counts_as_counts_and_whole_labels():
+    app = page("models").run()
+    sentiment = next(frame for frame in app.dataframe if "sentences" in frame.value.columns)
+    assert sentiment.value["sentences"].notna().all()  # the average row counts every sentence, no "None"
+    config = json.loads(sentiment.proto.columns)
+    assert config["sentences"]["type_config"]["format"] == "%d"  # not "1060.000"
+    assert config["_index"]["width"] == "large"  # row names read whole
+
+
+def test_models_are_timed_once_per_server_not_on_every_visit():
+    first = page("models").run()
+    again = page("models").run()
+    assert not again.exception
+    latencies = [[m.value for m in app.metric if m.label.startswith("Latency")] for app in (first, again)]
+    assert len(latencies[0]) == 3 and latencies[0] == latencies[1]  # the same measurement, not a new one
 
 
 def test_the_app_navigation_opens_on_caption():

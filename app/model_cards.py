@@ -1,0 +1,39 @@
+"""The parts of each model card a manifest cannot hold: what the model is for, and what it does not know."""
+
+CARD_TEXT = {
+    "caption": {
+        "use": "Showing how a CNN encoder and an attention LSTM decoder caption a photo word by word, with "
+               "where it looked for each word: for teaching and for trying. Not for describing photos to "
+               "someone who relies on the description.",
+        "learnt_from": "No captioned photo collection can be fetched here, so the decoder learnt from 20,000 "
+                       "scenes composed of about 290 things photographed for Tux Paint, pasted onto plain "
+                       "colours, gradients and textures; the CNN (EfficientNet-Lite0) learnt ImageNet's 1,000 "
+                       "classes and names what it is sure of.",
+        "limits": "On the 61 everyday photos of its check it names the subject in about four of ten, about as "
+                  "often as the CNN's own top-1 label (docs/caption.md); its grammar is that of pasted "
+                  "cut-outs (\"a close-up of ...\", \"... on a gray background\").",
+        "cannot_know": "People (ImageNet has no person class), where things are, how many there are, what "
+                       "anyone is doing, and any text in the photo.",
+    },
+    "sentiment": {
+        "use": "Reading the mood of an English sentence or short review, and showing how a many-to-one RNN "
+               "reaches its verdict word by word.",
+        "learnt_from": "23,703 sentences each rated by about 20 people (Hutto & Gilbert 2014): movie reviews, "
+                       "tweets, Amazon reviews and New York Times editorials.",
+        "limits": "Plain statements of fact often come out opinionated and a negated complaint (\"not bad\") "
+                  "comes out as the complaint: the Sentiment page shows such sentences. VADER, the rule-based "
+                  "peer, is better on tweets.",
+        "cannot_know": "Emoji and scripts it never saw (unknown to its tokenizer), languages other than "
+                       "English, and anything after the first 256 pieces of a long text.",
+    },
+    "nextword": {
+        "use": "Suggesting the next word as you type and writing on, to show a recurrent language model "
+               "reading one piece at a time.",
+        "learnt_from": "The State of the Union addresses 1790-2021, Moby Dick and Jane Austen's six novels, "
+                       "about four million pieces of public-domain prose.",
+        "limits": "Its English is that of speeches and nineteenth-century novels; it suggests only the words "
+                  "it read at least twice (27,847) and punctuation.",
+        "cannot_know": "Anything after 2021, the everyday words those texts never use, and facts: it writes "
+                       "what sounds likely, not what is true.",
+    },
+}

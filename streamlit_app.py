@@ -1,7 +1,10 @@
 """The app: one page per RNN pattern, plus the model cards. Run with `make run`."""
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="RNNs at work", page_icon=":material/repeat:", layout="wide")
+st.set_page_config(page_title="RNNs at work", page_icon=str(Path(__file__).parent / "app" / "favicon.png"),
+                   layout="wide")  # the icon is served by the app itself, not fetched from the web
 
 pages = [
     st.Page("app/caption_page.py", title="Caption", icon=":material/image:", default=True),

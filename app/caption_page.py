@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from PIL import Image, ImageOps
 
-from app.common import captioner, escape_markdown, load_or_stop, small_print, timed
+from app.common import captioner, escape_markdown, load_or_stop, readable, small_print, timed
 from serving.caption.captioner import Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
@@ -48,11 +48,11 @@ def attention_overlay(square: Image.Image, weights: np.ndarray) -> Image.Image:
 
 def imagenet_chart(result: CaptionResult) -> alt.Chart:
     frame = pd.DataFrame([{"class": label, "probability": prob} for label, prob in result.imagenet_top5])
-    return alt.Chart(frame).mark_bar(color="#72b7b2").encode(
+    return readable(alt.Chart(frame).mark_bar(color="#72b7b2").encode(
         x=alt.X("probability:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("class:N", sort="-x", title=None),
         tooltip=["class", alt.Tooltip("probability:Q", format=".1%")],
-    ).properties(height=36 * len(frame))
+    ).properties(height=36 * len(frame)))
 
 
 # Each gallery cell is one click target: the title button's hit area is stretched over the thumbnail;

@@ -49,15 +49,23 @@ def _download_command(source: Source, into: Path) -> list[str]:
     raise FetchError(f"unknown client {source.client!r} for {source.name}")
 
 
+def _quietly(command: list[str], cwd: str | None = None) -> None:
+    """Run a client with its progress output kept back; on failure its last words go into the error."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if done.returncode:
+        said = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["no output"]
+        raise subprocess.CalledProcessError(done.returncode, command, output=said[0])
+
+
 def _run_client(source: Source, command: list[str], cwd: str) -> None:
     """Run the client; apt on a fresh machine has no package lists yet, so update once and retry."""
     try:
-        subprocess.run(command, cwd=cwd, check=True)
+        _quietly(command, cwd)
     except subprocess.CalledProcessError:
         if source.client != "apt":
             raise
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(command, cwd=cwd, check=True)
+        _quietly(["apt-get", "update", "-qq"])
+        _quietly(command, cwd)
 
 
 def fetch(source: Source, cache_dir: Path = CACHE_DIR) -> Path:
@@ -70,8 +78,10 @@ def fetch(source: Source, cache_dir: Path = CACHE_DIR) -> Path:
         command = _download_command(source, Path(tmp))
         try:
             _run_client(source, command, cwd=tmp)
-        except (OSError, subprocess.CalledProcessError) as err:
+        except OSError as err:
             raise FetchError(f"{source.client} could not fetch {source.package}: {err}") from None
+        except subprocess.CalledProcessError as err:
+            raise FetchError(f"{source.client} could not fetch {source.package}: {err.output}") from None
         downloaded = Path(tmp) / source.filename
         if not downloaded.exists():
             found = ", ".join(p.name for p in Path(tmp).iterdir()) or "nothing"

@@ -55,8 +55,18 @@ def test_corrupt_cache_is_fetched_again(fake_client, tmp_path):
 
 def test_failing_client_is_a_fetch_error(fake_client, tmp_path):
     # upstream file never written, so `cp` fails
-    with pytest.raises(FetchError, match="could not fetch toy==1.0"):
+    with pytest.raises(FetchError, match="could not fetch toy==1.0: cp: cannot stat"):
         fetch(fake_source(b"payload"), tmp_path / "cache")
+
+
+def test_the_clients_progress_is_kept_back(monkeypatch, tmp_path, capfd):
+    """`make run` prints what a user needs to read, not pip's, npm's or apt's progress."""
+    upstream = tmp_path / "upstream.tar.gz"
+    upstream.write_bytes(b"payload")
+    monkeypatch.setattr(registry, "_download_command", lambda source, into: [
+        "sh", "-c", f"echo 'Get:1 http://deb.debian.org progress 45%'; cp {upstream} {into / source.filename}"])
+    fetch(fake_source(b"payload"), tmp_path / "cache")
+    assert "progress" not in capfd.readouterr().out
 
 
 def test_leftover_partial_downloads_are_cleared(tmp_path):

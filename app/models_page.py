@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from app.common import captioner, load_or_stop, nextword_predictor, sentiment_classifier, timed
+from app.common import captioner, load_or_report, load_or_stop, nextword_predictor, sentiment_classifier, timed
 from app.model_cards import CARD_TEXT
-from serving.artifact import REPO_ROOT, ArtifactError, load_artifact, model_dir
+from serving.artifact import REPO_ROOT
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
 NEXTWORD_PROBE = "It is a truth universally acknowledged that"
@@ -85,12 +85,10 @@ CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
 
 def model_card(name: str) -> None:
     metrics_table, _, loader = CARDS[name]
-    try:
-        artifact = load_artifact(model_dir(name))
-    except ArtifactError as err:
-        st.error(str(err))
+    model = load_or_report(loader)  # loaded and checked once per server, not re-hashed on every visit
+    if model is None:
         return
-    manifest = artifact.manifest
+    manifest = model.artifact.manifest
     card = CARD_TEXT[name]
     with st.container(border=True):
         st.subheader(manifest["title"])
@@ -98,7 +96,7 @@ def model_card(name: str) -> None:
         with st.container(horizontal=True, wrap=True):
             st.metric("Parameters", f"{manifest['parameters']:,}")
             st.metric("Latency (median of 20)", f"{measured_latency_ms(name):.1f} ms")
-            st.metric("Execution provider", load_or_stop(loader).artifact.provider())
+            st.metric("Execution provider", model.artifact.provider())
         st.markdown(f"**Intended use.** {card['use']}  \n**What it learnt from.** {card['learnt_from']}  \n"
                     f"**Limits.** {card['limits']}  \n**What it cannot know.** {card['cannot_know']}")
         st.markdown(f"**Held-out test split**, beside the peer ({manifest['peer']}):")
@@ -116,8 +114,10 @@ def model_card(name: str) -> None:
                    ", ".join(f"{k} {v}" for k, v in manifest["versions"].items()))
         doc = DOCS / f"{name}.md"
         if doc.is_file():
-            with st.expander(f"Results, tuning and limits (docs/{doc.name})"):
-                st.markdown(doc.read_text())
+            results = st.expander(f"Results, tuning and limits (docs/{doc.name})", key=f"models_doc_{name}",
+                                  on_change="rerun")
+            if results.open:  # drawn when opened: three long documents made every visit slow
+                results.markdown(doc.read_text())
 
 
 def metric_columns(table: pd.DataFrame) -> dict:

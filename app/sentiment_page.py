@@ -50,7 +50,7 @@ def probability_chart(probs: dict[str, float]) -> alt.Chart:
 def show_verdict(result: SentimentResult, typed: str) -> None:
     colour, face = LABEL_STYLE[result.label]
     st.markdown(f"## {colour}[{face} {result.label.capitalize()}]")
-    st.markdown(STAR_METER.format(stars=result.stars, percent=result.stars / 5 * 100), unsafe_allow_html=True)
+    st.html(STAR_METER.format(stars=result.stars, percent=result.stars / 5 * 100))
     st.markdown(f"**{result.stars:.1f} / 5 stars**, read off the same probabilities as the verdict (negative "
                 "counts 1 star, neutral 3, positive 5, each as likely as the model says).")
     st.altair_chart(probability_chart(result.probs), width="stretch")

@@ -154,6 +154,9 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
     assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
     assert nextword_table.index[0].startswith("perplexity per word")
+    for name in ("caption", "sentiment", "nextword"):  # a document is drawn once its expander is opened
+        app.session_state[f"models_doc_{name}"] = True
+    app.run()
     docs = {e.label: "\n".join(m.value for m in e.markdown) for e in app.expander if e.label.startswith("Results")}
     assert list(docs) == [f"Results, tuning and limits (docs/{name}.md)" for name in ("caption", "sentiment", "nextword")]
     assert all(text.startswith("# ") and "|---|" in text for text in docs.values())  # the results, tables included

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import altair as alt
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from serving.artifact import ArtifactError
@@ -99,3 +101,13 @@ def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure_axis(labelColor=AXIS_TEXT, titleColor=AXIS_TEXT, labelFontSize=12, titleFontSize=12,
                                 labelLimit=0).configure_legend(labelColor=AXIS_TEXT, titleColor=AXIS_TEXT,
                                                                labelLimit=0, titleLimit=0)
+
+
+def log_ticks(values: pd.Series) -> list[float]:
+    """Tick values for a log axis: the powers of ten the data spans, with 2 and 5 between them when it
+    spans less than two decades (Vega-Lite would label a single tick)."""
+    low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+    if high - low >= 2:  # at most eight decades, the first and the last among them
+        return [10.0 ** e for e in np.unique(np.round(np.linspace(low, high, int(min(8, high - low + 1)))))]
+    decades = [10.0 ** e for e in np.arange(low, high + 1)]
+    return sorted({m * d for d in decades for m in (1, 2, 5) if values.min() / 2 <= m * d <= values.max() * 2})

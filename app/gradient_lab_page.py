@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import gradlab_runs, load_or_report, readable, sentiment_gates, small_print, timed
+from app.common import gradlab_runs, load_or_report, log_ticks, readable, sentiment_gates, small_print, timed
 from serving.gradlab.curves import CLIPPED, Run
 from serving.gradlab.gates import GateTrace
 from serving.gradlab.jacobians import GradientFlow, gradient_flow
@@ -33,17 +33,6 @@ def cached_flow(length: int, radius: float, input_scale: float, gate_bias: float
     """The flow and the milliseconds it took to compute (a cached answer is instant; its cost is this)."""
     return timed(lambda: gradient_flow(length=length, radius=radius, input_scale=input_scale, gate_bias=gate_bias,
                                        cells=cells))
-
-
-def log_ticks(values: pd.Series) -> list[float]:
-    """Tick values for a log axis: the powers of ten the data spans, with 2 and 5 between them when it
-    spans less than two decades (Vega-Lite would label a single tick)."""
-    low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
-    decades = [10.0 ** e for e in np.arange(low, high + 1)]
-    if high - low >= 2:
-        step = int(np.ceil((high - low) / 8))  # at most about eight labels
-        return decades[::step]
-    return sorted({m * d for d in decades for m in (1, 2, 5) if values.min() / 2 <= m * d <= values.max() * 2})
 
 
 def log_chart(frame: pd.DataFrame, y: str, y_title: str, colour: alt.Color, x: str = "distance",

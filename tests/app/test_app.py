@@ -212,6 +212,18 @@ def test_clicking_a_suggestion_appends_it():
     assert "Execution provider: CPU" in app.caption[0].value
 
 
+def test_the_probability_chart_is_scaled_to_its_likeliest_word_and_labelled():
+    app = page("nextword").run()
+    app.text_input(key="nextword_text").input("The United Sta").run()
+    from serving.nextword.predictor import NextWordPredictor
+
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    bars, labels = spec["layer"]
+    top = NextWordPredictor.load().next_words("The United Sta", k=5, complete=True).words[0].prob
+    assert bars["encoding"]["x"]["scale"]["domain"] == pytest.approx([0, top * 1.2])  # the bars fill the chart
+    assert labels["mark"]["type"] == "text"
+
+
 def test_half_typed_word_is_completed():
     app = page("nextword").run()
     app.text_input(key="nextword_text").input("The United Sta").run()

@@ -144,7 +144,9 @@ def training_panel() -> None:
                        format_func=VARIANT_NAMES.get)
     chosen = [run for run in runs if run.length == length and run.variant == variant]
     steps = [0, config["steps"]]  # one step axis for the three charts, however early a run diverged
-    colour = alt.Color("cell:N", scale=CELL_COLOURS, legend=alt.Legend(orient="top", title=None))
+    colour = alt.Color("cell:N", scale=CELL_COLOURS, legend=None)  # one legend above all three, never cut
+    st.html(" &nbsp; ".join(f'<span style="color:{hue}">●</span> {name}' for name, hue in
+                            zip(CELL_COLOURS.domain, CELL_COLOURS.range)))
     accuracy = alt.Chart(runs_frame(chosen, "accuracy")).mark_line().encode(
         x=alt.X("step:Q", scale=alt.Scale(domain=steps)),
         y=alt.Y("accuracy:Q", scale=alt.Scale(domain=[0, 1]), title="held-out accuracy", axis=alt.Axis(format="%")),
@@ -224,7 +226,7 @@ def kept_and_rewritten(pieces: list[str], trace: GateTrace, each: int = 3) -> st
     order = np.argsort(mean_z)
 
     def said(indices) -> str:
-        return ", ".join(f"*{labels[i]}* ({mean_z[i]:.2f})" for i in sorted(indices))
+        return ", ".join(f"“{labels[i]}” ({mean_z[i]:.2f})" for i in sorted(indices))
 
     return (f"Here the {trace.label} keeps most of its state at {said(order[-each:])} (mean z) and rewrites it "
             f"at {said(order[:each])}: the gate decides, word by word, what is worth remembering.")

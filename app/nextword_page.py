@@ -43,12 +43,12 @@ def probability_chart(words: list[WordCandidate]) -> alt.Chart:
     top = float(frame["probability"].max())
     base = alt.Chart(frame).encode(
         x=alt.X("probability:Q", axis=alt.Axis(format="%", tickCount=4), scale=alt.Scale(domain=[0, top * 1.2])),
-        y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=13)),
+        y=alt.Y("word:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False)),
         tooltip=["word", alt.Tooltip("probability:Q", format=".2%")],
     )
     bars = base.mark_bar(color="#4c78a8", minBandSize=2)
     labels = base.mark_text(align="left", dx=4, color="#31333f").encode(text=alt.Text("probability:Q", format=".1%"))
-    return readable((bars + labels).properties(height=32 * max(1, len(frame))))
+    return readable((bars + labels).properties(height=36 * max(1, len(frame))))
 
 
 def word_buttons(words: list[WordCandidate], partial: str, key: str) -> None:

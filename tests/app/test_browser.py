@@ -201,6 +201,9 @@ def test_type_a_word_and_pick_real_words_from_compact_rows(app_url, browser, vie
     completions = page.locator('[class*="st-key-suggestion_"] [data-testid^=stBaseButton]').filter(visible=True)
     words = [completions.nth(i).inner_text().strip() for i in range(completions.count())]
     assert words and all(w.startswith("must") and known.offers(w) for w in words), words
+    labels = page.evaluate("Array.from(document.querySelectorAll('.stVegaLiteChart .role-axis-label text'))"
+                           ".map(t => t.textContent)")
+    assert set(words) <= set(labels), labels  # every bar is named on the chart
     following = page.locator('[class*="st-key-after_"] [data-testid^=stBaseButton]').filter(visible=True)
     assert following.count() == 5 and len(rows_of(following)) < 5  # rows, not five full-width buttons
     word = following.first.inner_text().strip()

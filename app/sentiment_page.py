@@ -64,11 +64,11 @@ def show_verdict(result: SentimentResult, typed: str) -> None:
     if result.unknown:
         unreadable = " ".join(result.unknown)
         if not result.read.replace(unreadable, "").strip(" ."):
-            st.info(f"The model cannot read any of this ({unreadable}): it learnt from words, and emoji and "
-                    "scripts it never saw are unknown to it, so this verdict means nothing.")
+            st.info(f"The model cannot read any of this ({unreadable}): its tokenizer never saw these characters "
+                    "(emoji, other scripts, some digits), so this verdict means nothing.")
         else:
-            st.info(f"The model cannot read {unreadable} (emoji and scripts it never saw are unknown to it); "
-                    "the verdict comes from the rest of the text.")
+            st.info(f"The model cannot read {unreadable}: its tokenizer never saw these characters (emoji, other "
+                    "scripts, some digits), so the verdict comes from the rest of the text.")
 
 
 def running_chart(steps: list[WordStep]) -> alt.Chart:

@@ -142,6 +142,6 @@ def sentiment_cases(rounds: int, with_torch: bool) -> list[Result]:
     peer_artifact = _torch_peer(classifier.artifact, {"model.onnx": {
         "tokens": np.array([tokens]), "lengths": np.array([len(tokens)])}}, with_torch)
     peer = SentimentClassifier(peer_artifact) if peer_artifact else None
-    return [compare("sentiment_50", f"one review of {len(tokens)} tokens -> label and rating",
+    return [compare("sentiment_50", f"one review of {len(tokens)} tokens -> label and stars",
                     Contender(lambda: classifier.predict([text])),
                     Contender(lambda: peer.predict([text])) if peer else None, rounds)]

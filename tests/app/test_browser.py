@@ -267,7 +267,9 @@ def test_50_concurrent_sessions_each_get_their_own_verdict(app_url, browser):
     for page in pages:
         page.get_by_text("How it got there").wait_for(timeout=180_000)
         shown.append(page.locator("h2").first.inner_text())
-        assert page.locator(".stException").count() == 0 and page.locator(".stAlert").count() == 0
+        assert page.locator(".stException").count() == 0
+        notes = page.locator(".stAlert").all_inner_texts()  # a digit the tokenizer never saw is said, not an error
+        assert all(note.startswith("The model cannot read") for note in notes), notes
     seconds = time.perf_counter() - start
     context.close()
     mismatched = [(text, label, heading) for text, label, heading in zip(texts, expected, shown) if label not in heading]

@@ -80,7 +80,10 @@ class Captioner:
 
     @cached_property
     def _inner_words(self) -> frozenset[str]:
-        """Words of the decoder's object phrases that never end one ("big" and "eared" of "a big eared rabbit")."""
+        """Words of the decoder's object phrases that never end one ("big" and "eared" of "a big eared rabbit");
+        none for a model trained on real captions, which has no list of object phrases."""
+        if "cnn_names" not in self.artifact.manifest:
+            return frozenset()
         phrases = [phrase.split() for phrase in self._head_names_and_phrases[3] if phrase.strip()]
         return frozenset(w for words in phrases for w in words[:-1]) - {words[-1] for words in phrases}
 

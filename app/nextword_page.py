@@ -69,7 +69,7 @@ def suggestion_bar(text: str) -> None:
         return
     typed = escape_markdown(suggestions.partial)
     if suggestions.partial and not suggestions.words:
-        st.info(f"No word the model knows starts like **{typed}**. Keep typing, or add a space.")
+        st.info(f"No word the model knows starts like that (**{typed}**). Keep typing, or add a space.")
         return
     if suggestions.partial:
         st.markdown(f"Completing **{typed}**:")

@@ -254,7 +254,7 @@ def test_a_typed_word_is_completed_to_real_words_and_a_whole_word_gets_the_next_
     else:
         assert not after
     if not labels:
-        assert "No word the model knows starts like" in app.info[0].value
+        assert "No word the model knows starts like that" in app.info[0].value
 
 
 def test_continue_writing_streams_a_new_text_each_click_and_forgets_it_when_the_prompt_changes():

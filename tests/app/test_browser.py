@@ -112,6 +112,7 @@ def rows_of(locator) -> list[float]:
 def test_a_click_on_a_thumbnail_shows_the_caption_in_view(app_url, browser, viewport, tmp_path):
     page = open_page(browser, app_url, "/", "Caption", viewport)
     cells = page.locator('[class*="st-key-gallery_cell_"]')
+    cells.locator("img").nth(7).wait_for(timeout=30_000)  # the gallery is drawn photo by photo
     assert cells.count() == 8 and len(rows_of(cells)) <= 2  # a compact gallery, on a phone too
     thumbnail = page.locator('[class*="st-key-gallery_cell_"] img').nth(4)  # the coffee
     thumbnail.scroll_into_view_if_needed()

@@ -124,6 +124,7 @@ def test_a_click_on_a_thumbnail_shows_the_caption_in_view(app_url, browser, view
     report("caption after a click", time.perf_counter() - started, viewport)
     page.wait_for_timeout(1200)  # the scroll into view is smooth
     assert in_view(page, caption), caption.bounding_box()
+    page.get_by_text("Encoder + beam search").wait_for(timeout=30_000)  # drawn after the attention maps
     assert page.locator(".stException").count() == 0
     images = page.locator("[data-testid=stMain] img")
     assert images.count() >= 8 + 1 + 3 and all(images.nth(i).get_attribute("alt") for i in range(images.count()))

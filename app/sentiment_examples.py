@@ -4,7 +4,7 @@
 EXAMPLES = {
     "Not only the fan was expensive, but it was broken when it arrived.": "negative",
     "An absolute joy from start to finish.": "positive",
-    "The package arrived on Tuesday.": "neutral",
+    "The museum is on Main Street.": "neutral",
     "I wanted to love this phone, but the battery dies by noon.": "negative",
     "Not bad at all, honestly better than I expected!": "positive",
 }
@@ -13,6 +13,7 @@ EXAMPLES = {
 FAILURES = {
     "The meeting has been moved to Thursday afternoon.": ("neutral", "a plain statement of fact"),
     "The movie is two hours long.": ("neutral", "a plain statement of fact"),
+    "The package arrived on Tuesday.": ("neutral", "a plain statement of fact"),
     "The hotel was not bad.": ("positive", "a negated complaint"),
     "I can't say I hated it.": ("positive", "a negated complaint"),
 }

@@ -151,7 +151,7 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     caption_table, _, sentiment_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
     assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
     assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
-    assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "average"]
+    assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "crowd_tweets", "average"]
     assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
     assert nextword_table.index[0].startswith("perplexity per word")
     for name in ("caption", "sentiment", "nextword"):  # a document is drawn once its expander is opened

@@ -10,8 +10,13 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return logits - log_sum_exp(logits)[..., None]
+
+
+def log_sum_exp(values: np.ndarray) -> np.ndarray:
+    """log(sum(exp(values))) over the last axis, without overflow."""
+    top = values.max(axis=-1, keepdims=True)
+    return (top + np.log(np.exp(values - top).sum(axis=-1, keepdims=True)))[..., 0]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -18,47 +18,49 @@ real words or punctuation.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from serving.numeric import log_sum_exp
 from serving.tokenizer import PAD_ID, UNK_ID, WORD_START
 
 PARAGRAPH = "<p>"  # marks the start of every paragraph, so the model knows how texts begin
 WORD = re.compile(r"\w+(?:['’]\w+)*")  # what counts as a word of a text ("Union", "don't", "1790")
-SCAN_LIMIT = 256  # continuations looked at per hypothesis for ones that stay on the way to a word
+SCAN_LIMIT = 64  # continuations looked at per hypothesis for ones that stay on the way to a word
 
 
 @dataclass(frozen=True)
 class WordList:
-    """The words a model may suggest, sorted, so that membership and "is a start of a word" are bisections."""
+    """The words a model may suggest, and every start of one, so that both questions are a set lookup."""
 
-    words: list[str]
+    words: frozenset[str]
 
     @classmethod
     def read(cls, path: Path) -> "WordList":
-        return cls(sorted(path.read_text(encoding="utf-8").split()))
+        return cls(frozenset(path.read_text(encoding="utf-8").split()))
+
+    @cached_property
+    def starts(self) -> frozenset[str]:
+        """Every non-empty start of a listed word ("m", "mu", "mus", "must")."""
+        return frozenset(word[:end] for word in self.words for end in range(1, len(word) + 1))
 
     def __contains__(self, word: str) -> bool:
-        at = bisect_left(self.words, word)
-        return at < len(self.words) and self.words[at] == word
+        return word in self.words
 
     def __len__(self) -> int:
         return len(self.words)
 
     def begins_word(self, text: str) -> bool:
         """Can `text` still become a word of the list (or punctuation)?"""
-        if not any(ch.isalnum() for ch in text):
-            return True
-        at = bisect_left(self.words, text)
-        return at < len(self.words) and self.words[at].startswith(text)
+        return text in self.starts or not any(ch.isalnum() for ch in text)
 
     def offers(self, word: str) -> bool:
         """May `word` be suggested: a word of the list, or punctuation."""
-        return not any(ch.isalnum() for ch in word) or word in self
+        return word in self.words or not any(ch.isalnum() for ch in word)
 
 
 class PieceModel(Protocol):
@@ -104,12 +106,12 @@ class PieceVocabulary:
             allowed[i] = word.startswith(partial) or partial.startswith(word)
         return allowed
 
-    def best_on_the_way(self, text: str, scores: np.ndarray, count: int) -> list[int]:
-        """The `count` best-scored pieces (finite scores) after which `text` can still become a known word,
-        looking at the SCAN_LIMIT best at most."""
+    def best_on_the_way(self, text: str, scores: np.ndarray, count: int, floor: float = -np.inf) -> list[int]:
+        """The `count` best-scored pieces (scores above `floor`) after which `text` can still become a known
+        word, looking at the SCAN_LIMIT best at most."""
         chosen = []
         for i in np.argsort(-scores)[:SCAN_LIMIT]:
-            if not np.isfinite(scores[i]) or len(chosen) == count:
+            if scores[i] <= floor or len(chosen) == count:
                 break
             if self.known.begins_word((text + self.surfaces[i]).strip()):
                 chosen.append(int(i))
@@ -130,6 +132,11 @@ class _Hypothesis:
     state: object  # the model state before `pending`
 
 
+def kth_best(finished: dict[str, float], k: int) -> float:
+    """The log-probability a word must beat to enter the k best found so far."""
+    return sorted(finished.values(), reverse=True)[k - 1] if len(finished) >= k else -np.inf
+
+
 def top_next_words(model: PieceModel, state: object, log_probs: np.ndarray, vocab: PieceVocabulary,
                    k: int = 5, beam: int = 8, max_pieces: int = 6, partial: str = "") -> list[WordCandidate]:
     """The k most likely next words after `state` (whose next-piece log-probs are `log_probs`).
@@ -147,19 +154,20 @@ def top_next_words(model: PieceModel, state: object, log_probs: np.ndarray, voca
             break
         states, next_log_probs = model.advance([h.state for h in hypotheses], [h.pending for h in hypotheses])
         extended = []
-        for hyp, new_state, lp in zip(hypotheses, states, next_log_probs):
+        word_ends = log_sum_exp(next_log_probs[:, vocab.starts_word])  # P(the next piece starts a new word)
+        for hyp, new_state, lp, end in zip(hypotheses, states, next_log_probs, word_ends):
             word = hyp.text.strip()
             if word and word.startswith(partial) and vocab.known.offers(word):
-                ends = hyp.log_prob + np.logaddexp.reduce(lp[vocab.starts_word])
-                finished[word] = float(np.logaddexp(finished.get(word, -np.inf), ends))
+                finished[word] = float(np.logaddexp(finished.get(word, -np.inf), hyp.log_prob + end))
             # A bare "▁" is not a word yet: whatever unspaced piece follows (even punctuation) is its text.
             allowed = vocab.consistent(hyp.text, partial, ~vocab.spaced if not word else ~vocab.starts_word)
             continuation = np.where(allowed, lp, -np.inf)
-            for i in vocab.best_on_the_way(hyp.text, continuation, beam):
+            # a longer word is less likely than its prefix: below the k-th finished word, nothing can enter
+            floor = kth_best(finished, k) - hyp.log_prob
+            for i in vocab.best_on_the_way(hyp.text, continuation, beam, floor):
                 extended.append(_Hypothesis(hyp.log_prob + float(continuation[i]), hyp.text + vocab.surfaces[i],
                                             i, new_state))
         extended.sort(key=lambda h: -h.log_prob)
-        kth_best = sorted(finished.values(), reverse=True)[k - 1] if len(finished) >= k else -np.inf
-        hypotheses = [h for h in extended[:beam] if h.log_prob > kth_best]  # cannot beat the k-th any more
+        hypotheses = [h for h in extended[:beam] if h.log_prob > kth_best(finished, k)]
     best = sorted(finished.items(), key=lambda item: -item[1])[:k]
     return [WordCandidate(word, float(np.exp(log_prob))) for word, log_prob in best]

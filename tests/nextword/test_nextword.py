@@ -97,7 +97,7 @@ def test_only_words_of_the_word_list_are_offered(tiny_lm, text):
     from serving.nextword.words import WordList
 
     _, _, predictor = tiny_lm
-    known = WordList([w for w in predictor.vocab.known.words if w not in ("very", "story")])
+    known = WordList(frozenset(predictor.vocab.known.words - {"very", "story"}))
     narrower = NextWordPredictor(predictor.artifact)
     narrower.vocab = replace(predictor.vocab, known=known)
     for k in (3, 10):
@@ -188,6 +188,6 @@ def test_a_bare_space_piece_joins_the_punctuation_after_it():
     surfaces = ["<pad>", " the", " ", "(", "s", "<p>"]
     vocab = PieceVocabulary(surfaces, starts_word=np.array([1, 1, 1, 1, 0, 1], bool),
                             never=np.array([1, 0, 0, 0, 0, 1], bool), spaced=np.array([1, 1, 1, 0, 0, 1], bool),
-                            bare=np.array([0, 0, 1, 0, 0, 0], bool), known=WordList(["the"]))
+                            bare=np.array([0, 0, 1, 0, 0, 0], bool), known=WordList(frozenset({"the"})))
     stream = np.array([5, 1, 2, 3, 1, 4, 3])  # <p> the ( the s (
     assert vocab.word_starts(stream).tolist() == [False, True, True, False, True, False, True]

@@ -74,9 +74,15 @@ def wait_until_idle(page) -> None:
     page.wait_for_timeout(300)
 
 
-def screenshot_path(tmp_path: Path, name: str) -> Path:
-    """docs/<name> when UPDATE_SCREENSHOTS=1 (`make screenshots`), else a temporary file."""
-    return (REPO_ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path) / name
+def docs_screenshot(page, tmp_path: Path, name: str, height: int) -> Path:
+    """The whole page, 1400 px wide and `height` tall, with no tooltip over it, saved to docs/<name> when
+    UPDATE_SCREENSHOTS=1 (`make screenshots`), else to a temporary file."""
+    shot = (REPO_ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path) / name
+    page.set_viewport_size({"width": 1400, "height": height})
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(1500)  # let the charts finish drawing at the new size
+    page.screenshot(path=str(shot))
+    return shot
 
 
 DESKTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}
@@ -131,10 +137,7 @@ def test_a_click_on_a_thumbnail_shows_the_caption_in_view(app_url, browser, view
     maps = page.locator('[data-testid=stMain] img[alt^="Where the decoder looked"]')
     assert len(rows_of(maps)) < maps.count()  # attention maps share rows, on a phone too
     if viewport == DESKTOP:
-        page.set_viewport_size({"width": 1400, "height": 2100})
-        page.mouse.move(0, 0)
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(screenshot_path(tmp_path, "caption.png")))
+        docs_screenshot(page, tmp_path, "caption.png", 2100)
     page.close()
 
 
@@ -176,11 +179,7 @@ def test_type_a_sentence_and_see_the_label(app_url, browser, viewport, tmp_path)
     page.locator('[role=img][aria-label$="of 5 stars"]').wait_for(timeout=10_000)  # the star meter says its value
     page.locator(".stVegaLiteChart").nth(1).wait_for(timeout=30_000)
     if viewport == DESKTOP:
-        page.set_viewport_size({"width": 1400, "height": 1500})
-        page.wait_for_timeout(1000)  # let the charts finish drawing
-        shot = screenshot_path(tmp_path, "sentiment.png")
-        page.screenshot(path=str(shot))
-        assert shot.read_bytes().startswith(b"\x89PNG")
+        assert docs_screenshot(page, tmp_path, "sentiment.png", 1500).read_bytes().startswith(b"\x89PNG")
     page.close()
 
 
@@ -214,10 +213,7 @@ def test_type_a_word_and_pick_real_words_from_compact_rows(app_url, browser, vie
                            "expected", arg=append_word("We must", word), timeout=30_000)
     assert page.locator(".stException").count() == 0
     if viewport == DESKTOP:
-        page.mouse.move(0, 0)  # no tooltip over the page in the screenshot
-        page.set_viewport_size({"width": 1400, "height": 1300})
-        page.wait_for_timeout(1000)
-        page.screenshot(path=str(screenshot_path(tmp_path, "nextword.png")))
+        docs_screenshot(page, tmp_path, "nextword.png", 1300)
     page.close()
 
 
@@ -241,10 +237,7 @@ def test_gradient_lab_legends_are_whole_and_every_choice_is_on_screen(app_url, b
     assert {"vanilla tanh RNN", "LSTM", "GRU", "layer 2 forward"} <= {text for text, _ in legends}, legends
     assert all(inside for _, inside in legends), [text for text, inside in legends if not inside]  # none cut off
     if viewport == DESKTOP:
-        page.set_viewport_size({"width": 1400, "height": 3400})
-        page.mouse.move(0, 0)
-        page.wait_for_timeout(1500)
-        page.screenshot(path=str(screenshot_path(tmp_path, "gradient_lab.png")))
+        docs_screenshot(page, tmp_path, "gradient_lab.png", 3400)
     page.close()
 
 

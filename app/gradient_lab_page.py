@@ -222,7 +222,7 @@ def per_piece_chart(traces: list[GateTrace], pieces: list[str], value: Callable[
 def kept_and_rewritten(pieces: list[str], trace: GateTrace, each: int = 3) -> str:
     """Where a layer kept most of its state and where it rewrote it, read off its mean update gate."""
     mean_z = trace.update.mean(axis=1)
-    labels = [label.split(". ", 1)[1] for label in piece_labels(pieces)]
+    labels = [shown_piece(piece) for piece in pieces]
     order = np.argsort(mean_z)
 
     def said(indices) -> str:

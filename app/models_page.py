@@ -125,8 +125,7 @@ def metric_columns(table: pd.DataFrame) -> dict:
     """Counts as whole numbers, scores with three decimals, and the row names wide enough to read whole."""
     columns = {"_index": st.column_config.TextColumn(width="large")}
     for column in table.columns:
-        whole = table[column].dropna().apply(float.is_integer).all() if table[column].dtype.kind == "f" else \
-            table[column].dtype.kind in "iu"
+        whole = table[column].dtype.kind in "iu"
         columns[column] = st.column_config.NumberColumn(format="%d" if whole else "%.3f")
     return columns
 

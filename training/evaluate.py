@@ -32,8 +32,8 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         from training.sentiment.everyday import format_everyday, score_everyday
 
         for folder in model_dirs or [model_dir("sentiment")]:
-            print(f"{folder}, beside VADER:")
-            print(format_everyday(score_everyday(SentimentClassifier.load(folder))))
+            print(f"{folder}, everyday {split} sentences, beside VADER:")
+            print(format_everyday(score_everyday(SentimentClassifier.load(folder), split)))
     elif model == "nextword":
         from training.nextword.evaluate import evaluate_saved_model
 
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("model", choices=MODELS)
     parser.add_argument("--split", choices=["validation", "test"], default="test",
-                        help="sentiment and nextword: the held-out split to score (default test)")
+                        help="sentiment, sentiment-everyday and nextword: the held-out split to score (default test)")
     parser.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N",
                         help="real-photos: beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",

@@ -1,9 +1,10 @@
 """`python -m training.evaluate sentiment-everyday`: the model beside VADER on everyday sentences.
 
-`everyday.tsv` holds 162 sentences written for this check before any model was scored on them:
-54 neutral (facts, questions, requests), 54 positive and 54 negative (praise, complaints,
-negation, contrast, mixed), each with how a person reads it. They are never trained on or used
-for a choice. The model is read as the CLI reads it (`SentimentClassifier.predict`, the label
+Two sets, each written before any model was scored on it, each sentence with how a person reads
+it: `everyday.tsv` (test, 162 sentences: 54 neutral facts, questions and requests, 54 positive and
+54 negative praise, complaints, negation, contrast and mixed) is never trained on or used for a
+choice; `everyday_validation.tsv` (90 more of the same kinds, 30 per label) is what choices between
+trained models are made on, never trained on either. The model is read as the CLI reads it (`SentimentClassifier.predict`, the label
 is the likeliest class); VADER's 3-class call is its usual compound cut at +-0.05.
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ import numpy as np
 from serving.sentiment.classifier import SentimentClassifier
 from training.sentiment.data import LABELS
 
-EVERYDAY_FILE = Path(__file__).parent / "everyday.tsv"
+EVERYDAY_FILES = {"test": Path(__file__).parent / "everyday.tsv",
+                  "validation": Path(__file__).parent / "everyday_validation.tsv"}
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,8 @@ class Sentence:
     text: str
 
 
-def everyday_sentences(path: Path = EVERYDAY_FILE) -> list[Sentence]:
-    with open(path, newline="", encoding="utf-8") as handle:
+def everyday_sentences(split: str = "test") -> list[Sentence]:
+    with open(EVERYDAY_FILES[split], newline="", encoding="utf-8") as handle:
         return [Sentence(row["label"], row["kind"], row["text"]) for row in csv.DictReader(handle, delimiter="\t")]
 
 
@@ -49,9 +51,9 @@ def accuracy_by_kind(sentences: list[Sentence], predicted: list[str]) -> dict[st
             **{f"kind {kind}": float(right[[s.kind == kind for s in sentences]].mean()) for kind in sorted(kinds)}}
 
 
-def score_everyday(classifier: SentimentClassifier, sentences: list[Sentence] | None = None) -> dict:
+def score_everyday(classifier: SentimentClassifier, split: str = "test") -> dict:
     """{"model": scores, "vader": scores, "sentences": n}: 3-class accuracy overall, per label, per kind."""
-    sentences = sentences or everyday_sentences()
+    sentences = everyday_sentences(split)
     texts = [s.text for s in sentences]
     return {"model": accuracy_by_kind(sentences, [r.label for r in classifier.predict(texts)]),
             "vader": accuracy_by_kind(sentences, vader_labels(texts)), "sentences": len(sentences)}

@@ -202,6 +202,7 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
         metrics = {"test": compare_with_vader(classifier, splits["test"]),
                    "validation": compare_with_vader(classifier, splits["validation"]),
                    "everyday": score_everyday(classifier),
+                   "everyday_validation": score_everyday(classifier, "validation"),
                    "onnx_vs_torch_max_abs_diff": parity}
         print("Held-out test split, ONNX model vs VADER:")
         print(format_table(metrics["test"]))

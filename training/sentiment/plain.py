@@ -23,6 +23,8 @@ from training.sentiment.data import Example, same_text
 from training.sentiment.everyday import EVERYDAY_FILES, everyday_sentences
 
 MIN_WORDS = 5
+INFLECTIONS = [("s", ""), ("es", ""), ("d", ""), ("ed", ""), ("ing", ""), ("ing", "e"), ("ly", ""), ("ies", "y"),
+               ("ied", "y"), ("'s", "")]  # (ending, what replaces it) back to a lexicon's word
 WORDNET_DATA = [f"usr/share/wordnet/data.{part}" for part in ("noun", "verb", "adj", "adv")]
 LEXICON_FILES = {"liu": ["liu-positive-opinion-words-en/data/words.txt", "liu-negative-opinion-words-en/data/words.txt"],
                  "afinn": ["afinn-111/data/words.csv"]}
@@ -63,8 +65,7 @@ class OpinionLexicon:
     def marks(self, text: str) -> bool:
         words = words_of(text)
         for word in words:
-            stems = {word, word.removesuffix("s"), word.removesuffix("ed"), word.removesuffix("ing"),
-                     word.removesuffix("ly")}
+            stems = {word, *(word[:-len(end)] + base for end, base in INFLECTIONS if word.endswith(end))}
             if stems & self.words:
                 return True
         joined = f" {' '.join(words)} "

@@ -27,6 +27,7 @@ from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
 from training.sentiment.plain import LEXICONS_DESCRIPTION, MIN_WORDS, plain_examples
+from training.sentiment.pretrain import pretrain_first_layer, pretraining_text
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 
@@ -45,6 +46,8 @@ class SentimentTraining:
     rating_loss_weight: float = 0.5
     label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
     plain_sentences: int = 12000  # at most this many neutral WordNet examples join the training split (0: none)
+    pretrain_steps: int = 0  # language-model batches for the embedding and first layer before fine-tuning (0: none)
+    pretrain_batch_size: int = 32
     seed: int = 0
 
 
@@ -113,10 +116,14 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     best = BestCheckpoint(run_dir / "best.pt", settings.patience)
     history = []
     point = ResumePoint(run_dir / "resume.pt", asdict(settings))
-    done = 0
+    done, pretraining = 0, None
     if resume:
         done, history, loop = point.restore(model, optimizer, scheduler, best)
-        rng = loop["rng"]
+        rng, pretraining = loop["rng"], loop.get("pretraining")
+    elif settings.pretrain_steps:
+        pretraining = pretrain_first_layer(model, tokenizer, pretraining_text([e.text for e in splits["train"]]),
+                                           settings.pretrain_steps, settings.pretrain_batch_size,
+                                           settings.learning_rate, settings.seed)
     started = time.time()
     for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()
@@ -147,7 +154,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
               f"{validation['average']['macro_f1']:.3f}, binary acc {validation['average']['binary_accuracy']:.3f}"
               f" ({time.time() - started:.0f} s)", flush=True)
         stop = best.update(model, score, epoch)
-        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
+        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng, pretraining=pretraining)
         if stop:
             print(f"early stop: no validation gain since epoch {best.best_at}")
             break
@@ -155,7 +162,8 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     train_seconds = time.time() - started
     return write_sentiment_artifact(model, tokenizer_path, splits, settings, out_dir, run_dir,
                                     {"best_epoch": best.best_at, "seconds": round(train_seconds),
-                                     "history": history, "settings": asdict(settings)})
+                                     "history": history, "settings": asdict(settings),
+                                     **({"pretraining": pretraining} if pretraining else {})})
 
 
 def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: dict[str, list[Example]],

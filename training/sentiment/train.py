@@ -213,7 +213,8 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
                        if settings.wordnet_neutral or settings.wordnet_polar else []),
                  "split": str(SPLIT_FILE.relative_to(SPLIT_FILE.parents[2])),
                  "sentences": {**{name: len(examples) for name, examples in splits.items()},
-                               "of which WordNet examples (train)": sum(e.domain == "wordnet" for e in splits["train"])}},
+                               "of which WordNet examples (train)":
+                                   sum(e.domain == "wordnet" for e in splits["train"])}},
         "licence": "MIT",
         "rebuild": "python -m training.train sentiment",
         "peer": "VADER (vaderSentiment 3.3.2)",

@@ -25,7 +25,8 @@ CARD_TEXT = {
                        "State of the Union addresses and novels.",
         "limits": "Plain statements of fact still often come out opinionated (29 of 46 facts right on its "
                   "held-out everyday check) and some negations fail (\"not bad\" read as the complaint): the "
-                  "Sentiment page shows such sentences. VADER, the rule-based peer, reads Hutto's tweets better on the binary call.",
+                  "Sentiment page shows such sentences. VADER, the rule-based peer, reads Hutto's tweets better "
+                  "on the binary call.",
         "cannot_know": "Emoji and scripts it never saw (unknown to its tokenizer), languages other than "
                        "English, and anything after the first 256 pieces of a long text.",
     },

@@ -91,7 +91,7 @@ def test_numpy_gates_reproduce_onnxruntime_hidden_states():
     for trace, expected in zip(traces, onnx_hidden_states(classifier.artifact.file("model.onnx"), tokens)):
         in_sentence_order = expected if trace.direction == "forward" else expected[::-1]
         np.testing.assert_allclose(trace.hidden, in_sentence_order, atol=1e-5)
-        # gates are sigmoids; in float32 a pre-activation above about 17 rounds to exactly 1 (a unit that keeps its state)
+        # sigmoid gates; in float32 a pre-activation above about 17 rounds to exactly 1 (a unit keeping its state)
         for gate in (trace.update, trace.reset):
             assert 0 <= gate.min() and gate.max() <= 1
         assert trace.reset.shape == trace.update.shape == trace.hidden.shape

@@ -9,13 +9,27 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def tar_members(archive: Path | bytes, suffix: str = "") -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of every regular file in a (compressed) tar whose name ends with `suffix`."""
+def tar_members(archive: Path | bytes, suffix: str | tuple[str, ...] = "") -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every regular file in a (compressed) tar whose name ends with `suffix` (or one of them),
+    in one pass over the archive."""
     source = {"fileobj": io.BytesIO(archive)} if isinstance(archive, bytes) else {"name": str(archive)}
     with tarfile.open(**source) as tar:
         for member in tar:
             if member.isfile() and member.name.endswith(suffix):
                 yield member.name, tar.extractfile(member).read()
+
+
+def tar_members_named(archive: Path | bytes, suffixes: list[str]) -> list[bytes]:
+    """The file ending in each of `suffixes`, in their order, read in one pass over the archive."""
+    found = dict(tar_members(archive, tuple(suffixes)))
+    files = []
+    for suffix in suffixes:
+        matches = [data for name, data in found.items() if name.endswith(suffix)]
+        if not matches:
+            raise FileNotFoundError(f"no member ending in {suffix!r} in "
+                                    f"{archive if isinstance(archive, Path) else 'archive'}")
+        files.append(matches[0])
+    return files
 
 
 def tar_member(archive: Path | bytes, suffix: str) -> bytes:

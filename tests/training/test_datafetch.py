@@ -1,10 +1,12 @@
-"""Fetching is atomic and checksum-guarded; the client is replaced by a local copy here."""
+"""Fetching is atomic and checksum-guarded (the client is replaced by a local copy here); archives are read in place."""
 import hashlib
 
 import pytest
 
 from datafetch import registry
+from datafetch.archives import tar_members_named
 from datafetch.registry import FetchError, Source, fetch
+from tests.conftest import make_tgz
 
 
 def fake_source(payload: bytes, sha: str | None = None) -> Source:
@@ -74,3 +76,10 @@ def test_leftover_partial_downloads_are_cleared(tmp_path):
     (tmp_path / ".partial-abc" / "x").write_bytes(b"x")
     registry.clear_partials(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_members_named_come_in_the_asked_order_from_one_pass():
+    archive = make_tgz({"pkg/a/words.txt": b"A", "pkg/b/words.csv": b"B", "pkg/c/other.txt": b"C"})
+    assert tar_members_named(archive, ["b/words.csv", "a/words.txt"]) == [b"B", b"A"]
+    with pytest.raises(FileNotFoundError, match="missing.txt"):
+        tar_members_named(archive, ["a/words.txt", "missing.txt"])

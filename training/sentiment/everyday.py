@@ -4,8 +4,9 @@ Two sets, each written before any model was scored on it, each sentence with how
 it: `everyday.tsv` (test, 162 sentences: 54 neutral facts, questions and requests, 54 positive and
 54 negative praise, complaints, negation, contrast and mixed) is never trained on or used for a
 choice; `everyday_validation.tsv` (90 more of the same kinds, 30 per label) is what choices between
-trained models are made on, never trained on either. The model is read as the CLI reads it (`SentimentClassifier.predict`, the label
-is the likeliest class); VADER's 3-class call is its usual compound cut at +-0.05.
+trained models are made on, never trained on either. The model is read as the CLI reads it
+(`SentimentClassifier.predict`, the label is the likeliest class); VADER's 3-class call is its
+usual compound cut at +-0.05.
 """
 from __future__ import annotations
 

@@ -192,7 +192,8 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
         "parameters": sum(p.numel() for p in model.parameters()),
         "labels": list(LABELS),
         "label_rule": f"Hutto: mean human rating < -{NEUTRAL_BAND} negative, > +{NEUTRAL_BAND} positive, else "
-                      "neutral; crowd tweets: the crowd's label; WordNet usage examples (training only): the lexicons' silver label",
+                      "neutral; crowd tweets: the crowd's label; WordNet usage examples (training only): the "
+                      "lexicons' silver label",
         "tokenizer": {"file": "tokenizer.model", "type": "unigram", "vocab_size": model.config.vocab_size,
                       "pad_id": PAD_ID, "case_folded": True},
         "data": {"sources": [

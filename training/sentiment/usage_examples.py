@@ -118,8 +118,8 @@ def usage_example_set(rated: list[Example], neutral: int, polar: int, seed: int 
              if same_text(e) not in taken]
     rng = random.Random(seed)
     chosen = []
-    for wanted, limit in ((lambda label: label == 1, neutral), (lambda label: label != 1, polar)):
-        pool = [item for item in found if wanted(item[2])]
+    for is_neutral, limit in ((True, neutral), (False, polar)):
+        pool = [item for item in found if (item[2] == 1) == is_neutral]
         chosen += rng.sample(pool, min(limit, len(pool)))
     return [Example("wordnet", str(i), LABEL_RATINGS[LABELS[label]], as_sentence(e), rated=False)
             for i, e, label in sorted(chosen)]

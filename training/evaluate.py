@@ -1,6 +1,6 @@
 """`python -m training.evaluate MODEL`: a committed model as served (ONNX), beside its peer, on held-out data.
 
-MODEL is sentiment (beside VADER), nextword (beside a Kneser-Ney 5-gram), caption (beside a
+MODEL is sentiment (beside VADER), ner (beside spaCy, on the gold sentences and WNUT-16), nextword (beside a Kneser-Ney 5-gram), caption (beside a
 nearest-neighbour captioner, on held-out scenes), caption-validation (caption models side by side on
 the validation scenes of the training defaults: what a choice between models is made on) or
 real-photos (the served caption, the decoder's own words and the CNN's top-1 label on the everyday
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from serving.cli import run_guarded
 
-MODELS = ("sentiment", "sentiment-everyday", "nextword", "caption", "caption-validation", "real-photos")
+MODELS = ("sentiment", "sentiment-everyday", "ner", "nextword", "caption", "caption-validation", "real-photos")
 
 
 def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> None:
@@ -34,6 +34,15 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         for folder in model_dirs or [model_dir("sentiment")]:
             print(f"{folder}, everyday {split} sentences, beside VADER:")
             print(format_everyday(score_everyday(SentimentClassifier.load(folder), split)))
+    elif model == "ner":
+        from serving.ner.tagger import EntityTagger
+        from training.ner.data import read_gold, read_wnut, spacy_pipeline
+        from training.ner.evaluate import format_scores, score_beside_spacy
+
+        tagger, nlp = EntityTagger.load(), spacy_pipeline()
+        print(format_scores("Gold sentences (held out), entity F1, the tagger as served beside spaCy:",
+                            score_beside_spacy(tagger, read_gold(), nlp)))
+        print(format_scores("WNUT-16 tweets:", {"wnut16": score_beside_spacy(tagger, read_wnut(), nlp)["all"]}))
     elif model == "nextword":
         from training.nextword.evaluate import evaluate_saved_model
 

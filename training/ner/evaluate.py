@@ -2,7 +2,8 @@
 exactly. The tagger and spaCy are scored alike on the same words."""
 from __future__ import annotations
 
-from serving.ner.tagger import TYPES
+from serving.ner.tagger import TYPES, EntityTagger
+from training.ner.data import Tagged, spacy_tags
 
 _ARTICLES = {"the", "The", "THE"}
 
@@ -44,3 +45,28 @@ def entity_scores(words: list[tuple[str, ...]], gold: list, predicted: list) -> 
     return {"typed": score(lambda k: True), "untyped": score(lambda k: True, untyped=True),
             "per_type": {kind: score(lambda k, kind=kind: k == kind) for kind in TYPES},
             "gold_entities": sum(map(len, gold_sets)), "sentences": len(words)}
+
+
+def score_beside_spacy(tagger: EntityTagger, sentences: list[Tagged], nlp) -> dict:
+    """The tagger and spaCy on the same words, per kind of text and over all."""
+    words = [s.words for s in sentences]
+    ours = tagger.tag_words([list(w) for w in words])
+    theirs = spacy_tags(sentences, nlp)
+    gold = [s.tags for s in sentences]
+    scores = {}
+    for kind in sorted({s.kind for s in sentences}) + ["all"]:
+        keep = [i for i, s in enumerate(sentences) if kind in ("all", s.kind)]
+        pick = (lambda rows, keep=keep: [rows[i] for i in keep])
+        scores[kind] = {"rnn": entity_scores(pick(words), pick(gold), pick(ours)),
+                        "spacy": entity_scores(pick(words), pick(gold), pick(theirs))}
+    return scores
+
+
+def format_scores(title: str, scores: dict) -> str:
+    lines = [title, "| text | sentences | gold entities | RNN typed F1 | spaCy typed F1 | RNN untyped F1 | "
+             "spaCy untyped F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for kind, pair in scores.items():
+        rnn, spacy = pair["rnn"], pair["spacy"]
+        lines.append(f"| {kind} | {rnn['sentences']} | {rnn['gold_entities']} | {rnn['typed']['f1']:.3f} | "
+                     f"{spacy['typed']['f1']:.3f} | {rnn['untyped']['f1']:.3f} | {spacy['untyped']['f1']:.3f} |")
+    return "\n".join(lines)

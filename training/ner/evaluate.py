@@ -70,3 +70,28 @@ def format_scores(title: str, scores: dict) -> str:
         lines.append(f"| {kind} | {rnn['sentences']} | {rnn['gold_entities']} | {rnn['typed']['f1']:.3f} | "
                      f"{spacy['typed']['f1']:.3f} | {rnn['untyped']['f1']:.3f} | {spacy['untyped']['f1']:.3f} |")
     return "\n".join(lines)
+
+
+def compare_on_validation(model_dirs: list) -> str:
+    """Tagger variants side by side on what choices are made on: typed F1 on the everyday validation
+    sentences, and agreement with spaCy's corrected tags on the next-word model's validation documents."""
+    from training.ner.data import VALIDATION_FILE, read_gold, silver_tagged
+    from training.ner.sentences import sentences_of
+    from training.ner.silver import clean_silver, first_names
+    from training.nextword.data import load_splits
+
+    everyday = read_gold(VALIDATION_FILE)
+    texts = [s for d in load_splits()["validation"] for p in d.text.split("\n") for s in sentences_of(p)
+             if 3 <= len(s.split()) <= 80]
+    documents, _ = clean_silver(silver_tagged(texts), first_names())
+    lines = ["| model | everyday validation typed F1 | untyped F1 | agreement with spaCy, validation documents |",
+             "|---|---:|---:|---:|"]
+    for folder in model_dirs:
+        tagger = EntityTagger.load(folder)
+        day = entity_scores([s.words for s in everyday], [s.tags for s in everyday],
+                            tagger.tag_words([list(s.words) for s in everyday]))
+        agree = entity_scores([s.words for s in documents], [s.tags for s in documents],
+                              tagger.tag_words([list(s.words) for s in documents]))
+        lines.append(f"| {folder} | {day['typed']['f1']:.3f} | {day['untyped']['f1']:.3f} | "
+                     f"{agree['typed']['f1']:.3f} |")
+    return "\n".join(lines)

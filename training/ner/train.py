@@ -26,7 +26,8 @@ from serving.ner.tagger import TAGS, EntityTagger, encode_batch
 from serving.tokenizer import UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
-from training.ner.data import SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline
+from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
+                               wordnet_glosses)
 from training.ner.evaluate import entity_scores, format_scores, score_beside_spacy
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
 from training.ner.sentences import sentences_of
@@ -51,6 +52,7 @@ class NerTraining:
     word_dropout: float = 0.1  # share of training words read as unknown, so the characters learn names
     max_train_sentences: int = 120000
     lowercase_share: float = 0.1  # of training sentences read in lower case, as people type them
+    wordnet_glosses: bool = False  # add WordNet's name-rich glosses ("Wausau: a town in north central Wisconsin")
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -74,19 +76,20 @@ def training_texts() -> dict[str, list[str]]:
 
 
 def silver_sets(run_dir: Path) -> dict[str, list[Tagged]]:
-    """spaCy's tags on the training texts, cached: tagging 3 million words takes minutes."""
+    """spaCy's tags on the training texts ("train", "validation") and on WordNet's glosses ("wordnet"), cached:
+    tagging 3 million words takes minutes. A set missing from the cache is tagged and added to it."""
     cache = run_dir / "silver.json"
-    if cache.is_file():
-        stored = json.loads(cache.read_text())
-        return {name: [Tagged(text, tuple(words), tuple(tags)) for text, words, tags in rows]
-                for name, rows in stored.items()}
-    nlp = spacy_pipeline()
-    sets = {}
-    for name, texts in training_texts().items():
-        print(f"spaCy tags {len(texts):,} {name} sentences...", flush=True)
-        sets[name] = silver_tagged(texts, nlp)
-    cache.write_text(json.dumps({name: [[t.text, t.words, t.tags] for t in tagged] for name, tagged in sets.items()}))
-    return sets
+    stored = json.loads(cache.read_text()) if cache.is_file() else {}
+    if not {"train", "validation", "wordnet"} <= set(stored):
+        nlp = spacy_pipeline()
+        texts = {**({} if "train" in stored else training_texts()), "wordnet": wordnet_glosses()}
+        for name, sentences in texts.items():
+            if name not in stored:
+                print(f"spaCy tags {len(sentences):,} {name} sentences...", flush=True)
+                stored[name] = [[t.text, t.words, t.tags] for t in silver_tagged(sentences, nlp)]
+        cache.write_text(json.dumps(stored))
+    return {name: [Tagged(text, tuple(words), tuple(tags)) for text, words, tags in rows]
+            for name, rows in stored.items()}
 
 
 def known_characters(sentences: list[Tagged], min_count: int) -> str:
@@ -116,7 +119,8 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     run_dir = RUNS_DIR / "ner"
     run_dir.mkdir(parents=True, exist_ok=True)
     silver, names = silver_sets(run_dir), first_names()
-    train, corrections = clean_silver(silver["train"], names)
+    train, corrections = clean_silver(silver["train"] + (silver["wordnet"] if settings.wordnet_glosses else []),
+                                      names)
     validation, _ = clean_silver(silver["validation"], names)
     print(f"silver labels corrected: {corrections}", flush=True)
     rng = random.Random(settings.seed)

@@ -15,6 +15,7 @@ from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
 from serving.gradlab.curves import Run, load_runs
 from serving.gradlab.gates import SentimentGates
+from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
 
@@ -31,6 +32,12 @@ def captioner() -> Captioner:
 def sentiment_classifier() -> SentimentClassifier:
     """One classifier (one onnxruntime session) shared by every browser session."""
     return SentimentClassifier.load()
+
+
+@st.cache_resource(show_spinner="Loading the named-entity tagger...")
+def entity_tagger() -> EntityTagger:
+    """One tagger (one onnxruntime session) shared by every browser session."""
+    return EntityTagger.load()
 
 
 @st.cache_resource(show_spinner="Loading the language model...")
@@ -77,6 +84,34 @@ def timed(call: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
     result = call()
     return result, (time.perf_counter() - start) * 1000
+
+
+# Bring a new result into view when it is drawn out of sight (on a phone it is below the inputs), stopping
+# below the app's header. The nonce makes each new result a new script, so it runs again.
+SCROLL_TO_RESULT = """<style>.st-key-{key} {{ scroll-margin-top: 4.5rem; }}</style><script>
+(() => {{ // result {nonce}
+  const result = document.querySelector(".st-key-{key}");
+  if (!result) return;
+  const top = result.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
+}})();
+</script>"""
+
+
+def scroll_into_view(key: str, nonce: object) -> None:
+    """Scroll the container with this key into view if it is out of sight."""
+    st.html(SCROLL_TO_RESULT.format(key=key, nonce=nonce), unsafe_allow_javascript=True)
+
+
+def text_or_invitation(key: str, placeholder: str, button: str, button_key: str, invitation: str,
+                       on_change: Callable[[], None]) -> str | None:
+    """The text box and its button; the text, or None after inviting the user to type when it is empty."""
+    text = st.text_area("Your text", key=key, height=100, on_change=on_change, placeholder=placeholder)
+    st.button(button, key=button_key, type="primary")
+    if not text.strip():
+        st.info(invitation)
+        return None
+    return text
 
 
 def small_print(text: str) -> None:

@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import keep_text, load_or_stop, readable, sentiment_classifier, small_print, timed
+from app.common import keep_text, load_or_stop, readable, sentiment_classifier, small_print, text_or_invitation, timed
 from app.sentiment_examples import EXAMPLES, FAILURES
 from serving.sentiment.classifier import SentimentResult, WordStep
 from serving.text import InputError
@@ -95,11 +95,10 @@ def page() -> None:
              args=("sentiment_failure",),
              help="Sentences of kinds this model misreads: plain facts come out opinionated, and a negated "
                   "complaint comes out as the complaint.")
-    text = st.text_area("Your text", key="sentiment_text", height=100, on_change=text_edited,
-                        placeholder="Type a sentence, e.g. a review, a tweet or a headline.")
-    st.button("Analyse", key="analyse", type="primary")
-    if not text.strip():
-        st.info("Type a sentence above or click an example to see what the network makes of it.")
+    text = text_or_invitation("sentiment_text", "Type a sentence, e.g. a review, a tweet or a headline.", "Analyse",
+                              "analyse", "Type a sentence above or click an example to see what the network makes "
+                              "of it.", text_edited)
+    if text is None:
         return
     classifier = load_or_stop(sentiment_classifier)
     try:

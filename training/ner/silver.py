@@ -12,6 +12,7 @@ The tagger learns from the corrected tags:
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter, defaultdict
 
 from datafetch.archives import tar_members_named
@@ -97,3 +98,11 @@ def lowercased(sentence: Tagged) -> Tagged:
     """The sentence as someone typing in lower case would write it, with the same names."""
     return Tagged(sentence.text.lower(), tuple(w.lower() for w in sentence.words), sentence.tags, sentence.kind,
                   sentence.source)
+
+
+def with_other_names(sentence: Tagged, names: list[str], rng: random.Random) -> Tagged:
+    """The sentence with every word of its people's names swapped for random first names: the tagger
+    learns that a person is said by the words around a name, not by having met the name before
+    (its word embedding knows none of most swapped names, so its characters and context must do)."""
+    words = [rng.choice(names) if tag.endswith("-PER") else word for word, tag in zip(sentence.words, sentence.tags)]
+    return Tagged(" ".join(words), tuple(words), sentence.tags, sentence.kind, sentence.source)

@@ -31,7 +31,7 @@ from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, rea
 from training.ner.evaluate import entity_scores, format_scores, score_beside_spacy
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
 from training.ner.sentences import sentences_of
-from training.ner.silver import clean_silver, first_names, lowercased
+from training.ner.silver import clean_silver, first_names, lowercased, with_other_names
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 
@@ -52,12 +52,13 @@ class NerTraining:
     word_dropout: float = 0.1  # share of training words read as unknown, so the characters learn names
     max_train_sentences: int = 120000
     lowercase_share: float = 0.1  # of training sentences read in lower case, as people type them
-    wordnet_glosses: bool = False  # add WordNet's name-rich glosses ("Wausau: a town in north central Wisconsin")
+    wordnet_glosses: bool = True  # add WordNet's name-rich glosses ("Wausau: a town in north central Wisconsin")
+    name_swap_share: float = 0.2  # of training sentences with a person in them read with other first names
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not 0 <= self.word_dropout < 1 or not 0 <= self.lowercase_share < 1:
-            raise ValueError("word_dropout and lowercase_share must be in [0, 1)")
+        if not all(0 <= share < 1 for share in (self.word_dropout, self.lowercase_share, self.name_swap_share)):
+            raise ValueError("word_dropout, lowercase_share and name_swap_share must be in [0, 1)")
 
 
 def training_texts() -> dict[str, list[str]]:
@@ -124,8 +125,11 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     validation, _ = clean_silver(silver["validation"], names)
     print(f"silver labels corrected: {corrections}", flush=True)
     rng = random.Random(settings.seed)
-    train = [lowercased(s) if rng.random() < settings.lowercase_share else s
-             for s in rng.sample(train, min(settings.max_train_sentences, len(train)))]
+    train = rng.sample(train, min(settings.max_train_sentences, len(train)))
+    name_list = sorted(names)
+    train = [with_other_names(s, name_list, rng) if "B-PER" in s.tags and rng.random() < settings.name_swap_share
+             else s for s in train]
+    train = [lowercased(s) if rng.random() < settings.lowercase_share else s for s in train]
     print(f"{len(train):,} training and {len(validation):,} validation sentences (silver)", flush=True)
 
     tokenizer_path = train_tokenizer((" ".join(s.words) for s in train), run_dir / "words", settings.vocab_size,

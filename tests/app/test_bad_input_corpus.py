@@ -117,16 +117,17 @@ def test_every_image_kind_in_the_cli(image_folder):
     assert len(errors) == len(UNUSABLE_IMAGES) and all(any(n in e for e in errors) for n in UNUSABLE_IMAGES)
 
 
-def sentiment_page(text: str) -> AppTest:
+def text_page(name: str, text: str) -> AppTest:
+    """The text page `name` run on `text` (typed into its box), with the models loaded afresh."""
     st.cache_resource.clear()
-    app = AppTest.from_file(str(REPO_ROOT / "app" / "sentiment_page.py"), default_timeout=60)
-    app.session_state["sentiment_text"] = text
+    app = AppTest.from_file(str(REPO_ROOT / "app" / f"{name}_page.py"), default_timeout=60)
+    app.session_state[f"{name}_text"] = text
     return app.run()
 
 
 @pytest.mark.parametrize("kind", [*UNREADABLE_TEXTS, *VALID_TEXTS])
 def test_every_text_kind_in_the_app(kind):
-    app = sentiment_page({**UNREADABLE_TEXTS, **VALID_TEXTS}[kind])
+    app = text_page("sentiment", {**UNREADABLE_TEXTS, **VALID_TEXTS}[kind])
     assert not app.exception and not app.error
     verdicts = [m.value for m in app.markdown if m.value.startswith("## ")]
     if kind in UNREADABLE_TEXTS:
@@ -157,3 +158,31 @@ def test_the_upload_limit_is_set_and_the_uploader_says_it():
     uploader = caption_page().file_uploader(key="caption_upload")
     assert uploader.proto.max_upload_size_mb == limit == 20  # the browser refuses a larger file before sending it
     assert f"up to {limit} MB" in uploader.proto.help
+
+
+@pytest.mark.parametrize("kind", [*UNREADABLE_TEXTS, *VALID_TEXTS])
+def test_every_text_kind_in_the_ner_page(kind):
+    app = text_page("ner", {**UNREADABLE_TEXTS, **VALID_TEXTS}[kind])
+    assert not app.exception and not app.error
+    charts = app.get("vega_lite_chart")
+    if kind in UNREADABLE_TEXTS:
+        assert not charts and len(app.info) + len(app.warning) == 1
+    else:
+        assert len(charts) == 2  # tag probabilities, per-word losses
+        marked = app.get("html")[0].proto.body  # the text with its names marked
+        assert "<script>" not in marked  # user text is escaped, never HTML
+    if kind == "script tag":
+        assert "&lt;script&gt;" in marked
+    if kind == "200,000 characters":
+        assert "read only its first 256 words" in app.warning[0].value
+
+
+def test_every_text_kind_in_the_ner_cli():
+    lines = [*UNREADABLE_TEXTS.values(), *VALID_TEXTS.values()]
+    stdin = b"\n".join(t.replace("\n", " ").encode() for t in lines) + b"\n\xff\xfe not UTF-8\n"
+    done = subprocess.run([RNNAPP, "ner", "--json"], input=stdin, cwd=REPO_ROOT, capture_output=True, timeout=300)
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    results = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(results) == len(VALID_TEXTS) and all(set(r) == {"text", "entities", "tokens"} for r in results)
+    errors = [line for line in done.stderr.decode().splitlines() if line.startswith("error:")]
+    assert len(errors) == len(UNREADABLE_TEXTS) + 1

@@ -1,9 +1,10 @@
 """Where the tagger's tags come from: spaCy's silver labels, their corrections, and the WNUT-16 reader."""
+import random
 import zipfile
 
 from serving.ner.words import split_words
 from training.ner.data import Tagged, read_wnut, silver_tagged, spacy_tags
-from training.ner.silver import clean_silver, lowercased, spans_of, tags_of
+from training.ner.silver import clean_silver, lowercased, spans_of, tags_of, with_other_names
 
 
 def test_spacy_silver_labels_are_laid_onto_our_words():
@@ -47,3 +48,12 @@ def test_wnut_reader_on_a_wheel_the_test_makes(tmp_path):
     first, second = read_wnut(wheel)
     assert first.words == ("@ann", "Empire", "State") and first.tags == ("O", "B-LOC", "I-LOC")
     assert second.tags == ("O", "B-ORG", "O") and second.text == "Go Patriots !"
+
+
+def test_swapped_names_keep_the_tags_and_the_rest_of_the_sentence():
+    original = sentence("Mrs. Norris met Tom Bertram in London", "O O B-PER O B-PER I-PER O B-LOC")
+    swapped = with_other_names(original, ["Ada", "Kofi"], random.Random(0))
+    assert swapped.tags == original.tags
+    assert [w for w, t in zip(swapped.words, swapped.tags) if not t.endswith("PER")] == ["Mrs", ".", "met", "in",
+                                                                                        "London"]
+    assert all(w in ("Ada", "Kofi") for w, t in zip(swapped.words, swapped.tags) if t.endswith("PER"))

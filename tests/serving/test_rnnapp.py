@@ -17,7 +17,7 @@ def run(command: list[str]) -> subprocess.CompletedProcess:
 def test_help_lists_every_model():
     done = run([RNNAPP, "--help"])
     assert done.returncode == 0, done.stderr
-    for command in ("caption", "sentiment", "nextword", "generate"):
+    for command in ("caption", "sentiment", "ner", "nextword", "generate"):
         assert f"\n    {command}" in done.stdout
 
 
@@ -31,6 +31,7 @@ def test_python_m_aliases_print_what_rnnapp_prints(tmp_path):
     photo = tmp_path / "coffee.png"
     photo.write_bytes(zip_member(fetch(SCIKIT_IMAGE), "skimage/data/coffee.png"))
     pairs = [(["sentiment", "--json", "I loved it."], ["textmodels", "sentiment", "--json", "I loved it."]),
+             (["ner", "--json", "Bob told Ahmed"], ["textmodels", "ner", "--json", "Bob told Ahmed"]),
              (["nextword", "-k", "3", "It is a truth"], ["textmodels", "nextword", "-k", "3", "It is a truth"]),
              (["generate", "--seed", "1", "--max-words", "5", "Call me"],
               ["textmodels", "generate", "--seed", "1", "--max-words", "5", "Call me"]),

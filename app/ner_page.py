@@ -156,7 +156,7 @@ def page() -> None:
     teaching_view(tagger, result)
     st.caption("Limits: it learnt from 143,000 sentences that spaCy's small English pipeline tagged (speeches, "
                "novels, reviews and tweets), so it shares spaCy's habits; names in lower case and names it never "
-               "saw in a familiar place are hard for it. The Models page has its scores beside spaCy.")
+               "saw in a familiar place are hard for it. docs/ner.md has its scores beside spaCy.")
     small_print(f"Latency: {latency:.1f} ms for {len(result.words)} words. Execution provider: "
                 f"{tagger.artifact.provider()}.")
 

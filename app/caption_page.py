@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from PIL import Image, ImageOps
 
-from app.common import captioner, escape_markdown, load_or_stop, readable, scroll_into_view, small_print, timed
+from app.common import captioner, escape_markdown, load_or_stop, readable, small_print, timed
 from serving.caption.captioner import Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
@@ -55,13 +55,26 @@ def imagenet_chart(result: CaptionResult) -> alt.Chart:
     ).properties(height=36 * len(frame)))
 
 
-# Each gallery cell is one click target: the title button's hit area is stretched over the thumbnail.
+# Each gallery cell is one click target: the title button's hit area is stretched over the thumbnail;
+# a result scrolled to stops below the app's header.
 PAGE_STYLE = """<style>
 [class*="st-key-gallery_cell_"] { position: relative; }
 [class*="st-key-gallery_cell_"] .stElementContainer { position: static; }
 [class*="st-key-gallery_cell_"] .stButton button::after { content: ""; position: absolute; inset: 0; }
 [class*="st-key-gallery_cell_"] img { cursor: pointer; }
+.st-key-caption_result { scroll-margin-top: 4.5rem; }  /* not under the app's header */
 </style>"""
+# Bring a new result into view when it is drawn out of sight (on a phone it is below the gallery).
+SCROLL_TO_RESULT = """<script>
+(() => {{ // result {nonce}
+  const result = document.querySelector(".st-key-caption_result");
+  if (!result) return;
+  const top = result.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
+}})();
+</script>"""
+
+
 def choose(source: tuple[str, str | None]) -> None:
     st.session_state["caption_source"] = source
     st.session_state["caption_choices"] = st.session_state.get("caption_choices", 0) + 1
@@ -197,7 +210,8 @@ def page() -> None:
             except ImageInputError as err:
                 st.error(f"{name}: {err}.")
     if choice is not None:
-        scroll_into_view("caption_result", st.session_state.get("caption_choices", 0))
+        st.html(SCROLL_TO_RESULT.format(nonce=st.session_state.get("caption_choices", 0)),
+                unsafe_allow_javascript=True)
     st.caption(what_it_knows(model))
 
 

@@ -86,23 +86,6 @@ def timed(call: Callable[[], T]) -> tuple[T, float]:
     return result, (time.perf_counter() - start) * 1000
 
 
-# Bring a new result into view when it is drawn out of sight (on a phone it is below the inputs), stopping
-# below the app's header. The nonce makes each new result a new script, so it runs again.
-SCROLL_TO_RESULT = """<style>.st-key-{key} {{ scroll-margin-top: 4.5rem; }}</style><script>
-(() => {{ // result {nonce}
-  const result = document.querySelector(".st-key-{key}");
-  if (!result) return;
-  const top = result.getBoundingClientRect().top;
-  if (top < 0 || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
-}})();
-</script>"""
-
-
-def scroll_into_view(key: str, nonce: object) -> None:
-    """Scroll the container with this key into view if it is out of sight."""
-    st.html(SCROLL_TO_RESULT.format(key=key, nonce=nonce), unsafe_allow_javascript=True)
-
-
 def text_or_invitation(key: str, placeholder: str, button: str, button_key: str, invitation: str,
                        on_change: Callable[[], None]) -> str | None:
     """The text box and its button; the text, or None after inviting the user to type when it is empty."""

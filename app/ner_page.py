@@ -22,7 +22,6 @@ EXAMPLES = [
     "Apple opened a new store in Berlin next to the Brandenburg Gate.",
 ]
 COLOURS = {"PER": "#fde2a7", "LOC": "#c6e9c3", "ORG": "#c9ddf5", "MISC": "#ead7f3"}
-TYPE_SCALE = alt.Scale(domain=["O", *TYPES], range=["#9e9e9e", "#e8a317", "#3c9a3c", "#3f7fcf", "#9c5fb5"])
 
 
 def use_example() -> None:
@@ -55,16 +54,19 @@ def legend_html() -> str:
                     f"</mark> {TYPE_NAMES[kind]}" for kind in TYPES)
 
 
+def word_labels(result: TaggedText) -> list[str]:
+    """"1. Bob", "2. told", ...: each word numbered, so a word said twice has two rows and charts keep the order."""
+    return [f"{i + 1}. {w.text}" for i, w in enumerate(result.words)]
+
+
 def probability_frame(result: TaggedText) -> pd.DataFrame:
     """Each word's probability of each tag (summed over all tag sequences), B- and I- shown apart."""
-    rows = [{"word": f"{i + 1}. {w.text}", "tag": tag, "probability": float(result.marginals[i, t])}
-            for i, w in enumerate(result.words) for t, tag in enumerate(TAGS)]
+    rows = [{"word": label, "tag": tag, "probability": float(result.marginals[i, t])}
+            for i, label in enumerate(word_labels(result)) for t, tag in enumerate(TAGS)]
     return pd.DataFrame(rows)
 
 
-def probability_heatmap(result: TaggedText) -> alt.Chart:
-    frame = probability_frame(result)
-    order = [f"{i + 1}. {w.text}" for i, w in enumerate(result.words)]
+def probability_heatmap(frame: pd.DataFrame, order: list[str]) -> alt.Chart:
     base = alt.Chart(frame).encode(
         x=alt.X("tag:N", sort=list(TAGS), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("word:N", sort=order, title=None),
@@ -102,8 +104,7 @@ def teaching_view(tagger, result: TaggedText) -> None:
                                                                                         required=True)})
     right = [tag if tag in TAGS else "O" for tag in marks["right tag"]]
     per_word, sequence = tagger.losses(result, right)
-    frame = pd.DataFrame({"word": [f"{i + 1}. {w.text}" for i, w in enumerate(result.words)], "right tag": right,
-                          "loss": per_word})
+    frame = pd.DataFrame({"word": word_labels(result), "right tag": right, "loss": per_word})
     st.altair_chart(loss_chart(frame), width="stretch")
     st.markdown(f"**Total loss = {' + '.join(f'{loss:.2f}' for loss in per_word[:12])}"
                 f"{' + ...' if len(per_word) > 12 else ''} = {sum(per_word):.2f}**")
@@ -143,10 +144,10 @@ def page() -> None:
     st.subheader("How it got there")
     st.markdown("One output per word: each row is a word, each column a tag, each cell the probability the "
                 "network and its CRF give that tag (summed over every possible tag sequence).")
-    st.altair_chart(probability_heatmap(result), width="stretch")
+    probabilities, order = probability_frame(result), word_labels(result)
+    st.altair_chart(probability_heatmap(probabilities, order), width="stretch")
     with st.expander("The same as a table"):
-        table = probability_frame(result).pivot(index="word", columns="tag", values="probability")
-        table = table.loc[[f"{i + 1}. {w.text}" for i, w in enumerate(result.words)], list(TAGS)]
+        table = probabilities.pivot(index="word", columns="tag", values="probability").loc[order, list(TAGS)]
         table.insert(0, "tag", [w.tag for w in result.words])
         st.dataframe(table, width="stretch", column_config={
             tag: st.column_config.NumberColumn(format="%.3f") for tag in TAGS})

@@ -59,19 +59,25 @@ class TaggedText:
                 "tokens": [{"text": w.text, "tag": w.tag, "prob": round(w.prob, 4)} for w in self.words]}
 
 
-def entities_of(words: list[Word], tags: list[str], probs: list[float], text: str) -> list[Entity]:
-    """Entities from BIO tags: B-X starts one, I-X continues an X (and starts one after anything else)."""
-    found: list[tuple[str, list[int]]] = []
+def bio_spans(tags: list[str] | tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(first word, last word + 1, type) of each entity in BIO tags: B-X starts one, I-X continues an X
+    right before it (and starts one after anything else)."""
+    spans: list[tuple[int, int, str]] = []
     for i, tag in enumerate(tags):
         if tag == "O":
             continue
         prefix, kind = tag.split("-", 1)
-        if prefix == "I" and found and found[-1][0] == kind and found[-1][1][-1] == i - 1:
-            found[-1][1].append(i)
+        if prefix == "I" and spans and spans[-1][1] == i and spans[-1][2] == kind:
+            spans[-1] = (spans[-1][0], i + 1, kind)
         else:
-            found.append((kind, [i]))
-    return [Entity(text[words[ids[0]].start:words[ids[-1]].end], kind, words[ids[0]].start, words[ids[-1]].end,
-                   min(probs[i] for i in ids)) for kind, ids in found]
+            spans.append((i, i + 1, kind))
+    return spans
+
+
+def entities_of(words: list[Word], tags: list[str], probs: list[float], text: str) -> list[Entity]:
+    """The entities of BIO tags, with their text, character offsets and least sure word's probability."""
+    return [Entity(text[words[start].start:words[end - 1].end], kind, words[start].start, words[end - 1].end,
+                   min(probs[start:end])) for start, end, kind in bio_spans(tags)]
 
 
 def encode_batch(tokenizer, char_ids: dict[str, int], sentences: list[list[str]]) -> dict[str, np.ndarray]:
@@ -122,7 +128,8 @@ class EntityTagger:
 
     def tag_words(self, sentences: list[list[str]]) -> list[list[str]]:
         """Tags for sentences already cut into words (what the evaluation scores)."""
-        return [[self.tags[i] for i in self.decode(e)[0]] for e in self.emissions(sentences)]
+        return [[self.tags[i] for i in viterbi(e, self.transitions, self.start, self.end)]
+                for e in self.emissions(sentences)]
 
     def tag(self, texts: list[str]) -> list[TaggedText]:
         """Tag each text; raises InputError for text with no word in it."""

@@ -2,7 +2,7 @@
 exactly. The tagger and spaCy are scored alike on the same words."""
 from __future__ import annotations
 
-from serving.ner.tagger import TYPES, EntityTagger
+from serving.ner.tagger import TYPES, EntityTagger, bio_spans
 from training.ner.data import Tagged, spacy_tags
 
 _ARTICLES = {"the", "The", "THE"}
@@ -11,17 +11,8 @@ _ARTICLES = {"the", "The", "THE"}
 def entity_set(words: tuple[str, ...] | list[str], tags: list[str] | tuple[str, ...]) -> set[tuple[int, int, str]]:
     """(first word, last word + 1, type) of each entity; a leading "the" is not part of a name for either
     side (annotators and spaCy disagree on it: "the United States")."""
-    found, current = [], None
-    for i, tag in enumerate(list(tags) + ["O"]):
-        if current and not (tag.startswith("I-") and tag[2:] == current[2]):
-            found.append(tuple(current))
-            current = None
-        if tag != "O" and current is None:
-            current = [i, i + 1, tag[2:]]
-        elif current:
-            current[1] = i + 1
     return {(start + 1 if words[start] in _ARTICLES and end - start > 1 else start, end, kind)
-            for start, end, kind in found}
+            for start, end, kind in bio_spans(tags)}
 
 
 def prf(true_positives: int, predicted: int, gold: int) -> dict[str, float]:
@@ -76,14 +67,12 @@ def compare_on_validation(model_dirs: list) -> str:
     """Tagger variants side by side on what choices are made on: typed F1 on the everyday validation
     sentences, and agreement with spaCy's corrected tags on the next-word model's validation documents."""
     from training.ner.data import VALIDATION_FILE, read_gold, silver_tagged
-    from training.ner.sentences import sentences_of
+    from training.ner.sentences import document_sentences
     from training.ner.silver import clean_silver, first_names
     from training.nextword.data import load_splits
 
     everyday = read_gold(VALIDATION_FILE)
-    texts = [s for d in load_splits()["validation"] for p in d.text.split("\n") for s in sentences_of(p)
-             if 3 <= len(s.split()) <= 80]
-    documents, _ = clean_silver(silver_tagged(texts), first_names())
+    documents, _ = clean_silver(silver_tagged(document_sentences(load_splits()["validation"])), first_names())
     lines = ["| model | everyday validation typed F1 | untyped F1 | agreement with spaCy, validation documents |",
              "|---|---:|---:|---:|"]
     for folder in model_dirs:

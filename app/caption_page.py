@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from PIL import Image, ImageOps
 
-from app.common import captioner, escape_markdown, load_or_stop, readable, small_print, timed
+from app.common import captioner, escape_markdown, load_or_stop, readable, scroll_into_view, small_print, timed
 from serving.caption.captioner import Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
@@ -64,15 +64,6 @@ PAGE_STYLE = """<style>
 [class*="st-key-gallery_cell_"] img { cursor: pointer; }
 .st-key-caption_result { scroll-margin-top: 4.5rem; }  /* not under the app's header */
 </style>"""
-# Bring a new result into view when it is drawn out of sight (on a phone it is below the gallery).
-SCROLL_TO_RESULT = """<script>
-(() => {{ // result {nonce}
-  const result = document.querySelector(".st-key-caption_result");
-  if (!result) return;
-  const top = result.getBoundingClientRect().top;
-  if (top < 0 || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
-}})();
-</script>"""
 
 
 def choose(source: tuple[str, str | None]) -> None:
@@ -210,8 +201,7 @@ def page() -> None:
             except ImageInputError as err:
                 st.error(f"{name}: {err}.")
     if choice is not None:
-        st.html(SCROLL_TO_RESULT.format(nonce=st.session_state.get("caption_choices", 0)),
-                unsafe_allow_javascript=True)
+        scroll_into_view("caption_result", st.session_state.get("caption_choices", 0))
     st.caption(what_it_knows(model))
 
 

@@ -97,6 +97,23 @@ def text_or_invitation(key: str, placeholder: str, button: str, button_key: str,
     return text
 
 
+# Bring a new result into view when it is drawn out of sight (on a phone it is below the inputs); the nonce
+# makes each new result a new script, so it runs again.
+SCROLL_TO_RESULT = """<script>
+(() => {{ // result {nonce}
+  const result = document.querySelector(".st-key-{key}");
+  if (!result) return;
+  const top = result.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
+}})();
+</script>"""
+
+
+def scroll_into_view(key: str, nonce: int) -> None:
+    """Scroll the container with this key into view if it is out of sight."""
+    st.html(SCROLL_TO_RESULT.format(key=key, nonce=nonce), unsafe_allow_javascript=True)
+
+
 def small_print(text: str) -> None:
     st.caption(text)
 

@@ -8,12 +8,14 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from app.common import captioner, load_or_report, load_or_stop, nextword_predictor, sentiment_classifier, timed
+from app.common import (captioner, entity_tagger, load_or_report, load_or_stop, nextword_predictor,
+                        sentiment_classifier, timed)
 from app.model_cards import CARD_TEXT
 from serving.artifact import REPO_ROOT
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
 NEXTWORD_PROBE = "It is a truth universally acknowledged that"
+NER_PROBE = "Angela Merkel met Emmanuel Macron in Paris to talk about the European Union."
 DOCS = REPO_ROOT / "docs"  # docs/<name>.md: each model's results, tuning story and limits
 
 
@@ -49,6 +51,19 @@ def caption_metrics(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("metric")
 
 
+def ner_metrics(manifest: dict) -> pd.DataFrame:
+    """Entity F1 on the gold sentences per kind of text and on WNUT-16 tweets, the tagger beside spaCy."""
+    metrics = manifest["metrics"]
+    rows = []
+    for kind, pair in [*metrics["gold"].items(), ("WNUT-16 tweets", metrics["wnut16"])]:
+        rnn, spacy = pair["rnn"], pair["spacy"]
+        rows.append({"text": f"gold: {kind}" if kind != "WNUT-16 tweets" else kind, "sentences": rnn["sentences"],
+                     "entities": rnn["gold_entities"], "typed F1 (GRU)": rnn["typed"]["f1"],
+                     "typed F1 (spaCy)": spacy["typed"]["f1"], "untyped F1 (GRU)": rnn["untyped"]["f1"],
+                     "untyped F1 (spaCy)": spacy["untyped"]["f1"]})
+    return pd.DataFrame(rows).set_index("text")
+
+
 def median_latency_ms(call) -> float:
     call()  # warm-up
     return statistics.median(timed(call)[1] for _ in range(20))
@@ -71,6 +86,11 @@ def nextword_latency_ms() -> float:
     return median_latency_ms(lambda: predictor.next_words(NEXTWORD_PROBE, k=5))
 
 
+def ner_latency_ms() -> float:
+    tagger = load_or_stop(entity_tagger)
+    return median_latency_ms(lambda: tagger.tag([NER_PROBE]))
+
+
 def caption_latency_ms() -> float:
     """Encoder plus beam search (beam 3) for one 640 x 480 photo."""
     model = load_or_stop(captioner)
@@ -80,6 +100,7 @@ def caption_latency_ms() -> float:
 
 CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
          "sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier),
+         "ner": (ner_metrics, ner_latency_ms, entity_tagger),
          "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor)}
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import html
+import zlib
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import entity_tagger, keep_text, load_or_stop, readable, small_print, text_or_invitation, timed
+from app.common import (entity_tagger, keep_text, load_or_stop, readable, scroll_into_view, small_print,
+                        text_or_invitation, timed)
 from serving.ner.tagger import TAGS, TYPE_NAMES, TYPES, TaggedText
 from serving.text import InputError
 
@@ -141,6 +143,7 @@ def page() -> None:
             st.dataframe(pd.DataFrame([{"name": e.text, "type": f"{e.label} ({TYPE_NAMES[e.label]})",
                                         "probability": round(e.prob, 3)} for e in result.entities]),
                          hide_index=True, width="stretch")
+    scroll_into_view("ner_result", zlib.crc32(result.text.encode()))
     st.subheader("How it got there")
     st.markdown("One output per word: each row is a word, each column a tag, each cell the probability the "
                 "network and its CRF give that tag (summed over every possible tag sequence).")

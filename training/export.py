@@ -9,8 +9,10 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import torch
+from onnx import helper, numpy_helper
 
 OPSET = 17
 
@@ -45,3 +47,35 @@ def max_abs_diff(module: torch.nn.Module, onnx_path: Path, inputs: dict[str, np.
     if isinstance(torch_outputs, torch.Tensor):
         torch_outputs = (torch_outputs,)
     return max(float(np.abs(o - t.numpy()).max()) for o, t in zip(onnx_outputs, torch_outputs))
+
+
+def round_to_float16(module: torch.nn.Module) -> None:
+    """Round every parameter to the nearest float16 value (kept as float32), so that a graph stored with
+    `store_float16` computes exactly what the module computes."""
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.copy_(parameter.half().float())
+
+
+def store_float16(path: Path, min_elements: int = 1024) -> Path:
+    """Rewrite an ONNX file with its large float32 weights stored as float16, each read through a Cast
+    back to float32: half the file, the same float32 arithmetic (onnxruntime folds the casts once, when it
+    loads the file). Weights that are not exactly float16 values change by float16 rounding."""
+    model = onnx.load(str(path))
+    graph = model.graph
+    kept, casts = [], []
+    for initializer in graph.initializer:
+        values = numpy_helper.to_array(initializer)
+        if initializer.data_type != onnx.TensorProto.FLOAT or values.size < min_elements:
+            kept.append(initializer)
+            continue
+        kept.append(numpy_helper.from_array(values.astype(np.float16), initializer.name + "_float16"))
+        casts.append(helper.make_node("Cast", [initializer.name + "_float16"], [initializer.name],
+                                      to=onnx.TensorProto.FLOAT, name=initializer.name + "_to_float32"))
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    nodes = casts + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    onnx.save(model, str(path))
+    return path

@@ -1,7 +1,7 @@
 """`python -m training.train MODEL [--set KEY=VALUE ...] [--out DIR] [--resume]`: train, export, score and
 write models/MODEL.
 
-MODEL is sentiment, nextword, caption, ner or gradlab. Every setting of the model's dataclass can be set
+MODEL is sentiment, nextword, caption, ner, translate or gradlab. Every setting of the model's dataclass can be set
 with `--set` (`--show-settings` lists them with their values); `--resume` continues an interrupted
 run from its last evaluation, refusing one saved with other settings.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from serving.artifact import model_dir
 from training.settings import SettingsError, describe, with_settings
 
-MODELS = ("sentiment", "nextword", "caption", "ner", "gradlab")
+MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab")
 
 
 def trainer(model: str) -> tuple[type, Callable[..., Path]]:
@@ -33,6 +33,9 @@ def trainer(model: str) -> tuple[type, Callable[..., Path]]:
     if model == "ner":
         from training.ner.train import NerTraining, train_ner
         return NerTraining, train_ner
+    if model == "translate":
+        from training.translate.train import TranslateTraining, train_translate
+        return TranslateTraining, train_translate
     from training.gradlab.train import LabTraining, train_gradlab
     return LabTraining, train_gradlab
 

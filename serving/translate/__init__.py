@@ -1,0 +1,1 @@
+"""English -> Spanish translation served from ONNX (no torch)."""

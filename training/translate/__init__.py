@@ -1,0 +1,1 @@
+"""The English -> Spanish encoder-decoder: sentence pairs, model, training (torch)."""

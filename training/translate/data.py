@@ -1,0 +1,176 @@
+"""English -> Spanish sentence pairs from registry packages: Bible verses and software catalogues.
+
+Verses pair the World English Bible with the Reina-Valera 1909 by book, chapter and verse (both SWORD
+modules, read with pysword). Catalogues pair the English strings of gettext .mo files with their
+Spanish: LibreOffice's UI and help tips, Django's web-form messages. Held-out sets are whole books and
+whole catalogues, fixed below; a training pair whose English is also in a held-out set is dropped.
+"""
+from __future__ import annotations
+
+import gettext
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from datafetch.archives import deb_members
+from datafetch.registry import CACHE_DIR, fetch
+from datafetch.sources import DJANGO_WHEEL, LIBREOFFICE_ES, SWORD_RV1909, SWORD_WEB
+
+EVERYDAY_FILE = Path(__file__).parent / "everyday.tsv"
+# Whole books and catalogues held out: validation (choices) and test (reported, never chosen on).
+VALIDATION_BOOKS = ("Ruth", "Titus", "Philemon", "Jude")
+TEST_BOOKS = ("Jonah", "Philippians", "James")
+VALIDATION_CATALOGUES = ("libreoffice/sfx", "libreoffice/svt")
+TEST_CATALOGUES = ("libreoffice/sd", "libreoffice/dba")
+MAX_WORDS = 60  # longer strings (a few help paragraphs) are left out of every set
+
+_NOTE = re.compile(r"<note\b.*?</note>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?’”)\]])")
+_SPACE_AFTER = re.compile(r"([(\[“‘¿¡])\s+")
+# the 1909 spelling accents the one-letter words "á", "ó", "é" (to, or, and); Spanish has not since
+_OLD_ACCENTS = {"á": "a", "ó": "o", "é": "e", "Á": "A", "Ó": "O", "É": "E"}
+_ONE_LETTER = re.compile(r"(?<!\w)([áóéÁÓÉ])(?!\w)")
+_MNEMONIC = re.compile(r"~|_(?=\w)")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})  # as people type them
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One English sentence and its Spanish; `source` is "bible" or "catalogues", `group` the book or
+    catalogue it came from."""
+
+    english: str
+    spanish: str
+    source: str
+    group: str
+
+
+def clean_verse(markup: str) -> str:
+    """A verse's OSIS markup as plain text: footnotes dropped, tags become spaces, spaces before
+    punctuation removed, an all-capitals first word ("EN el principio") written as a word, the 1909
+    accents on "á", "ó", "é" dropped, curly quotes made straight."""
+    text = _TAG.sub(" ", _NOTE.sub(" ", markup))
+    text = " ".join(text.split())
+    text = _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
+    first, _, rest = text.partition(" ")
+    if len(first) > 1 and first.isupper() and rest[:1].islower():
+        text = f"{first.capitalize()} {rest}"
+    return _ONE_LETTER.sub(lambda match: _OLD_ACCENTS[match.group(1)], text).translate(_QUOTES)
+
+
+def _sword_dir(source) -> Path:
+    """The SWORD module tree (mods.d, modules) of a Debian package, unpacked once into the cache."""
+    root = CACHE_DIR / "sword" / source.name
+    done = root / ".unpacked"
+    if not done.exists():
+        for name, data in deb_members(fetch(source)):
+            if "/share/sword/" in name:
+                target = root / name.split("/share/sword/", 1)[1]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        done.touch()
+    return root
+
+
+def _verses(source, module: str) -> dict[tuple[str, int, int], str]:
+    """(book name, chapter, verse) -> markup of every verse in a SWORD Bible module."""
+    from pysword.modules import SwordModules  # training only: serving never reads SWORD modules
+
+    modules = SwordModules(str(_sword_dir(source)))
+    modules.parse_modules()
+    bible = modules.get_bible_from_module(module)
+    verses = {}
+    for testament in bible.get_structure().get_books().values():
+        for book in testament:
+            for chapter, length in enumerate(book.chapter_lengths, 1):
+                texts = bible.get_iter(books=[book.name], chapters=[chapter], verses=list(range(1, length + 1)),
+                                       clean=False)
+                for verse, text in enumerate(texts, 1):
+                    verses[book.name, chapter, verse] = text
+    return verses
+
+
+def bible_pairs() -> list[Pair]:
+    """Every verse both Bibles have under the same reference, as a pair grouped by book."""
+    english, spanish = _verses(SWORD_WEB, "engWEB2015eb"), _verses(SWORD_RV1909, "spaRV1909eb")
+    pairs = []
+    for reference in english.keys() & spanish.keys():
+        source_text, target_text = clean_verse(english[reference]), clean_verse(spanish[reference])
+        if source_text and target_text:
+            pairs.append(Pair(source_text, target_text, "bible", reference[0]))
+    return sorted(pairs, key=lambda pair: (pair.group, pair.english))
+
+
+def clean_ui_string(text: str) -> str:
+    """A UI string as a sentence: keyboard mnemonics ("~", "_" before a letter) removed, one line."""
+    return " ".join(_MNEMONIC.sub("", text).split())
+
+
+def _catalogue(name: str, data: bytes) -> list[Pair]:
+    catalogue = gettext.GNUTranslations(io.BytesIO(data))._catalog  # the parsed .mo: {msgid: msgstr}
+    pairs = []
+    for key, value in catalogue.items():
+        if not isinstance(key, str) or not key:  # plural forms are (msgid, n) and the header is ""
+            continue
+        english, spanish = clean_ui_string(key.split("\x04")[-1]), clean_ui_string(value)  # msgctxt \x04 msgid
+        if english and spanish and english != spanish and re.search(r"[A-Za-z]{2}", english):
+            pairs.append(Pair(english, spanish, "catalogues", name))
+    return pairs
+
+
+def catalogue_pairs() -> list[Pair]:
+    """The Spanish catalogues of LibreOffice and Django, one group per catalogue ("libreoffice/sw")."""
+    pairs = []
+    for name, data in deb_members(fetch(LIBREOFFICE_ES), ".mo"):
+        pairs += _catalogue("libreoffice/" + Path(name).stem, data)
+    with zipfile.ZipFile(fetch(DJANGO_WHEEL)) as wheel:
+        for name in wheel.namelist():
+            if "/locale/es/LC_MESSAGES/" in name and name.endswith(".mo"):
+                app = name.split("/locale/")[0].removeprefix("django/").replace("contrib/", "").replace("conf", "core")
+                pairs += _catalogue(f"django/{app}/{Path(name).stem}", wheel.read(name))
+    return pairs
+
+
+def _short_enough(pair: Pair) -> bool:
+    return len(pair.english.split()) <= MAX_WORDS and len(pair.spanish.split()) <= MAX_WORDS
+
+
+def _unique(pairs: list[Pair]) -> list[Pair]:
+    """The first pair of each English text: a catalogue repeats strings, and one text has one reference."""
+    seen, kept = set(), []
+    for pair in pairs:
+        if pair.english not in seen:
+            seen.add(pair.english)
+            kept.append(pair)
+    return kept
+
+
+def translation_splits() -> dict[str, dict[str, list[Pair]]]:
+    """{"train": {"bible": ..., "catalogues": ...}, "validation": {...}, "test": {...}}, by held-out
+    book and catalogue; no English text of a held-out set is in training."""
+    by_source = {"bible": bible_pairs(), "catalogues": catalogue_pairs()}
+    held_out = {"validation": VALIDATION_BOOKS + VALIDATION_CATALOGUES, "test": TEST_BOOKS + TEST_CATALOGUES}
+    splits: dict[str, dict[str, list[Pair]]] = {"train": {}, "validation": {}, "test": {}}
+    for source, pairs in by_source.items():
+        pairs = [pair for pair in pairs if _short_enough(pair)]
+        for split, groups in held_out.items():
+            splits[split][source] = _unique([pair for pair in pairs if pair.group in groups])
+    unseen = {pair.english.lower() for split in ("validation", "test") for pairs in splits[split].values()
+              for pair in pairs}
+    for source, pairs in by_source.items():
+        all_held = held_out["validation"] + held_out["test"]
+        splits["train"][source] = _unique([pair for pair in pairs if _short_enough(pair) and pair.group not in all_held
+                                           and pair.english.lower() not in unseen])
+    return splits
+
+
+def everyday_pairs() -> list[Pair]:
+    """The everyday held-out sentences (written before any model was scored on them), grouped by kind."""
+    rows = [line.split("\t") for line in EVERYDAY_FILE.read_text().splitlines() if line and not line.startswith("#")]
+    header, *rows = rows
+    if header != ["kind", "english", "spanish"]:
+        raise ValueError(f"{EVERYDAY_FILE}: expected the columns kind, english, spanish, found {header}")
+    return [Pair(english, spanish, "everyday", kind) for kind, english, spanish in rows]

@@ -1,0 +1,248 @@
+"""Train the English -> Spanish encoder-decoder with teacher forcing, choose the epoch by validation chrF
+(greedy decoding of held-out books and catalogues), export encoder and decoder step to ONNX, score the
+served model beside Apertium and write models/translate."""
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from torch.nn import functional as F
+from tqdm import tqdm
+
+from datafetch.sources import DJANGO_WHEEL, LIBREOFFICE_ES, SWORD_RV1909, SWORD_WEB
+from serving.artifact import Artifact, write_evaluated_artifact
+from serving.tokenizer import PAD_ID, load_tokenizer
+from serving.translate.translator import END, MAX_SOURCE_PIECES, START, Translator, max_target_pieces
+from training.export import export_onnx, max_abs_diff, round_to_float16, store_float16
+from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
+from training.settings import RUNS_DIR
+from training.tokenizer import train_tokenizer
+from training.translate.data import (TEST_BOOKS, TEST_CATALOGUES, VALIDATION_BOOKS, VALIDATION_CATALOGUES, Pair,
+                                     everyday_pairs, translation_splits)
+from training.translate.evaluate import corpus_scores, format_scores, score_beside_apertium
+from training.translate.model import EncoderGraph, StepGraph, Translator as TranslatorNet, TranslatorConfig
+
+
+@dataclass
+class TranslateTraining:
+    vocab_size: int = 8000  # one sentencepiece vocabulary for English and Spanish
+    embed_dim: int = 256
+    encoder_size: int = 256
+    decoder_size: int = 512
+    attention_size: int = 256
+    dropout: float = 0.3
+    label_smoothing: float = 0.1
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    clip_norm: float = 1.0
+    max_epochs: int = 8
+    patience: int = 2
+    max_pieces: int = 96  # pairs with a longer side are left out of training
+    max_train_pairs: int = 0  # 0: all; fewer for a quick run
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if min(self.vocab_size, self.embed_dim, self.encoder_size, self.decoder_size, self.batch_size,
+               self.max_epochs, self.max_pieces) < 1:
+            raise ValueError("sizes, batch_size, max_epochs and max_pieces must be positive")
+        if not 0 <= self.dropout < 1 or not 0 <= self.label_smoothing < 1:
+            raise ValueError("dropout and label_smoothing must be in [0, 1)")
+
+
+def cached_splits(run_dir: Path) -> dict[str, dict[str, list[Pair]]]:
+    """translation_splits(), read once (the SWORD modules take minutes) and kept in the run folder."""
+    cache = run_dir / "pairs.json"
+    if not cache.is_file():
+        splits = translation_splits()
+        cache.write_text(json.dumps({split: {source: [asdict(p) for p in pairs] for source, pairs in sets.items()}
+                                     for split, sets in splits.items()}, ensure_ascii=False))
+    return {split: {source: [Pair(**p) for p in pairs] for source, pairs in sets.items()}
+            for split, sets in json.loads(cache.read_text()).items()}
+
+
+def padded(rows: list[list[int]]) -> torch.Tensor:
+    batch = torch.full((len(rows), max(map(len, rows))), PAD_ID, dtype=torch.long)
+    for i, row in enumerate(rows):
+        batch[i, :len(row)] = torch.tensor(row)
+    return batch
+
+
+@torch.no_grad()
+def greedy_translate(net: TranslatorNet, tokenizer, texts: list[str], batch_size: int = 128) -> list[str]:
+    """Greedy decoding in torch: the quick translation that chooses the epoch (serving uses beam search)."""
+    net.eval()
+    start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
+    out = []
+    for at in range(0, len(texts), batch_size):
+        ids = [tokenizer.encode(text)[:MAX_SOURCE_PIECES] for text in texts[at:at + batch_size]]
+        tokens, lengths = padded(ids), torch.tensor([len(i) for i in ids])
+        h, memory, keys, mask = net.encode(tokens, lengths)
+        last, done = torch.full((len(ids),), start), torch.zeros(len(ids), dtype=torch.bool)
+        written: list[list[int]] = [[] for _ in ids]
+        for _ in range(max_target_pieces(int(lengths.max()))):
+            log_probs, h, _ = net.step(last, h, memory, keys, mask)
+            log_probs[:, [PAD_ID, start]] = -float("inf")
+            last = log_probs.argmax(-1)
+            for row in range(len(ids)):
+                if not done[row] and last[row] != end:
+                    written[row].append(int(last[row]))
+            done |= last == end
+            if done.all():
+                break
+        out += [tokenizer.decode(row) for row in written]
+    return out
+
+
+def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = False) -> Path:
+    seed_everything(settings.seed)
+    run_dir = RUNS_DIR / "translate"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    splits = cached_splits(run_dir)
+    train = [pair for pairs in splits["train"].values() for pair in pairs]
+    rng = random.Random(settings.seed)
+    if settings.max_train_pairs:
+        train = rng.sample(train, min(settings.max_train_pairs, len(train)))
+    tokenizer_path = train_tokenizer((text for pair in train for text in (pair.english, pair.spanish)),
+                                     run_dir / "pieces", settings.vocab_size, case_fold=False,
+                                     user_symbols=(START, END))
+    tokenizer = load_tokenizer(tokenizer_path)
+    start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
+    encoded = [(tokenizer.encode(p.english), [start] + tokenizer.encode(p.spanish) + [end]) for p in train]
+    encoded = [(source, target) for source, target in encoded
+               if 0 < len(source) <= settings.max_pieces and len(target) <= settings.max_pieces + 2]
+    print(f"{len(encoded):,} training pairs; validation: "
+          + ", ".join(f"{len(pairs)} {source}" for source, pairs in splits["validation"].items()), flush=True)
+
+    config = TranslatorConfig(vocab_size=tokenizer.get_piece_size(), embed_dim=settings.embed_dim,
+                              encoder_size=settings.encoder_size, decoder_size=settings.decoder_size,
+                              attention_size=settings.attention_size, dropout=settings.dropout)
+    net = TranslatorNet(config)
+    optimizer = torch.optim.Adam(net.parameters(), lr=settings.learning_rate)
+    steps_per_epoch = -(-len(encoded) // settings.batch_size)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
+                                                    total_steps=settings.max_epochs * steps_per_epoch, pct_start=0.05)
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    point = ResumePoint(run_dir / "resume.pt", asdict(settings))
+    done, history = 0, []
+    if resume:
+        done, history, loop = point.restore(net, optimizer, scheduler, best)
+        rng = loop["rng"]
+    started = time.time()
+    for epoch in range(done + 1, settings.max_epochs + 1):
+        net.train()
+        batches = length_bucketed_batches([max(len(s), len(t)) for s, t in encoded], settings.batch_size, rng)
+        progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
+        total = 0.0
+        for batch in progress:
+            sources, targets = padded([encoded[i][0] for i in batch]), padded([encoded[i][1] for i in batch])
+            lengths = (sources != PAD_ID).sum(1)
+            logits = net(sources, lengths, targets[:, :-1])
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1),
+                                   ignore_index=PAD_ID, label_smoothing=settings.label_smoothing)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), settings.clip_norm)
+            optimizer.step()
+            scheduler.step()
+            total += loss.item()
+            progress.set_postfix(loss=f"{loss.item():.3f}")
+        scores = {source: corpus_scores(greedy_translate(net, tokenizer, [p.english for p in pairs]),
+                                        [p.spanish for p in pairs])
+                  for source, pairs in splits["validation"].items()}
+        chrf = sum(s["chrf"] for s in scores.values()) / len(scores)
+        history.append({"epoch": epoch, "train_loss": round(total / len(batches), 4), "validation_greedy": scores})
+        print(f"epoch {epoch}: train loss {total / len(batches):.3f}, validation chrF (greedy) "
+              + ", ".join(f"{source} {s['chrf']:.1f} (BLEU {s['bleu']:.1f})" for source, s in scores.items())
+              + f" ({time.time() - started:.0f} s)", flush=True)
+        stop = best.update(net, chrf, epoch)
+        point.save(epoch, net, optimizer, scheduler, best, history, rng=rng)
+        if stop:
+            print(f"early stop: no validation gain since epoch {best.best_at}")
+            break
+    best.restore(net)
+    return write_translate_artifact(net, tokenizer_path, splits, out_dir, run_dir,
+                                    {"best_epoch": best.best_at, "seconds": round(time.time() - started),
+                                     "history": history, "settings": asdict(settings),
+                                     "pairs": {"train": len(encoded)}})
+
+
+def write_translate_artifact(net: TranslatorNet, tokenizer_path: Path, splits: dict, out_dir: Path, run_dir: Path,
+                             training: dict) -> Path:
+    """Store the weights as float16, export encoder and step, check parity, score beside Apertium, write."""
+    net.eval()
+    round_to_float16(net)
+    tokenizer = load_tokenizer(tokenizer_path)
+    ids = [tokenizer.encode("How are you?"), tokenizer.encode("The file could not be saved because the disk is full.")]
+    tokens, lengths = padded(ids), torch.tensor([len(i) for i in ids])
+    encoder = EncoderGraph(net)
+    encoder_path = export_onnx(encoder, (tokens, lengths), run_dir / "encoder.onnx", ["tokens", "lengths"],
+                               ["h", "memory", "keys", "mask"],
+                               {"tokens": {0: "batch", 1: "source"}, "lengths": {0: "batch"}, "h": {0: "batch"},
+                                "memory": {0: "batch", 1: "source"}, "keys": {0: "batch", 1: "source"},
+                                "mask": {0: "batch", 1: "source"}})
+    with torch.no_grad():
+        h, memory, keys, mask = net.encode(tokens, lengths)
+    step = StepGraph(net)
+    last = torch.full((len(ids),), tokenizer.piece_to_id(START))
+    step_path = export_onnx(step, (last, h, memory, keys, mask), run_dir / "decoder_step.onnx",
+                            ["tokens", "h", "memory", "keys", "mask"], ["log_probs", "h_out", "weights"],
+                            {"tokens": {0: "beams"}, "h": {0: "beams"}, "memory": {0: "beams", 1: "source"},
+                             "keys": {0: "beams", 1: "source"}, "mask": {0: "beams", 1: "source"},
+                             "log_probs": {0: "beams"}, "h_out": {0: "beams"}, "weights": {0: "beams", 1: "source"}})
+    for path in (encoder_path, step_path):
+        store_float16(path)
+    parity = max(max_abs_diff(encoder, encoder_path, {"tokens": tokens.numpy(), "lengths": lengths.numpy()}),
+                 max_abs_diff(step, step_path, {"tokens": last.numpy(), "h": h.numpy(), "memory": memory.numpy(),
+                                                "keys": keys.numpy(), "mask": mask.numpy()}))
+    config = net.config
+    books = {"validation": list(VALIDATION_BOOKS), "test": list(TEST_BOOKS)}
+    catalogues = {"validation": list(VALIDATION_CATALOGUES), "test": list(TEST_CATALOGUES)}
+    manifest = {
+        "name": "translate",
+        "title": "Translate: encoder-decoder GRU with attention, English -> Spanish",
+        "pattern": "many-to-many, encoder-decoder (lengths differ)",
+        "architecture": (f"sentencepiece pieces ({config.vocab_size}, shared by both languages) -> embedding "
+                         f"{config.embed_dim} -> bidirectional GRU {config.encoder_size} per direction (the memory) "
+                         f"-> GRU decoder {config.decoder_size} with additive attention over the memory -> "
+                         "readout tied to the embedding -> next piece; beam search in numpy"),
+        "config": asdict(config),
+        "parameters": sum(p.numel() for p in net.parameters()),
+        "weights": "float16 in the files, float32 arithmetic",
+        "tokenizer": {"file": "pieces.model", "type": "unigram", "vocab_size": config.vocab_size,
+                      "case_folded": False, "special": [START, END]},
+        "data": {
+            "sources": [
+                {"source": f"Debian {SWORD_WEB.package} + {SWORD_RV1909.package} (read with PyPI pysword)",
+                 "description": "verse pairs by book, chapter and verse: the World English Bible and the Reina-Valera "
+                                "1909 (its accented one-letter words á, ó, é written a, o, e)",
+                 "licence": "public domain"},
+                {"source": f"Debian {LIBREOFFICE_ES.package}", "description": LIBREOFFICE_ES.description,
+                 "licence": LIBREOFFICE_ES.licence},
+                {"source": f"PyPI {DJANGO_WHEEL.package}", "description": DJANGO_WHEEL.description,
+                 "licence": DJANGO_WHEEL.licence},
+                {"source": "training/translate/everyday.tsv (this project)",
+                 "description": "test only: 110 everyday English sentences with Spanish references, written before "
+                                "any model was scored on them", "licence": "MIT"}],
+            "held_out": {"books": books, "catalogues": catalogues},
+            "sizes": {split: {source: len(pairs) for source, pairs in sets.items()} for split, sets in splits.items()}},
+        "licence": "MPL-2.0 (trained on LibreOffice's MPL-2.0 translations; the Bibles are public domain and "
+                   "Django's catalogues BSD-3-Clause)",
+        "rebuild": "python -m training.train translate",
+        "peer": "Apertium 3.8 with apertium-eng-spa 0.8 (Debian), rule-based",
+        "training": training,
+    }
+
+    def evaluate(artifact: Artifact) -> dict:
+        translator = Translator(artifact)
+        sets = {f"{split} {source}": pairs for split in ("validation", "test")
+                for source, pairs in splits[split].items()}
+        scores = score_beside_apertium(translator, {**sets, "test everyday": everyday_pairs()})
+        print(format_scores("BLEU and chrF, beam 4, the model as served beside Apertium:", scores))
+        return {"beam": 4, **scores, "onnx_vs_torch_max_abs_diff": parity}
+
+    files = {"encoder.onnx": encoder_path, "decoder_step.onnx": step_path, "pieces.model": tokenizer_path}
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)

@@ -10,7 +10,7 @@ PORT ?= 8501
 # The project itself, editable, for the `rnnapp` command (pyproject.toml); its requirements come pinned first.
 INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --editable .
 
-.PHONY: run test test-fast data train-sentiment train-nextword train-caption train-ner train-gradlab evaluate bench screenshots clean
+.PHONY: run test test-fast data train-sentiment train-nextword train-caption train-ner train-translate train-gradlab evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ data: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch
 
 test: $(VENV)/.test-installed
-	$(BIN)/python -m datafetch sentiment nextword caption real-photos
+	$(BIN)/python -m datafetch sentiment nextword caption real-photos translate
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.test-installed
@@ -52,12 +52,16 @@ train-caption: data
 train-ner: data
 	$(BIN)/python -m training.train ner
 
+train-translate: data
+	$(BIN)/python -m training.train translate
+
 train-gradlab: $(VENV)/.test-installed
 	$(BIN)/python -m training.train gradlab
 
 evaluate: data
 	$(BIN)/python -m training.evaluate sentiment
 	$(BIN)/python -m training.evaluate ner
+	$(BIN)/python -m training.evaluate translate
 	$(BIN)/python -m training.evaluate nextword
 	$(BIN)/python -m training.evaluate caption
 	$(BIN)/python -m training.evaluate real-photos

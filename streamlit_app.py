@@ -10,6 +10,7 @@ pages = [
     st.Page("app/caption_page.py", title="Caption", icon=":material/image:", default=True),
     st.Page("app/sentiment_page.py", url_path="sentiment", title="Sentiment", icon=":material/mood:"),
     st.Page("app/ner_page.py", url_path="named-entities", title="Named entities", icon=":material/label:"),
+    st.Page("app/translate_page.py", url_path="translate", title="Translate", icon=":material/translate:"),
     st.Page("app/nextword_page.py", url_path="next-word", title="Next word", icon=":material/keyboard:"),
     st.Page("app/gradient_lab_page.py", url_path="gradient-lab", title="Gradient lab", icon=":material/science:"),
     st.Page("app/models_page.py", url_path="models", title="Models", icon=":material/model_training:"),

@@ -18,6 +18,7 @@ from serving.gradlab.gates import SentimentGates
 from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
+from serving.translate.translator import Translator
 
 T = TypeVar("T")
 
@@ -38,6 +39,12 @@ def sentiment_classifier() -> SentimentClassifier:
 def entity_tagger() -> EntityTagger:
     """One tagger (one onnxruntime session) shared by every browser session."""
     return EntityTagger.load()
+
+
+@st.cache_resource(show_spinner="Loading the translation model...")
+def translator() -> Translator:
+    """One translator (encoder and decoder-step sessions) shared by every browser session."""
+    return Translator.load()
 
 
 @st.cache_resource(show_spinner="Loading the language model...")

@@ -3,6 +3,7 @@
     rnnapp caption [--json] [--beam N] [--decoder-words-only] IMAGE_OR_FOLDER ...
     rnnapp sentiment [--json] [TEXT ...]
     rnnapp ner [--json] [TEXT ...]
+    rnnapp translate [--json] [--beam N] [TEXT ...]
     rnnapp nextword [--json] [-k K] [--complete] [TEXT ...]
     rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [TEXT ...]
 
@@ -19,8 +20,9 @@ from serving.cli import run_guarded
 from serving.ner import cli as ner_cli
 from serving.nextword import cli as nextword_cli
 from serving.sentiment import cli as sentiment_cli
+from serving.translate import cli as translate_cli
 
-COMMANDS = (caption_cli, sentiment_cli, ner_cli, nextword_cli)
+COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli)
 
 
 def build_parser(prog: str = "rnnapp") -> argparse.ArgumentParser:

@@ -1,6 +1,7 @@
 """`python -m training.evaluate MODEL`: a committed model as served (ONNX), beside its peer, on held-out data.
 
-MODEL is sentiment (beside VADER), ner (beside spaCy, on the gold sentences and WNUT-16), ner-validation
+MODEL is sentiment (beside VADER), ner (beside spaCy, on the gold sentences and WNUT-16), translate (beside
+Apertium, on held-out Bible books, held-out catalogues and the everyday sentences), ner-validation
 (tagger variants side by side on what choices are made on), nextword (beside a Kneser-Ney 5-gram), caption (beside a
 nearest-neighbour captioner, on held-out scenes), caption-validation (caption models side by side on
 the validation scenes of the training defaults: what a choice between models is made on) or
@@ -15,8 +16,8 @@ from pathlib import Path
 
 from serving.cli import run_guarded
 
-MODELS = ("sentiment", "sentiment-everyday", "ner", "ner-validation", "nextword", "caption", "caption-validation",
-          "real-photos")
+MODELS = ("sentiment", "sentiment-everyday", "ner", "ner-validation", "translate", "nextword", "caption",
+          "caption-validation", "real-photos")
 
 
 def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> None:
@@ -50,6 +51,16 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         from training.ner.evaluate import compare_on_validation
 
         print(compare_on_validation(model_dirs or [model_dir("ner")]))
+    elif model == "translate":
+        from serving.translate.translator import Translator
+        from training.translate.data import everyday_pairs, held_out_pairs
+        from training.translate.evaluate import format_scores, score_beside_apertium
+
+        sets = {f"{split} {source}": pairs for source, pairs in held_out_pairs(split).items()}
+        if split == "test":
+            sets["test everyday"] = everyday_pairs()
+        print(format_scores(f"BLEU and chrF at beam {beam_size}, the model as served beside Apertium:",
+                            score_beside_apertium(Translator.load(), sets, beam_size)))
     elif model == "nextword":
         from training.nextword.evaluate import evaluate_saved_model
 
@@ -74,14 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("model", choices=MODELS)
     parser.add_argument("--split", choices=["validation", "test"], default="test",
-                        help="sentiment, sentiment-everyday and nextword: the held-out split to score (default test)")
-    parser.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N",
-                        help="real-photos: beam size (1-10)")
+                        help="sentiment, sentiment-everyday, translate and nextword: the held-out split to score "
+                             "(default test)")
+    parser.add_argument("--beam", type=int, choices=range(1, 11), metavar="N",
+                        help="real-photos (default 3) and translate (default 4): beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
                         help="caption-validation, sentiment-everyday and ner-validation: the model folders to compare "
                              "(default: the committed one)")
     args = parser.parse_args(argv)
-    return run_guarded(lambda: evaluate(args.model, args.split, args.beam, args.models) or 0)
+    beam = args.beam or (4 if args.model == "translate" else 3)
+    return run_guarded(lambda: evaluate(args.model, args.split, beam, args.models) or 0)
 
 
 if __name__ == "__main__":

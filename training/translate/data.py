@@ -75,8 +75,8 @@ def _sword_dir(source) -> Path:
     return root
 
 
-def _verses(source, module: str) -> dict[tuple[str, int, int], str]:
-    """(book name, chapter, verse) -> markup of every verse in a SWORD Bible module."""
+def _verses(source, module: str, books: tuple[str, ...] = ()) -> dict[tuple[str, int, int], str]:
+    """(book name, chapter, verse) -> markup of every verse in a SWORD Bible module (of `books` only, if given)."""
     from pysword.modules import SwordModules  # training only: serving never reads SWORD modules
 
     modules = SwordModules(str(_sword_dir(source)))
@@ -85,6 +85,8 @@ def _verses(source, module: str) -> dict[tuple[str, int, int], str]:
     verses = {}
     for testament in bible.get_structure().get_books().values():
         for book in testament:
+            if books and book.name not in books:
+                continue
             for chapter, length in enumerate(book.chapter_lengths, 1):
                 texts = bible.get_iter(books=[book.name], chapters=[chapter], verses=list(range(1, length + 1)),
                                        clean=False)
@@ -93,9 +95,9 @@ def _verses(source, module: str) -> dict[tuple[str, int, int], str]:
     return verses
 
 
-def bible_pairs() -> list[Pair]:
-    """Every verse both Bibles have under the same reference, as a pair grouped by book."""
-    english, spanish = _verses(SWORD_WEB, "engWEB2015eb"), _verses(SWORD_RV1909, "spaRV1909eb")
+def bible_pairs(books: tuple[str, ...] = ()) -> list[Pair]:
+    """Every verse both Bibles have under the same reference (in `books` only, if given), grouped by book."""
+    english, spanish = _verses(SWORD_WEB, "engWEB2015eb", books), _verses(SWORD_RV1909, "spaRV1909eb", books)
     pairs = []
     for reference in english.keys() & spanish.keys():
         source_text, target_text = clean_verse(english[reference]), clean_verse(spanish[reference])
@@ -148,23 +150,32 @@ def _unique(pairs: list[Pair]) -> list[Pair]:
     return kept
 
 
+HELD_OUT = {"validation": VALIDATION_BOOKS + VALIDATION_CATALOGUES, "test": TEST_BOOKS + TEST_CATALOGUES}
+
+
+def _in_groups(pairs: list[Pair], groups: tuple[str, ...]) -> list[Pair]:
+    return _unique([pair for pair in pairs if pair.group in groups and _short_enough(pair)])
+
+
+def held_out_pairs(split: str) -> dict[str, list[Pair]]:
+    """The validation or test sets ({"bible": ..., "catalogues": ...}) alone, without reading all the Bible."""
+    books = VALIDATION_BOOKS if split == "validation" else TEST_BOOKS
+    return {"bible": _in_groups(bible_pairs(books), HELD_OUT[split]),
+            "catalogues": _in_groups(catalogue_pairs(), HELD_OUT[split])}
+
+
 def translation_splits() -> dict[str, dict[str, list[Pair]]]:
     """{"train": {"bible": ..., "catalogues": ...}, "validation": {...}, "test": {...}}, by held-out
     book and catalogue; no English text of a held-out set is in training."""
     by_source = {"bible": bible_pairs(), "catalogues": catalogue_pairs()}
-    held_out = {"validation": VALIDATION_BOOKS + VALIDATION_CATALOGUES, "test": TEST_BOOKS + TEST_CATALOGUES}
-    splits: dict[str, dict[str, list[Pair]]] = {"train": {}, "validation": {}, "test": {}}
-    for source, pairs in by_source.items():
-        pairs = [pair for pair in pairs if _short_enough(pair)]
-        for split, groups in held_out.items():
-            splits[split][source] = _unique([pair for pair in pairs if pair.group in groups])
-    unseen = {pair.english.lower() for split in ("validation", "test") for pairs in splits[split].values()
-              for pair in pairs}
-    for source, pairs in by_source.items():
-        all_held = held_out["validation"] + held_out["test"]
-        splits["train"][source] = _unique([pair for pair in pairs if _short_enough(pair) and pair.group not in all_held
-                                           and pair.english.lower() not in unseen])
-    return splits
+    splits = {split: {source: _in_groups(pairs, groups) for source, pairs in by_source.items()}
+              for split, groups in HELD_OUT.items()}
+    unseen = {pair.english.lower() for sets in splits.values() for pairs in sets.values() for pair in pairs}
+    every_held_out = HELD_OUT["validation"] + HELD_OUT["test"]
+    splits["train"] = {source: _unique([pair for pair in pairs if pair.group not in every_held_out
+                                        and _short_enough(pair) and pair.english.lower() not in unseen])
+                       for source, pairs in by_source.items()}
+    return {"train": splits["train"], "validation": splits["validation"], "test": splits["test"]}
 
 
 def everyday_pairs() -> list[Pair]:

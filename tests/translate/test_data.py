@@ -1,0 +1,107 @@
+"""Where translation pairs come from: verse markup and UI strings cleaned, catalogues read from .mo files
+the test makes, held-out books and catalogues kept out of training."""
+import io
+import struct
+import zipfile
+
+import pytest
+
+from tests.conftest import make_deb
+from training.translate import data
+from training.translate.data import Pair, clean_ui_string, clean_verse, everyday_pairs
+
+
+def mo_file(entries: dict[str, str]) -> bytes:
+    """A GNU gettext .mo file holding `entries` (msgid -> msgstr) after a UTF-8 header."""
+    entries = {"": "Content-Type: text/plain; charset=UTF-8\n", **entries}
+    keys = sorted(entries)
+    originals, translations = [k.encode() for k in keys], [entries[k].encode() for k in keys]
+    start = 7 * 4 + 16 * len(keys)
+    table, blob = [], b""
+    for strings in (originals, translations):
+        rows = []
+        for text in strings:
+            rows.append((len(text), start + len(blob)))
+            blob += text + b"\0"
+        table.append(rows)
+    header = struct.pack("<7I", 0x950412DE, 0, len(keys), 28, 28 + 8 * len(keys), 0, 0)
+    return header + b"".join(struct.pack("<2I", *row) for rows in table for row in rows) + blob
+
+
+def test_verse_markup_becomes_plain_text_with_its_spaces():
+    web = ('<w lemma="strong:H0430">God</w><note placement="foot"><reference>1:1 </reference>The Hebrew word'
+           '</note><w lemma="strong:H1254">created</w> <w>the</w> <w>heavens</w>, <q who="Jesus">“I am</q>” .')
+    assert clean_verse(web) == 'God created the heavens, "I am".'
+    rv = '<w lemma="strong:H7225">EN el principio</w> <w>crió</w> <w>Dios</w> <w>á su</w> Hijo ó hija é Isaac.'
+    assert clean_verse(rv) == "En el principio crió Dios a su Hijo o hija e Isaac."
+    assert clean_verse("<w>JEHOVÁ</w> es mi pastor") == "Jehová es mi pastor"  # a chapter's capitals
+    assert clean_verse("Dijo JEHOVÁ: <w>OK</w>") == "Dijo JEHOVÁ: OK"  # capitals inside a verse stay
+    assert clean_verse("<w>Él</w> está aquí, dijo María: á él.") == "Él está aquí, dijo María: a él."
+
+
+def test_ui_strings_lose_their_mnemonics_and_line_breaks():
+    assert clean_ui_string("Lo_ad Basic code") == "Load Basic code"
+    assert clean_ui_string("~Save As...") == "Save As..."
+    assert clean_ui_string("First line\nsecond   line") == "First line second line"
+    assert clean_ui_string("file_name") == "filename"  # an underscore before a letter is a mnemonic
+
+
+def test_catalogues_are_read_from_the_packages_mo_files(monkeypatch, tmp_path):
+    office = mo_file({"dialog|label\x04_Columns": "_Columnas", "Save the file.": "Guarde el archivo.",
+                      "OK": "OK", "%1": "%1", "42": "42"})
+    deb = tmp_path / "office.deb"
+    deb.write_bytes(make_deb({"./usr/lib/libreoffice/program/resource/es/LC_MESSAGES/sw.mo": office}))
+    wheel = tmp_path / "django.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("django/contrib/admin/locale/es/LC_MESSAGES/django.mo",
+                         mo_file({"Log out": "Terminar sesión"}))
+        archive.writestr("django/contrib/admin/locale/fr/LC_MESSAGES/django.mo",
+                         mo_file({"Log out": "Déconnexion"}))
+    monkeypatch.setattr(data, "fetch", lambda source: deb if source is data.LIBREOFFICE_ES else wheel)
+    pairs = sorted(data.catalogue_pairs(), key=lambda p: p.english)
+    assert pairs == [Pair("Columns", "Columnas", "catalogues", "libreoffice/sw"),
+                     Pair("Log out", "Terminar sesión", "catalogues", "django/admin/django"),
+                     Pair("Save the file.", "Guarde el archivo.", "catalogues", "libreoffice/sw")]
+
+
+def test_held_out_books_and_catalogues_never_reach_training(monkeypatch):
+    bible = [Pair("Ruth spoke.", "Rut habló.", "bible", "Ruth"), Pair("Jonah ran.", "Jonás huyó.", "bible", "Jonah"),
+             Pair("God spoke.", "Dios habló.", "bible", "Genesis"),
+             Pair("Jonah ran.", "Jonás corrió.", "bible", "Matthew"),  # the same English as a test verse
+             Pair("word " * 61, "palabra " * 61, "bible", "Genesis")]  # too long for any set
+    catalogues = [Pair("Save", "Guardar", "catalogues", "libreoffice/sd"),
+                  Pair("Open", "Abrir", "catalogues", "libreoffice/sfx"),
+                  Pair("save", "guardar", "catalogues", "libreoffice/sw"),  # a held-out text in other case
+                  Pair("Print", "Imprimir", "catalogues", "libreoffice/sw"),
+                  Pair("Print", "Imprimir otra vez", "catalogues", "libreoffice/sc")]  # said twice
+    monkeypatch.setattr(data, "bible_pairs", lambda books=(): [p for p in bible if not books or p.group in books])
+    monkeypatch.setattr(data, "catalogue_pairs", lambda: catalogues)
+    splits = data.translation_splits()
+    assert [p.english for p in splits["train"]["bible"]] == ["God spoke."]
+    assert [(p.english, p.spanish) for p in splits["train"]["catalogues"]] == [("Print", "Imprimir")]
+    assert [p.english for p in splits["validation"]["bible"]] == ["Ruth spoke."]
+    assert [p.english for p in splits["test"]["bible"]] == ["Jonah ran."]
+    assert [p.english for p in splits["validation"]["catalogues"]] == ["Open"]
+    assert [p.english for p in splits["test"]["catalogues"]] == ["Save"]
+    assert data.held_out_pairs("test") == splits["test"]
+
+
+def test_the_everyday_set_is_read_with_its_kinds():
+    pairs = everyday_pairs()
+    assert len(pairs) >= 100 and all(p.english and p.spanish and p.source == "everyday" for p in pairs)
+    assert ("How are you?", "greeting") in {(p.english, p.group) for p in pairs}
+
+
+def test_an_everyday_file_with_other_columns_is_refused(monkeypatch, tmp_path):
+    wrong = tmp_path / "wrong.tsv"
+    wrong.write_text("# a note\nenglish\tspanish\nHello\tHola\n")
+    monkeypatch.setattr(data, "EVERYDAY_FILE", wrong)
+    with pytest.raises(ValueError, match="expected the columns kind, english, spanish"):
+        everyday_pairs()
+
+
+def test_the_mo_writer_round_trips_through_gettext():
+    import gettext
+
+    catalogue = gettext.GNUTranslations(io.BytesIO(mo_file({"Yes": "Sí"})))
+    assert catalogue.gettext("Yes") == "Sí"

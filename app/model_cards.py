@@ -55,4 +55,17 @@ CARD_TEXT = {
         "cannot_know": "Names written in lower case are hard for it; types outside the four (dates, numbers, "
                        "money) are not tagged; languages other than English; anything after the first 256 words.",
     },
+    "translate": {
+        "use": "Showing how an encoder-decoder with attention turns an English sentence into a Spanish one of "
+               "another length, with where it looked for each word: for teaching and for trying. Not for "
+               "translating anything that matters.",
+        "learnt_from": "About 30,000 Bible verses (the World English Bible beside the Spanish Reina-Valera of "
+                       "1909) and 15,000 strings of LibreOffice's and Django's menus, dialogs, help tips and "
+                       "messages with their Spanish; whole books and catalogues are held out to score it.",
+        "limits": "It writes the Spanish of a 1909 Bible for stories and of software for instructions; everyday "
+                  "conversation (greetings, food, travel) is its weak spot, where Apertium's rules do better: "
+                  "docs/translate.md has both on 110 everyday sentences.",
+        "cannot_know": "Words it never met (names are copied or garbled piece by piece), languages other than "
+                       "English in and Spanish out, and anything after the first 120 pieces of a long text.",
+    },
 }

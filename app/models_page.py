@@ -9,13 +9,14 @@ import streamlit as st
 from PIL import Image
 
 from app.common import (captioner, entity_tagger, load_or_report, load_or_stop, nextword_predictor,
-                        sentiment_classifier, timed)
+                        sentiment_classifier, timed, translator)
 from app.model_cards import CARD_TEXT
 from serving.artifact import REPO_ROOT
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
 NEXTWORD_PROBE = "It is a truth universally acknowledged that"
 NER_PROBE = "Angela Merkel met Emmanuel Macron in Paris to talk about the European Union."
+TRANSLATE_PROBE = "Could you please send me the report before the meeting on Friday morning?"
 DOCS = REPO_ROOT / "docs"  # docs/<name>.md: each model's results, tuning story and limits
 
 
@@ -64,6 +65,18 @@ def ner_metrics(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("text")
 
 
+def translate_metrics(manifest: dict) -> pd.DataFrame:
+    """BLEU and chrF on each held-out test set (books, catalogues, everyday sentences), beside Apertium."""
+    rows = []
+    for name, scores in manifest["metrics"].items():
+        if name.startswith("test "):
+            model, peer = scores["model"], scores.get("apertium", {})
+            rows.append({"test set": name.removeprefix("test "), "sentences": model["sentences"],
+                         "BLEU (GRU)": model["bleu"], "BLEU (Apertium)": peer.get("bleu"),
+                         "chrF (GRU)": model["chrf"], "chrF (Apertium)": peer.get("chrf")})
+    return pd.DataFrame(rows).set_index("test set")
+
+
 def median_latency_ms(call) -> float:
     call()  # warm-up
     return statistics.median(timed(call)[1] for _ in range(20))
@@ -91,6 +104,12 @@ def ner_latency_ms() -> float:
     return median_latency_ms(lambda: tagger.tag([NER_PROBE]))
 
 
+def translate_latency_ms() -> float:
+    """A 12-word sentence at beam 4."""
+    model = load_or_stop(translator)
+    return median_latency_ms(lambda: model.translate([TRANSLATE_PROBE], beam_size=4))
+
+
 def caption_latency_ms() -> float:
     """Encoder plus beam search (beam 3) for one 640 x 480 photo."""
     model = load_or_stop(captioner)
@@ -101,6 +120,7 @@ def caption_latency_ms() -> float:
 CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
          "sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier),
          "ner": (ner_metrics, ner_latency_ms, entity_tagger),
+         "translate": (translate_metrics, translate_latency_ms, translator),
          "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor)}
 
 

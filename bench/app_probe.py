@@ -3,7 +3,7 @@ with every model loaded.
 
 It drives the real pages through Streamlit's AppTest: the Caption page opens, a sample photo is
 clicked, and the time at which its caption exists is printed; then the Models page loads the other
-two models and measures their latency live, and the peak resident memory is printed.
+models and measures their latency live, and the peak resident memory is printed.
 """
 from __future__ import annotations
 

@@ -21,6 +21,8 @@ from serving.caption.image_input import load_image, to_model_input
 from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import NextWordPredictor, PrefixCache
 from serving.sentiment.classifier import SentimentClassifier
+from serving.translate.apertium import apertium_installed, apertium_translate
+from serving.translate.translator import Translator
 
 PROMPT = "It is a truth universally acknowledged, that a single man in possession of a good fortune"
 REVIEW = ("The hotel was clean and the staff were friendly, but the room was tiny, the wifi kept dropping and "
@@ -28,6 +30,7 @@ REVIEW = ("The hotel was clean and the staff were friendly, but the room was tin
           "although the view over the old harbour at sunset was lovely.")
 NEWS = ("Angela Merkel met Emmanuel Macron and officials of the European Union in Paris on Tuesday to discuss "
         "trade with China, Japan and the United States.")  # 25 words
+ERRAND = "Could you please send me the report before the meeting on Friday morning?"  # 12 words
 
 
 @dataclass
@@ -169,3 +172,16 @@ def ner_cases(rounds: int) -> list[Result]:
     tokens = len(tagger.tag([NEWS])[0].words)
     return [Result("ner_25", f"a 25-word sentence ({tokens} words with punctuation) -> entities, Viterbi + marginals",
                    samples["ort"], peer=("spaCy en_core_web_sm (NER only)", samples["spacy"]) if "spacy" in samples else None)]
+
+
+def translate_cases(rounds: int) -> list[Result]:
+    """A 12-word sentence into Spanish at beam 4, interleaved with Apertium on the same sentence when it is
+    installed (a new Apertium pipeline per call, as its command line runs)."""
+    translator = Translator.load()
+    contenders = {"ort": Contender(lambda: translator.translate([ERRAND], beam_size=4))}
+    if apertium_installed():
+        contenders["apertium"] = Contender(lambda: apertium_translate([ERRAND]))
+    samples = interleaved(contenders, rounds)
+    pieces = len(translator.translate([ERRAND], beam_size=4)[0].source_pieces)
+    return [Result("translate_12", f"a 12-word sentence ({pieces} pieces) -> Spanish, beam 4", samples["ort"],
+                   peer=("Apertium eng-spa", samples["apertium"]) if "apertium" in samples else None)]

@@ -145,29 +145,37 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     assert [s.value for s in app.subheader] == ["Caption: CNN encoder + attention LSTM decoder",
                                                 "Sentiment: bidirectional GRU",
                                                 "Named entities: bidirectional GRU + CRF",
+                                                "Translate: encoder-decoder GRU with attention, English -> Spanish",
                                                 "Next word: GRU language model"]
-    for card in range(4):
+    for card in range(5):
         labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
         assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
         assert int(labels["Parameters"].replace(",", "")) > 100_000
-    caption_table, _, sentiment_table, _, ner_table, _, nextword_table, _ = (frame.value for frame in app.dataframe)
+    caption_table, _, sentiment_table, _, ner_table, _, translate_table, _, nextword_table, _ = (
+        frame.value for frame in app.dataframe)
     assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
     assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "crowd_tweets", "average"]
     assert list(ner_table.index) == ["gold: everyday", "gold: novel", "gold: speech", "gold: all", "WNUT-16 tweets"]
     assert ner_table.loc["gold: all", "typed F1 (GRU)"] >= ner_table.loc["gold: all", "typed F1 (spaCy)"]
+    assert list(translate_table.index) == ["bible", "catalogues", "everyday"]
+    assert list(translate_table.columns) == ["sentences", "BLEU (GRU)", "BLEU (Apertium)", "chrF (GRU)",
+                                             "chrF (Apertium)"]
+    for test_set in ("bible", "catalogues"):  # held-out books and catalogues: ahead of Apertium on both scores
+        assert translate_table.loc[test_set, "chrF (GRU)"] > translate_table.loc[test_set, "chrF (Apertium)"]
+        assert translate_table.loc[test_set, "BLEU (GRU)"] > translate_table.loc[test_set, "BLEU (Apertium)"]
     assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
     assert nextword_table.index[0].startswith("perplexity per word")
-    for name in ("caption", "sentiment", "ner", "nextword"):  # a document is drawn once its expander is opened
+    for name in ("caption", "sentiment", "ner", "translate", "nextword"):  # drawn once its expander is opened
         app.session_state[f"models_doc_{name}"] = True
     app.run()
     docs = {e.label: "\n".join(m.value for m in e.markdown) for e in app.expander if e.label.startswith("Results")}
     assert list(docs) == [f"Results, tuning and limits (docs/{name}.md)"
-                          for name in ("caption", "sentiment", "ner", "nextword")]
+                          for name in ("caption", "sentiment", "ner", "translate", "nextword")]
     assert all(text.startswith("# ") and "|---|" in text for text in docs.values())  # the results, tables included
     cards = markdown_text(app)
     for section in ("**Intended use.**", "**What it learnt from.**", "**Limits.**", "**What it cannot know.**"):
-        assert cards.count(section) == 4, section
+        assert cards.count(section) == 5, section
 
 
 def test_model_tables_show_counts_as_counts_and_whole_labels():

@@ -186,3 +186,29 @@ def test_every_text_kind_in_the_ner_cli():
     assert len(results) == len(VALID_TEXTS) and all(set(r) == {"text", "entities", "tokens"} for r in results)
     errors = [line for line in done.stderr.decode().splitlines() if line.startswith("error:")]
     assert len(errors) == len(UNREADABLE_TEXTS) + 1
+
+
+@pytest.mark.parametrize("kind", [*UNREADABLE_TEXTS, *VALID_TEXTS])
+def test_every_text_kind_in_the_translate_page(kind):
+    app = text_page("translate", {**UNREADABLE_TEXTS, **VALID_TEXTS}[kind])
+    assert not app.exception and not app.error
+    charts = app.get("vega_lite_chart")
+    if kind in UNREADABLE_TEXTS:
+        assert not charts and len(app.info) + len(app.warning) == 1
+    else:
+        assert len(charts) == 1 and len(app.dataframe) == 1  # the attention heatmap, the n-best list
+        assert all("<script>" not in h.proto.body for h in app.get("html")[:2])  # user text is escaped
+    if kind == "200,000 characters":
+        assert "only its first words were translated" in app.warning[0].value
+
+
+def test_every_text_kind_in_the_translate_cli():
+    lines = [*UNREADABLE_TEXTS.values(), *VALID_TEXTS.values()]
+    stdin = b"\n".join(t.replace("\n", " ").encode() for t in lines) + b"\n\xff\xfe not UTF-8\n"
+    done = subprocess.run([RNNAPP, "translate", "--json", "--beam", "2"], input=stdin, cwd=REPO_ROOT,
+                          capture_output=True, timeout=300)
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    results = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert len(results) == len(VALID_TEXTS) and all(isinstance(r["translation"], str) for r in results)
+    errors = [line for line in done.stderr.decode().splitlines() if line.startswith("error:")]
+    assert len(errors) == len(UNREADABLE_TEXTS) + 1

@@ -146,7 +146,7 @@ def test_every_page_has_a_clean_url_and_nothing_is_fetched_from_the_web(app_url,
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     for path, heading in [("/", "Caption"), ("/sentiment", "Sentiment"), ("/named-entities", "Named entities"),
-                          ("/next-word", "Next word"), ("/gradient-lab", "Gradient lab"),
+                          ("/translate", "Translate"), ("/next-word", "Next word"), ("/gradient-lab", "Gradient lab"),
                           ("/models", "Models")] * 2:  # cold, then warm
         started = time.perf_counter()
         page.goto(f"{app_url}{path}")
@@ -154,7 +154,8 @@ def test_every_page_has_a_clean_url_and_nothing_is_fetched_from_the_web(app_url,
         report(f"{path} load (to its heading)", time.perf_counter() - started, DESKTOP)
         assert page.get_by_text("Page not found").count() == 0, path
         wait_until_idle(page)
-    for heading in ("Caption", "Sentiment", "Named entities", "Next word", "Gradient lab", "Models"):  # sidebar
+    for heading in ("Caption", "Sentiment", "Named entities", "Translate", "Next word", "Gradient lab",
+                    "Models"):  # sidebar
         started = time.perf_counter()
         page.locator("[data-testid=stSidebarNav] a", has_text=heading).click()
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
@@ -198,6 +199,25 @@ def test_click_the_lecture_example_and_see_the_names_marked_in_view(app_url, bro
     assert page.locator(".stException").count() == 0
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "ner.png", 1900)
+    page.close()
+
+
+@VIEWPORTS
+def test_click_the_lectures_question_and_see_it_in_spanish_in_view(app_url, browser, viewport, tmp_path):
+    page = open_page(browser, app_url, "/translate", "Translate", viewport)
+    started = time.perf_counter()
+    page.locator("[data-testid=stButtonGroup] button", has_text="How are you?").click()
+    translation = page.locator(".st-key-translate_result div[style*='1.6rem']")
+    translation.wait_for(timeout=30_000)
+    report("translation after a click on an example", time.perf_counter() - started, viewport)
+    page.wait_for_timeout(1200)  # the scroll into view is smooth
+    assert in_view(page, translation), translation.bounding_box()
+    assert translation.inner_text().strip()
+    page.get_by_text("Where the decoder looked").wait_for(timeout=30_000)
+    page.locator(".stVegaLiteChart").first.wait_for(timeout=30_000)
+    assert page.locator(".stException").count() == 0
+    if viewport == DESKTOP:
+        docs_screenshot(page, tmp_path, "translate.png", 1900)
     page.close()
 
 

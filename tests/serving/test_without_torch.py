@@ -14,7 +14,8 @@ pytestmark = pytest.mark.slow  # each test imports everything, or drives every p
 NEEDS_TORCH = {"training.loop", "training.export", "training.sentiment.model", "training.sentiment.pretrain",
                "training.sentiment.train", "training.nextword.model", "training.nextword.train",
                "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model",
-               "training.caption.train", "training.gradlab.train"}
+               "training.caption.train", "training.gradlab.train", "training.translate.model",
+               "training.translate.train"}
 
 IMPORT_EVERY_MODULE = r"""
 import importlib, pkgutil, sys
@@ -37,6 +38,7 @@ from serving.sentiment.classifier import SentimentClassifier
 from serving.rnnapp import main as rnnapp
 from serving.caption.captioner import Captioner
 from serving.ner.tagger import EntityTagger
+from serving.translate.translator import Translator
 from training.evaluate import main as evaluate
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -58,12 +60,16 @@ assert evaluate(["real-photos"]) == 0
 [tagged] = EntityTagger.load().tag(["Ann told Maria that the pizza is in Rome."])
 assert [e.text for e in tagged.entities] == ["Ann", "Maria", "Rome"], tagged.entities
 assert rnnapp(["ner", "--json", "Angela Merkel visited Paris."]) == 0
-for page in ("app/caption_page.py", "app/sentiment_page.py", "app/ner_page.py", "app/nextword_page.py",
-             "app/gradient_lab_page.py", "app/models_page.py"):
+[translated] = Translator.load().translate(["How are you?"], beam_size=2)
+assert translated.translation and len(translated.alternatives) == 1, translated
+assert rnnapp(["translate", "--json", "Save the file."]) == 0
+for page in ("app/caption_page.py", "app/sentiment_page.py", "app/ner_page.py", "app/translate_page.py",
+             "app/nextword_page.py", "app/gradient_lab_page.py", "app/models_page.py"):
     app = AppTest.from_file(page, default_timeout=60)
     app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
     app.session_state["nextword_text"] = "It is a truth universally "
     app.session_state["ner_text"] = "Dhaval loves baby yoda"
+    app.session_state["translate_text"] = "How are you?"
     app.run()
     assert not app.exception, app.exception
 print("served without torch")

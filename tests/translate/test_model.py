@@ -5,15 +5,15 @@ import onnx
 import torch
 
 from training.export import export_onnx, max_abs_diff, round_to_float16, store_float16
-from training.translate.model import EncoderGraph, StepGraph, Translator, TranslatorConfig, reverse_within_lengths
+from training.translate.model import EncoderDecoder, EncoderGraph, StepGraph, TranslatorConfig, reverse_within_lengths
 
 CONFIG = TranslatorConfig(vocab_size=50, embed_dim=16, encoder_size=12, decoder_size=20, attention_size=10,
                           dropout=0.0)
 
 
-def tiny() -> Translator:
+def tiny() -> EncoderDecoder:
     torch.manual_seed(0)
-    return Translator(CONFIG).eval()
+    return EncoderDecoder(CONFIG).eval()
 
 
 def test_reversal_keeps_padding_in_place():
@@ -23,7 +23,7 @@ def test_reversal_keeps_padding_in_place():
 
 def test_a_sentence_encodes_the_same_alone_and_padded_in_a_batch():
     net = tiny()
-    short, long = torch.tensor([[5, 6, 7]]), torch.tensor([[8, 9, 10, 11, 12, 13]])
+    short = torch.tensor([[5, 6, 7]])
     batch = torch.tensor([[5, 6, 7, 0, 0, 0], [8, 9, 10, 11, 12, 13]])
     with torch.no_grad():
         h, memory, keys, mask = net.encode(short, torch.tensor([3]))

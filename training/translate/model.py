@@ -36,7 +36,7 @@ def reverse_within_lengths(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tens
     return x.gather(1, index.view(*index.shape, *([1] * (x.dim() - 2))).expand_as(x))
 
 
-class Translator(nn.Module):
+class EncoderDecoder(nn.Module):
     def __init__(self, config: TranslatorConfig):
         super().__init__()
         self.config = config
@@ -100,7 +100,7 @@ class Translator(nn.Module):
 class EncoderGraph(nn.Module):
     """What `encoder.onnx` computes: tokens [B, S] int64, lengths [B] int64 -> h, memory, keys, mask."""
 
-    def __init__(self, translator: Translator):
+    def __init__(self, translator: EncoderDecoder):
         super().__init__()
         self.translator = translator
 
@@ -111,7 +111,7 @@ class EncoderGraph(nn.Module):
 class StepGraph(nn.Module):
     """What `decoder_step.onnx` computes: one piece for each of N beams."""
 
-    def __init__(self, translator: Translator):
+    def __init__(self, translator: EncoderDecoder):
         super().__init__()
         self.translator = translator
 

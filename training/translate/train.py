@@ -24,7 +24,7 @@ from training.tokenizer import train_tokenizer
 from training.translate.data import (TEST_BOOKS, TEST_CATALOGUES, VALIDATION_BOOKS, VALIDATION_CATALOGUES, Pair,
                                      everyday_pairs, translation_splits)
 from training.translate.evaluate import corpus_scores, format_scores, score_beside_apertium
-from training.translate.model import EncoderGraph, StepGraph, Translator as TranslatorNet, TranslatorConfig
+from training.translate.model import EncoderDecoder, EncoderGraph, StepGraph, TranslatorConfig
 
 
 @dataclass
@@ -72,7 +72,7 @@ def padded(rows: list[list[int]]) -> torch.Tensor:
 
 
 @torch.no_grad()
-def greedy_translate(net: TranslatorNet, tokenizer, texts: list[str], batch_size: int = 128) -> list[str]:
+def greedy_translate(net: EncoderDecoder, tokenizer, texts: list[str], batch_size: int = 128) -> list[str]:
     """Greedy decoding in torch: the quick translation that chooses the epoch (serving uses beam search)."""
     net.eval()
     start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
@@ -120,7 +120,7 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
     config = TranslatorConfig(vocab_size=tokenizer.get_piece_size(), embed_dim=settings.embed_dim,
                               encoder_size=settings.encoder_size, decoder_size=settings.decoder_size,
                               attention_size=settings.attention_size, dropout=settings.dropout)
-    net = TranslatorNet(config)
+    net = EncoderDecoder(config)
     optimizer = torch.optim.Adam(net.parameters(), lr=settings.learning_rate)
     steps_per_epoch = -(-len(encoded) // settings.batch_size)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
@@ -170,8 +170,8 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
                                      "pairs": {"train": len(encoded)}})
 
 
-def write_translate_artifact(net: TranslatorNet, tokenizer_path: Path, splits: dict, out_dir: Path, run_dir: Path,
-                             training: dict) -> Path:
+def write_translate_artifact(net: EncoderDecoder, tokenizer_path: Path, splits: dict, out_dir: Path,
+                             run_dir: Path, training: dict) -> Path:
     """Store the weights as float16, export encoder and step, check parity, score beside Apertium, write."""
     net.eval()
     round_to_float16(net)
@@ -227,6 +227,9 @@ def write_translate_artifact(net: TranslatorNet, tokenizer_path: Path, splits: d
                 {"source": "training/translate/everyday.tsv (this project)",
                  "description": "test only: 110 everyday English sentences with Spanish references, written before "
                                 "any model was scored on them", "licence": "MIT"}],
+            "split": (f"whole books and catalogues held out (training/translate/data.py): validation "
+                      f"{', '.join(books['validation'] + catalogues['validation'])}; test "
+                      f"{', '.join(books['test'] + catalogues['test'])}"),
             "held_out": {"books": books, "catalogues": catalogues},
             "sizes": {split: {source: len(pairs) for source, pairs in sets.items()} for split, sets in splits.items()}},
         "licence": "MPL-2.0 (trained on LibreOffice's MPL-2.0 translations; the Bibles are public domain and "

@@ -99,11 +99,16 @@ def page() -> None:
             st.caption(f"Score {result.score:.2f} (mean log-probability per piece); {latency:.0f} ms at beam {beam}")
         with peer:
             apertium_column(result.source)
+        if not result.translation:
+            st.warning("The model wrote no Spanish for this text: it knows English words, and these are not "
+                       "ones it met. Try a sentence in English.")
         if result.truncated:
             st.warning("The text is long: only its first words were translated.")
         if not result.finished:
             st.warning("The decoder reached its length limit before it ended the sentence.")
     scroll_into_view("translate_result", zlib.crc32(f"{result.source}|{beam}".encode()))
+    if not result.target_words:
+        return
     st.subheader("Where the decoder looked")
     st.markdown("Each row is a Spanish word the decoder wrote, each column an English piece the encoder read; "
                 "a dark cell is where its attention was when it wrote that word.")

@@ -79,8 +79,8 @@ def test_target_words_gather_their_pieces():
 
 def test_quality_guard_on_held_out_books_and_catalogues(translator):
     """The committed model keeps its held-out quality: chrF on the first 60 verses of the test books and
-    the first 200 strings of the test catalogues, against the bounds its manifest's full-set scores
-    allow (5 chrF points below), and above what Apertium scored on the full sets."""
+    the first 200 strings of the test catalogues is at most 5 points below its manifest's full-set score
+    (the subsets' own scores: 33.9 and 39.1 when it was committed; full sets 33.8 and 41.7)."""
     from training.translate.data import held_out_pairs
     from training.translate.evaluate import corpus_scores, translate_all
 
@@ -90,7 +90,6 @@ def test_quality_guard_on_held_out_books_and_catalogues(translator):
         scores = corpus_scores(translate_all(translator, [p.english for p in pairs], 4), [p.spanish for p in pairs])
         full = metrics[f"test {source}"]
         assert scores["chrf"] >= full["model"]["chrf"] - 5, (source, scores, full)
-        assert full["model"]["chrf"] > full["apertium"]["chrf"] and full["model"]["bleu"] > full["apertium"]["bleu"]
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:

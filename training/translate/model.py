@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 
 @dataclass
@@ -79,7 +80,9 @@ class EncoderDecoder(nn.Module):
     def logits(self, h: torch.Tensor, context: torch.Tensor, embedded: torch.Tensor) -> torch.Tensor:
         """Next-piece scores [..., V] from the new state, what was read and the piece fed in."""
         out = torch.tanh(self.readout(self.dropout(torch.cat([h, context, embedded], -1))))
-        return out @ self.embedding.weight.T + self.output_bias
+        # F.linear reads the embedding as it is stored (a Gemm with transB): `@ weight.T` would export a
+        # second, transposed copy of the largest matrix into decoder_step.onnx.
+        return F.linear(out, self.embedding.weight, self.output_bias)
 
     def step(self, tokens: torch.Tensor, h: torch.Tensor, memory: torch.Tensor, keys: torch.Tensor,
              mask: torch.Tensor) -> tuple[torch.Tensor, ...]:

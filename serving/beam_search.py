@@ -33,6 +33,14 @@ def _normalised(log_prob: float, length: int, length_penalty: float) -> float:
     return log_prob / max(length, 1) ** length_penalty
 
 
+def _best_columns(values: np.ndarray, n: int) -> np.ndarray:
+    """The indices of each row's `n` largest values, largest first: a partial selection, then a sort of
+    those alone (a full sort of beams x vocabulary candidates took a millisecond a step at 8,000 pieces)."""
+    n = min(n, values.shape[1])
+    chosen = np.argpartition(-values, n - 1, axis=1)[:, :n]
+    return np.take_along_axis(chosen, np.argsort(-np.take_along_axis(values, chosen, 1), axis=1, kind="stable"), 1)
+
+
 def beam_search(step: StepFunction, state: tuple[np.ndarray, ...], start_id: int, end_id: int,
                 beam_size: int = 3, max_length: int = 20, length_penalty: float = 1.0,
                 banned: Sequence[int] = ()) -> list[list[Hypothesis]]:
@@ -57,7 +65,7 @@ def beam_search(step: StepFunction, state: tuple[np.ndarray, ...], start_id: int
         vocab = log_probs.shape[1]
         weights = weights.reshape(len(active), k, -1)
         candidates = (scores[:, :, None] + log_probs.reshape(len(active), k, vocab)).reshape(len(active), -1)
-        top = np.argsort(-candidates, axis=1, kind="stable")[:, :2 * k]
+        top = _best_columns(candidates, 2 * k)
         parents, words = top // vocab, top % vocab
         new_scores = np.full((len(active), k), -np.inf)
         new_parent = np.zeros((len(active), k), np.int64)

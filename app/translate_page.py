@@ -35,24 +35,25 @@ def text_edited() -> None:
 
 def attention_frame(result: Translation) -> pd.DataFrame:
     """One row per (Spanish word, English piece) with the attention the decoder paid; both numbered so
-    a word said twice keeps its own row and the charts keep the order."""
+    a word said twice keeps its own row and the chart keeps the order."""
     targets = [f"{i + 1}. {word}" for i, word in enumerate(result.target_words)]
     sources = [f"{j + 1}. {piece.replace('▁', '')}" for j, piece in enumerate(result.source_pieces)]
-    return pd.DataFrame([{"Spanish word": target, "English piece": source,
-                          "attention": float(result.attention[i, j])}
+    return pd.DataFrame([{"spanish": target, "english": source, "attention": float(result.attention[i, j])}
                          for i, target in enumerate(targets) for j, source in enumerate(sources)])
 
 
 def attention_heatmap(frame: pd.DataFrame) -> alt.Chart:
-    targets, sources = list(dict.fromkeys(frame["Spanish word"])), list(dict.fromkeys(frame["English piece"]))
-    chart = alt.Chart(frame).mark_rect().encode(
-        x=alt.X("English piece:N", sort=sources, title="English (pieces the encoder read)",
+    targets, sources = list(dict.fromkeys(frame["spanish"])), list(dict.fromkeys(frame["english"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("english:N", sort=sources, title="English pieces the encoder read",
                 axis=alt.Axis(orient="top", labelAngle=-45)),
-        y=alt.Y("Spanish word:N", sort=targets, title="Spanish (words the decoder wrote)"),
-        color=alt.Color("attention:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                        legend=alt.Legend(format="%", title="attention")),
-        tooltip=["Spanish word", "English piece", alt.Tooltip("attention:Q", format=".1%")])
-    return readable(chart.properties(height=max(22 * len(targets) + 40, 120)))
+        y=alt.Y("spanish:N", sort=targets, title="Spanish words the decoder wrote"),
+        tooltip=[alt.Tooltip("spanish:N", title="Spanish word"), alt.Tooltip("english:N", title="English piece"),
+                 alt.Tooltip("attention:Q", format=".1%")])
+    cells = base.mark_rect().encode(color=alt.Color("attention:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                                                    legend=alt.Legend(format="%", title="attention")))
+    # Streamlit fits the whole chart into `height`: the slanted English labels and the title above take ~120 px
+    return readable(cells.properties(height=28 * len(targets) + 120))
 
 
 def apertium_column(text: str) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from serving.tokenizer import pad_batch
+
 
 def seed_everything(seed: int) -> None:
     random.seed(seed)
@@ -81,6 +83,11 @@ class ResumePoint:
         torch.set_rng_state(torch_state)
         print(f"resuming from {self.path} (saved at {point['at']})", flush=True)
         return point["at"], point["history"], point["loop"]
+
+
+def padded_batch(token_lists: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """serving's pad_batch as tensors: right-padded tokens [B, T] and lengths [B]."""
+    return tuple(torch.from_numpy(array) for array in pad_batch(token_lists))
 
 
 def length_bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:

@@ -9,7 +9,7 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.numeric import softmax
 from serving.text import InputError, prepare_text
-from serving.tokenizer import PAD_ID, WORD_START, load_tokenizer
+from serving.tokenizer import WORD_START, load_tokenizer, pad_batch
 
 MAX_TOKENS = 256
 BATCH_SIZE = 128
@@ -41,15 +41,6 @@ class WordStep:
 
     word: str
     probs: dict[str, float]
-
-
-def pad_batch(token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Right-padded tokens [B, T] and lengths [B], int64: the model's two inputs."""
-    lengths = np.array([len(t) for t in token_lists], dtype=np.int64)
-    tokens = np.full((len(token_lists), int(lengths.max())), PAD_ID, dtype=np.int64)
-    for row, ids in enumerate(token_lists):
-        tokens[row, :len(ids)] = ids
-    return tokens, lengths
 
 
 class SentimentClassifier:

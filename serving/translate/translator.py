@@ -14,7 +14,7 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import beam_search
 from serving.text import InputError, prepare_text
-from serving.tokenizer import PAD_ID, UNK_ID, WORD_START, load_tokenizer
+from serving.tokenizer import PAD_ID, UNK_ID, WORD_START, load_tokenizer, pad_batch
 
 MAX_SOURCE_PIECES = 120  # about 80 words: the longest training sentences are 60
 START, END = "<start>", "<end>"
@@ -77,11 +77,7 @@ class Translator:
     def translate(self, texts: list[str], beam_size: int = 4) -> list[Translation]:
         """The best translation and the n-best list of each text, in one batched search."""
         sources = [self._source(text) for text in texts]
-        longest = max(len(ids) for _, ids, _ in sources)
-        tokens = np.full((len(sources), longest), PAD_ID, np.int64)
-        for row, (_, ids, _) in enumerate(sources):
-            tokens[row, :len(ids)] = ids
-        lengths = np.array([len(ids) for _, ids, _ in sources], np.int64)
+        tokens, lengths = pad_batch([ids for _, ids, _ in sources])
         state = tuple(self.artifact.session("encoder.onnx").run(None, {"tokens": tokens, "lengths": lengths}))
         step_session = self.artifact.session("decoder_step.onnx")
 

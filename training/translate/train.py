@@ -18,7 +18,7 @@ from serving.artifact import Artifact, write_evaluated_artifact
 from serving.tokenizer import PAD_ID, load_tokenizer
 from serving.translate.translator import END, MAX_SOURCE_PIECES, START, Translator, max_target_pieces
 from training.export import export_onnx, max_abs_diff, round_to_float16, store_float16
-from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 from training.translate.data import (TEST_BOOKS, TEST_CATALOGUES, VALIDATION_BOOKS, VALIDATION_CATALOGUES, Pair,
@@ -64,13 +64,6 @@ def cached_splits(run_dir: Path) -> dict[str, dict[str, list[Pair]]]:
             for split, sets in json.loads(cache.read_text()).items()}
 
 
-def padded(rows: list[list[int]]) -> torch.Tensor:
-    batch = torch.full((len(rows), max(map(len, rows))), PAD_ID, dtype=torch.long)
-    for i, row in enumerate(rows):
-        batch[i, :len(row)] = torch.tensor(row)
-    return batch
-
-
 @torch.no_grad()
 def greedy_translate(net: EncoderDecoder, tokenizer, texts: list[str], batch_size: int = 128) -> list[str]:
     """Greedy decoding in torch: the quick translation that chooses the epoch (serving uses beam search)."""
@@ -79,7 +72,7 @@ def greedy_translate(net: EncoderDecoder, tokenizer, texts: list[str], batch_siz
     out = []
     for at in range(0, len(texts), batch_size):
         ids = [tokenizer.encode(text)[:MAX_SOURCE_PIECES] for text in texts[at:at + batch_size]]
-        tokens, lengths = padded(ids), torch.tensor([len(i) for i in ids])
+        tokens, lengths = padded_batch(ids)
         h, memory, keys, mask = net.encode(tokens, lengths)
         last, done = torch.full((len(ids),), start), torch.zeros(len(ids), dtype=torch.bool)
         written: list[list[int]] = [[] for _ in ids]
@@ -138,8 +131,8 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
         progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
         total = 0.0
         for batch in progress:
-            sources, targets = padded([encoded[i][0] for i in batch]), padded([encoded[i][1] for i in batch])
-            lengths = (sources != PAD_ID).sum(1)
+            sources, lengths = padded_batch([encoded[i][0] for i in batch])
+            targets, _ = padded_batch([encoded[i][1] for i in batch])
             logits = net(sources, lengths, targets[:, :-1])
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1),
                                    ignore_index=PAD_ID, label_smoothing=settings.label_smoothing)
@@ -177,7 +170,7 @@ def write_translate_artifact(net: EncoderDecoder, tokenizer_path: Path, splits: 
     round_to_float16(net)
     tokenizer = load_tokenizer(tokenizer_path)
     ids = [tokenizer.encode("How are you?"), tokenizer.encode("The file could not be saved because the disk is full.")]
-    tokens, lengths = padded(ids), torch.tensor([len(i) for i in ids])
+    tokens, lengths = padded_batch(ids)
     encoder = EncoderGraph(net)
     encoder_path = export_onnx(encoder, (tokens, lengths), run_dir / "encoder.onnx", ["tokens", "lengths"],
                                ["h", "memory", "keys", "mask"],

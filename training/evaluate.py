@@ -52,6 +52,7 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
 
         print(compare_on_validation(model_dirs or [model_dir("ner")]))
     elif model == "translate":
+        from serving.artifact import model_dir
         from serving.translate.translator import Translator
         from training.translate.data import everyday_pairs, held_out_pairs
         from training.translate.evaluate import format_scores, score_beside_apertium
@@ -59,8 +60,9 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         sets = {f"{split} {source}": pairs for source, pairs in held_out_pairs(split).items()}
         if split == "test":
             sets["test everyday"] = everyday_pairs()
-        print(format_scores(f"BLEU and chrF at beam {beam_size}, the model as served beside Apertium:",
-                            score_beside_apertium(Translator.load(), sets, beam_size)))
+        for folder in model_dirs or [model_dir("translate")]:
+            print(format_scores(f"{folder}: BLEU and chrF at beam {beam_size}, the model as served beside Apertium:",
+                                score_beside_apertium(Translator.load(folder), sets, beam_size)))
     elif model == "nextword":
         from training.nextword.evaluate import evaluate_saved_model
 

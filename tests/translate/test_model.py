@@ -1,11 +1,16 @@
-"""The encoder-decoder in torch: padding never changes a result, teacher forcing equals stepping, and the
-exported encoder and step (weights stored as float16) reproduce torch in onnxruntime."""
+"""The encoder-decoder in torch: padding never changes a result, teacher forcing equals stepping, the
+exported encoder and step (weights stored as float16) reproduce torch in onnxruntime, and the int8 step
+stays close to torch and treats every row alone."""
 import numpy as np
 import onnx
+import onnxruntime as ort
 import torch
 
-from training.export import export_onnx, max_abs_diff, round_to_float16, store_float16
+from serving.translate.translator import END, START
+from training.export import export_onnx, max_abs_diff, round_to_float16, store_float16, store_int8
+from training.translate.data import Pair
 from training.translate.model import EncoderDecoder, EncoderGraph, StepGraph, TranslatorConfig, reverse_within_lengths
+from training.translate.train import calibration_feeds
 
 CONFIG = TranslatorConfig(vocab_size=50, embed_dim=16, encoder_size=12, decoder_size=20, attention_size=10,
                           dropout=0.0)
@@ -76,3 +81,49 @@ def test_exported_graphs_with_float16_weights_match_torch(tmp_path):
     assert max_abs_diff(step, step_path, steps) < 1e-5
     longer = {"tokens": np.array([[5, 6, 7, 8, 9, 10, 11]]), "lengths": np.array([7])}  # another length and batch
     assert max_abs_diff(encoder, encoder_path, longer) < 1e-5
+
+
+class LetterPieces:
+    """A stand-in tokenizer: one piece per letter, ids 4..49."""
+
+    def encode(self, text: str) -> list[int]:
+        return [4 + ord(letter) % 46 for letter in text]
+
+    def piece_to_id(self, piece: str) -> int:
+        return {START: 2, END: 3}[piece]
+
+
+def export_step(net: EncoderDecoder, path) -> tuple:
+    tokens, lengths = torch.tensor([[5, 6, 7, 0], [8, 9, 10, 11]]), torch.tensor([3, 4])
+    with torch.no_grad():
+        h, memory, keys, mask = net.encode(tokens, lengths)
+    last = torch.tensor([2, 3])
+    return export_onnx(StepGraph(net), (last, h, memory, keys, mask), path,
+                       ["tokens", "h", "memory", "keys", "mask"], ["log_probs", "h_out", "weights"],
+                       {"tokens": {0: "beams"}, "h": {0: "beams"}, "memory": {0: "beams", 1: "source"},
+                        "keys": {0: "beams", 1: "source"}, "mask": {0: "beams", 1: "source"}})
+
+
+def test_the_int8_step_stays_close_to_torch_and_treats_each_row_alone(tmp_path):
+    net = tiny()
+    round_to_float16(net)
+    path = export_step(net, tmp_path / "step.onnx")
+    pairs = [Pair(english, spanish, "bible", "Ruth") for english, spanish in
+             [("in the beginning", "en el principio"), ("the light was good", "la luz era buena"),
+              ("open the file", "abrir el archivo"), ("save it", "guárdalo"), ("and it was so", "y fue así")]]
+    feeds = calibration_feeds(net, LetterPieces(), pairs, batch_size=2)
+    longest = [max(len(p.spanish) for p in pairs[at:at + 2]) for at in range(0, len(pairs), 2)]
+    assert len(feeds) == sum(length + 1 for length in longest)  # <start> and each letter of the longest target
+    store_int8(path, feeds)
+    weights = [init for init in onnx.load(str(path)).graph.initializer if init.data_type == onnx.TensorProto.INT8]
+    assert len(weights) >= 4  # the GRU cell's two matrices, the readout, the output layer, the query
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    step = StepGraph(net).eval()
+    for feed in feeds[::3]:
+        log_probs = session.run(None, feed)[0]
+        with torch.no_grad():
+            expected = step(*(torch.from_numpy(value) for value in feed.values()))[0].numpy()
+        assert np.abs(log_probs - expected).max() < 0.02  # each row's log-probabilities spread over ~0.5
+        alone = np.concatenate([session.run(None, {name: value[row:row + 1] for name, value in feed.items()})[0]
+                                for row in range(len(feed["tokens"]))])
+        np.testing.assert_array_equal(alone, log_probs)  # fixed ranges: no row changes another

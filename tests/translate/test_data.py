@@ -64,6 +64,30 @@ def test_catalogues_are_read_from_the_packages_mo_files(monkeypatch, tmp_path):
                      Pair("Save the file.", "Guarde el archivo.", "catalogues", "libreoffice/sw")]
 
 
+def help_page(lang: str, paragraphs: dict[str, str]) -> bytes:
+    body = "".join(f'<p id="{ident}" class="paragraph">{text}</p>' for ident, text in paragraphs.items())
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>t</title></head><body>'
+            f'<div id="DisplayArea"><h1 id="hd_id1">{lang}</h1>{body}<br><img src="x.png"></div></body></html>').encode()
+
+
+def test_help_pages_pair_up_paragraph_by_paragraph(monkeypatch, tmp_path):
+    english = {"par_id10": 'Choose <emph>Format - <link href="x">Cells</link></emph>.', "par_id11": "SUM(Number)",
+               "par_id12": "Only in English.", "par_id13": "42"}
+    spanish = {"par_id10": "Vaya a <emph>Formato ▸ Celdas</emph>.", "par_id11": "SUMA(Número)", "par_id13": "42"}
+    en_root, es_root = "./usr/share/libreoffice/help/en-US/text/", "./usr/share/libreoffice/help/es/text/"
+    en_deb, es_deb = tmp_path / "en.deb", tmp_path / "es.deb"
+    en_deb.write_bytes(make_deb({en_root + "scalc/01/sum.html": help_page("en-US", english),
+                                 en_root + "simpress/01/slide.html": help_page("en-US", {"par_id1": "Slide"}),
+                                 en_root + "swriter/01/only.html": help_page("en-US", {"par_id1": "Alone"})}))
+    es_deb.write_bytes(make_deb({es_root + "scalc/01/sum.html": help_page("es", spanish),
+                                 es_root + "simpress/01/slide.html": help_page("es", {"par_id1": "Diapositiva"})}))
+    monkeypatch.setattr(data, "fetch", lambda source: en_deb if source is data.LIBREOFFICE_HELP_EN else es_deb)
+    assert sorted(data.help_pairs(), key=lambda p: p.english) == [  # simpress is Impress: held out
+        Pair("Choose Format - Cells.", "Vaya a Formato ▸ Celdas.", "help", "libreoffice-help/scalc"),
+        Pair("SUM(Number)", "SUMA(Número)", "help", "libreoffice-help/scalc"),
+        Pair("en-US", "es", "help", "libreoffice-help/scalc")]  # the page headings
+
+
 def test_held_out_books_and_catalogues_never_reach_training(monkeypatch):
     bible = [Pair("Ruth spoke.", "Rut habló.", "bible", "Ruth"), Pair("Jonah ran.", "Jonás huyó.", "bible", "Jonah"),
              Pair("God spoke.", "Dios habló.", "bible", "Genesis"),
@@ -76,7 +100,12 @@ def test_held_out_books_and_catalogues_never_reach_training(monkeypatch):
                   Pair("Print", "Imprimir otra vez", "catalogues", "libreoffice/sc")]  # said twice
     monkeypatch.setattr(data, "bible_pairs", lambda books=(): [p for p in bible if not books or p.group in books])
     monkeypatch.setattr(data, "catalogue_pairs", lambda: catalogues)
+    help_pages = [Pair("Save", "Guardar", "help", "libreoffice-help/swriter"),  # a test catalogue's text
+                  Pair("Choose File - Print.", "Vaya a Archivo ▸ Imprimir.", "help", "libreoffice-help/swriter")]
+    monkeypatch.setattr(data, "help_pairs", lambda: help_pages)
     splits = data.translation_splits()
+    assert [p.english for p in splits["train"]["help"]] == ["Choose File - Print."]
+    assert "help" not in splits["validation"] and "help" not in splits["test"]
     assert [p.english for p in splits["train"]["bible"]] == ["God spoke."]
     assert [(p.english, p.spanish) for p in splits["train"]["catalogues"]] == [("Print", "Imprimir")]
     assert [p.english for p in splits["validation"]["bible"]] == ["Ruth spoke."]

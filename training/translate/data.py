@@ -1,9 +1,11 @@
-"""English -> Spanish sentence pairs from registry packages: Bible verses and software catalogues.
+"""English -> Spanish sentence pairs from registry packages: Bible verses, software catalogues, help pages.
 
 Verses pair the World English Bible with the Reina-Valera 1909 by book, chapter and verse (both SWORD
 modules, read with pysword). Catalogues pair the English strings of gettext .mo files with their
-Spanish: LibreOffice's UI and help tips, Django's web-form messages. Held-out sets are whole books and
-whole catalogues, fixed below; a training pair whose English is also in a held-out set is dropped.
+Spanish: LibreOffice's UI and help tips, Django's web-form messages. Help pairs LibreOffice's English and
+Spanish help pages paragraph by paragraph (training only). Held-out sets are whole books and whole
+catalogues, fixed below; the help of the held-out catalogues' applications is left out, and a training
+pair whose English is also in a held-out set is dropped.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from datafetch.archives import deb_members
 from datafetch.registry import CACHE_DIR, fetch
-from datafetch.sources import DJANGO_WHEEL, LIBREOFFICE_ES, SWORD_RV1909, SWORD_WEB
+from datafetch.sources import (DJANGO_WHEEL, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, SWORD_RV1909,
+                               SWORD_WEB)
 
 EVERYDAY_FILE = Path(__file__).parent / "everyday.tsv"
 # Whole books and catalogues held out: validation (choices) and test (reported, never chosen on).
@@ -24,6 +28,7 @@ VALIDATION_BOOKS = ("Ruth", "Titus", "Philemon", "Jude")
 TEST_BOOKS = ("Jonah", "Philippians", "James")
 VALIDATION_CATALOGUES = ("libreoffice/sfx", "libreoffice/svt")
 TEST_CATALOGUES = ("libreoffice/sd", "libreoffice/dba")
+HELD_OUT_HELP = ("sdraw", "simpress", "sdatabase")  # the help of Draw, Impress (sd) and Base (dba)
 MAX_WORDS = 60  # longer strings (a few help paragraphs) are left out of every set
 
 _NOTE = re.compile(r"<note\b.*?</note>", re.S)
@@ -39,8 +44,8 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})  # as 
 
 @dataclass(frozen=True)
 class Pair:
-    """One English sentence and its Spanish; `source` is "bible" or "catalogues", `group` the book or
-    catalogue it came from."""
+    """One English sentence and its Spanish; `source` is "bible", "catalogues" or "help", `group` the book,
+    catalogue or help module it came from."""
 
     english: str
     spanish: str
@@ -150,6 +155,68 @@ def _unique(pairs: list[Pair]) -> list[Pair]:
     return kept
 
 
+class _HelpParagraphs(HTMLParser):
+    """The text of each paragraph and heading of a LibreOffice help page by its id ("par_id3150", "hd_id31"):
+    a translated page keeps the ids of its English original."""
+
+    _EMPTY_ELEMENTS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str | None, list[str]]] = []  # (tag, paragraph id or None, text so far)
+        self.paragraphs: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in self._EMPTY_ELEMENTS:
+            ident = dict(attrs).get("id") or ""
+            self.open.append((tag, ident if re.match(r"(par|hd)_id", ident) else None, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in (opened for opened, _, _ in self.open):
+            return  # a stray end tag
+        while self.open:  # an unclosed element ends with its parent
+            opened, ident, text = self.open.pop()
+            if ident:
+                self.paragraphs[ident] = " ".join("".join(text).split())
+            if self.open:
+                self.open[-1][2].extend(text)
+            if opened == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.open[-1][2].append(data)
+
+
+def help_paragraphs(page: str) -> dict[str, str]:
+    """{paragraph id: text} of a LibreOffice help page (HTML)."""
+    parser = _HelpParagraphs()
+    parser.feed(page)
+    return parser.paragraphs
+
+
+def _help_pages(source, language: str) -> dict[str, bytes]:
+    """{page path under text/ ("scalc/01/func_sum.html"): HTML} of a LibreOffice help package."""
+    marker = f"/help/{language}/text/"
+    return {name.split(marker, 1)[1]: page for name, page in deb_members(fetch(source), ".html") if marker in name}
+
+
+def help_pairs() -> list[Pair]:
+    """LibreOffice's English and Spanish help paired paragraph by paragraph (same page, same id), grouped by
+    module ("libreoffice-help/scalc"); the modules in HELD_OUT_HELP are left out."""
+    english = _help_pages(LIBREOFFICE_HELP_EN, "en-US")
+    pairs = []
+    for page, spanish_page in _help_pages(LIBREOFFICE_HELP_ES, "es").items():
+        module = page.split("/")[0]
+        if module in HELD_OUT_HELP or page not in english:
+            continue
+        spanish = help_paragraphs(spanish_page.decode("utf-8", "replace"))
+        for ident, text in help_paragraphs(english[page].decode("utf-8", "replace")).items():
+            if text and spanish.get(ident) and spanish[ident] != text and re.search(r"[A-Za-z]{2}", text):
+                pairs.append(Pair(text, spanish[ident], "help", f"libreoffice-help/{module}"))
+    return pairs
+
+
 HELD_OUT = {"validation": VALIDATION_BOOKS + VALIDATION_CATALOGUES, "test": TEST_BOOKS + TEST_CATALOGUES}
 
 
@@ -165,8 +232,8 @@ def held_out_pairs(split: str) -> dict[str, list[Pair]]:
 
 
 def translation_splits() -> dict[str, dict[str, list[Pair]]]:
-    """{"train": {"bible": ..., "catalogues": ...}, "validation": {...}, "test": {...}}, by held-out
-    book and catalogue; no English text of a held-out set is in training."""
+    """{"train": {"bible": ..., "catalogues": ..., "help": ...}, "validation": {"bible": ..., "catalogues": ...},
+    "test": {...}}, by held-out book and catalogue; no English text of a held-out set is in training."""
     by_source = {"bible": bible_pairs(), "catalogues": catalogue_pairs()}
     splits = {split: {source: _in_groups(pairs, groups) for source, pairs in by_source.items()}
               for split, groups in HELD_OUT.items()}
@@ -174,7 +241,7 @@ def translation_splits() -> dict[str, dict[str, list[Pair]]]:
     every_held_out = HELD_OUT["validation"] + HELD_OUT["test"]
     splits["train"] = {source: _unique([pair for pair in pairs if pair.group not in every_held_out
                                         and _short_enough(pair) and pair.english.lower() not in unseen])
-                       for source, pairs in by_source.items()}
+                       for source, pairs in {**by_source, "help": help_pairs()}.items()}
     return {"train": splits["train"], "validation": splits["validation"], "test": splits["test"]}
 
 

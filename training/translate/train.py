@@ -3,6 +3,7 @@
 served model beside Apertium and write models/translate."""
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import time
@@ -13,7 +14,8 @@ import torch
 from torch.nn import functional as F
 from tqdm import tqdm
 
-from datafetch.sources import DJANGO_WHEEL, LIBREOFFICE_ES, SWORD_RV1909, SWORD_WEB
+from datafetch.sources import (DJANGO_WHEEL, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, SWORD_RV1909,
+                               SWORD_WEB)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.tokenizer import PAD_ID, load_tokenizer
 from serving.translate.translator import END, MAX_SOURCE_PIECES, START, Translator, max_target_pieces
@@ -21,8 +23,9 @@ from training.export import export_onnx, max_abs_diff, round_to_float16, store_f
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
-from training.translate.data import (TEST_BOOKS, TEST_CATALOGUES, VALIDATION_BOOKS, VALIDATION_CATALOGUES, Pair,
-                                     everyday_pairs, translation_splits)
+from training.translate import data
+from training.translate.data import (HELD_OUT_HELP, TEST_BOOKS, TEST_CATALOGUES, VALIDATION_BOOKS,
+                                     VALIDATION_CATALOGUES, Pair, everyday_pairs, translation_splits)
 from training.translate.evaluate import corpus_scores, format_scores, score_beside_apertium
 from training.translate.model import EncoderDecoder, EncoderGraph, StepGraph, TranslatorConfig
 
@@ -56,8 +59,9 @@ class TranslateTraining:
 
 
 def cached_splits(run_dir: Path) -> dict[str, dict[str, list[Pair]]]:
-    """translation_splits(), read once (the SWORD modules take minutes) and kept in the run folder."""
-    cache = run_dir / "pairs.json"
+    """translation_splits(), read once (the SWORD modules take minutes) and kept in the run folder under
+    the hash of the code that reads them: a change to data.py reads them afresh."""
+    cache = run_dir / f"pairs-{hashlib.sha256(Path(data.__file__).read_bytes()).hexdigest()[:12]}.json"
     if not cache.is_file():
         splits = translation_splits()
         cache.write_text(json.dumps({split: {source: [asdict(p) for p in pairs] for source, pairs in sets.items()}
@@ -250,6 +254,10 @@ def write_translate_artifact(net: EncoderDecoder, tokenizer_path: Path, splits: 
                  "licence": LIBREOFFICE_ES.licence},
                 {"source": f"PyPI {DJANGO_WHEEL.package}", "description": DJANGO_WHEEL.description,
                  "licence": DJANGO_WHEEL.licence},
+                *([{"source": f"Debian {LIBREOFFICE_HELP_EN.package} + {LIBREOFFICE_HELP_ES.package}",
+                    "description": f"training only: {LIBREOFFICE_HELP_ES.description}; the help of "
+                                   f"{', '.join(HELD_OUT_HELP)} left out", "licence": LIBREOFFICE_HELP_ES.licence}]
+                  if "help" in splits["train"] else []),
                 {"source": "training/translate/everyday.tsv (this project)",
                  "description": "test only: 110 everyday English sentences with Spanish references, written before "
                                 "any model was scored on them", "licence": "MIT"}],

@@ -72,8 +72,11 @@ def help_page(lang: str, paragraphs: dict[str, str]) -> bytes:
 
 def test_help_pages_pair_up_paragraph_by_paragraph(monkeypatch, tmp_path):
     english = {"par_id10": 'Choose <emph>Format - <link href="x">Cells</link></emph>.', "par_id11": "SUM(Number)",
-               "par_id12": "Only in English.", "par_id13": "42"}
-    spanish = {"par_id10": "Vaya a <emph>Formato ▸ Celdas</emph>.", "par_id11": "SUMA(Número)", "par_id13": "42"}
+               "par_id12": "Only in English.", "par_id13": "42",
+               "par_id14": 'Hold <span class="switchinline"><span hidden="true" class="MAC">Command</span>'
+                           '<span hidden="true">Ctrl</span></span> down.'}
+    spanish = {"par_id10": "Vaya a <emph>Formato ▸ Celdas</emph>.", "par_id11": "SUMA(Número)", "par_id13": "42",
+               "par_id14": 'Mantenga <span class="MAC">⌘</span><span>Ctrl</span> pulsada.'}
     en_root, es_root = "./usr/share/libreoffice/help/en-US/text/", "./usr/share/libreoffice/help/es/text/"
     en_deb, es_deb = tmp_path / "en.deb", tmp_path / "es.deb"
     en_deb.write_bytes(make_deb({en_root + "scalc/01/sum.html": help_page("en-US", english),
@@ -84,6 +87,7 @@ def test_help_pages_pair_up_paragraph_by_paragraph(monkeypatch, tmp_path):
     monkeypatch.setattr(data, "fetch", lambda source: en_deb if source is data.LIBREOFFICE_HELP_EN else es_deb)
     assert sorted(data.help_pairs(), key=lambda p: p.english) == [  # simpress is Impress: held out
         Pair("Choose Format - Cells.", "Vaya a Formato ▸ Celdas.", "help", "libreoffice-help/scalc"),
+        Pair("Hold Ctrl down.", "Mantenga Ctrl pulsada.", "help", "libreoffice-help/scalc"),
         Pair("SUM(Number)", "SUMA(Número)", "help", "libreoffice-help/scalc"),
         Pair("en-US", "es", "help", "libreoffice-help/scalc")]  # the page headings
 

@@ -157,28 +157,31 @@ def _unique(pairs: list[Pair]) -> list[Pair]:
 
 class _HelpParagraphs(HTMLParser):
     """The text of each paragraph and heading of a LibreOffice help page by its id ("par_id3150", "hd_id31"):
-    a translated page keeps the ids of its English original."""
+    a translated page keeps the ids of its English original. A key's macOS name (an element of class "MAC",
+    hidden beside the default "Ctrl") is left out, as the page shows it on other systems."""
 
     _EMPTY_ELEMENTS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.open: list[tuple[str, str | None, list[str]]] = []  # (tag, paragraph id or None, text so far)
+        self.open: list[tuple[str, str | None, list[str], bool]] = []  # (tag, paragraph id, text so far, shown)
         self.paragraphs: dict[str, str] = {}
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag not in self._EMPTY_ELEMENTS:
-            ident = dict(attrs).get("id") or ""
-            self.open.append((tag, ident if re.match(r"(par|hd)_id", ident) else None, []))
+            attributes = dict(attrs)
+            ident = attributes.get("id") or ""
+            self.open.append((tag, ident if re.match(r"(par|hd)_id", ident) else None, [],
+                              attributes.get("class") != "MAC"))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in (opened for opened, _, _ in self.open):
+        if tag not in (opened for opened, *_ in self.open):
             return  # a stray end tag
         while self.open:  # an unclosed element ends with its parent
-            opened, ident, text = self.open.pop()
+            opened, ident, text, shown = self.open.pop()
             if ident:
                 self.paragraphs[ident] = " ".join("".join(text).split())
-            if self.open:
+            if self.open and shown:
                 self.open[-1][2].extend(text)
             if opened == tag:
                 break

@@ -60,8 +60,9 @@ CARD_TEXT = {
                "another length, with where it looked for each word: for teaching and for trying. Not for "
                "translating anything that matters.",
         "learnt_from": "About 30,000 Bible verses (the World English Bible beside the Spanish Reina-Valera of "
-                       "1909) and 15,000 strings of LibreOffice's and Django's menus, dialogs, help tips and "
-                       "messages with their Spanish; whole books and catalogues are held out to score it.",
+                       "1909), 15,000 strings of LibreOffice's and Django's menus, dialogs, help tips and "
+                       "messages, and 26,000 paragraphs of LibreOffice's help, each with its Spanish; whole books "
+                       "and catalogues are held out to score it.",
         "limits": "It writes the Spanish of a 1909 Bible for stories and of software for instructions; everyday "
                   "conversation (greetings, food, travel) is its weak spot, where Apertium's rules do better: "
                   "docs/translate.md has both on 110 everyday sentences.",

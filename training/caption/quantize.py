@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import onnx
 import onnxruntime as ort
-from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
 from serving.artifact import load_artifact, model_dir, sha256_of, write_artifact
@@ -27,19 +26,11 @@ from training.caption.evaluate import decode_set
 from training.caption.metrics import caption_metrics
 from training.caption.scenes import make_scenes
 from training.caption.settings import run_dir_of, scene_feature_folder, scene_settings_of
+from training.export import quantize_int8
 
 CALIBRATION_SCENES = 128
 # The most a test score may drop (absolute) for the int8 encoder to be kept.
 BOUNDS = {"bleu4": 0.01, "cider_d": 0.03, "object_recall": 0.01}
-
-
-class _Images(CalibrationDataReader):
-    def __init__(self, batches: Iterable[np.ndarray]):
-        self.batches = iter(batches)
-
-    def get_next(self) -> dict | None:
-        batch = next(self.batches, None)
-        return None if batch is None else {"image": batch}
 
 
 def quantize_encoder(source: Path, target: Path, calibration: Iterable[np.ndarray]) -> Path:
@@ -51,11 +42,7 @@ def quantize_encoder(source: Path, target: Path, calibration: Iterable[np.ndarra
     heads = [node.name for node in nodes if node.op_type == "Gemm"]
     # The last conv writes the grid the decoder reads, and the classifier head names objects
     # (serving/caption/cnn_names.py reads its weights): both stay float32.
-    # reduce_range: 7-bit weights. x86 without VNNI multiplies u8 x s8 pairs into 16-bit sums that
-    # saturate with full-range weights; on this CPU that made a 2-layer test net 15% wrong, not 1%.
-    quantize_static(str(prepared), str(target), _Images(calibration), quant_format=QuantFormat.QDQ,
-                    per_channel=True, reduce_range=True, activation_type=QuantType.QUInt8,
-                    weight_type=QuantType.QInt8, nodes_to_exclude=convs[-1:] + heads)
+    quantize_int8(prepared, target, ({"image": batch} for batch in calibration), nodes_to_exclude=convs[-1:] + heads)
     prepared.unlink()
     return target
 

@@ -6,7 +6,6 @@ and writes the weights into the same file.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,8 @@ import onnx
 import onnxruntime as ort
 import torch
 from onnx import helper, numpy_helper
+
+from training.quantize import quantize_int8
 
 OPSET = 17
 
@@ -115,25 +116,6 @@ def _gemms_as_matmuls(model: onnx.ModelProto) -> None:
     kept = [initializer for initializer in graph.initializer if initializer.name in used]
     del graph.initializer[:]
     graph.initializer.extend(kept)
-
-
-def quantize_int8(source: Path, target: Path, feeds: Iterable[dict[str, np.ndarray]], **options) -> Path:
-    """onnxruntime's static QDQ quantization of `source` into `target`: weights int8 per output channel,
-    activations uint8 on fixed ranges measured on `feeds` (input dicts). Weights keep 7 bits (reduce_range):
-    x86 without VNNI multiplies u8 x s8 pairs into 16-bit sums that saturate with full-range weights; on such
-    a CPU that made a 2-layer test net 15% wrong, not 1%. `options` go to quantize_static."""
-    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
-
-    class Feeds(CalibrationDataReader):
-        def __init__(self) -> None:
-            self.feeds = iter(feeds)
-
-        def get_next(self) -> dict[str, np.ndarray] | None:
-            return next(self.feeds, None)
-
-    quantize_static(str(source), str(target), Feeds(), quant_format=QuantFormat.QDQ, per_channel=True,
-                    reduce_range=True, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, **options)
-    return Path(target)
 
 
 def store_int8(path: Path, calibration: list[dict[str, np.ndarray]]) -> Path:

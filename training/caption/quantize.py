@@ -26,7 +26,7 @@ from training.caption.evaluate import decode_set
 from training.caption.metrics import caption_metrics
 from training.caption.scenes import make_scenes
 from training.caption.settings import run_dir_of, scene_feature_folder, scene_settings_of
-from training.export import quantize_int8
+from training.quantize import quantize_int8
 
 CALIBRATION_SCENES = 128
 # The most a test score may drop (absolute) for the int8 encoder to be kept.

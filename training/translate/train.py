@@ -213,9 +213,11 @@ def write_translate_artifact(net: EncoderDecoder, tokenizer_path: Path, splits: 
                             {"tokens": {0: "beams"}, "h": {0: "beams"}, "memory": {0: "beams", 1: "source"},
                              "keys": {0: "beams", 1: "source"}, "mask": {0: "beams", 1: "source"},
                              "log_probs": {0: "beams"}, "h_out": {0: "beams"}, "weights": {0: "beams", 1: "source"}})
-    store_float16(encoder_path)
+    for path in (encoder_path,) if int8_step else (encoder_path, step_path):
+        store_float16(path)
     step_feeds = {"tokens": last.numpy(), "h": h.numpy(), "memory": memory.numpy(), "keys": keys.numpy(),
                   "mask": mask.numpy()}
+    # the float files as stored (the step before int8, when it is quantized next)
     parity = {"onnx_vs_torch_max_abs_diff": max(
         max_abs_diff(encoder, encoder_path, {"tokens": tokens.numpy(), "lengths": lengths.numpy()}),
         max_abs_diff(step, step_path, step_feeds))}
@@ -224,8 +226,6 @@ def write_translate_artifact(net: EncoderDecoder, tokenizer_path: Path, splits: 
             + random.Random(0).sample(splits["train"]["catalogues"], 64)
         store_int8(step_path, calibration_feeds(net, tokenizer, calibration))
         parity["int8_step_vs_torch_max_abs_diff"] = max_abs_diff(step, step_path, step_feeds)
-    else:
-        store_float16(step_path)
     config = net.config
     books = {"validation": list(VALIDATION_BOOKS), "test": list(TEST_BOOKS)}
     catalogues = {"validation": list(VALIDATION_CATALOGUES), "test": list(TEST_CATALOGUES)}

@@ -150,9 +150,9 @@ def sentiment_cases(rounds: int, with_torch: bool) -> list[Result]:
     classifier = SentimentClassifier.load()
     pieces = classifier.tokenizer.encode(REVIEW)
     text = classifier.tokenizer.decode(pieces[:50])
-    tokens, _ = classifier.encode(text)
-    peer_artifact = _torch_peer(classifier.artifact, {"model.onnx": {
-        "tokens": np.array([tokens]), "lengths": np.array([len(tokens)])}}, with_torch)
+    read, _ = classifier.pieces(text)
+    tokens = [piece.id for piece in read]
+    peer_artifact = _torch_peer(classifier.artifact, {"model.onnx": classifier.feeds([read])}, with_torch)
     peer = SentimentClassifier(peer_artifact) if peer_artifact else None
     return [compare("sentiment_50", f"one review of {len(tokens)} tokens -> label and stars",
                     Contender(lambda: classifier.predict([text])),

@@ -78,4 +78,6 @@ class SentimentGates:
             backward = [a[::-1] for a in run_gru(self.layers[layer, "backward"], x[::-1])]
             traces += [GateTrace(layer, "forward", *forward), GateTrace(layer, "backward", *backward)]
             x = np.concatenate([forward[2], backward[2]], axis=-1)
+            if self.classifier.lexicon is not None:  # the layers after the first read valences too
+                x = np.concatenate([x, np.array(self.classifier.valences(pieces), np.float32)[:, None]], axis=-1)
         return [piece.piece for piece in pieces], traces

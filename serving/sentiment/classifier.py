@@ -8,6 +8,7 @@ import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.numeric import softmax
+from serving.sentiment.lexicon import LEXICON_FILE, pad_valences, piece_valences, read_lexicon
 from serving.text import InputError, prepare_text
 from serving.tokenizer import WORD_START, load_tokenizer, pad_batch
 
@@ -51,15 +52,29 @@ class SentimentClassifier:
         self.labels: list[str] = artifact.manifest["labels"]
         self.session = artifact.session("model.onnx")
         self.tokenizer = load_tokenizer(artifact.file("tokenizer.model"))
+        reads_valences = "valences" in {node.name for node in self.session.get_inputs()}
+        self.lexicon = read_lexicon(artifact.file(LEXICON_FILE)) if reads_valences else None
 
     @classmethod
     def load(cls, path: Path | None = None) -> "SentimentClassifier":
         return cls(load_artifact(path or model_dir("sentiment")))
 
-    def _run(self, token_lists: list[list[int]]) -> np.ndarray:
-        """Right-pad, run the model, return the class probabilities [B, 3]."""
-        tokens, lengths = pad_batch(token_lists)
-        logits, _ = self.session.run(None, {"tokens": tokens, "lengths": lengths})  # the rating head trains only
+    def feeds(self, piece_lists: list[list]) -> dict[str, np.ndarray]:
+        """The model's inputs for a batch of piece lists: right-padded tokens, lengths and, when the model
+        reads them, each piece's lexicon valence."""
+        tokens, lengths = pad_batch([[piece.id for piece in pieces] for pieces in piece_lists])
+        feeds = {"tokens": tokens, "lengths": lengths}
+        if self.lexicon is not None:
+            feeds["valences"] = pad_valences([self.valences(pieces) for pieces in piece_lists])
+        return feeds
+
+    def valences(self, pieces: list) -> list[float]:
+        """Each piece's word valence in the artifact's lexicon (zeros for a model without one)."""
+        return piece_valences(pieces, self.lexicon) if self.lexicon is not None else [0.0] * len(pieces)
+
+    def _run(self, piece_lists: list[list]) -> np.ndarray:
+        """Run the model on a batch of piece lists, return the class probabilities [B, 3]."""
+        logits, _ = self.session.run(None, self.feeds(piece_lists))  # the rating head trains only
         return softmax(logits)
 
     def pieces(self, text: str) -> tuple[list, bool]:
@@ -69,11 +84,6 @@ class SentimentClassifier:
             raise InputError("the text has nothing the model can read")
         return list(found[:MAX_TOKENS]), len(found) > MAX_TOKENS
 
-    def encode(self, text: str) -> tuple[list[int], bool]:
-        """Token ids cut to MAX_TOKENS, and whether they were cut."""
-        pieces, cut = self.pieces(text)
-        return [piece.id for piece in pieces], cut
-
     def predict(self, texts: list[str]) -> list[SentimentResult]:
         """Classify each text; raises InputError for text with nothing to read."""
         prepared = [prepare_text(text) for text in texts]
@@ -81,7 +91,7 @@ class SentimentClassifier:
         for start in range(0, len(prepared), BATCH_SIZE):
             chunk = prepared[start:start + BATCH_SIZE]
             read = [self.pieces(text) for text, _ in chunk]
-            probs = self._run([[piece.id for piece in pieces] for pieces, _ in read])
+            probs = self._run([pieces for pieces, _ in read])
             for (text, text_cut), (pieces, tokens_cut), row in zip(chunk, read, probs):
                 results.append(SentimentResult(
                     text=text, label=self.labels[int(row.argmax())],
@@ -94,9 +104,8 @@ class SentimentClassifier:
     def running(self, text: str) -> list[WordStep]:
         """The prediction after each word, from one batched call over all word prefixes."""
         pieces, _ = self.pieces(prepare_text(text)[0])
-        ids = [piece.id for piece in pieces]
-        ends = [i for i in range(1, len(ids)) if pieces[i].piece.startswith(WORD_START)] + [len(ids)]
-        probs = self._run([ids[:end] for end in ends])
+        ends = [i for i in range(1, len(pieces)) if pieces[i].piece.startswith(WORD_START)] + [len(pieces)]
+        probs = self._run([pieces[:end] for end in ends])
         starts = [0] + ends[:-1]
         return [WordStep(word="".join(p.surface for p in pieces[start:end]).strip(),
                          probs={label: float(p) for label, p in zip(self.labels, row)})

@@ -72,23 +72,24 @@ def test_gradient_flow_vanishes_explodes_and_the_keep_gate_opens_a_highway():
     assert open_gate.norms["gru"][100] > 1e3 * closed.norms["gru"][100]
 
 
-def onnx_hidden_states(path, tokens: list[int]) -> list[np.ndarray]:
+def onnx_hidden_states(path, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
     """Every GRU node's hidden states [T, H], computed by onnxruntime on the served graph."""
     model = onnx.load(str(path))
     outputs = [node.output[0] for node in model.graph.node if node.op_type == "GRU"]
     model.graph.output.extend(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
                               for name in outputs)
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    found = session.run(outputs, {"tokens": np.array([tokens]), "lengths": np.array([len(tokens)])})
+    found = session.run(outputs, feeds)
     return [y[:, 0, 0, :] for y in found]  # Y is [T, directions, batch, H]
 
 
 def test_numpy_gates_reproduce_onnxruntime_hidden_states():
     classifier = SentimentClassifier.load()
     pieces, traces = SentimentGates(classifier).trace(SENTENCE)
-    tokens = classifier.encode(SENTENCE)[0]
-    assert len(pieces) == len(tokens) and len(traces) == 4
-    for trace, expected in zip(traces, onnx_hidden_states(classifier.artifact.file("model.onnx"), tokens)):
+    read, _ = classifier.pieces(SENTENCE)
+    assert len(pieces) == len(read) and len(traces) == 4
+    feeds = classifier.feeds([read])
+    for trace, expected in zip(traces, onnx_hidden_states(classifier.artifact.file("model.onnx"), feeds)):
         in_sentence_order = expected if trace.direction == "forward" else expected[::-1]
         np.testing.assert_allclose(trace.hidden, in_sentence_order, atol=1e-5)
         # sigmoid gates; in float32 a pre-activation above about 17 rounds to exactly 1 (a unit keeping its state)

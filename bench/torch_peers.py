@@ -115,7 +115,7 @@ def torch_sessions(artifact: Artifact) -> dict[str, TorchSession]:
         return {"model.onnx": TorchSession(model, ["tokens", "hidden"])}
     if artifact.name == "sentiment":
         model = _loaded(SentimentGRU(SentimentConfig(**manifest["config"])), [path / "model.onnx"])
-        return {"model.onnx": TorchSession(model, ["tokens", "lengths"])}
+        return {"model.onnx": TorchSession(model, [i.name for i in artifact.session("model.onnx").get_inputs()])}
     raise ValueError(f"no torch peer for the {artifact.name} artifact")
 
 

@@ -13,6 +13,7 @@ from bench.machine import forward_gflops
 from bench.timing import Contender, interleaved
 from bench.torch_peers import TorchSession, state_from_onnx, torch_artifact
 from serving.artifact import load_artifact, model_dir
+from serving.sentiment.classifier import SentimentClassifier
 from tests.conftest import REPO_ROOT
 from training.export import export_onnx
 from training.nextword.model import GRULanguageModel, NextWordConfig
@@ -40,12 +41,17 @@ def test_tied_language_model_reads_back(tmp_path):
     assert all(torch.equal(state[key], value) for key, value in model.state_dict().items())
 
 
+def sentiment_feeds() -> dict[str, dict[str, np.ndarray]]:
+    """Two sentences as the classifier feeds them (with valences when the model reads a lexicon)."""
+    classifier = SentimentClassifier.load()
+    return {"model.onnx": classifier.feeds([classifier.pieces(text)[0] for text in ("What a great day :)", "Not bad.")])}
+
+
 @pytest.mark.parametrize("name,feeds", [
     ("nextword", lambda config: {"model.onnx": {
         "tokens": np.array([[5, 9, 200, 3]]),
         "hidden": np.zeros((config["num_layers"], 1, config["hidden_size"]), np.float32)}}),
-    ("sentiment", lambda config: {"model.onnx": {"tokens": np.array([[10, 20, 30], [40, 50, 0]]),
-                                                 "lengths": np.array([3, 2])}}),
+    ("sentiment", lambda config: sentiment_feeds()),
 ])
 def test_torch_peers_of_the_committed_models_match_onnxruntime(name, feeds):
     artifact = load_artifact(model_dir(name))

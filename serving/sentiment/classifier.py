@@ -52,7 +52,7 @@ class SentimentClassifier:
         self.labels: list[str] = artifact.manifest["labels"]
         self.session = artifact.session("model.onnx")
         self.tokenizer = load_tokenizer(artifact.file("tokenizer.model"))
-        reads_valences = "valences" in {node.name for node in self.session.get_inputs()}
+        reads_valences = artifact.manifest["config"].get("valence_input", False)
         self.lexicon = read_lexicon(artifact.file(LEXICON_FILE)) if reads_valences else None
 
     @classmethod

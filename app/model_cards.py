@@ -20,11 +20,13 @@ CARD_TEXT = {
                "reaches its verdict word by word.",
         "learnt_from": "23,703 sentences each rated by about 20 people (Hutto & Gilbert 2014: movie reviews, "
                        "tweets, Amazon reviews and New York Times editorials), 29,711 tweets labelled by crowd "
-                       "workers who agreed (airlines, self-driving cars, news) and 3,670 WordNet usage examples "
+                       "workers who agreed (airlines, self-driving cars, news) and 5,670 WordNet usage examples "
                        "labelled by two opinion lexicons; its first layer first learnt to predict the words of "
-                       "State of the Union addresses and novels.",
-        "limits": "Plain statements of fact still often come out opinionated (29 of 46 facts right on its "
-                  "held-out everyday check) and some negations fail (\"not bad\" read as the complaint): the "
+                       "State of the Union addresses and novels, and its second layer reads each word's rating "
+                       "in VADER's lexicon beside the sentence.",
+        "limits": "Complaints without an opinion word often come out neutral (\"The soup was cold and salty.\"), "
+                  "negations are two thirds learnt (13 of 20 right on its held-out everyday check: \"not bad\" "
+                  "read as the complaint) and some plain facts come out opinionated (40 of 46 right): the "
                   "Sentiment page shows such sentences. VADER, the rule-based peer, reads Hutto's tweets better "
                   "on the binary call.",
         "cannot_know": "Emoji and scripts it never saw (unknown to its tokenizer), languages other than "

@@ -9,9 +9,10 @@ choice), with what each should say written down before any model was scored on i
   does (photos that show several of a thing);
 - says a background wrongly when it mentions a "background" and the photo's is not plain.
 
-Three readings side by side: the served caption (the CNN names the objects it is sure of), the
-decoder's own words, and the CNN's top-1 ImageNet label alone (a label, not a caption: it names a
-subject at most).
+Four readings side by side: the served caption (the CNN names the objects it is sure of), the
+decoder's own words, the CNN's top-1 ImageNet label alone (a label, not a caption: it names a
+subject at most), and its five likeliest labels together: how many subjects any caption built on
+this CNN's recognition could name by copying one of them.
 """
 from __future__ import annotations
 
@@ -57,18 +58,18 @@ def judge(text: str, photo: RealPhoto, names: set[str]) -> Judgement:
                      wrong_background=not photo.plain_background and names_subject(text, {"background"}))
 
 
-READINGS = ("served", "decoder", "CNN label")
+READINGS = ("served", "decoder", "CNN label", "CNN top-5")
 
 
 @dataclass(frozen=True)
 class PhotoReading:
     photo: RealPhoto
-    texts: tuple[str, str, str]  # the served caption, the decoder's own words, the CNN's top-1 label
-    judgements: tuple[Judgement, Judgement, Judgement]  # of each text, in the same order
+    texts: tuple[str, ...]  # the served caption, the decoder's own words, the CNN's top-1 label, its top-5
+    judgements: tuple[Judgement, ...]  # of each text, in the same order
 
     @property
-    def hits(self) -> tuple[bool, bool, bool]:
-        """Which of the three texts name the subject."""
+    def hits(self) -> tuple[bool, ...]:
+        """Which of the texts name the subject."""
         return tuple(j.subject for j in self.judgements)
 
     @property
@@ -85,27 +86,28 @@ def read_photos(captioner: Captioner, beam_size: int = 3,
     readings = []
     for photo, result in zip(photos, captioner.caption(images, beam_size)):
         names = accepted_names(photo, captioner.labels, *class_names)
-        texts = (result.caption, result.decoder_caption, " ".join(say_label(result.imagenet_top5[0][0])[1:]))
+        labels = [" ".join(say_label(label)[1:]) for label, _ in result.imagenet_top5]
+        texts = (result.caption, result.decoder_caption, labels[0], "; ".join(labels))
         readings.append(PhotoReading(photo, texts, tuple(judge(text, photo, names) for text in texts)))
     return readings
 
 
 @dataclass(frozen=True)
 class Tally:
-    """Counts over a group of photos; each tuple holds (served, decoder, CNN label)."""
+    """Counts over a group of photos; each tuple holds a count per reading (READINGS, in that order)."""
 
     photos: int
-    subject: tuple[int, int, int]
+    subject: tuple[int, ...]
     with_setting: int
-    setting: tuple[int, int, int]
+    setting: tuple[int, ...]
     with_several: int
-    several: tuple[int, int, int]
-    wrong_background: tuple[int, int, int]
+    several: tuple[int, ...]
+    wrong_background: tuple[int, ...]
 
 
 def tally(readings: list[PhotoReading]) -> dict[str, Tally]:
     """Per kind and "all"."""
-    def count(chosen: list[PhotoReading], field: str) -> tuple[int, int, int]:
+    def count(chosen: list[PhotoReading], field: str) -> tuple[int, ...]:
         return tuple(sum(bool(getattr(r.judgements[i], field)) for r in chosen) for i in range(len(READINGS)))
 
     rows = {}
@@ -118,7 +120,7 @@ def tally(readings: list[PhotoReading]) -> dict[str, Tally]:
 
 
 def report(readings: list[PhotoReading]) -> str:
-    """Every photo's three readings, then the counts per kind (subject named, setting said, several said)."""
+    """Every photo's readings, then the counts per kind (subject named, setting said, several said)."""
     def marks(judgement: Judgement) -> str:
         flags = [("S", judgement.subject), ("W", judgement.setting), ("N", judgement.several),
                  ("B", judgement.wrong_background)]
@@ -126,15 +128,16 @@ def report(readings: list[PhotoReading]) -> str:
 
     lines = ["marks: S subject named, W setting said, N several said, B a background that is not there; "
              "'.' missed, ' ' not asked",
-             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1"]
+             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1 | CNN top-5"]
     for r in readings:
         lines.append(f"{r.photo.title:<18} {marks(r.judgements[0]):<6} {marks(r.judgements[1]):<7} "
                      + " | ".join(r.texts))
     rows = tally(readings)
-    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label   setting said: served "
-                  "decoder   several said: served decoder"]
+    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label CNN-top-5   setting said: "
+                  "served decoder   several said: served decoder"]
     for kind, row in rows.items():
-        lines.append(f"{kind:<10} {row.photos:>6}  {row.subject[0]:>21} {row.subject[1]:>7} {row.subject[2]:>9}   "
+        lines.append(f"{kind:<10} {row.photos:>6}  {row.subject[0]:>21} {row.subject[1]:>7} {row.subject[2]:>9} "
+                     f"{row.subject[3]:>9}   "
                      f"{row.setting[0]:>8} / {row.with_setting:<3} {row.setting[1]:>3}   "
                      f"{row.several[0]:>8} / {row.with_several:<3} {row.several[1]:>3}")
     total = rows["all"]

@@ -44,7 +44,8 @@ def test_tied_language_model_reads_back(tmp_path):
 def sentiment_feeds() -> dict[str, dict[str, np.ndarray]]:
     """Two sentences as the classifier feeds them (with valences when the model reads a lexicon)."""
     classifier = SentimentClassifier.load()
-    return {"model.onnx": classifier.feeds([classifier.pieces(text)[0] for text in ("What a great day :)", "Not bad.")])}
+    texts = ("What a great day :)", "Not bad.")
+    return {"model.onnx": classifier.feeds([classifier.pieces(text)[0] for text in texts])}
 
 
 @pytest.mark.parametrize("name,feeds", [

@@ -72,12 +72,15 @@ class SentimentGates:
         """The pieces the model reads and every layer's gates; raises InputError for unreadable text."""
         pieces, _ = self.classifier.pieces(prepare_text(text)[0])
         x = self.embedding[[piece.id for piece in pieces]]
+        valences = None  # the layers after the first read them too, when the model has a lexicon
+        if self.classifier.lexicon is not None:
+            valences = np.array(self.classifier.valences(pieces), np.float32)[:, None]
         traces = []
         for layer in range(len(self.layers) // 2):
             forward = run_gru(self.layers[layer, "forward"], x)
             backward = [a[::-1] for a in run_gru(self.layers[layer, "backward"], x[::-1])]
             traces += [GateTrace(layer, "forward", *forward), GateTrace(layer, "backward", *backward)]
             x = np.concatenate([forward[2], backward[2]], axis=-1)
-            if self.classifier.lexicon is not None:  # the layers after the first read valences too
-                x = np.concatenate([x, np.array(self.classifier.valences(pieces), np.float32)[:, None]], axis=-1)
+            if valences is not None:
+                x = np.concatenate([x, valences], axis=-1)
         return [piece.piece for piece in pieces], traces

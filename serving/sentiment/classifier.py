@@ -69,8 +69,8 @@ class SentimentClassifier:
         return feeds
 
     def valences(self, pieces: list) -> list[float]:
-        """Each piece's word valence in the artifact's lexicon (zeros for a model without one)."""
-        return piece_valences(pieces, self.lexicon) if self.lexicon is not None else [0.0] * len(pieces)
+        """Each piece's word valence in the artifact's lexicon (for a model that reads one)."""
+        return piece_valences(pieces, self.lexicon)
 
     def _run(self, piece_lists: list[list]) -> np.ndarray:
         """Run the model on a batch of piece lists, return the class probabilities [B, 3]."""

@@ -180,9 +180,10 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, lexicon_
     onnx_path = export_onnx(model, example, run_dir / "model.onnx", names, ["logits", "rating"], axes)
     tokenizer = load_tokenizer(tokenizer_path)
     sample = [tokenizer.encode(e.text, return_type="proto").pieces for e in splits["validation"][:16]]
+    lexicon = read_lexicon(lexicon_path) if reads_valences else None
     feeds = dict(zip(names, (array.numpy() for array in model_inputs(
         [[piece.id for piece in row] for row in sample],
-        [piece_valences(row, read_lexicon(lexicon_path)) for row in sample] if reads_valences else None))))
+        [piece_valences(row, lexicon) for row in sample] if lexicon else None))))
     parity = max_abs_diff(model, onnx_path, feeds)
     files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path,
              **({LEXICON_FILE: lexicon_path} if reads_valences else {})}

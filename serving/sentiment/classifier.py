@@ -8,7 +8,7 @@ import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.numeric import softmax
-from serving.sentiment.lexicon import LEXICON_FILE, pad_valences, piece_valences, read_lexicon
+from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece_valences
 from serving.text import InputError, prepare_text
 from serving.tokenizer import WORD_START, load_tokenizer, pad_batch
 
@@ -53,7 +53,7 @@ class SentimentClassifier:
         self.session = artifact.session("model.onnx")
         self.tokenizer = load_tokenizer(artifact.file("tokenizer.model"))
         reads_valences = artifact.manifest["config"].get("valence_input", False)
-        self.lexicon = read_lexicon(artifact.file(LEXICON_FILE)) if reads_valences else None
+        self.lexicon = Lexicon.read(artifact.file(LEXICON_FILE)) if reads_valences else None
 
     @classmethod
     def load(cls, path: Path | None = None) -> "SentimentClassifier":
@@ -61,7 +61,7 @@ class SentimentClassifier:
 
     def feeds(self, piece_lists: list[list]) -> dict[str, np.ndarray]:
         """The model's inputs for a batch of piece lists: right-padded tokens, lengths and, when the model
-        reads them, each piece's lexicon valence."""
+        reads them, each piece's word valence."""
         tokens, lengths = pad_batch([[piece.id for piece in pieces] for pieces in piece_lists])
         feeds = {"tokens": tokens, "lengths": lengths}
         if self.lexicon is not None:
@@ -69,7 +69,8 @@ class SentimentClassifier:
         return feeds
 
     def valences(self, pieces: list) -> list[float]:
-        """Each piece's word valence in the artifact's lexicon (for a model that reads one)."""
+        """Each piece's word valence in its sentence, by the artifact's lexicon and VADER's rules (for a model
+        that reads them)."""
         return piece_valences(pieces, self.lexicon)
 
     def _run(self, piece_lists: list[list]) -> np.ndarray:

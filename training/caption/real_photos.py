@@ -9,10 +9,11 @@ choice), with what each should say written down before any model was scored on i
   does (photos that show several of a thing);
 - says a background wrongly when it mentions a "background" and the photo's is not plain.
 
-Four readings side by side: the served caption (the CNN names the objects it is sure of), the
+Five readings side by side: the served caption (the CNN names the objects it is sure of), the
 decoder's own words, the CNN's top-1 ImageNet label alone (a label, not a caption: it names a
-subject at most), and its five likeliest labels together: how many subjects any caption built on
-this CNN's recognition could name by copying one of them.
+subject at most), its five likeliest labels together: how many subjects any caption built on this
+CNN's recognition could name by copying one of them, and the same five with the general names above
+them ("bird" above "brambling"): the most it could name by saying less.
 """
 from __future__ import annotations
 
@@ -58,13 +59,14 @@ def judge(text: str, photo: RealPhoto, names: set[str]) -> Judgement:
                      wrong_background=not photo.plain_background and names_subject(text, {"background"}))
 
 
-READINGS = ("served", "decoder", "CNN label", "CNN top-5")
+READINGS = ("served", "decoder", "CNN label", "CNN top-5", "CNN top-5 general")
 
 
 @dataclass(frozen=True)
 class PhotoReading:
     photo: RealPhoto
-    texts: tuple[str, ...]  # the served caption, the decoder's own words, the CNN's top-1 label, its top-5
+    texts: tuple[str, ...]  # the served caption, the decoder's own words, the CNN's top-1 label, its top-5, and
+    # its top-5 with the general names above them ("bird" above "brambling")
     judgements: tuple[Judgement, ...]  # of each text, in the same order
 
     @property
@@ -79,15 +81,18 @@ class PhotoReading:
 
 def read_photos(captioner: Captioner, beam_size: int = 3,
                 photos: list[RealPhoto] = PHOTOS) -> list[PhotoReading]:
-    """Caption every photo once (as served) and judge all three readings."""
+    """Caption every photo once (as served) and judge every reading (READINGS)."""
     files = photo_bytes(photos)
     images = [load_image(files[photo.title]) for photo in photos]  # decoded as the page and CLI decode
     class_names = [captioner.imagenet_names.names] if "cnn_names" in captioner.artifact.manifest else []
+    names_above = captioner.imagenet_names
     readings = []
     for photo, result in zip(photos, captioner.caption(images, beam_size)):
         names = accepted_names(photo, captioner.labels, *class_names)
         labels = [" ".join(say_label(label)[1:]) for label, _ in result.imagenet_top5]
-        texts = (result.caption, result.decoder_caption, labels[0], "; ".join(labels))
+        general = [names_above.general[g] for label, _ in result.imagenet_top5
+                   for g in names_above.general_of[captioner.labels.index(label)]]
+        texts = (result.caption, result.decoder_caption, labels[0], "; ".join(labels), "; ".join(labels + general))
         readings.append(PhotoReading(photo, texts, tuple(judge(text, photo, names) for text in texts)))
     return readings
 
@@ -128,16 +133,16 @@ def report(readings: list[PhotoReading]) -> str:
 
     lines = ["marks: S subject named, W setting said, N several said, B a background that is not there; "
              "'.' missed, ' ' not asked",
-             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1 | CNN top-5"]
+             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1 | CNN top-5 | with general names"]
     for r in readings:
         lines.append(f"{r.photo.title:<18} {marks(r.judgements[0]):<6} {marks(r.judgements[1]):<7} "
                      + " | ".join(r.texts))
     rows = tally(readings)
-    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label CNN-top-5   setting said: "
+    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label CNN-top-5 +general   setting said: "
                   "served decoder   several said: served decoder"]
     for kind, row in rows.items():
         lines.append(f"{kind:<10} {row.photos:>6}  {row.subject[0]:>21} {row.subject[1]:>7} {row.subject[2]:>9} "
-                     f"{row.subject[3]:>9}   "
+                     f"{row.subject[3]:>9} {row.subject[4]:>8}   "
                      f"{row.setting[0]:>8} / {row.with_setting:<3} {row.setting[1]:>3}   "
                      f"{row.several[0]:>8} / {row.with_several:<3} {row.several[1]:>3}")
     total = rows["all"]

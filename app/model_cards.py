@@ -22,13 +22,14 @@ CARD_TEXT = {
                        "tweets, Amazon reviews and New York Times editorials), 29,711 tweets labelled by crowd "
                        "workers who agreed (airlines, self-driving cars, news) and 5,670 WordNet usage examples "
                        "labelled by two opinion lexicons; its first layer first learnt to predict the words of "
-                       "State of the Union addresses and novels, and its second layer reads each word's rating "
-                       "in VADER's lexicon beside the sentence.",
+                       "State of the Union addresses and novels, and its second layer reads each word's valence "
+                       "beside the sentence, as VADER's lexicon and rules give it (\"not bad\" reads as mildly "
+                       "positive).",
         "limits": "Complaints without an opinion word often come out neutral (\"The soup was cold and salty.\"), "
-                  "negations are two thirds learnt (13 of 20 right on its held-out everyday check: \"not bad\" "
-                  "read as the complaint) and some plain facts come out opinionated (40 of 46 right): the "
-                  "Sentiment page shows such sentences. VADER, the rule-based peer, reads Hutto's tweets better "
-                  "on the binary call.",
+                  "most negations are read right (17 of 20 on its held-out everyday check) but a negated "
+                  "opinion can still flip the wrong way (\"I couldn't be happier\" read as negative), and a "
+                  "few plain facts come out opinionated (44 of 46 right): the Sentiment page shows such "
+                  "sentences. VADER, the rule-based peer, reads Hutto's tweets better on the binary call.",
         "cannot_know": "Emoji and scripts it never saw (unknown to its tokenizer), languages other than "
                        "English, and anything after the first 256 pieces of a long text.",
     },

@@ -5,15 +5,16 @@ EXAMPLES = {
     "Not only the fan was expensive, but it was broken when it arrived.": "negative",
     "An absolute joy from start to finish.": "positive",
     "The museum is on Main Street.": "neutral",
-    "The meeting has been moved to Thursday afternoon.": "neutral",
-    "I wanted to love this phone, but the battery dies by noon.": "negative",
+    "The hotel was not bad.": "positive",
+    "I can't say I hated it.": "positive",
     "Not bad at all, honestly better than I expected!": "positive",
 }
 # Where it goes wrong, shown rather than hidden: (how a person reads it, the kind of sentence). The
 # tests check that the model still misreads each; when it stops, this list must change.
 FAILURES = {
     "The movie is two hours long.": ("neutral", "a plain statement of fact"),
+    "The meeting has been moved to Thursday afternoon.": ("neutral", "a plain statement of fact"),
     "The soup was cold and salty.": ("negative", "a complaint without an opinion word"),
-    "The hotel was not bad.": ("positive", "a negated complaint"),
-    "I can't say I hated it.": ("positive", "a negated complaint"),
+    "I wanted to love this phone, but the battery dies by noon.": ("negative", "a hope undone after \"but\""),
+    "I couldn't be happier with the result.": ("positive", "a negation that praises"),
 }

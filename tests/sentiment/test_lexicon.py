@@ -1,14 +1,17 @@
-"""Word valences per piece (serving side) and VADER's lexicon read out of its source distribution."""
+"""Word valences per piece (serving side), VADER's lexicon read out of its source distribution, and opinion
+words hidden in training."""
 import io
+import random
 import tarfile
 from types import SimpleNamespace
 
 import numpy as np
-
 import pytest
 
 from serving.sentiment.lexicon import Lexicon, pad_valences, piece_valences
+from serving.tokenizer import UNK_ID
 from training.sentiment.data import VADER_LEXICON, write_vader_lexicon
+from training.sentiment.train import hide_opinion_words
 
 LEXICON = Lexicon({"love": 3.2, "great": 3.1, ":)": 2.0, "meh": -0.3, "bad": -2.5, "good": 1.9})
 
@@ -54,3 +57,12 @@ def test_vader_lexicon_is_read_out_of_the_source_distribution(tmp_path):
     path = write_vader_lexicon(tmp_path / "lexicon.tsv", sdist)
     assert path.read_text() == "$:\t-1.5\ngood\t1.9\n"
     assert Lexicon.read(path).valences == {"$:": -1.5, "good": 1.9}
+
+
+def test_training_hides_only_pieces_that_carry_a_valence():
+    tokens, valences = [5, 6, 7, 8], [0.0, 0.5, 0.5, -0.25]
+    assert hide_opinion_words(tokens, valences, 0.0, random.Random(0)) == tokens
+    assert hide_opinion_words(tokens, valences, 1.0, random.Random(0)) == [5, UNK_ID, UNK_ID, UNK_ID]
+    hidden = [hide_opinion_words(tokens, valences, 0.25, random.Random(seed)) for seed in range(400)]
+    share = np.mean([row[1] == UNK_ID for row in hidden])
+    assert 0.18 < share < 0.32 and all(row[0] == 5 for row in hidden)

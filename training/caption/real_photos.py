@@ -133,13 +133,14 @@ def report(readings: list[PhotoReading]) -> str:
 
     lines = ["marks: S subject named, W setting said, N several said, B a background that is not there; "
              "'.' missed, ' ' not asked",
-             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1 | CNN top-5 | with general names"]
+             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1 | CNN top-5 | "
+             "with general names"]
     for r in readings:
         lines.append(f"{r.photo.title:<18} {marks(r.judgements[0]):<6} {marks(r.judgements[1]):<7} "
                      + " | ".join(r.texts))
     rows = tally(readings)
-    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label CNN-top-5 +general   setting said: "
-                  "served decoder   several said: served decoder"]
+    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label CNN-top-5 +general   "
+                  "setting said: served decoder   several said: served decoder"]
     for kind, row in rows.items():
         lines.append(f"{kind:<10} {row.photos:>6}  {row.subject[0]:>21} {row.subject[1]:>7} {row.subject[2]:>9} "
                      f"{row.subject[3]:>9} {row.subject[4]:>8}   "

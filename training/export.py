@@ -51,6 +51,39 @@ def max_abs_diff(module: torch.nn.Module, onnx_path: Path, inputs: dict[str, np.
     return max(float(np.abs(o - t.numpy()).max()) for o, t in zip(onnx_outputs, torch_outputs))
 
 
+def _values_key(values: np.ndarray) -> tuple:
+    return values.shape, values.dtype.str, np.ascontiguousarray(values).tobytes()
+
+
+def share_transposed_weights(path: Path) -> int:
+    """Rewrite an ONNX file so that a weight stored again transposed (a tied output layer: the exporter writes
+    the embedding once for the look-up and once transposed for the product) is read through a Transpose of
+    the other copy: the same numbers, bit for bit, one copy in the file (onnxruntime folds the Transpose
+    once, when it loads the file). The copy with the module's own name is kept. Returns the bytes saved."""
+    model = onnx.load(str(path))
+    graph = model.graph
+    by_values: dict[tuple, str] = {}
+    kept, transposes, saved = [], [], 0
+    for initializer in sorted(graph.initializer, key=lambda init: init.name.startswith("onnx::")):
+        values = numpy_helper.to_array(initializer)
+        twin = by_values.get(_values_key(values.T)) if values.ndim == 2 else None
+        if twin is None:
+            by_values[_values_key(values)] = initializer.name
+            kept.append(initializer)
+            continue
+        transposes.append(helper.make_node("Transpose", [twin], [initializer.name], perm=[1, 0],
+                                           name=initializer.name + "_from_" + twin))
+        saved += values.nbytes
+    if transposes:
+        del graph.initializer[:]
+        graph.initializer.extend(kept)
+        nodes = transposes + list(graph.node)
+        del graph.node[:]
+        graph.node.extend(nodes)
+        onnx.save(model, str(path))
+    return saved
+
+
 def round_to_float16(module: torch.nn.Module) -> None:
     """Round every parameter to the nearest float16 value (kept as float32), so that a graph stored with
     `store_float16` computes exactly what the module computes."""

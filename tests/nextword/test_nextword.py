@@ -2,13 +2,16 @@
 import itertools
 
 import numpy as np
+import onnx
 import pytest
 import torch
+from onnx import numpy_helper
 
 from serving.artifact import load_artifact, write_artifact
 from serving.nextword.predictor import NextWordPredictor, append_word
 from serving.nextword.words import PARAGRAPH, top_next_words
-from training.export import export_onnx, max_abs_diff
+from training.compact import compact, identical
+from training.export import export_onnx, max_abs_diff, share_transposed_weights
 from training.nextword.model import GRULanguageModel, NextWordConfig
 from training.tokenizer import train_tokenizer
 
@@ -25,12 +28,21 @@ def tiny_lm(tmp_path_factory, tiny_texts):
                             ["tokens", "hidden"], ["logits", "hidden_out"],
                             {"tokens": {0: "batch", 1: "time"}, "hidden": {1: "batch"},
                              "logits": {0: "batch", 1: "time"}, "hidden_out": {1: "batch"}})
+    share_transposed_weights(onnx_path)  # as training exports it
     (folder / "words.txt").write_text("\n".join(sorted({w for text in tiny_texts for w in text.split()})))
     artifact = write_artifact(folder / "nextword", {"model.onnx": onnx_path, "tokenizer.model": tokenizer,
                                                     "words.txt": folder / "words.txt"},
                               {"name": "nextword", "config": {"num_layers": 2, "hidden_size": 12},
                                "words": {"file": "words.txt"}, "rebuild": "-"})
     return model, onnx_path, NextWordPredictor(load_artifact(artifact))
+
+
+def test_the_tied_embedding_is_stored_once(tiny_lm, tmp_path):
+    model, onnx_path, _ = tiny_lm
+    stored = [numpy_helper.to_array(init) for init in onnx.load(str(onnx_path)).graph.initializer]
+    embedding = model.embedding.weight.detach().numpy()
+    assert sum(np.array_equal(values, embedding) or np.array_equal(values, embedding.T) for values in stored) == 1
+    assert share_transposed_weights(onnx_path) == 0  # nothing left to share
 
 
 @pytest.mark.parametrize("batch,time", [(1, 1), (1, 30), (4, 7), (16, 64)])
@@ -191,3 +203,21 @@ def test_a_bare_space_piece_joins_the_punctuation_after_it():
                             bare=np.array([0, 0, 1, 0, 0, 0], bool), known=WordList(frozenset({"the"})))
     stream = np.array([5, 1, 2, 3, 1, 4, 3])  # <p> the ( the s (
     assert vocab.word_starts(stream).tolist() == [False, True, True, False, True, False, True]
+
+
+def test_compact_stores_an_older_artifact_once_with_the_same_outputs(tmp_path, monkeypatch, tiny_texts):
+    torch.manual_seed(5)
+    model = GRULanguageModel(NextWordConfig(vocab_size=40, embed_dim=12, hidden_size=12, dropout=0.0)).eval()
+    onnx_path = export_onnx(model, (torch.tensor([[5, 6, 7]]), model.initial_hidden(1)), tmp_path / "src.onnx",
+                            ["tokens", "hidden"], ["logits", "hidden_out"],
+                            {"tokens": {0: "batch", 1: "time"}, "hidden": {1: "batch"},
+                             "logits": {0: "batch", 1: "time"}, "hidden_out": {1: "batch"}})  # not shared
+    (tmp_path / "words.txt").write_text("the\n")
+    write_artifact(tmp_path / "models" / "nextword", {"model.onnx": onnx_path, "words.txt": tmp_path / "words.txt"},
+                   {"name": "nextword", "metrics": {"perplexity": 1.5}})
+    monkeypatch.setenv("RNNAPP_MODELS", str(tmp_path / "models"))
+    assert compact("nextword") == 40 * 12 * 4
+    artifact = load_artifact(tmp_path / "models" / "nextword")  # checksums verified
+    assert artifact.manifest["metrics"] == {"perplexity": 1.5}
+    assert identical(onnx_path, artifact.file("model.onnx"))
+    assert compact("nextword") == 0

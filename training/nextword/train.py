@@ -26,7 +26,7 @@ from serving.artifact import Artifact, write_evaluated_artifact
 from serving.nextword.predictor import NextWordPredictor
 from serving.nextword.words import PARAGRAPH
 from serving.tokenizer import load_tokenizer
-from training.export import export_onnx, max_abs_diff
+from training.export import export_onnx, max_abs_diff, share_transposed_weights
 from training.loop import BestCheckpoint, ResumePoint, seed_everything
 from training.nextword.data import SPLIT_FILE, Document, load_splits, piece_stream
 from training.nextword.evaluate import compare_with_kneser_ney, format_table
@@ -163,6 +163,7 @@ def write_nextword_artifact(model: GRULanguageModel, tokenizer_path: Path, strea
                             ["tokens", "hidden"], ["logits", "hidden_out"],
                             {"tokens": {0: "batch", 1: "time"}, "hidden": {1: "batch"},
                              "logits": {0: "batch", 1: "time"}, "hidden_out": {1: "batch"}})
+    share_transposed_weights(onnx_path)  # the tied output layer's copy of the embedding
     sample = streams["validation"][:64].reshape(2, 32)
     parity = max_abs_diff(model, onnx_path, {"tokens": sample,
                                              "hidden": np.zeros((config.num_layers, 2, config.hidden_size),

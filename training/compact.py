@@ -1,4 +1,4 @@
-"""`python -m training.compact MODEL...`: store a committed artifact's weights once.
+"""`python -m training.compact MODEL...` (no torch): store a committed artifact's weights once.
 
 A tied output layer is written twice by the exporter (the embedding for the look-up, and again
 transposed for the product); `share_transposed_weights` keeps one copy and reads the other through a
@@ -18,7 +18,7 @@ import numpy as np
 import onnxruntime as ort
 
 from serving.artifact import load_artifact, model_dir, write_artifact
-from training.export import share_transposed_weights
+from training.onnx_storage import share_transposed_weights
 
 BATCH, TIME = 2, 5
 

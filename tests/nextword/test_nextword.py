@@ -11,8 +11,9 @@ from serving.artifact import load_artifact, write_artifact
 from serving.nextword.predictor import NextWordPredictor, append_word
 from serving.nextword.words import PARAGRAPH, top_next_words
 from training.compact import compact, identical
-from training.export import export_onnx, max_abs_diff, share_transposed_weights
+from training.export import export_onnx, max_abs_diff
 from training.nextword.model import GRULanguageModel, NextWordConfig
+from training.onnx_storage import share_transposed_weights
 from training.tokenizer import train_tokenizer
 
 

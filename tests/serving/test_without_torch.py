@@ -11,8 +11,8 @@ from tests.conftest import REPO_ROOT
 pytestmark = pytest.mark.slow  # each test imports everything, or drives every page, in a fresh process
 
 # The training modules that need torch (models, loops, export); every other one must not.
-NEEDS_TORCH = {"training.loop", "training.export", "training.compact", "training.sentiment.model",
-               "training.sentiment.pretrain", "training.sentiment.train", "training.nextword.model", "training.nextword.train",
+NEEDS_TORCH = {"training.loop", "training.export", "training.sentiment.model", "training.sentiment.pretrain",
+               "training.sentiment.train", "training.nextword.model", "training.nextword.train",
                "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model",
                "training.caption.train", "training.gradlab.train", "training.translate.model",
                "training.translate.train"}

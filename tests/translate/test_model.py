@@ -7,7 +7,8 @@ import onnxruntime as ort
 import torch
 
 from serving.translate.translator import END, START
-from training.export import export_onnx, max_abs_diff, round_to_float16, store_float16, store_int8
+from training.export import export_onnx, max_abs_diff, round_to_float16
+from training.onnx_storage import store_float16, store_int8
 from training.translate.data import Pair
 from training.translate.model import EncoderDecoder, EncoderGraph, StepGraph, TranslatorConfig, reverse_within_lengths
 from training.translate.train import calibration_feeds

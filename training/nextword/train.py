@@ -26,12 +26,13 @@ from serving.artifact import Artifact, write_evaluated_artifact
 from serving.nextword.predictor import NextWordPredictor
 from serving.nextword.words import PARAGRAPH
 from serving.tokenizer import load_tokenizer
-from training.export import export_onnx, max_abs_diff, share_transposed_weights
+from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, seed_everything
 from training.nextword.data import SPLIT_FILE, Document, load_splits, piece_stream
 from training.nextword.evaluate import compare_with_kneser_ney, format_table
 from training.nextword.model import GRULanguageModel, NextWordConfig
 from training.nextword.word_list import WORDS_FILE, write_word_list
+from training.onnx_storage import share_transposed_weights
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 

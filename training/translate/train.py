@@ -19,8 +19,9 @@ from datafetch.sources import (DJANGO_WHEEL, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.tokenizer import PAD_ID, load_tokenizer
 from serving.translate.translator import END, MAX_SOURCE_PIECES, START, Translator, max_target_pieces
-from training.export import export_onnx, max_abs_diff, round_to_float16, store_float16, store_int8
+from training.export import export_onnx, max_abs_diff, round_to_float16
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
+from training.onnx_storage import store_float16, store_int8
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 from training.translate import data

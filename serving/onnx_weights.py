@@ -32,7 +32,15 @@ class OnnxGRU:
 
 
 def initialisers(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
-    return {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    """The graph's constant weights by the name its nodes read them under: a weight stored as float16 and
+    read through a Cast to float32 (training/onnx_storage.py) is found under the Cast's output only, as
+    float32."""
+    values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    for node in graph.node:
+        to = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}.get("to")
+        if node.op_type == "Cast" and node.input[0] in values and to == onnx.TensorProto.FLOAT:
+            values[node.output[0]] = values.pop(node.input[0]).astype(np.float32)
+    return values
 
 
 def gru_nodes(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> list[OnnxGRU]:

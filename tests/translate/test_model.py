@@ -6,6 +6,7 @@ import onnx
 import onnxruntime as ort
 import torch
 
+from serving.onnx_weights import load_weights
 from serving.translate.translator import END, START
 from training.export import export_onnx, max_abs_diff, round_to_float16
 from training.onnx_storage import store_float16, store_int8
@@ -82,6 +83,10 @@ def test_exported_graphs_with_float16_weights_match_torch(tmp_path):
     assert max_abs_diff(step, step_path, steps) < 1e-5
     longer = {"tokens": np.array([[5, 6, 7, 8, 9, 10, 11]]), "lengths": np.array([7])}  # another length and batch
     assert max_abs_diff(encoder, encoder_path, longer) < 1e-5
+    values, grus = load_weights(step_path)  # the weights' reader sees float32 under the names the nodes read
+    embedding = values["translator.embedding.weight"]
+    assert embedding.dtype == np.float32 and np.array_equal(embedding, net.embedding.weight.detach().numpy())
+    assert not any(name.endswith("_float16") for name in values)
 
 
 class LetterPieces:

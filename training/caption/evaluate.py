@@ -56,16 +56,21 @@ def nearest_neighbour_captions(train: CaptionSet, test: CaptionSet) -> list[str]
     return [train.references[i][0] for i in nearest]
 
 
+def served_scores(captioner: Captioner, test: CaptionSet, beam_size: int) -> dict[str, dict[str, float]]:
+    """The model's metrics on one set: beam search with and without CNN names, and greedy."""
+    beam, plain = decode_set(captioner, test, beam_size, [captioner.cnn_namer, None])
+    return {**({f"beam {beam_size} + CNN names": caption_metrics(beam, test.references, test.objects)}
+               if captioner.cnn_namer else {}),
+            f"beam {beam_size}": caption_metrics(plain, test.references, test.objects),
+            "greedy": caption_metrics(decode_set(captioner, test, 1, [None])[0], test.references, test.objects)}
+
+
 def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, CaptionSet], beam_size: int,
                                    split: str = "test") -> dict:
     """Metrics of the served model on a held-out split (beam, with and without CNN names, and greedy)
     beside the nearest-neighbour peer, printed."""
     test = sets[split]
-    beam, plain = decode_set(captioner, test, beam_size, [captioner.cnn_namer, None])
-    scores = {**({f"beam {beam_size} + CNN names": caption_metrics(beam, test.references, test.objects)}
-                 if captioner.cnn_namer else {}),
-              f"beam {beam_size}": caption_metrics(plain, test.references, test.objects),
-              "greedy": caption_metrics(decode_set(captioner, test, 1, [None])[0], test.references, test.objects),
+    scores = {**served_scores(captioner, test, beam_size),
               "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
                                                    test.references, test.objects)}
     print(f"Held-out {split.replace('_', ' ')} split ({len(test.references)} images):")

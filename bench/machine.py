@@ -10,6 +10,7 @@ import onnx
 import onnxruntime as ort
 
 from serving.artifact import library_versions
+from serving.onnx_weights import initialisers
 from serving.session import gpu_usable
 
 
@@ -54,7 +55,7 @@ def forward_gflops(path: Path, inputs: dict[str, np.ndarray]) -> float:
     """
     model = onnx.load(str(path))
     graph = model.graph
-    weights = {init.name: list(init.dims) for init in graph.initializer}
+    weights = {name: list(values.shape) for name, values in initialisers(graph).items()}  # float16 ones too
     nodes = [node for node in graph.node if node.op_type in ("Conv", "MatMul", "Gemm")]
     probed = list(dict.fromkeys(name for node in nodes for name in (node.input[0], node.output[0])
                                 if name not in weights and name not in {i.name for i in graph.input}))

@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import onnx
 import torch
 from torch import nn
 
 from serving.artifact import Artifact
-from serving.onnx_weights import OnnxGRU, load_weights
+from serving.onnx_weights import OnnxGRU, initialisers, linear_head, load_weights
 from training.caption.encoder import ENCODERS
 from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph
 from training.export import max_abs_diff
@@ -97,11 +98,36 @@ def _loaded(module: nn.Module, paths: list[Path], prefix: str = "") -> nn.Module
     return module.eval()
 
 
+def encoder_as_stored(encoder: nn.Module, path: Path) -> nn.Module:
+    """The pretrained CNN with the weights its ONNX file holds (for an encoder stored as float16): the
+    exporter folded each batch norm into the convolution before it, so every Conv2d takes the weight and
+    bias of the file's Conv nodes in order, the batch norms become identities, and the classifier head
+    takes the file's."""
+    graph = onnx.load(str(path)).graph
+    values = initialisers(graph)
+    stored = [node.input[1:3] for node in graph.node if node.op_type == "Conv"]
+    convolutions = [module for module in encoder.modules() if isinstance(module, nn.Conv2d)]
+    heads = [module for module in encoder.modules() if isinstance(module, nn.Linear)]
+    if len(stored) != len(convolutions) or len(heads) != 1:
+        raise ValueError(f"{path}: {len(stored)} Conv nodes for {len(convolutions)} convolutions of the encoder")
+    weights = [(conv, values[weight], values[bias]) for conv, (weight, bias) in zip(convolutions, stored)]
+    weights.append((heads[0], *linear_head(path, "logits")))
+    for module, weight, bias in weights:
+        module.weight, module.bias = nn.Parameter(torch.tensor(weight)), nn.Parameter(torch.tensor(bias))
+    for module in list(encoder.modules()):
+        for name, child in module.named_children():
+            if isinstance(child, nn.BatchNorm2d):
+                setattr(module, name, nn.Identity())
+    return encoder.eval()
+
+
 def torch_sessions(artifact: Artifact) -> dict[str, TorchSession]:
     """Torch peers of every ONNX file of a caption, next-word or sentiment artifact."""
     manifest, path = artifact.manifest, artifact.path
     if artifact.name == "caption":
         encoder = ENCODERS[manifest["encoder"]["name"]][0]()  # pretrained weights, as exported (frozen)
+        if manifest["encoder"].get("precision") == "float16":
+            encoder = encoder_as_stored(encoder, path / "encoder.onnx")
         decoder = _loaded(AttentionDecoder(DecoderConfig(**manifest["config"])),
                           [path / "decoder_init.onnx", path / "decoder_step.onnx"], "decoder.")
         def inputs(name: str) -> list[str]:

@@ -5,7 +5,7 @@ EXAMPLES = {
     "Not only the fan was expensive, but it was broken when it arrived.": "negative",
     "An absolute joy from start to finish.": "positive",
     "The museum is on Main Street.": "neutral",
-    "The hotel was not bad.": "positive",
+    "I wanted to love this phone, but the battery dies by noon.": "negative",
     "I can't say I hated it.": "positive",
     "Not bad at all, honestly better than I expected!": "positive",
 }
@@ -15,6 +15,6 @@ FAILURES = {
     "The movie is two hours long.": ("neutral", "a plain statement of fact"),
     "The meeting has been moved to Thursday afternoon.": ("neutral", "a plain statement of fact"),
     "The soup was cold and salty.": ("negative", "a complaint without an opinion word"),
-    "I wanted to love this phone, but the battery dies by noon.": ("negative", "a hope undone after \"but\""),
+    "The hotel was not bad.": ("positive", "a negation that praises mildly"),
     "I couldn't be happier with the result.": ("positive", "a negation that praises"),
 }

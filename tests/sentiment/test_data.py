@@ -93,3 +93,24 @@ def test_recorded_split_covers_the_real_data_exactly():
     # no crowd tweet is tested that is trained on under another id, nor any Hutto test sentence among the
     # crowd's training tweets (Hutto's own split keeps its deliberate variants: "Yay Dayquil!" / "YAY Dayquil.")
     assert not (crowd_test & trained) and not (hutto_test & crowd_trained)
+
+
+def test_loss_weights_balance_polarity_within_a_source_and_sources_against_each_other():
+    import torch
+
+    from training.sentiment.data import Example
+    from training.sentiment.train import polarity_weights, source_weights
+
+    crowd = [Example("crowd_tweets", str(i), rating, "x", rated=False)
+             for i, rating in enumerate([-2.0] * 6 + [2.0] * 2 + [0.0] * 4)]
+    tweets = [Example("tweets", str(i), rating, "x") for i, rating in enumerate([3.0, 2.5, -1.0, 0.0])]
+    examples = crowd + tweets
+    labels = torch.tensor([e.label for e in examples])
+    polarity = polarity_weights(examples)
+    for domain in ("crowd_tweets", "tweets"):
+        in_domain = torch.tensor([e.domain == domain for e in examples])
+        negative, positive = (polarity[in_domain & (labels == label)].sum() for label in (0, 2))
+        assert torch.isclose(negative, positive)
+        assert torch.all(polarity[in_domain & (labels == 1)] == 1.0)
+    sources = source_weights(examples)
+    assert torch.isclose(sources[:12].sum(), sources[12:].sum()) and torch.isclose(sources.mean(), torch.tensor(1.0))

@@ -54,6 +54,8 @@ class SentimentTraining:
     lexicon: bool = True  # the layers after the first read each piece's word valence by VADER's lexicon and rules
     opinion_dropout: float = 0.25  # in training, an opinion word's pieces are hidden (unknown) this often, so the
     # model learns to read its valence, not only the word (with lexicon)
+    balance_polarity: bool = True  # within each source, positive and negative sentences weigh alike in the loss
+    balance_sources: bool = False  # every source weighs alike in the loss, as in the validation score's average
     seed: int = 0
 
 
@@ -68,6 +70,29 @@ def model_inputs(token_lists: list[list[int]], valence_lists: list[list[float]] 
 def hide_opinion_words(tokens: list[int], valences: list[float], rate: float, rng: random.Random) -> list[int]:
     """The tokens with each piece that carries a valence replaced by the unknown piece with probability `rate`."""
     return [UNK_ID if valence and rng.random() < rate else token for token, valence in zip(tokens, valences)]
+
+
+def polarity_weights(examples: list[Example]) -> torch.Tensor:
+    """A loss weight per example that gives each source's positive and negative sentences the same total
+    weight (neutral ones weigh 1), so that no source's mix of the two (the crowd's tweets are 80% negative,
+    Hutto's 69% positive) becomes the model's prior for text that looks like it."""
+    counts: dict[tuple[str, int], int] = {}
+    for example in examples:
+        counts[example.domain, example.label] = counts.get((example.domain, example.label), 0) + 1
+    weights = []
+    for example in examples:
+        polar = counts.get((example.domain, 0), 0) + counts.get((example.domain, 2), 0)
+        weights.append(1.0 if example.label == 1 else polar / (2 * counts[example.domain, example.label]))
+    return torch.tensor(weights)
+
+
+def source_weights(examples: list[Example]) -> torch.Tensor:
+    """A loss weight per example that gives every source (domain) the same total weight, the mean weight 1:
+    the crowd's 24k tweets then count as much as Hutto's 3k, as they do in the score averaged over domains."""
+    sizes: dict[str, int] = {}
+    for example in examples:
+        sizes[example.domain] = sizes.get(example.domain, 0) + 1
+    return torch.tensor([len(examples) / (len(sizes) * sizes[example.domain]) for example in examples])
 
 
 def predict_torch(model: SentimentGRU, token_lists: list[list[int]],
@@ -112,6 +137,11 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     labels = torch.tensor([e.label for e in splits["train"]])
     ratings = torch.tensor([e.rating for e in splits["train"]], dtype=torch.float32)
     rated = torch.tensor([e.rated for e in splits["train"]])  # the crowd's tweets have labels, not ratings
+    weights = torch.ones(len(labels))
+    if settings.balance_polarity:
+        weights = weights * polarity_weights(splits["train"])
+    if settings.balance_sources:
+        weights = weights * source_weights(splits["train"])
 
     config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon)
     model = SentimentGRU(config)
@@ -146,7 +176,9 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
                 tokens = [hide_opinion_words(row, valences["train"][i], settings.opinion_dropout, rng)
                           for row, i in zip(tokens, batch)]
             logits, rating = model(*model_inputs(tokens, valences["train"] and [valences["train"][i] for i in batch]))
-            loss = nn.functional.cross_entropy(logits, labels[batch], label_smoothing=settings.label_smoothing)
+            losses = nn.functional.cross_entropy(logits, labels[batch], label_smoothing=settings.label_smoothing,
+                                                 reduction="none")
+            loss = (losses * weights[batch]).sum() / weights[batch].sum()
             with_rating = rated[batch]
             if with_rating.any():
                 loss = loss + settings.rating_loss_weight * nn.functional.mse_loss(

@@ -27,8 +27,7 @@ CARD_TEXT = {
                        "positive).",
         "limits": "Complaints without an opinion word often come out neutral (\"The soup was cold and salty.\"), "
                   "most negations are read right (18 of 20 on its held-out everyday check) but a negated "
-                  "opinion can still flip the wrong way (\"I couldn't be happier\" read as negative, \"The "
-                  "hotel was not bad.\" narrowly negative), and a "
+                  "opinion can still flip the wrong way (\"I couldn't be happier\" read as negative), and a "
                   "few plain facts come out opinionated (44 of 46 right): the Sentiment page shows such "
                   "sentences. VADER, the rule-based peer, reads Hutto's tweets better on the binary call.",
         "cannot_know": "Emoji and scripts it never saw (unknown to its tokenizer), languages other than "

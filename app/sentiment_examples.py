@@ -7,6 +7,7 @@ EXAMPLES = {
     "The museum is on Main Street.": "neutral",
     "I wanted to love this phone, but the battery dies by noon.": "negative",
     "I can't say I hated it.": "positive",
+    "The hotel was not bad.": "positive",
     "Not bad at all, honestly better than I expected!": "positive",
 }
 # Where it goes wrong, shown rather than hidden: (how a person reads it, the kind of sentence). The
@@ -15,6 +16,5 @@ FAILURES = {
     "The movie is two hours long.": ("neutral", "a plain statement of fact"),
     "The meeting has been moved to Thursday afternoon.": ("neutral", "a plain statement of fact"),
     "The soup was cold and salty.": ("negative", "a complaint without an opinion word"),
-    "The hotel was not bad.": ("positive", "a negation that praises mildly"),
     "I couldn't be happier with the result.": ("positive", "a negation that praises"),
 }

@@ -49,7 +49,7 @@ class SentimentTraining:
     label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
     wordnet_neutral: int = 3000  # at most this many neutral WordNet usage examples join the training split
     wordnet_polar: int = 3000  # and at most this many positive or negative ones (silver labels, usage_examples.py)
-    pretrain_steps: int = 800  # language-model batches for the embedding and first layer before fine-tuning (0: none)
+    pretrain_steps: int = 3000  # language-model batches for the embedding and first layer before fine-tuning (0: none)
     pretrain_batch_size: int = 32
     lexicon: bool = True  # the layers after the first read each piece's word valence by VADER's lexicon and rules
     opinion_dropout: float = 0.25  # in training, an opinion word's pieces are hidden (unknown) this often, so the

@@ -186,9 +186,9 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()
         order = rng.permutation(len(train_examples))
-        progress = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}", unit="batch", disable=None)
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}", unit="batch", disable=None)
         running = None
-        for step in progress:
+        for step in bar:
             batch = [train_examples[i] for i in order[step * settings.batch_size:(step + 1) * settings.batch_size]]
             grid, inputs, targets, concept_batch = batch_tensors(
                 batch, sets["train"].features, concepts["train"][1] if concepts else None)
@@ -201,7 +201,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
             optimizer.step()
             scheduler.step()
             running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
-            progress.set_postfix(loss=f"{running:.3f}")
+            bar.set_postfix(loss=f"{running:.3f}")
         validation = validation_score(model, tokenizer, sets["validation"], concepts.get("validation"))
         history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
         scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())

@@ -163,9 +163,9 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()
         batches = length_bucketed_batches([len(s.words) for s in train], settings.batch_size, rng)
-        progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
+        bar = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
         total = 0.0
-        for batch in progress:
+        for batch in bar:
             sentences = [train[i] for i in batch]
             feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in sentences])
             words, chars, lengths = tensors(feeds)
@@ -181,7 +181,7 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
             optimizer.step()
             scheduler.step()
             total += loss.item()
-            progress.set_postfix(loss=f"{loss.item():.3f}")
+            bar.set_postfix(loss=f"{loss.item():.3f}")
         agreement = entity_scores([s.words for s in validation], [s.tags for s in validation],
                                   predict(net, crf, tokenizer, char_ids, validation))
         history.append({"epoch": epoch, "train_loss": round(total / len(batches), 4),

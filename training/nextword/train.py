@@ -112,9 +112,9 @@ def train_nextword(settings: NextWordTraining, out_dir: Path, resume: bool = Fal
     if resume:
         done, history, loop = point.restore(model, optimizer, scheduler, best)
         hidden, running = loop["hidden"], loop["running"]
-    progress = tqdm(range(done, settings.max_steps), desc="training", unit="step", disable=None, initial=done,
-                    total=settings.max_steps)
-    for step in progress:
+    bar = tqdm(range(done, settings.max_steps), desc="training", unit="step", disable=None, initial=done,
+               total=settings.max_steps)
+    for step in bar:
         model.train()
         start = (step % steps_per_pass) * settings.bptt
         if start == 0:
@@ -130,7 +130,7 @@ def train_nextword(settings: NextWordTraining, out_dir: Path, resume: bool = Fal
         optimizer.step()
         scheduler.step()
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
-        progress.set_postfix(ppl_per_piece=f"{math.exp(running):.1f}")
+        bar.set_postfix(ppl_per_piece=f"{math.exp(running):.1f}")
         out_of_time = time.time() > deadline
         if (step + 1) % settings.eval_every and step + 1 < settings.max_steps and not out_of_time:
             continue

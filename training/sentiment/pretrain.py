@@ -59,7 +59,7 @@ def pretrain_first_layer(model: SentimentGRU, tokenizer, texts: list[str], steps
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, learning_rate, total_steps=steps, pct_start=0.1)
     model.train()
     started, losses = time.time(), []
-    for _ in (progress := tqdm(range(steps), desc="pretraining", unit="batch", leave=False, disable=None)):
+    for _ in (bar := tqdm(range(steps), desc="pretraining", unit="batch", leave=False, disable=None)):
         loss = language_model_loss(model, rows[torch.randint(len(rows), (batch_size,), generator=generator)])
         optimizer.zero_grad()
         loss.backward()
@@ -67,7 +67,7 @@ def pretrain_first_layer(model: SentimentGRU, tokenizer, texts: list[str], steps
         optimizer.step()
         scheduler.step()
         losses.append(loss.item())
-        progress.set_postfix(loss=f"{loss.item():.3f}")
+        bar.set_postfix(loss=f"{loss.item():.3f}")
     summary = {"steps": steps, "rows_of_text": len(rows), "pieces_seen": steps * batch_size * CHUNK,
                "final_loss": round(float(np.mean(losses[-50:])), 4), "seconds": round(time.time() - started)}
     print(f"pretraining: {summary}", flush=True)

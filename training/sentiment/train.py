@@ -167,10 +167,10 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()
         batches = length_bucketed_batches([len(t) for t in encoded["train"]], settings.batch_size, rng)
-        progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False,
-                        disable=None)  # a bar on a terminal, quiet in logs
+        bar = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False,
+                   disable=None)  # a bar on a terminal, quiet in logs
         total_loss = 0.0
-        for batch in progress:
+        for batch in bar:
             tokens = [encoded["train"][i] for i in batch]
             if valences["train"] and settings.opinion_dropout:
                 tokens = [hide_opinion_words(row, valences["train"][i], settings.opinion_dropout, rng)
@@ -189,7 +189,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
             optimizer.step()
             scheduler.step()
             total_loss += loss.item()
-            progress.set_postfix(loss=f"{loss.item():.3f}")
+            bar.set_postfix(loss=f"{loss.item():.3f}")
         validation = report(splits["validation"], *predict_torch(model, encoded["validation"], valences["validation"]))
         score = selection_score(validation)
         history.append({"epoch": epoch, "train_loss": round(total_loss / len(batches), 4),

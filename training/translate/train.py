@@ -136,9 +136,9 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
     for epoch in range(done + 1, settings.max_epochs + 1):
         net.train()
         batches = length_bucketed_batches([max(len(s), len(t)) for s, t in encoded], settings.batch_size, rng)
-        progress = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
+        bar = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
         total = 0.0
-        for batch in progress:
+        for batch in bar:
             sources, lengths = padded_batch([encoded[i][0] for i in batch])
             targets, _ = padded_batch([encoded[i][1] for i in batch])
             logits = net(sources, lengths, targets[:, :-1])
@@ -150,7 +150,7 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
             optimizer.step()
             scheduler.step()
             total += loss.item()
-            progress.set_postfix(loss=f"{loss.item():.3f}")
+            bar.set_postfix(loss=f"{loss.item():.3f}")
         scores = {source: corpus_scores(greedy_translate(net, tokenizer, [p.english for p in pairs]),
                                         [p.spanish for p in pairs])
                   for source, pairs in splits["validation"].items()}

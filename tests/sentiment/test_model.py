@@ -82,3 +82,29 @@ def test_valences_reach_the_verdict_and_export(valence_model, tmp_path):
                        {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "valences": {0: "batch", 1: "time"},
                         "logits": {0: "batch"}, "rating": {0: "batch"}})
     assert max_abs_diff(valence_model, path, {"tokens": tokens, "lengths": lengths, "valences": valences}) <= 1e-4
+
+
+def test_summed_valences_move_the_logits_by_their_weighted_sum_and_export(tmp_path):
+    torch.manual_seed(0)
+    model = SentimentGRU(SentimentConfig(vocab_size=VOCAB, embed_dim=16, hidden_size=12, valence_input=True,
+                                         valence_sum=True)).eval()
+    tokens, lengths = random_batch(4, 9, seed=4)
+    valences = np.random.default_rng(4).uniform(-1, 1, tokens.shape).astype(np.float32)
+    valences[np.arange(9)[None, :] >= lengths[:, None]] = 0
+    with torch.no_grad():
+        summed = model(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.from_numpy(valences))[0]
+        model.config.valence_sum = False
+        without = model(torch.from_numpy(tokens), torch.from_numpy(lengths), torch.from_numpy(valences))[0]
+        model.config.valence_sum = True
+    # at the start each valence counts once: positive minus negative logit moves by twice the sum
+    margin = (summed - without)[:, 2] - (summed - without)[:, 0]
+    assert torch.allclose(margin, 2 * torch.from_numpy(valences.sum(1)), atol=1e-5)
+    with torch.no_grad():  # padding's valence slots are not read
+        padded = torch.cat([torch.from_numpy(tokens), torch.zeros(4, 3, dtype=torch.long)], dim=1)
+        noisy = torch.cat([torch.from_numpy(valences), torch.ones(4, 3)], dim=1)
+        assert torch.allclose(model(padded, torch.from_numpy(lengths), noisy)[0], summed, atol=1e-5)
+    path = export_onnx(model, (torch.tensor([[5, 6, 7]]), torch.tensor([3]), torch.zeros(1, 3)),
+                       tmp_path / "summed.onnx", ["tokens", "lengths", "valences"], ["logits", "rating"],
+                       {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "valences": {0: "batch", 1: "time"},
+                        "logits": {0: "batch"}, "rating": {0: "batch"}})
+    assert max_abs_diff(model, path, {"tokens": tokens, "lengths": lengths, "valences": valences}) <= 1e-4

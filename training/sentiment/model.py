@@ -2,7 +2,10 @@
 
 With `valence_input`, every layer after the first also reads each piece's word valence from a
 sentiment lexicon (serving/sentiment/lexicon.py) beside the states of the layer below; the first
-layer, which pretraining teaches as a language model, reads the pieces alone.
+layer, which pretraining teaches as a language model, reads the pieces alone. With `valence_sum`
+as well, the class logits also get the sentence's valences summed, each piece's weighted by what the
+last layer makes of its context (Teng et al. 2016): a direct path from the lexicon to the verdict
+that the network scales, damps or turns word by word, instead of one it must learn to rebuild.
 
 Packed sequences do not export to ONNX, so padding is handled by masking: the forward GRU reads
 right-padded input as is (padding comes after every real token), and the backward GRU reads each
@@ -27,6 +30,7 @@ class SentimentConfig:
     dropout: float = 0.35
     num_classes: int = 3
     valence_input: bool = False  # layers after the first read a lexicon valence per piece (input "valences")
+    valence_sum: bool = False  # with valence_input: the logits also get the valences summed, weighted in context
 
 
 def reverse_within_length(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -67,6 +71,13 @@ class SentimentGRU(nn.Module):
                                         self.dropout, nn.Linear(config.hidden_size, config.num_classes))
         self.rating_head = nn.Sequential(nn.Linear(features, config.hidden_size), nn.GELU(),
                                          nn.Linear(config.hidden_size, 1))
+        if config.valence_sum:
+            if not config.valence_input:
+                raise ValueError("valence_sum needs valence_input")
+            self.valence_weight = nn.Linear(2 * config.hidden_size, 1)  # each piece's weight, from its context
+            nn.init.zeros_(self.valence_weight.weight)
+            nn.init.ones_(self.valence_weight.bias)  # at first every valence counts once
+            self.valence_to_logits = nn.Parameter(torch.tensor([-1.0, 0.0, 1.0]))  # a positive sum favours positive
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor,
                 valences: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -81,4 +92,8 @@ class SentimentGRU(nn.Module):
         mean = (x * mask).sum(1) / lengths.clamp(min=1).unsqueeze(1).to(x.dtype)
         features = torch.cat([last[:, :hidden], x[:, 0, hidden:], mean], dim=-1)
         rating = 4.0 * torch.tanh(self.rating_head(features).squeeze(-1))
-        return self.classifier(features), rating
+        logits = self.classifier(features)
+        if self.config.valence_sum:
+            weighted = self.valence_weight(x).squeeze(-1) * valences * mask.squeeze(-1)
+            logits = logits + weighted.sum(1, keepdim=True) * self.valence_to_logits
+        return logits, rating

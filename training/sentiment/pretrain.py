@@ -7,10 +7,17 @@ weights: hidden size = embedding size), so pretraining adds no parameters to the
 is the next-word corpus (State of the Union addresses, Moby Dick, Jane Austen's novels) and the
 training split's own sentences; never a validation or test sentence. The second layer and the
 heads start from scratch, and fine-tuning then trains every weight.
+
+Pretraining takes most of a training run, and variants of the classifier often start from the same
+pretraining; its result is kept under a key made of everything it depends on (the text as pieces,
+the settings, the starting weights and the random state), so a run that would compute the same
+weights reads them instead, and leaves the random state where computing them would have.
 """
 from __future__ import annotations
 
+import hashlib
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -46,15 +53,34 @@ def language_model_loss(model: SentimentGRU, rows: torch.Tensor) -> torch.Tensor
     return loss / 2
 
 
+def pretraining_key(pretrained: nn.Module, rows: torch.Tensor, *settings: int | float) -> str:
+    """A digest of everything pretraining's result depends on: the pieces, the settings, the starting
+    weights of the pretrained part and the global random state (dropout draws from it)."""
+    digest = hashlib.sha256(rows.numpy().tobytes() + repr(settings).encode())
+    for tensor in pretrained.state_dict().values():
+        digest.update(tensor.numpy().tobytes())
+    digest.update(torch.get_rng_state().numpy().tobytes())
+    return digest.hexdigest()[:24]
+
+
 def pretrain_first_layer(model: SentimentGRU, tokenizer, texts: list[str], steps: int, batch_size: int,
-                         learning_rate: float, seed: int) -> dict:
-    """Train the embedding and the first layer as two language models on `texts` for `steps` batches;
-    returns a summary for the manifest."""
+                         learning_rate: float, seed: int, cache_dir: Path | None = None) -> dict:
+    """Train the embedding and the first layer as two language models on `texts` for `steps` batches
+    (or read the weights a run with the same inputs kept in `cache_dir`); returns a summary for the manifest."""
     if model.config.hidden_size != model.config.embed_dim:
         raise ValueError("tied read-out needs hidden_size == embed_dim")
     rows = piece_chunks(tokenizer, texts)
+    pretrained = nn.ModuleDict({"embedding": model.embedding, "first_layer": model.layers[0]})
+    cached = cache_dir / f"{pretraining_key(pretrained, rows, steps, batch_size, learning_rate, seed)}.pt" \
+        if cache_dir else None
+    if cached and cached.exists():
+        kept = torch.load(cached)
+        pretrained.load_state_dict(kept["weights"])
+        torch.set_rng_state(kept["rng_state"])
+        print(f"pretraining: read from {cached}: {kept['summary']}", flush=True)
+        return kept["summary"]
     generator = torch.Generator().manual_seed(seed)
-    parameters = [*model.embedding.parameters(), *model.layers[0].parameters()]
+    parameters = list(pretrained.parameters())
     optimizer = torch.optim.AdamW(parameters, lr=learning_rate, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, learning_rate, total_steps=steps, pct_start=0.1)
     model.train()
@@ -71,4 +97,8 @@ def pretrain_first_layer(model: SentimentGRU, tokenizer, texts: list[str], steps
     summary = {"steps": steps, "rows_of_text": len(rows), "pieces_seen": steps * batch_size * CHUNK,
                "final_loss": round(float(np.mean(losses[-50:])), 4), "seconds": round(time.time() - started)}
     print(f"pretraining: {summary}", flush=True)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"weights": pretrained.state_dict(), "rng_state": torch.get_rng_state(), "summary": summary},
+                   cached)
     return summary

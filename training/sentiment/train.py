@@ -54,6 +54,7 @@ class SentimentTraining:
     lexicon: bool = True  # the layers after the first read each piece's word valence by VADER's lexicon and rules
     opinion_dropout: float = 0.25  # in training, an opinion word's pieces are hidden (unknown) this often, so the
     # model learns to read its valence, not only the word (with lexicon)
+    valence_sum: bool = False  # the logits also get the valences summed, each weighted in context (with lexicon)
     balance_polarity: bool = True  # within each source, positive and negative sentences weigh alike in the loss
     balance_sources: bool = False  # every source weighs alike in the loss, as in the validation score's average
     seed: int = 0
@@ -143,7 +144,8 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     if settings.balance_sources:
         weights = weights * source_weights(splits["train"])
 
-    config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon)
+    config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon,
+                             valence_sum=settings.valence_sum)
     model = SentimentGRU(config)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate,
                                   weight_decay=settings.weight_decay)
@@ -162,7 +164,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
     elif settings.pretrain_steps:
         pretraining = pretrain_first_layer(model, tokenizer, pretraining_text([e.text for e in splits["train"]]),
                                            settings.pretrain_steps, settings.pretrain_batch_size,
-                                           settings.learning_rate, settings.seed)
+                                           settings.learning_rate, settings.seed, run_dir / "pretrained")
     started = time.time()
     for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()

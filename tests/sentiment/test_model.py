@@ -62,6 +62,14 @@ def test_onnx_matches_torch(model, onnx_path, batch, time):
     assert max_abs_diff(model, onnx_path, {"tokens": tokens, "lengths": lengths}) <= 1e-4
 
 
+def export_with_valences(model: SentimentGRU, path):
+    """Export a model that reads valences, with the inputs and dynamic axes training gives it."""
+    return export_onnx(model, (torch.tensor([[5, 6, 7]]), torch.tensor([3]), torch.zeros(1, 3)), path,
+                       ["tokens", "lengths", "valences"], ["logits", "rating"],
+                       {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "valences": {0: "batch", 1: "time"},
+                        "logits": {0: "batch"}, "rating": {0: "batch"}})
+
+
 @pytest.fixture(scope="module")
 def valence_model() -> SentimentGRU:
     torch.manual_seed(0)
@@ -77,10 +85,7 @@ def test_valences_reach_the_verdict_and_export(valence_model, tmp_path):
     assert not torch.allclose(plain, read)
     assert valence_model.layers[0].forward_gru.input_size == 16  # the first layer reads pieces alone
     assert valence_model.layers[1].forward_gru.input_size == 2 * 12 + 1
-    path = export_onnx(valence_model, (torch.tensor([[5, 6, 7]]), torch.tensor([3]), torch.zeros(1, 3)),
-                       tmp_path / "valences.onnx", ["tokens", "lengths", "valences"], ["logits", "rating"],
-                       {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "valences": {0: "batch", 1: "time"},
-                        "logits": {0: "batch"}, "rating": {0: "batch"}})
+    path = export_with_valences(valence_model, tmp_path / "valences.onnx")
     assert max_abs_diff(valence_model, path, {"tokens": tokens, "lengths": lengths, "valences": valences}) <= 1e-4
 
 
@@ -103,8 +108,5 @@ def test_summed_valences_move_the_logits_by_their_weighted_sum_and_export(tmp_pa
         padded = torch.cat([torch.from_numpy(tokens), torch.zeros(4, 3, dtype=torch.long)], dim=1)
         noisy = torch.cat([torch.from_numpy(valences), torch.ones(4, 3)], dim=1)
         assert torch.allclose(model(padded, torch.from_numpy(lengths), noisy)[0], summed, atol=1e-5)
-    path = export_onnx(model, (torch.tensor([[5, 6, 7]]), torch.tensor([3]), torch.zeros(1, 3)),
-                       tmp_path / "summed.onnx", ["tokens", "lengths", "valences"], ["logits", "rating"],
-                       {"tokens": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "valences": {0: "batch", 1: "time"},
-                        "logits": {0: "batch"}, "rating": {0: "batch"}})
+    path = export_with_valences(model, tmp_path / "summed.onnx")
     assert max_abs_diff(model, path, {"tokens": tokens, "lengths": lengths, "valences": valences}) <= 1e-4

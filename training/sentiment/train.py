@@ -46,6 +46,8 @@ class SentimentTraining:
     patience: int = 3
     clip_norm: float = 1.0
     rating_loss_weight: float = 0.5
+    binary_loss_weight: float = 0.0  # on positive and negative sentences, also train the binary call itself
+    # (P(positive) against P(negative)), which the three-way loss leaves loose when neutral is likeliest
     label_smoothing: float = 0.1  # keeps probabilities honest, so the word-by-word curve means something
     wordnet_neutral: int = 3000  # at most this many neutral WordNet usage examples join the training split
     wordnet_polar: int = 3000  # and at most this many positive or negative ones (silver labels, usage_examples.py)
@@ -94,6 +96,15 @@ def source_weights(examples: list[Example]) -> torch.Tensor:
     for example in examples:
         sizes[example.domain] = sizes.get(example.domain, 0) + 1
     return torch.tensor([len(examples) / (len(sizes) * sizes[example.domain]) for example in examples])
+
+
+def binary_call_losses(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Per example: the logistic loss of the binary call (positive when its logit is above the negative one's)
+    for a positive or negative sentence, 0 for a neutral one. The three-way loss alone rewards a weakly positive
+    sentence read as neutral whichever way the two small probabilities lean; the binary accuracy counts that lean."""
+    margin = logits[:, 2] - logits[:, 0]
+    sign = (labels == 2).to(margin.dtype) - (labels == 0).to(margin.dtype)
+    return nn.functional.softplus(-sign * margin) * sign.abs()
 
 
 def predict_torch(model: SentimentGRU, token_lists: list[list[int]],
@@ -180,6 +191,8 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
             logits, rating = model(*model_inputs(tokens, valences["train"] and [valences["train"][i] for i in batch]))
             losses = nn.functional.cross_entropy(logits, labels[batch], label_smoothing=settings.label_smoothing,
                                                  reduction="none")
+            if settings.binary_loss_weight:
+                losses = losses + settings.binary_loss_weight * binary_call_losses(logits, labels[batch])
             loss = (losses * weights[batch]).sum() / weights[batch].sum()
             with_rating = rated[batch]
             if with_rating.any():

@@ -114,3 +114,19 @@ def test_loss_weights_balance_polarity_within_a_source_and_sources_against_each_
         assert torch.all(polarity[in_domain & (labels == 1)] == 1.0)
     sources = source_weights(examples)
     assert torch.isclose(sources[:12].sum(), sources[12:].sum()) and torch.isclose(sources.mean(), torch.tensor(1.0))
+
+
+def test_the_binary_call_loss_counts_the_lean_of_polar_sentences_only():
+    import torch
+
+    from training.sentiment.train import binary_call_losses
+
+    # logits for negative, neutral, positive: all three read as neutral, leaning positive by 1
+    logits = torch.tensor([[0.0, 5.0, 1.0]] * 3, requires_grad=True)
+    labels = torch.tensor([2, 0, 1])
+    losses = binary_call_losses(logits, labels)
+    assert torch.allclose(losses, torch.tensor([torch.nn.functional.softplus(torch.tensor(-1.0)).item(),
+                                                torch.nn.functional.softplus(torch.tensor(1.0)).item(), 0.0]))
+    losses.sum().backward()
+    assert logits.grad[2].abs().sum() == 0 and logits.grad[:, 1].abs().sum() == 0  # neutral: no say
+    assert logits.grad[0, 2] < 0 < logits.grad[1, 2]  # descending the loss moves each lean towards its label

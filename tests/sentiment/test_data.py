@@ -135,9 +135,13 @@ def test_the_binary_call_loss_counts_the_lean_of_polar_sentences_only():
 def test_domain_weights_are_read_by_name_and_an_unknown_domain_is_refused():
     import pytest
 
-    from training.sentiment.train import parse_domain_weights
+    from training.sentiment.train import SentimentTraining, parse_domain_weights
+    from training.settings import SettingsError, with_settings
 
+    assert parse_domain_weights("") == {}
     assert parse_domain_weights("tweets=4") == {"tweets": 4.0}
     assert parse_domain_weights("tweets=4, nyt=0.5") == {"tweets": 4.0, "nyt": 0.5}
     with pytest.raises(ValueError, match="'tweet' is not one of"):
         parse_domain_weights("tweet=4")
+    with pytest.raises(SettingsError, match="'tweet' is not one of"):  # refused as a setting, before training
+        with_settings(SentimentTraining, ["domain_weights=tweet=4"])

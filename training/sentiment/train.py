@@ -62,6 +62,9 @@ class SentimentTraining:
     domain_weights: str = ""  # e.g. "tweets=4": these domains' sentences weigh that many times more in the loss
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        parse_domain_weights(self.domain_weights)  # a misspelt domain is refused before any data is read
+
 
 def model_inputs(token_lists: list[list[int]], valence_lists: list[list[float]] | None) -> tuple[torch.Tensor, ...]:
     """The model's inputs for a batch: tokens and lengths, and the valences when the model reads them."""
@@ -100,13 +103,13 @@ def source_weights(examples: list[Example]) -> torch.Tensor:
 
 
 def parse_domain_weights(text: str) -> dict[str, float]:
-    """{"tweets": 4.0} from "tweets=4" (comma-separated; every name must be one of the rated domains)."""
+    """{"tweets": 4.0} from "tweets=4" (comma-separated; every name must be one of the rated domains; "": none)."""
     factors = {}
-    for item in text.split(","):
-        name, _, value = item.partition("=")
-        if name.strip() not in DOMAINS:
-            raise ValueError(f"domain_weights: {name.strip()!r} is not one of {', '.join(DOMAINS)}")
-        factors[name.strip()] = float(value)
+    for item in filter(str.strip, text.split(",")):
+        name, _, value = (part.strip() for part in item.partition("="))
+        if name not in DOMAINS:
+            raise ValueError(f"domain_weights: {name!r} is not one of {', '.join(DOMAINS)}")
+        factors[name] = float(value)
     return factors
 
 
@@ -139,7 +142,6 @@ def selection_score(table: dict) -> float:
 
 
 def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = False) -> Path:
-    domain_factors = parse_domain_weights(settings.domain_weights) if settings.domain_weights else {}
     seed_everything(settings.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     run_dir = RUNS_DIR / "sentiment"
@@ -167,6 +169,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
         weights = weights * polarity_weights(splits["train"])
     if settings.balance_sources:
         weights = weights * source_weights(splits["train"])
+    domain_factors = parse_domain_weights(settings.domain_weights)
     weights = weights * torch.tensor([domain_factors.get(e.domain, 1.0) for e in splits["train"]])
 
     config = SentimentConfig(vocab_size=tokenizer.get_piece_size(), valence_input=settings.lexicon,

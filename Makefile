@@ -10,7 +10,7 @@ PORT ?= 8501
 # The project itself, editable, for the `rnnapp` command (pyproject.toml); its requirements come pinned first.
 INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --editable .
 
-.PHONY: run test test-fast data train-sentiment train-nextword train-caption train-ner train-translate train-gradlab evaluate bench screenshots clean
+.PHONY: run test test-fast data train-detector train-sentiment train-nextword train-caption train-ner train-translate train-gradlab evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ test: $(VENV)/.test-installed
 test-fast: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch sentiment nextword caption real-photos
 	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# The TF.js detector's conversion runs in its own TensorFlow environment (requirements-convert.txt).
+.venv-convert/.installed: requirements-convert.txt
+	$(PYTHON) -m venv .venv-convert
+	.venv-convert/bin/python -m pip install --quiet -r requirements-convert.txt
+	touch $@
+
+train-detector: $(VENV)/.test-installed .venv-convert/.installed
+	$(BIN)/python -m training.train detector
 
 train-sentiment: data
 	$(BIN)/python -m training.train sentiment
@@ -70,7 +79,7 @@ screenshots: $(VENV)/.test-installed
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/app/test_browser.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache *.egg-info
+	rm -rf $(VENV) .venv-convert .cache .pytest_cache *.egg-info
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch caption gallery

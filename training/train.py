@@ -1,7 +1,7 @@
 """`python -m training.train MODEL [--set KEY=VALUE ...] [--out DIR] [--resume]`: train, export, score and
 write models/MODEL.
 
-MODEL is sentiment, nextword, caption, ner, translate or gradlab. Every setting of the model's dataclass can be set
+MODEL is sentiment, nextword, caption, ner, translate, gradlab or detector (converted, not trained). Every setting of the model's dataclass can be set
 with `--set` (`--show-settings` lists them with their values); `--resume` continues an interrupted
 run from its last evaluation, refusing one saved with other settings.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from serving.artifact import model_dir
 from training.settings import SettingsError, describe, with_settings
 
-MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab")
+MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector")
 
 
 def trainer(model: str) -> tuple[type, Callable[..., Path]]:
@@ -36,6 +36,9 @@ def trainer(model: str) -> tuple[type, Callable[..., Path]]:
     if model == "translate":
         from training.translate.train import TranslateTraining, train_translate
         return TranslateTraining, train_translate
+    if model == "detector":
+        from training.detect.train import DetectorConversion, train_detector
+        return DetectorConversion, train_detector
     from training.gradlab.train import LabTraining, train_gradlab
     return LabTraining, train_gradlab
 

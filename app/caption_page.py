@@ -5,14 +5,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from PIL import Image, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from app.common import captioner, escape_markdown, load_or_stop, readable, scroll_into_view, small_print, timed
 from serving.caption.captioner import Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
+from serving.caption.recognition import Recognition
 
 MAPS_PER_ROW = 6
+BOX_COLOURS = ("#e45756", "#4c78a8", "#54a24b", "#f58518", "#b279a2", "#72b7b2", "#eeca3b", "#9d755d")
+SHOWN_SIDE = 640  # the photo with its boxes is drawn at most this wide or high
 
 
 @st.cache_data(show_spinner="Fetching the sample photos (scikit-image and Debian's opencv-doc, once)...")
@@ -29,13 +32,40 @@ def thumbnail(data: bytes) -> Image.Image:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def caption_bytes(data: bytes, beam_size: int, cnn_names: bool) -> tuple[Image.Image, CaptionResult, float]:
-    """Caption one uploaded image (cached per image and settings): the 224 x 224 square the CNN sees
-    (decoded and cropped once; captioning the square gives the very same encoder input), the result,
-    and the milliseconds encoder and beam search took."""
-    square = center_crop(load_image(data))
-    result, latency_ms = timed(lambda: load_or_stop(captioner).caption([square], beam_size, cnn_names)[0])
-    return square, result, latency_ms
+def caption_bytes(data: bytes, beam_size: int, cnn_names: bool) -> tuple[Image.Image, Image.Image, CaptionResult,
+                                                                          float]:
+    """Caption one uploaded image (cached per image and settings): the photo, the 224 x 224 square the CNN
+    sees, the result, and the milliseconds detector, encoder and beam search took. The detector reads the
+    whole photo; the encoder its centre square."""
+    photo = load_image(data)
+    result, latency_ms = timed(lambda: load_or_stop(captioner).caption([photo], beam_size, cnn_names)[0])
+    return photo, center_crop(photo), result, latency_ms
+
+
+def boxes_drawn(photo: Image.Image, recognition: Recognition) -> Image.Image:
+    """The photo (at most SHOWN_SIDE on a side) with every detected box and its label."""
+    scale = min(1.0, SHOWN_SIDE / max(photo.size))
+    shown = photo.resize((max(1, round(photo.width * scale)), max(1, round(photo.height * scale))), Image.BILINEAR)
+    draw = ImageDraw.Draw(shown)
+    colours = {label: BOX_COLOURS[i % len(BOX_COLOURS)]
+               for i, label in enumerate(dict.fromkeys(d.label for d in recognition.detections))}
+    for detection in recognition.detections:
+        box = [v * scale for v in detection.box]
+        draw.rectangle(box, outline=colours[detection.label], width=3)
+        text = f"{detection.label} {detection.score:.0%}"
+        left, top = box[0], max(0.0, box[1] - 14)
+        draw.rectangle(draw.textbbox((left, top), text), fill=colours[detection.label])
+        draw.text((left, top), text, fill="white")
+    return shown
+
+
+def seen_in_the_photo(recognition: Recognition) -> str:
+    """One line: the things with their counts, the people, the setting."""
+    things = [t.phrase for t in recognition.things if t.coco_label != "person"]
+    people = {0: "no people", 1: "one person"}.get(recognition.people, f"{recognition.people} people")
+    setting = ", ".join(recognition.setting) or "not recognised"
+    return (f"**Seen in the photo:** {escape_markdown(', '.join(things)) or 'no things recognised'}; "
+            f"**people:** {people}; **setting:** {escape_markdown(setting)}.")
 
 
 def attention_overlay(square: Image.Image, weights: np.ndarray) -> Image.Image:
@@ -118,9 +148,20 @@ def alternatives_table(result: CaptionResult) -> None:
                                                                                  max_value=1)})
 
 
-def show_result(name: str, square: Image.Image, result: CaptionResult, latency_ms: float) -> None:
+def show_result(name: str, photo: Image.Image, square: Image.Image, result: CaptionResult,
+                latency_ms: float) -> None:
     st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
+    recognition = result.recognition
+    if recognition is not None:
+        st.markdown(seen_in_the_photo(recognition))
+        for limit in recognition.limits:
+            st.warning(limit)
     left, right = st.columns([1, 2])
+    if recognition is not None and st.toggle("Show what the detector found", value=True, key="caption_boxes",
+                                             help="Boxes of the COCO object detector (NanoDet), scores from "
+                                                  "35%; a kind of thing is said from 50%."):
+        left.image(boxes_drawn(photo, recognition), caption=f"{name}: what the detector found", width="stretch",
+                   alt=f"The photo with the detector's boxes: {', '.join(t.phrase for t in recognition.things)}")
     left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch",
                alt=f"The photo as the CNN sees it; the caption says: {result.caption}")
     with right:
@@ -147,8 +188,14 @@ def show_result(name: str, square: Image.Image, result: CaptionResult, latency_m
         for word, weights in zip(result.words, result.attention):
             st.image(attention_overlay(square, weights), caption=word, width="stretch",
                      alt=f"Where the decoder looked while writing '{word}'")
-    small_print(f"Encoder + beam search: {latency_ms:.0f} ms. "
+    small_print(f"Detector + encoder + beam search: {latency_ms:.0f} ms. "
                 f"Execution provider: {load_or_stop(captioner).artifact.provider()}.")
+
+
+DETECTOR_KNOWS = ("**What the detector knows.** The line under the caption comes from a COCO object detector "
+                  "(NanoDet: people and 79 kinds of thing, with boxes, so it can count them) and the CNN's ImageNet "
+                  "classes (finer names, and a few kinds of place). The caption itself is still the decoder's "
+                  "own: it does not read the detector yet, so it can miss the people and counts that line names.")
 
 
 def what_it_knows(model: Captioner) -> str:
@@ -196,13 +243,15 @@ def page() -> None:
         else:
             name, data = choice
             try:
-                square, result, latency_ms = caption_bytes(data, beam_size, cnn_names)
-                show_result(name, square, result, latency_ms)
+                photo, square, result, latency_ms = caption_bytes(data, beam_size, cnn_names)
+                show_result(name, photo, square, result, latency_ms)
             except ImageInputError as err:
                 st.error(f"{name}: {err}.")
     if choice is not None:
         scroll_into_view("caption_result", st.session_state.get("caption_choices", 0))
     st.caption(what_it_knows(model))
+    if model.detector is not None:
+        st.caption(DETECTOR_KNOWS)
 
 
 page()

@@ -18,7 +18,9 @@ from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import Hypothesis, beam_search
 from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
 from serving.caption.concepts import Concept, cnn_things, fill_slots
+from serving.caption.detector import Detector
 from serving.caption.image_input import to_model_input
+from serving.caption.recognition import Recogniser, Recognition
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
@@ -43,9 +45,11 @@ class CaptionResult:
     imagenet_top5: list[tuple[str, float]]  # what the CNN alone sees
     decoder_caption: str  # the decoder's own words, before the CNN named objects
     cnn_names: list[CnnName]  # the object phrases the CNN named (serving/caption/cnn_names.py)
+    recognition: Recognition | None = None  # things, people and setting (serving/caption/recognition.py)
 
     def to_json(self, image: str) -> dict:
-        return {"image": image, "caption": self.caption, "score": round(self.score, 4),
+        recognition = self.recognition.to_json() if self.recognition else {}
+        return {"image": image, "caption": self.caption, "score": round(self.score, 4), **recognition,
                 "alternatives": [{"caption": c, "score": round(s, 4)} for c, s in self.alternatives],
                 "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5],
                 "decoder_caption": self.decoder_caption,
@@ -60,8 +64,9 @@ def token_words(tokenizer, tokens: list[int]) -> list[str]:
 
 
 class Captioner:
-    def __init__(self, artifact: Artifact):
+    def __init__(self, artifact: Artifact, detector: Detector | None = None):
         self.artifact = artifact
+        self.detector = detector  # with it, each caption comes with a Recognition
         manifest = artifact.manifest
         self.tokenizer = load_tokenizer(artifact.file(manifest["tokenizer"]["file"]))
         self.start_id, self.end_id = manifest["tokenizer"]["start_id"], manifest["tokenizer"]["end_id"]
@@ -103,9 +108,20 @@ class Captioner:
         weight, bias, names, phrases = self._head_names_and_phrases
         return CnnNamer(weight, bias, self.labels, names, phrases, threshold)
 
+    @cached_property
+    def recogniser(self) -> Recogniser:
+        return Recogniser(self.labels, self.imagenet_names)
+
     @classmethod
     def load(cls) -> Captioner:
-        return cls(load_artifact(model_dir("caption")))
+        return cls(load_artifact(model_dir("caption")), Detector(load_artifact(model_dir("detector"))))
+
+    def recognise(self, images: list[Image.Image], logits: np.ndarray) -> list[Recognition | None]:
+        """What is in each photo (None for each without a detector)."""
+        if self.detector is None:
+            return [None] * len(images)
+        return [self.recogniser.recognise(detections, softmax(image_logits), image.width, image.height)
+                for detections, image_logits, image in zip(self.detector.detect(images), logits, images)]
 
     def encode(self, images: list[Image.Image]) -> tuple[np.ndarray, np.ndarray]:
         """Spatial grid [B, P, F] and ImageNet logits [B, 1000] of RGB images."""
@@ -177,8 +193,8 @@ class Captioner:
         grid, logits = self.encode(images)
         cnn_namer = self.cnn_namer if cnn_names else None
         results = []
-        for (nbest, things), image_grid, image_logits in zip(self.search_with_things(grid, beam_size, cnn_names),
-                                                             grid, logits):
+        for (nbest, things), image_grid, image_logits, recognition in zip(
+                self.search_with_things(grid, beam_size, cnn_names), grid, logits, self.recognise(images, logits)):
             named = [self.named(h, image_grid, cnn_namer, things) for h in nbest]
             words, attention, cnn_named = named[0]
             probs = softmax(image_logits)
@@ -192,5 +208,5 @@ class Captioner:
                 caption=texts[0], score=nbest[0].score, alternatives=alternatives,
                 words=words, attention=attention.reshape(-1, *self.grid_shape),
                 imagenet_top5=[(self.labels[i], float(probs[i])) for i in top5],
-                decoder_caption=self.text(nbest[0].tokens), cnn_names=cnn_named))
+                decoder_caption=self.text(nbest[0].tokens), cnn_names=cnn_named, recognition=recognition))
         return results

@@ -31,10 +31,6 @@ class Detection:
     score: float
     box: tuple[float, float, float, float]
 
-    @property
-    def area(self) -> float:
-        return max(0.0, self.box[2] - self.box[0]) * max(0.0, self.box[3] - self.box[1])
-
 
 def to_detector_input(image: Image.Image, size: int, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """[3, size, size] float32: the photo squashed to a square, BGR, normalised per channel."""

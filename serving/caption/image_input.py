@@ -1,7 +1,8 @@
 """Turn uploaded image bytes into the encoder's input (serving side: Pillow and numpy, no torch).
 
 EXIF orientation is applied, transparency is composited on white, animations give their first
-frame, and images are refused before decoding when they declare more pixels than MAX_PIXELS.
+frame, and images are refused before decoding when they declare more pixels than MAX_PIXELS or fewer
+than MIN_SIDE on a side.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 IMAGE_SIZE = 224
 MEAN, STD = 0.5, 0.5  # the TF-Lite convention of EfficientNet-Lite: (x / 255 - 0.5) / 0.5
 MAX_PIXELS = 60_000_000
+MIN_SIDE = 8  # below this on either side there is nothing to recognise: a message, not a guess
 
 
 class ImageInputError(ValueError):
@@ -28,6 +30,9 @@ def load_image(data: bytes) -> Image.Image:
         if image.width * image.height > MAX_PIXELS:
             raise ImageInputError(f"the image is too large ({image.width} x {image.height} pixels; "
                                   f"the limit is {MAX_PIXELS // 1_000_000} megapixels)")
+        if min(image.width, image.height) < MIN_SIDE:
+            raise ImageInputError(f"the image is too small to see anything in ({image.width} x {image.height} "
+                                  f"pixels; at least {MIN_SIDE} on each side)")
         image.draft("RGB", (IMAGE_SIZE * 2, IMAGE_SIZE * 2))  # JPEG: decode at reduced size, fast
         image.seek(0)
         image = ImageOps.exif_transpose(image)
@@ -40,10 +45,13 @@ def load_image(data: bytes) -> Image.Image:
         return image.convert("RGB")
     except ImageInputError:
         raise
+    except Image.DecompressionBombError:  # Pillow refuses the largest before their size can be read
+        raise ImageInputError(f"the image is too large (the limit is {MAX_PIXELS // 1_000_000} "
+                              "megapixels)") from None
     except UnidentifiedImageError:
         raise ImageInputError("this is not an image that can be read: use a JPEG, PNG, WebP or GIF "
                               "photo") from None
-    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+    except (OSError, ValueError, SyntaxError):
         raise ImageInputError("the image is damaged or cut short and cannot be read: try another copy of "
                               "it") from None
 

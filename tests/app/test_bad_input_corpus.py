@@ -50,6 +50,8 @@ UNUSABLE_IMAGES = {  # file name -> bytes: each must be refused with one message
     "drawing-renamed.png": lambda: b"<svg xmlns='http://www.w3.org/2000/svg'><circle r='4'/></svg>",
     "truncated.jpg": lambda: JPEG[: len(JPEG) // 2],
     "bomb.png": lambda: encoded(Image.new("1", (BOMB_SIDE, BOMB_SIDE)), "PNG"),
+    "twenty-thousand.png": lambda: encoded(Image.new("1", (20_000, 20_000)), "PNG"),
+    "one-pixel.png": lambda: encoded(Image.new("RGB", (1, 1), (255, 0, 0)), "PNG"),
 }
 VALID_IMAGES = {  # file name -> bytes: each must be captioned
     "cmyk.jpg": lambda: encoded(PHOTO.convert("CMYK"), "JPEG"),
@@ -58,7 +60,6 @@ VALID_IMAGES = {  # file name -> bytes: each must be captioned
     "grayscale.jpg": lambda: encoded(PHOTO.convert("L"), "JPEG"),
     "alpha.png": lambda: encoded(PHOTO.convert("RGBA"), "PNG"),
     "animated.gif": animated_gif,
-    "one-pixel.png": lambda: encoded(Image.new("RGB", (1, 1), (255, 0, 0)), "PNG"),
     "sliver.png": lambda: encoded(Image.new("RGB", (8, 4000), (0, 90, 0)), "PNG"),
     "exif-rotated.jpg": exif_rotated,
     "photo.webp": lambda: encoded(PHOTO, "WEBP"),

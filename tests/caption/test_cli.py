@@ -32,7 +32,11 @@ def test_json_object_per_image(photos):
     assert [line["image"] for line in lines] == [str(photos / "chelsea.png"), str(photos / "coffee.png")]
     for line in lines:
         assert set(line) == {"image", "caption", "score", "alternatives", "imagenet_top5", "decoder_caption",
-                             "named_by_cnn"}
+                             "named_by_cnn", "objects", "people", "setting", "limits"}
+        assert line["people"] == 0 and isinstance(line["setting"], list)
+        for thing in line["objects"]:
+            assert set(thing) == {"label", "count", "boxes", "score", "source"} and 0 < thing["score"] <= 1
+            assert thing["count"] == max(1, len(thing["boxes"])) and all(len(box) == 4 for box in thing["boxes"])
         assert len(line["caption"].split()) >= 2 and line["score"] <= 0
         for named in line["named_by_cnn"]:
             assert set(named) == {"words", "imagenet_class", "prob", "decoder_said"}
@@ -43,6 +47,14 @@ def test_json_object_per_image(photos):
         assert len(line["alternatives"]) <= 3 and len(set(captions)) == len(captions)
         assert all(set(a) == {"caption", "score"} and a["score"] <= line["score"] for a in line["alternatives"])
         assert len(line["imagenet_top5"]) == 5 and all(0 <= c["prob"] <= 1 for c in line["imagenet_top5"])
+
+
+def test_json_names_the_cat_with_its_box(photos):
+    line = json.loads(run_cli("--json", str(photos / "chelsea.png")).stdout)
+    cat = line["objects"][0]
+    assert "cat" in cat["label"] and cat["count"] == 1 and cat["source"] == "detector+cnn"
+    x0, y0, x1, y1 = cat["boxes"][0]  # chelsea.png is 451 x 300, the cat fills most of it
+    assert 0 <= x0 < x1 <= 451 and 0 <= y0 < y1 <= 300 and (x1 - x0) * (y1 - y0) > 0.3 * 451 * 300
 
 
 def test_decoder_words_only_keeps_the_decoders_caption_and_n_best_list(photos):

@@ -28,9 +28,20 @@ def test_exif_orientation_is_applied():
     assert load_image(encoded(wide, "JPEG", exif=exif)).size == (20, 40)
 
 
-@pytest.mark.parametrize("size", [(1, 1), (8, 4000)])
-def test_tiny_and_extreme_shapes_still_give_model_input(size):
+@pytest.mark.parametrize("size", [(8, 8), (8, 4000)])
+def test_small_and_extreme_shapes_still_give_model_input(size):
     assert to_model_input(load_image(encoded(Image.new("L", size, 128), "PNG"))).shape == (3, 224, 224)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (7, 300), (300, 2)])
+def test_images_too_small_to_see_anything_are_refused(size):
+    with pytest.raises(ImageInputError, match=f"too small to see anything in \\({size[0]} x {size[1]} pixels"):
+        load_image(encoded(Image.new("RGB", size, (255, 0, 0)), "PNG"))
+
+
+def test_a_twenty_thousand_pixel_square_is_refused_before_decoding():
+    with pytest.raises(ImageInputError, match="too large \\(the limit is 60 megapixels\\)"):
+        load_image(encoded(Image.new("1", (20_000, 20_000)), "PNG"))
 
 
 def test_animated_gif_gives_its_first_frame():

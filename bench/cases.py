@@ -88,10 +88,14 @@ def caption_cases(rounds: int, batch: int, with_torch: bool, peak_gflops: float)
         "encoder.onnx": {"image": to_model_input(image)[None]}, "decoder_init.onnx": init_feeds,
         "decoder_step.onnx": {"tokens": np.array([captioner.start_id]), **dict(zip(state_names, state))}},
         with_torch)
-    peer = Captioner(peer_artifact) if peer_artifact else None
+    # the detector has no torch version: both contenders run it on onnxruntime
+    peer = Captioner(peer_artifact, captioner.detector) if peer_artifact else None
+    words_only = Captioner(captioner.artifact)  # the same sessions, no detector
+    words_only_peer = Captioner(peer_artifact) if peer_artifact else None
 
-    def both(call: Callable[[Captioner], object]) -> tuple[Contender, Contender | None]:
-        return Contender(lambda: call(captioner)), (Contender(lambda: call(peer)) if peer else None)
+    def both(call: Callable[[Captioner], object], ours: Captioner = captioner,
+             theirs: Captioner | None = peer) -> tuple[Contender, Contender | None]:
+        return Contender(lambda: call(ours)), (Contender(lambda: call(theirs)) if theirs else None)
 
     batch_bytes = [photos[i % len(photos)] for i in range(batch)]
     batch_images = [load_image(data) for data in batch_bytes]
@@ -100,11 +104,17 @@ def caption_cases(rounds: int, batch: int, with_torch: bool, peak_gflops: float)
                 rounds),
         compare("caption_preprocess", "resize + centre crop + normalise", Contender(lambda: to_model_input(image)),
                 None, rounds),
+        compare("caption_detect", f"NanoDet at {captioner.detector.size} px, 1 photo: resize + network + boxes",
+                Contender(lambda: captioner.detector.detect([image])), None, rounds),
+        compare("caption_recognise", "detector + the CNN's probabilities -> things, people, setting",
+                Contender(lambda: captioner.recognise([image], captioner.encode([image])[1])), None, rounds),
         compare("caption_encoder", "EfficientNet-Lite0, 1 image", *both(lambda m: m.encode([image])), rounds),
         compare("caption_search_beam3", "the CNN's things + decoder init + beam search (beam 3)",
                 *both(lambda m: m.search(grid, 3, things=m.cnn_things(grid))), rounds),
-        compare("caption_beam3", "full path: bytes -> decode -> resize -> encoder -> beam 3",
+        compare("caption_beam3", "full path: bytes -> decode -> detector + encoder -> beam 3 and recognition",
                 *both(lambda m: m.caption([load_image(jpeg)], 3)), rounds),
+        compare("caption_beam3_no_detection", "the same without the detector: decode -> encoder -> beam 3",
+                *both(lambda m: m.caption([load_image(jpeg)], 3), words_only, words_only_peer), rounds),
         compare("caption_batch_throughput", f"{batch} photos, bytes -> captions (beam 3), one batch",
                 *both(lambda m: m.caption([load_image(d) for d in batch_bytes], 3)), max(2, rounds // 8), batch, 2),
     ]

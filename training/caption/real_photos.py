@@ -7,13 +7,17 @@ choice), with what each should say written down before any model was scored on i
 - says the setting when one of the photo's setting phrases does (photos with a setting);
 - says there are several when a count phrase ("two", "a flock of") or one of the photo's plurals
   does (photos that show several of a thing);
-- says a background wrongly when it mentions a "background" and the photo's is not plain.
+- says a background wrongly when it mentions a "background" and the photo's is not plain;
+- names the people (photos with people) when it says a word for people ("a man", "two players");
+- names a person wrongly when it says such a word and the photo shows nobody.
 
-Five readings side by side: the served caption (the CNN names the objects it is sure of), the
-decoder's own words, the CNN's top-1 ImageNet label alone (a label, not a caption: it names a
-subject at most), its five likeliest labels together: how many subjects any caption built on this
-CNN's recognition could name by copying one of them, and the same five with the general names above
-them ("bird" above "brambling"): the most it could name by saying less.
+Six readings side by side: the served caption (the CNN names the objects it is sure of), the
+decoder's own words, the recognition layer's findings (serving/caption/recognition.py: the things with
+their counts and the setting, listed: what a caption that copied them could say), the CNN's top-1
+ImageNet label alone (a label, not a caption: it names a subject at most), its five likeliest labels
+together: how many subjects any caption built on this CNN's recognition could name by copying one of
+them, and the same five with the general names above them ("bird" above "brambling"): the most it could
+name by saying less.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from serving.caption.captioner import Captioner
 from serving.caption.cnn_names import say_label
 from serving.caption.gallery import COUNT_PHRASES, KINDS, PHOTOS, RealPhoto, photo_bytes
 from serving.caption.image_input import load_image
+from serving.caption.recognition import Recognition
 
 
 def accepted_names(photo: RealPhoto, *class_names: list[str]) -> set[str]:
@@ -42,6 +47,13 @@ def names_subject(text: str, names: set[str]) -> bool:
     return any(f" {name} " in text for name in names)
 
 
+# Words that name people.
+PEOPLE_WORDS = frozenset({"person", "people", "man", "men", "woman", "women", "boy", "boys", "girl", "girls",
+                          "child", "children", "kid", "kids", "baby", "lady", "ladies", "player", "players",
+                          "crowd", "family", "couple", "astronaut", "footballer", "musician", "musicians",
+                          "photographer", "cameraman", "worker", "workers", "spacewoman", "guy", "guys"})
+
+
 @dataclass(frozen=True)
 class Judgement:
     """What one caption (or label) gets right about its photo; None where the photo asks nothing."""
@@ -50,23 +62,35 @@ class Judgement:
     setting: bool | None  # None: the photo has no setting to say
     several: bool | None  # None: the photo shows one thing
     wrong_background: bool  # it mentions a background that is not plain
+    people: bool | None = None  # it names the people; None: the photo shows nobody
+    wrong_person: bool = False  # it names a person where the photo shows nobody
 
 
 def judge(text: str, photo: RealPhoto, names: set[str]) -> Judgement:
+    says_people = names_subject(text, set(PEOPLE_WORDS))
     return Judgement(subject=names_subject(text, names),
                      setting=names_subject(text, set(photo.setting)) if photo.setting else None,
                      several=names_subject(text, {*COUNT_PHRASES, *photo.plurals}) if photo.several else None,
-                     wrong_background=not photo.plain_background and names_subject(text, {"background"}))
+                     wrong_background=not photo.plain_background and names_subject(text, {"background"}),
+                     people=says_people if photo.people else None,
+                     wrong_person=says_people and not photo.people)
 
 
-READINGS = ("served", "decoder", "CNN label", "CNN top-5", "CNN top-5 general")
+def recognition_text(recognition: Recognition | None) -> str:
+    """The recognition layer's findings as one line: "two people; a dog; on a street"."""
+    if recognition is None:
+        return ""
+    return "; ".join([t.phrase for t in recognition.things] + recognition.setting)
+
+
+READINGS = ("served", "decoder", "recognition", "CNN label", "CNN top-5", "CNN top-5 general")
 
 
 @dataclass(frozen=True)
 class PhotoReading:
     photo: RealPhoto
-    texts: tuple[str, ...]  # the served caption, the decoder's own words, the CNN's top-1 label, its top-5, and
-    # its top-5 with the general names above them ("bird" above "brambling")
+    texts: tuple[str, ...]  # the served caption, the decoder's own words, the recognition layer's findings, the
+    # CNN's top-1 label, its top-5, and its top-5 with the general names above them ("bird" above "brambling")
     judgements: tuple[Judgement, ...]  # of each text, in the same order
 
     @property
@@ -92,7 +116,8 @@ def read_photos(captioner: Captioner, beam_size: int = 3,
         labels = [" ".join(say_label(label)[1:]) for label, _ in result.imagenet_top5]
         general = [names_above.general[g] for label, _ in result.imagenet_top5
                    for g in names_above.general_of[captioner.labels.index(label)]]
-        texts = (result.caption, result.decoder_caption, labels[0], "; ".join(labels), "; ".join(labels + general))
+        texts = (result.caption, result.decoder_caption, recognition_text(result.recognition), labels[0],
+                 "; ".join(labels), "; ".join(labels + general))
         readings.append(PhotoReading(photo, texts, tuple(judge(text, photo, names) for text in texts)))
     return readings
 
@@ -108,6 +133,9 @@ class Tally:
     with_several: int
     several: tuple[int, ...]
     wrong_background: tuple[int, ...]
+    with_people: int
+    people: tuple[int, ...]
+    wrong_person: tuple[int, ...]
 
 
 def tally(readings: list[PhotoReading]) -> dict[str, Tally]:
@@ -120,32 +148,42 @@ def tally(readings: list[PhotoReading]) -> dict[str, Tally]:
         chosen = [r for r in readings if kind in ("all", r.photo.kind)]
         rows[kind] = Tally(len(chosen), count(chosen, "subject"), sum(bool(r.photo.setting) for r in chosen),
                            count(chosen, "setting"), sum(r.photo.several for r in chosen), count(chosen, "several"),
-                           count(chosen, "wrong_background"))
+                           count(chosen, "wrong_background"), sum(bool(r.photo.people) for r in chosen),
+                           count(chosen, "people"), count(chosen, "wrong_person"))
     return rows
 
 
 def report(readings: list[PhotoReading]) -> str:
-    """Every photo's readings, then the counts per kind (subject named, setting said, several said)."""
+    """Every photo's readings, then the counts per kind: subject named, setting said, several said, people named
+    (served caption, decoder, recognition), and a person named where there is none."""
     def marks(judgement: Judgement) -> str:
         flags = [("S", judgement.subject), ("W", judgement.setting), ("N", judgement.several),
-                 ("B", judgement.wrong_background)]
-        return "".join(letter if value else ("." if value is not None else " ") for letter, value in flags)
+                 ("P", judgement.people), ("B", judgement.wrong_background)]
+        return "".join(letter if value else ("." if value is not None else " ") for letter, value in flags) + \
+            ("X" if judgement.wrong_person else " ")
 
-    lines = ["marks: S subject named, W setting said, N several said, B a background that is not there; "
-             "'.' missed, ' ' not asked",
-             f"{'photo':<18} {'served':<6} {'decoder':<7} served caption | decoder's words | CNN top-1 | CNN top-5 | "
-             "with general names"]
+    lines = ["marks: S subject named, W setting said, N several said, P people named, B a background that is not "
+             "there, X a person where there is none; '.' missed, ' ' not asked",
+             f"{'photo':<20} {'served':<7} {'recog':<7} served caption | decoder's words | recognition | CNN top-1 | "
+             "CNN top-5 | with general names"]
     for r in readings:
-        lines.append(f"{r.photo.title:<18} {marks(r.judgements[0]):<6} {marks(r.judgements[1]):<7} "
+        lines.append(f"{r.photo.title:<20} {marks(r.judgements[0]):<7} {marks(r.judgements[2]):<7} "
                      + " | ".join(r.texts))
     rows = tally(readings)
-    lines += ["", f"{'kind':<10} {'photos':>6}  subject named: served decoder CNN-label CNN-top-5 +general   "
-                  "setting said: served decoder   several said: served decoder"]
+    lines += ["", "Counts: served caption / decoder's words / recognition (subject also: CNN top-1 / top-5 / "
+                  "top-5 with general names)",
+              f"{'kind':<10} {'photos':>6}  {'subject named':>28}  {'setting said':>16}  {'several said':>16}  "
+              f"{'people named':>16}  {'person not there':>16}"]
+
+    def three(counts: tuple[int, ...], of: int | None = None) -> str:
+        said = f"{counts[0]}/{counts[1]}/{counts[2]}"
+        return f"{said} of {of}" if of is not None else said
+
     for kind, row in rows.items():
-        lines.append(f"{kind:<10} {row.photos:>6}  {row.subject[0]:>21} {row.subject[1]:>7} {row.subject[2]:>9} "
-                     f"{row.subject[3]:>9} {row.subject[4]:>8}   "
-                     f"{row.setting[0]:>8} / {row.with_setting:<3} {row.setting[1]:>3}   "
-                     f"{row.several[0]:>8} / {row.with_several:<3} {row.several[1]:>3}")
+        lines.append(f"{kind:<10} {row.photos:>6}  {three(row.subject) + ' | ' + three(row.subject[3:]):>28}  "
+                     f"{three(row.setting, row.with_setting):>16}  {three(row.several, row.with_several):>16}  "
+                     f"{three(row.people, row.with_people):>16}  "
+                     f"{three(row.wrong_person, row.photos - row.with_people):>16}")
     total = rows["all"]
     lines.append(f"\nA background that is not there: served {total.wrong_background[0]}, decoder "
                  f"{total.wrong_background[1]} of {total.photos - sum(r.photo.plain_background for r in readings)} "

@@ -12,8 +12,10 @@ CARD_TEXT = {
         "limits": "On the 61 everyday photos of its check it names the subject in about four of ten, about as "
                   "often as the CNN's own top-1 label (docs/caption.md); its grammar is that of pasted "
                   "cut-outs (\"a close-up of ...\", \"... on a gray background\").",
-        "cannot_know": "People (ImageNet has no person class), where things are, how many there are, what "
-                       "anyone is doing, and any text in the photo.",
+        "cannot_know": "In the caption itself: people (ImageNet has no person class), where things are, how many "
+                       "there are, what anyone is doing, and any text in the photo. A COCO object detector "
+                       "(NanoDet, models/detector) now finds people and 79 kinds of thing with boxes and counts "
+                       "them, shown under the caption; the decoder does not read its findings yet.",
     },
     "sentiment": {
         "use": "Reading the mood of an English sentence or short review, and showing how a many-to-one RNN "

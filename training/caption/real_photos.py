@@ -29,6 +29,7 @@ from serving.caption.cnn_names import say_label
 from serving.caption.gallery import COUNT_PHRASES, KINDS, PHOTOS, RealPhoto, photo_bytes
 from serving.caption.image_input import load_image
 from serving.caption.recognition import Recognition
+from training.caption.photo_check import MORE_PHOTOS
 
 
 def accepted_names(photo: RealPhoto, *class_names: list[str]) -> set[str]:
@@ -84,6 +85,9 @@ def recognition_text(recognition: Recognition | None) -> str:
 
 
 READINGS = ("served", "decoder", "recognition", "CNN label", "CNN top-5", "CNN top-5 general")
+# The whole check: the 61 everyday photos, then the 96 added with people, streets and places.
+CHECK_SETS = {"everyday": PHOTOS, "more": MORE_PHOTOS}
+CHECK_PHOTOS = [*PHOTOS, *MORE_PHOTOS]
 
 
 @dataclass(frozen=True)
@@ -188,4 +192,21 @@ def report(readings: list[PhotoReading]) -> str:
     lines.append(f"\nA background that is not there: served {total.wrong_background[0]}, decoder "
                  f"{total.wrong_background[1]} of {total.photos - sum(r.photo.plain_background for r in readings)} "
                  "photos without a plain background.")
+    return "\n".join(lines)
+
+
+def rates(readings: list[PhotoReading]) -> str:
+    """The share of photos each reading gets right, per question (the photos that ask it), as lines."""
+    total = tally(readings)["all"]
+
+    def share(counts: tuple[int, ...], of: int, reading: int) -> str:
+        return f"{counts[reading]:>3} of {of:<3} {counts[reading] / max(of, 1):>5.0%}"
+
+    rows = [("subject named", total.subject, total.photos), ("setting said", total.setting, total.with_setting),
+            ("several said", total.several, total.with_several), ("people named", total.people, total.with_people),
+            ("a person not there", total.wrong_person, total.photos - total.with_people)]
+    lines = [f"{'':<20}" + "".join(f"{name:<17}" for name in READINGS[:4])]
+    for label, counts, of in rows:
+        shown = range(4) if label == "subject named" else range(3)
+        lines.append(f"{label:<20}" + "".join(f"{share(counts, of, i):<17}" for i in shown))
     return "\n".join(lines)

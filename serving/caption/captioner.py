@@ -19,14 +19,15 @@ from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import Hypothesis, beam_search
 from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
 from serving.caption.concepts import Concept, cnn_things, fill_slots
-from serving.caption.detector import Detector
+from serving.caption.detector import Detection, Detector
 from serving.caption.image_input import to_model_input
-from serving.caption.recognition import Recogniser, Recognition
+from serving.caption.recognition import Recogniser, Recognition, Thing, object_features, object_things
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 
 MAX_WORDS = 20
+DETECTED = "detector: "  # how a name copied from the detector gives its class, where the CNN gives ImageNet's
 # Words a caption never ends on: one that does was cut short by an early <end> ("a close-up of a").
 FUNCTION_WORDS = frozenset("a an the of on in at to and with next against among".split())
 
@@ -34,6 +35,15 @@ FUNCTION_WORDS = frozenset("a an the of on in at to and with next against among"
 def decoder_state_names(copying: bool) -> list[str]:
     """The names of the decoder state that decoder_init.onnx returns and decoder_step.onnx reads, in order."""
     return ["h", "c", "memory", "keys"] + (["concept_memory", "concept_keys"] if copying else [])
+
+
+@dataclass(frozen=True)
+class Copyable:
+    """What a copying decoder may copy in one image: the CNN's things, and the detector's (with their counts)
+    for a decoder that reads the recognition layer."""
+
+    concepts: list[Concept]
+    objects: list[Thing]
 
 
 @dataclass
@@ -68,8 +78,7 @@ class Captioner:
     def __init__(self, artifact: Artifact, detector: Detector | None = None):
         self.artifact = artifact
         self.detector = detector  # with it, each caption comes with a Recognition
-        # the detector runs beside the encoder and the beam search (onnxruntime releases the GIL): on two cores
-        # the full path takes about 4 ms less than one after the other (python -m bench)
+        # the detector runs in its own thread beside the encoder (onnxruntime releases the GIL)
         self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detector") if detector else None
         manifest = artifact.manifest
         self.tokenizer = load_tokenizer(artifact.file(manifest["tokenizer"]["file"]))
@@ -78,6 +87,7 @@ class Captioner:
         self.labels = artifact.file(manifest["encoder"]["labels_file"]).read_text().splitlines()
         self.cnn_namer = self.cnn_namer_at(manifest.get("cnn_names", {}).get("threshold"))
         self.copying = manifest.get("concepts")  # {"count", "threshold"} when the decoder copies from the CNN
+        self.objects = (self.copying or {}).get("objects", 0)  # object slots, for a decoder that reads the detector
 
     @cached_property
     def _head_names_and_phrases(self) -> tuple[np.ndarray, np.ndarray, ImagenetNames, list[str]]:
@@ -120,6 +130,17 @@ class Captioner:
     def load(cls) -> Captioner:
         return cls(load_artifact(model_dir("caption")), Detector(load_artifact(model_dir("detector"))))
 
+    def scene_recognitions(self, grid: np.ndarray, detections: list[list[Detection]] | None,
+                           size: tuple[int, int] = (224, 224)) -> list[Recognition] | None:
+        """Recognitions of encoded images from boxes found earlier (cached scenes: the encoder's own size), with
+        the CNN's probabilities from the grid as the encoder computes them (its head over the mean cell)."""
+        if detections is None:
+            return None
+        weight, bias, _, _ = self._head_names_and_phrases
+        return [self.recogniser.recognise(found, probabilities, *size)
+                for found, probabilities in zip(detections, softmax(np.asarray(grid, np.float32).mean(1) @ weight.T
+                                                                    + bias))]
+
     def detect_beside(self, images: list[Image.Image]) -> Future | None:
         """The detector started on `images` in its own thread (None without a detector)."""
         return self._beside.submit(self.detector.detect, images) if self.detector else None
@@ -140,16 +161,28 @@ class Captioner:
         grid, _, logits = self.artifact.session("encoder.onnx").run(None, {"image": batch})
         return grid, logits
 
-    def cnn_things(self, grid: np.ndarray) -> tuple[list[list[Concept]], np.ndarray] | None:
-        """The CNN's likeliest things in each image and their features [B, K, F + 2], for a decoder that
-        copies; None for one that does not."""
+    def cnn_things(self, grid: np.ndarray, recognitions: list[Recognition | None] | None = None
+                   ) -> tuple[list[Copyable], np.ndarray] | None:
+        """What a copying decoder reads besides the grid, for each image: the CNN's likeliest things and their
+        features [B, K, F + 2]; for a decoder that reads the recognition layer also the detector's things
+        (from `recognitions`), each feature row with a flag (0: the CNN's, 1: the detector's) [B, K + D, F + 3].
+        None for a decoder that does not copy."""
         if not self.copying:
             return None
         weight, bias, names, _ = self._head_names_and_phrases
-        return cnn_things(grid, weight, bias, names, self.copying["count"], self.copying["threshold"])
+        things, features = cnn_things(grid, weight, bias, names, self.copying["count"], self.copying["threshold"])
+        if not self.objects:
+            return [Copyable(concepts, []) for concepts in things], features
+        recognitions = recognitions or [None] * len(grid)
+        objects = [object_things(recognition, self.objects) for recognition in recognitions]
+        rows = np.stack([object_features(found, recognition.size if recognition else (1, 1), image_grid, self.objects)
+                         for found, recognition, image_grid in zip(objects, recognitions, grid)])
+        flagged = np.concatenate([features, np.zeros((*features.shape[:2], 1), np.float32)], 2)
+        return ([Copyable(concepts, found) for concepts, found in zip(things, objects)],
+                np.concatenate([flagged, rows], 1))
 
     def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS,
-               things: tuple[list[list[Concept]], np.ndarray] | None = None,
+               things: tuple[list[Copyable], np.ndarray] | None = None,
                copy: bool = True) -> list[list[Hypothesis]]:
         """n-best hypotheses for each grid row, by beam search over the exported decoder step (`things`:
         cnn_things(grid), for a decoder that copies; without `copy` it reads them but may not copy one)."""
@@ -168,11 +201,12 @@ class Captioner:
         return beam_search(step, state, self.start_id, self.end_id, beam_size, max_words,
                            banned=(PAD_ID, UNK_ID, self.start_id, *slots))
 
-    def search_with_things(self, grid: np.ndarray, beam_size: int = 3,
-                           copy: bool = True) -> list[tuple[list[Hypothesis], list[Concept] | None]]:
-        """Beam search over a grid batch, each image's n-best list paired with the CNN's things it could copy
+    def search_with_things(self, grid: np.ndarray, beam_size: int = 3, copy: bool = True,
+                           recognitions: list[Recognition | None] | None = None
+                           ) -> list[tuple[list[Hypothesis], Copyable | None]]:
+        """Beam search over a grid batch, each image's n-best list paired with the things it could copy
         (None for a decoder that does not copy): what `named` needs beside a hypothesis."""
-        things = self.cnn_things(grid)
+        things = self.cnn_things(grid, recognitions)
         searched = self.search(grid, beam_size, things=things, copy=copy)
         return list(zip(searched, things[0] if things else [None] * len(searched)))
 
@@ -183,19 +217,27 @@ class Captioner:
         return " ".join(self.words(tokens))
 
     def named(self, hypothesis: Hypothesis, grid: np.ndarray, cnn_namer: CnnNamer | None,
-              things: list[Concept] | None = None) -> tuple[list[str], np.ndarray, list[CnnName]]:
+              things: Copyable | None = None) -> tuple[list[str], np.ndarray, list[CnnName]]:
         """A hypothesis's words, per-word attention and the names the CNN gave: the things the decoder
         copied (`things`: the image's, for a decoder that copies), else the objects `cnn_namer` renamed."""
         words = self.words(hypothesis.tokens)
         if things is not None:
-            filled = fill_slots(words, things)
-            named = [CnnName(start, end, things[k].name, self.labels[things[k].top_class], things[k].probability,
-                             words[filled.origin[start]]) for start, end, k in filled.copied]
+            filled = fill_slots(words, things.concepts, [thing.phrase for thing in things.objects])
+            named = [self.copied_name(start, end, k, things, words[filled.origin[start]])
+                     for start, end, k in filled.copied]
             # a copied name keeps the attention of its slot word
             return filled.words, hypothesis.attention[filled.origin].reshape(len(filled.words), -1), named
         if cnn_namer is None:
             return words, hypothesis.attention, []
         return cnn_namer.name(words, hypothesis.attention, grid)
+
+    def copied_name(self, start: int, end: int, slot: int, things: Copyable, slot_word: str) -> CnnName:
+        """What the decoder copied at words start:end by `slot`: a CNN thing, or a detector's thing after them."""
+        if slot < len(things.concepts):
+            concept = things.concepts[slot]
+            return CnnName(start, end, concept.name, self.labels[concept.top_class], concept.probability, slot_word)
+        thing = things.objects[slot - len(things.concepts)]
+        return CnnName(start, end, thing.label, f"{DETECTED}{thing.coco_label}", thing.score, slot_word)
 
     def caption(self, images: list[Image.Image], beam_size: int = 3, cnn_names: bool = True) -> list[CaptionResult]:
         """Caption a batch of RGB images: the best caption, the n-best list, attention maps, ImageNet top-5.
@@ -204,10 +246,10 @@ class Captioner:
         detecting = self.detect_beside(images)
         grid, logits = self.encode(images)
         cnn_namer = self.cnn_namer if cnn_names else None
-        searched = self.search_with_things(grid, beam_size, cnn_names)
+        recognitions = self.recognise(images, logits, detecting)
+        searched = self.search_with_things(grid, beam_size, cnn_names, recognitions)
         results = []
-        for (nbest, things), image_grid, image_logits, recognition in zip(
-                searched, grid, logits, self.recognise(images, logits, detecting)):
+        for (nbest, things), image_grid, image_logits, recognition in zip(searched, grid, logits, recognitions):
             named = [self.named(h, image_grid, cnn_namer, things) for h in nbest]
             words, attention, cnn_named = named[0]
             probs = softmax(image_logits)

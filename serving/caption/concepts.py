@@ -9,6 +9,10 @@ the CNN's own predictions on its training scenes, right and wrong. Each thing en
 as a vector: the head's class weights averaged by probability (a prototype of what the CNN saw,
 in the space of the grid features the decoder attends to) and its probability.
 
+A decoder trained with the recognition layer (serving/caption/recognition.py) also reads the things
+the object detector found, each with its count, and copies one by an object slot <obj0> .. <objD-1>:
+that slot is filled with the whole phrase, count and all ("three zebras", "a group of people").
+
 Filling the slots is text work: the article before a copied name ("an owl"), the plural after a
 count ("two owls").
 """
@@ -22,6 +26,7 @@ from serving.caption.cnn_names import ImagenetNames, article
 from serving.numeric import softmax
 
 SLOT = "<cnn{}>"
+OBJECT_SLOT = "<obj{}>"
 # Words after which a copied name is plural ("two owls", "a group of owls").
 COUNT_WORDS = ("two", "three", "four", "five", "several", "many", "of")
 _IRREGULAR = {"mouse": "mice", "goose": "geese", "man": "men", "woman": "women", "child": "children",
@@ -107,10 +112,10 @@ def cnn_things(grid: np.ndarray, head_weight: np.ndarray, head_bias: np.ndarray,
     return things, np.stack(features)
 
 
-def slot_index(word: str) -> int | None:
-    """"<cnn2>" -> 2; None for any other word."""
-    if word.startswith("<cnn") and word.endswith(">") and word[4:-1].isdigit():
-        return int(word[4:-1])
+def slot_index(word: str, prefix: str = "<cnn") -> int | None:
+    """"<cnn2>" -> 2 (with prefix "<obj": "<obj2>" -> 2); None for any other word."""
+    if word.startswith(prefix) and word.endswith(">") and word[len(prefix):-1].isdigit():
+        return int(word[len(prefix):-1])
     return None
 
 
@@ -119,21 +124,27 @@ class Filled:
     """A caption with its slots filled."""
 
     words: list[str]
-    copied: list[tuple[int, int, int]]  # (start, end, concept index) of each copied name in `words`
+    copied: list[tuple[int, int, int]]  # (start, end, slot) of each copied name in `words`: a concept's index,
+    # or for an object slot the number of concepts before it plus the object's index
     origin: list[int]  # for each word, the index of the decoder's word it comes from (a name: its slot)
 
 
-def fill_slots(words: list[str], concepts: list[Concept]) -> Filled:
+def fill_slots(words: list[str], concepts: list[Concept], objects: list[str] = ()) -> Filled:
     """The caption's words with every slot replaced by its concept's name (the article before it made
-    to fit, plural after a count word). A slot that repeats one already copied is dropped with the
-    words joining it to the one before ("a moped next to a moped" -> "a moped"): the decoder had taken
-    one thing for two."""
+    to fit, plural after a count word), and every object slot by its object's phrase (`objects`: "two
+    zebras"; an article the decoder put before it is dropped). A slot that repeats one already copied is
+    dropped with the words joining it to the one before ("a moped next to a moped" -> "a moped"): the
+    decoder had taken one thing for two."""
     out: list[str] = []
     origin: list[int] = []
     copied: list[tuple[int, int, int]] = []
     joined_at = 0  # where the words after the last name begin, in `out`
     for index, word in enumerate(words):
-        k = slot_index(word)
+        k, j = slot_index(word), slot_index(word, "<obj")
+        if j is not None:
+            if j >= len(objects):  # a slot with no object behind it (fewer were found) says nothing
+                continue
+            k = len(concepts) + j
         if k is None:
             out.append(word)
             origin.append(index)
@@ -141,11 +152,16 @@ def fill_slots(words: list[str], concepts: list[Concept]) -> Filled:
         if any(k == other for _, _, other in copied):
             del out[joined_at:], origin[joined_at:]
             continue
-        name = concepts[k].name.lower()
-        if out and out[-1] in ("a", "an"):
-            out[-1] = article(name)
-        elif out and out[-1] in COUNT_WORDS:
-            name = plural_name(name)
+        if j is not None:  # an object's phrase says its count and article itself: "two zebras"
+            name = objects[j]
+            if out and out[-1] in ("a", "an"):
+                out.pop(), origin.pop()
+        else:
+            name = concepts[k].name.lower()
+            if out and out[-1] in ("a", "an"):
+                out[-1] = article(name)
+            elif out and out[-1] in COUNT_WORDS:
+                name = plural_name(name)
         start = len(out)
         out += name.split()
         origin += [index] * (len(out) - start)

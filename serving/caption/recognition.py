@@ -22,6 +22,7 @@ import numpy as np
 from serving.caption.cnn_names import ImagenetNames, article
 from serving.caption.concepts import plural_name
 from serving.caption.detector import Detection, overlaps
+from serving.caption.image_input import IMAGE_SIZE
 
 BOX_SCORE = 0.35  # a box counts (and is drawn) from here
 SURE_SCORE = 0.5  # a kind of thing is said when its best box reaches this
@@ -29,8 +30,7 @@ CNN_SURE = 0.5  # the CNN's names, and its things without a box, from this proba
 SCENE_SURE = 0.3  # an ImageNet scene class says the setting from this probability
 SAME_SPOT = 0.5  # boxes overlapping this much (intersection over union) are taken to be one thing
 SMALL_SIDE = 64  # photos whose shorter side is below this get a warning beside the result
-NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-GROUP_FROM = 5  # from this many on, "a group of people"
+GROUP_FROM = 4  # from this many on, "a group of": as the caption decoder learnt to say it
 
 # COCO classes that ImageNet splits into kinds: a general name of imagenet_names.json, or ImageNet labels
 KINDS_OF = {
@@ -82,13 +82,16 @@ PLACES_OF = {
 }
 
 
+def count_words(count: int) -> str:
+    """How a caption says how many: "a", "two", "three", "a group of"."""
+    return {1: "a", 2: "two", 3: "three"}.get(count, "a group of" if count >= GROUP_FROM else "a")
+
+
 def count_phrase(name: str, count: int) -> str:
-    """"a dog", "two dogs", "a group of people"."""
+    """"a dog", "an owl", "two dogs", "a group of people"."""
     if count <= 1:
         return f"{article(name)} {name}"
-    if name == "person" and count >= GROUP_FROM:
-        return "a group of people"
-    return f"{NUMBERS[count] if count < len(NUMBERS) else count} {plural_name(name)}"
+    return f"{count_words(count)} {plural_name(name)}"
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class Recognition:
     people: int
     setting: list[str]
     detections: list[Detection]  # every box drawn (BOX_SCORE and up, after the CNN's corrections)
+    size: tuple[int, int]  # the photo's width and height, which the boxes are in
     limits: list[str] = field(default_factory=list)  # what the reader should know before trusting it
 
     @property
@@ -179,7 +183,7 @@ class Recogniser:
         if sure is not None and cnn_coco not in {t.coco_label for t in things}:
             things.append(Thing(sure[0].lower(), 1, [], sure[1], "cnn"))
         people = next((t.count for t in things if t.coco_label == "person"), 0)
-        return Recognition(things, people, self.setting(things, probabilities), boxes,
+        return Recognition(things, people, self.setting(things, probabilities), boxes, (width, height),
                            self.limits(things, width, height))
 
     def setting(self, things: list[Thing], probabilities: np.ndarray) -> list[str]:
@@ -202,3 +206,40 @@ class Recogniser:
 
 def box_area(box: tuple[float, float, float, float]) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def cells_under(boxes: list[tuple[float, float, float, float]], size: tuple[int, int], side: int) -> np.ndarray:
+    """bool [side * side]: the cells of the encoder's grid (over the photo's centre square, as
+    image_input.center_crop cuts it) that the boxes (in the photo's pixels) cover; all cells when none do."""
+    width, height = size
+    scale = IMAGE_SIZE / min(width, height)
+    left = (max(IMAGE_SIZE, round(width * scale)) - IMAGE_SIZE) // 2
+    top = (max(IMAGE_SIZE, round(height * scale)) - IMAGE_SIZE) // 2
+    cell = IMAGE_SIZE / side
+    covered = np.zeros((side, side), bool)
+    for x0, y0, x1, y1 in boxes:
+        c0, c1 = int(max(0, (x0 * scale - left) // cell)), int(min(side, -(-(x1 * scale - left) // cell)))
+        r0, r1 = int(max(0, (y0 * scale - top) // cell)), int(min(side, -(-(y1 * scale - top) // cell)))
+        covered[r0:r1, c0:c1] = True
+    return covered.reshape(-1) if covered.any() else np.ones(side * side, bool)
+
+
+def object_things(recognition: Recognition | None, slots: int) -> list[Thing]:
+    """The things the detector found (with boxes), most prominent first, at most `slots`: what a decoder that
+    reads the recognition layer can copy by <obj0> .. <obj{slots-1}>."""
+    if recognition is None:
+        return []
+    return [thing for thing in recognition.things if thing.boxes][:slots]
+
+
+def object_features(things: list[Thing], size: tuple[int, int], grid: np.ndarray, slots: int) -> np.ndarray:
+    """[slots, F + 3]: for each object, the encoder's features averaged over the cells its boxes cover, its
+    score and log-score and 1 (an object, where the CNN's things have 0); rows past the last object are zero
+    but for that 1 and a log-score of log(1e-6)."""
+    side = int(round(np.sqrt(len(grid))))
+    rows = np.zeros((slots, grid.shape[1] + 3), np.float32)
+    rows[:, -2:] = np.log(1e-6), 1.0
+    for k, thing in enumerate(things[:slots]):
+        rows[k, :-3] = np.asarray(grid, np.float32)[cells_under(thing.boxes, size, side)].mean(0)
+        rows[k, -3:-1] = thing.score, np.log(max(thing.score, 1e-6))
+    return rows

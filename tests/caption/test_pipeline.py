@@ -10,7 +10,7 @@ from PIL import Image
 
 from serving.artifact import load_artifact
 from serving.beam_search import Hypothesis
-from serving.caption.captioner import Captioner, decoder_state_names
+from serving.caption.captioner import Captioner, Copyable, decoder_state_names
 from serving.caption.concepts import Concept
 from serving.tokenizer import PAD_ID, UNK_ID
 from training.caption import settings as caption_settings
@@ -140,7 +140,7 @@ def test_a_copying_model_reads_the_cnn_and_serves_its_names(copying_model):
     scenes = list(make_scenes(4, shape_stamps(), plain_backgrounds(), seed=99))
     grid, _ = captioner.encode([scene.image for scene in scenes])
     things, features = captioner.cnn_things(grid)
-    assert features.shape == (4, 3, grid.shape[2] + 2) and all(len(t) == 3 for t in things)
+    assert features.shape == (4, 3, grid.shape[2] + 2) and all(len(t.concepts) == 3 and not t.objects for t in things)
     for result in captioner.caption([scene.image for scene in scenes]):
         assert result.caption.endswith("background") and "<cnn" not in result.caption, result.caption
         assert result.attention.shape == (len(result.words), 7, 7)
@@ -154,7 +154,7 @@ def test_a_copying_model_reads_the_cnn_and_serves_its_names(copying_model):
 
 def test_copied_names_keep_the_attention_of_their_slot(copying_model):
     captioner = Captioner(copying_model)
-    things = [Concept("ring-tailed lemur", 0.9, (383,), 383)]
+    things = Copyable([Concept("ring-tailed lemur", 0.9, (383,), 383)], [])
     (slot,) = captioner.tokenizer.encode("<cnn0>")
     (a,) = captioner.tokenizer.encode("a")
     attention = np.eye(3, 49, dtype=np.float32)

@@ -21,14 +21,16 @@ from PIL import Image
 from tqdm import tqdm
 
 from datafetch.registry import fetch
+from serving.caption.detector import Detection, Detector
 from datafetch.sources import GIMP_DATA, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, SCIKIT_IMAGE, TUXPAINT_STAMPS
-from serving.artifact import sha256_of
+from serving.artifact import load_artifact, model_dir, sha256_of
 from serving.caption.image_input import IMAGE_SIZE, ImageInputError, load_image, to_model_input
 from training.caption.karpathy import read_karpathy_split
 from training.caption.scenes import (Background, Mention, Stamp, gradient_backgrounds, make_scenes, plain_backgrounds,
                                      read_stamps, setting_backgrounds, shape_stamps, split_stamps, surface_backgrounds,
                                      texture_backgrounds)
-from training.caption.settings import CaptionTraining, has_novel_split, scene_counts, scene_feature_folder
+from training.caption.settings import (CaptionTraining, has_novel_split, reads_objects, scene_counts,
+                                       scene_feature_folder)
 
 ENCODE_BATCH = 32
 
@@ -39,6 +41,7 @@ class CaptionSet:
     features: np.ndarray  # [N, P, F] float16, row i belongs to references[i]
     objects: list[tuple[str, ...]] | None = None  # head nouns of what each image shows (scenes only)
     mentions: list[tuple[Mention, ...]] | None = None  # how each caption speaks of them (scenes only)
+    detections: list[list[Detection]] | None = None  # what the COCO detector found in each (settings.objects)
 
 
 def encode_to_file(images: Iterable[Image.Image], count: int, path: Path, encoder: ort.InferenceSession,
@@ -89,6 +92,24 @@ def _cached(folder: Path, name: str, encoder: ort.InferenceSession, count: int,
     return CaptionSet(meta["references"], np.load(features_path, mmap_mode="r"), objects, mentions)
 
 
+def detect_to_file(images: Iterable[Image.Image], count: int, path: Path, detector: Detector,
+                   desc: str) -> list[list[Detection]]:
+    """The detector's boxes for `count` images, cached as JSON ([label, score, x0, y0, x1, y1] per box)."""
+    if not path.exists():
+        found: list[list[Detection]] = []
+        batch: list[Image.Image] = []
+        for image in tqdm(images, total=count, desc=desc, unit="image", disable=None):
+            batch.append(image)
+            if len(batch) == ENCODE_BATCH or len(found) + len(batch) == count:
+                found += detector.detect(batch)
+                batch = []
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps([[[d.label, round(d.score, 4), *d.box] for d in image] for image in found]))
+        os.replace(partial, path)
+    return [[Detection(label, score, tuple(box)) for label, score, *box in image]
+            for image in json.loads(path.read_text())]
+
+
 SPLIT_SEED_OFFSETS = {"train": 0, "validation": 1, "test": 2, "novel_validation": 3, "novel_test": 4}
 
 
@@ -99,13 +120,21 @@ def scene_seed(seed: int, split: str) -> int:
 
 def scene_sets(stamps: dict[str, list[Stamp]], backgrounds: list[Background], counts: dict[str, int],
                encoder: ort.InferenceSession, folder: Path, seed: int = 0,
-               close_ups: float = 0.0, groups: float = 0.0) -> dict[str, CaptionSet]:
-    """Composed scenes for each split, from that split's stamps only, encoded once and cached."""
-    return {split: _cached(folder, split, encoder, count,
-                           ((s.image, [s.caption], s.mentions)
-                            for s in make_scenes(count, stamps[split], backgrounds, scene_seed(seed, split),
-                                                 close_ups, groups)))
+               close_ups: float = 0.0, groups: float = 0.0, detector: Detector | None = None) -> dict[str, CaptionSet]:
+    """Composed scenes for each split, from that split's stamps only, encoded once and cached (and with a
+    detector, what it finds in each, cached under the name of its file's digest)."""
+    def scenes(split: str):
+        return make_scenes(counts[split], stamps[split], backgrounds, scene_seed(seed, split), close_ups, groups)
+
+    sets = {split: _cached(folder, split, encoder, count, ((s.image, [s.caption], s.mentions) for s in scenes(split)))
             for split, count in counts.items()}
+    if detector is not None:
+        digest = detector.artifact.manifest["files"][detector.file]["sha256"][:12]
+        for split, count in counts.items():
+            sets[split].detections = detect_to_file((s.image for s in scenes(split)), count,
+                                                    folder / f"{split}.detections-{digest}.json", detector,
+                                                    f"detecting {split}")
+    return sets
 
 
 def karpathy_sets(dataset_json: Path, image_root: Path, encoder: ort.InferenceSession,
@@ -144,7 +173,7 @@ def stamp_scene_inputs(settings: CaptionTraining, imagenet_labels: list[str]) ->
 def caption_sets(settings: CaptionTraining, encoder_path: Path, run_dir: Path, imagenet_labels: list[str],
                  splits: tuple[str, ...] | None = None) -> dict[str, CaptionSet]:
     """Every split the settings ask for (scenes: only `splits`, when given), encoded by the ONNX encoder at
-    `encoder_path` (cached under `run_dir`)."""
+    `encoder_path` (cached under `run_dir`); with `objects`, the committed detector's boxes in each scene."""
     encoder = ort.InferenceSession(str(encoder_path), providers=["CPUExecutionProvider"])
     digest = sha256_of(encoder_path)[:12]
     if settings.data == "karpathy":
@@ -157,8 +186,9 @@ def caption_sets(settings: CaptionTraining, encoder_path: Path, run_dir: Path, i
         return scene_sets({split: shapes for split in counts}, plain_backgrounds(), counts, encoder, folder,
                           settings.seed)
     stamps, backgrounds = stamp_scene_inputs(settings, imagenet_labels)
+    detector = Detector(load_artifact(model_dir("detector"))) if reads_objects(settings) else None
     return scene_sets(stamps, backgrounds, counts, encoder, folder, settings.seed, settings.close_ups,
-                      settings.groups)
+                      settings.groups, detector)
 
 
 def object_phrases(settings: CaptionTraining, imagenet_labels: list[str]) -> list[str] | None:

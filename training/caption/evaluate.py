@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from serving.artifact import load_artifact
-from serving.caption.captioner import Captioner
+from serving.caption.captioner import DETECTED, Captioner
 from serving.caption.cnn_names import CnnName, CnnNamer
 from serving.caption.concepts import Concept
 from training.caption.copying import credited_nouns
@@ -31,6 +31,11 @@ def selection_key(scores: dict[str, float]) -> tuple[float, float]:
     return scores.get("object_recall", 0.0), scores["cider_d"]
 
 
+def batch_of(detections: list | None, start: int) -> list | None:
+    """The cached detections of the evaluation batch that starts at `start` (None where there are none)."""
+    return detections[start:start + EVAL_BATCH] if detections is not None else None
+
+
 def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int,
                namers: list[CnnNamer | None]) -> list[list[str]]:
     """The best caption of every image, once per way of naming objects (one beam search serves all)."""
@@ -38,7 +43,9 @@ def decode_set(captioner: Captioner, caption_set: CaptionSet, beam_size: int,
     for start in tqdm(range(0, len(caption_set.references), EVAL_BATCH), desc=f"captioning (beam {beam_size})",
                       unit="batch", disable=None):
         grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
-        for (nbest, things), image_grid in zip(captioner.search_with_things(grid, beam_size), grid):
+        recognitions = captioner.scene_recognitions(grid, batch_of(caption_set.detections, start))
+        for (nbest, things), image_grid in zip(captioner.search_with_things(grid, beam_size, True, recognitions),
+                                               grid):
             for out, cnn_namer in zip(captions, namers):
                 out.append(" ".join(captioner.named(nbest[0], image_grid, cnn_namer, things)[0]))
     return captions
@@ -126,6 +133,11 @@ def named_things(captioner: Captioner, named: list[CnnName]) -> list[Concept]:
     names = captioner.imagenet_names
     things = []
     for n in named:
+        if n.imagenet_class.startswith(DETECTED):  # the detector's thing: the ImageNet kinds of its COCO class
+            kinds = np.flatnonzero(captioner.recogniser.kinds.get(n.imagenet_class[len(DETECTED):], []))
+            things.append(Concept(n.label, n.probability, tuple(int(c) for c in kinds), int(kinds[0]) if len(kinds)
+                                  else 0))
+            continue
         top = captioner.labels.index(n.imagenet_class)
         classes = np.flatnonzero(names.members[names.general.index(n.label)]) if n.label in names.general else [top]
         things.append(Concept(n.label, n.probability, tuple(int(c) for c in classes), top))
@@ -139,7 +151,8 @@ def scene_reading(captioner: Captioner, caption_set: CaptionSet, beam_size: int)
     captions, credited = [], []
     for start in range(0, len(caption_set.references), EVAL_BATCH):
         grid = np.asarray(caption_set.features[start:start + EVAL_BATCH], np.float32)
-        searched = captioner.search_with_things(grid, beam_size)
+        recognitions = captioner.scene_recognitions(grid, batch_of(caption_set.detections, start))
+        searched = captioner.search_with_things(grid, beam_size, True, recognitions)
         for i, ((nbest, things), image_grid) in enumerate(zip(searched, grid), start=start):
             words, _, named = captioner.named(nbest[0], image_grid, captioner.cnn_namer, things)
             captions.append(" ".join(words))

@@ -44,6 +44,10 @@ class CaptionTraining:
     # captions do not say which words name which object, so a decoder trained on them never copies.
     concepts: int = 5
     concept_threshold: float = 0.5  # how sure the CNN must be of a general name ("cat") to say it for a breed
+    # How many of the recognition layer's detected things (serving/caption/recognition.py: COCO boxes, counted
+    # and named) the decoder can copy as well, each by an object slot that says its count ("three zebras");
+    # 0: none. Only with concepts > 0 and scenes (reads_objects; the detector runs on every scene once, cached).
+    objects: int = 3
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
@@ -64,6 +68,8 @@ class CaptionTraining:
             raise ValueError("close_ups and groups take numbers from 0 to 1 that add up to at most 1")
         if not 0 <= self.concepts <= 20:
             raise ValueError("concepts takes a whole number from 0 to 20")
+        if not 0 <= self.objects <= 10:
+            raise ValueError("objects takes a whole number from 0 to 10")
         if self.cnn_name_threshold is not None and not 0 <= self.cnn_name_threshold <= 1:
             raise ValueError("cnn_name_threshold takes a number from 0 to 1, or none (choose it on validation)")
 
@@ -72,9 +78,9 @@ def scene_settings_of(manifest: dict) -> CaptionTraining:
     """The settings that decide a committed model's scenes and scoring (data, sizes, seed, beam),
     read back from its manifest so evaluation and quantisation rebuild the very same test scenes."""
     kept = ("encoder", "data", "train_scenes", "validation_scenes", "test_scenes", "novel_nouns", "novel_scenes",
-            "close_ups", "groups", "setting_photos", "surfaces", "beam_size", "seed")
+            "close_ups", "groups", "setting_photos", "surfaces", "beam_size", "seed", "objects")
     # older manifests: no close-ups, groups or photographed settings
-    saved = {"close_ups": 0.0, "groups": 0.0, "setting_photos": False, "surfaces": False} | \
+    saved = {"close_ups": 0.0, "groups": 0.0, "setting_photos": False, "surfaces": False, "objects": 0} | \
         manifest["training"]["settings"]
     return CaptionTraining(**{k: v for k, v in saved.items() if k in kept})
 
@@ -82,6 +88,11 @@ def scene_settings_of(manifest: dict) -> CaptionTraining:
 def run_dir_of(settings: CaptionTraining) -> Path:
     """Where a run keeps its exports, checkpoints and feature cache."""
     return RUNS_DIR / f"caption-{settings.data}"
+
+
+def reads_objects(settings: CaptionTraining) -> bool:
+    """Does the decoder read (and copy) the detector's things? Scenes with copying only."""
+    return settings.objects > 0 and settings.concepts > 0 and settings.data == "stamps"
 
 
 def has_novel_split(settings: CaptionTraining) -> bool:

@@ -23,19 +23,21 @@ from datafetch.sources import (EFFICIENTNET_LITE0, GIMP_DATA, LOMIRI_WALLPAPERS,
                                TUXPAINT_STAMPS)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.beam_search import beam_search
-from serving.caption.captioner import Captioner, decoder_state_names, token_words
+from serving.caption.captioner import Captioner, Copyable, decoder_state_names, token_words
 from serving.caption.cnn_names import ImagenetNames
-from serving.caption.concepts import SLOT, Concept, fill_slots
+from serving.caption.concepts import OBJECT_SLOT, SLOT, Concept, fill_slots
+from serving.caption.recognition import Recogniser, object_features, object_things
+from serving.numeric import softmax
 from serving.onnx_weights import linear_head
 from serving.tokenizer import PAD_ID, load_tokenizer
-from training.caption.copying import concepts_of, credited_nouns, rewrite
+from training.caption.copying import CHUNK, concepts_of, credited_nouns, names_object, rewrite
 from training.caption.data import CaptionSet, caption_sets, object_phrases
 from training.caption.encoder import ENCODERS
 from training.caption.evaluate import EVAL_BATCH, choose_cnn_naming, compare_with_nearest_neighbour, selection_key
 from training.caption.imagenet_names import write_names_file
 from training.caption.metrics import caption_metrics
 from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
-from training.caption.settings import CaptionTraining, has_novel_split, run_dir_of
+from training.caption.settings import CaptionTraining, has_novel_split, reads_objects, run_dir_of
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, seed_everything
 from training.tokenizer import train_tokenizer
@@ -90,7 +92,7 @@ def slot_ids(tokenizer, slots: tuple[str, ...]) -> tuple[int, ...]:
 
 
 def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet,
-                    concepts: tuple[list[list[Concept]], np.ndarray] | None = None,
+                    concepts: tuple[list[Copyable], np.ndarray] | None = None,
                     limit: int = 400) -> tuple[list[str], list[list[tuple[int, int, int]]]]:
     """Greedy captions (beam 1 of the serving beam search, over the torch step) of the first `limit` images,
     slots filled with the CNN's things, and the (start, end, concept) spans copied from it."""
@@ -111,14 +113,30 @@ def greedy_captions(model: AttentionDecoder, tokenizer, caption_set: CaptionSet,
                 grid, torch.from_numpy(concepts[1][rows]) if concepts is not None else None))
         for row, nbest in enumerate(beam_search(step, state, start, end, beam_size=1), start=first):
             words = token_words(tokenizer, nbest[0].tokens)
-            filled = fill_slots(words, concepts[0][row]) if concepts is not None else None
+            things = concepts[0][row] if concepts is not None else None
+            filled = fill_slots(words, things.concepts, [t.phrase for t in things.objects]) if things else None
             captions.append(" ".join(filled.words if filled else words))
             copies.append(filled.copied if filled else [])
     return captions, copies
 
 
+def copied_things(things: Copyable, slots: list[int], kinds: dict[str, np.ndarray]) -> list[Concept]:
+    """The things copied by `slots` as concepts, for crediting the nouns they name: the CNN's as they are, the
+    detector's with the ImageNet kinds of their COCO class."""
+    copied = []
+    for k in slots:
+        if k < len(things.concepts):
+            copied.append(things.concepts[k])
+            continue
+        thing = things.objects[k - len(things.concepts)]
+        classes = tuple(np.flatnonzero(kinds.get(thing.coco_label, np.zeros(0, bool))).tolist())
+        copied += [Concept(thing.label, thing.score, classes, 0), Concept(thing.coco_label, thing.score, (), 0)]
+    return copied
+
+
 def validation_score(model: AttentionDecoder, tokenizer, validation: CaptionSet,
-                     concepts: tuple[list[list[Concept]], np.ndarray] | None = None) -> dict[str, float]:
+                     concepts: tuple[list[Copyable], np.ndarray] | None = None,
+                     kinds: dict[str, np.ndarray] | None = None) -> dict[str, float]:
     """What model selection looks at: naming the objects of unseen photos (object-word recall, when the
     data knows the objects; a name copied from the CNN counts when it names the object), then CIDEr-D.
     The loss is a poor guide here: it is dominated by the unpredictable wording of held-out descriptions
@@ -128,7 +146,8 @@ def validation_score(model: AttentionDecoder, tokenizer, validation: CaptionSet,
     objects = validation.objects[:limit] if validation.objects is not None else None
     credited = None
     if objects is not None and concepts is not None:
-        credited = [credited_nouns([concepts[0][row][k] for _, _, k in copied], nouns, IMAGENET_LABELS)
+        credited = [credited_nouns(copied_things(concepts[0][row], [k for _, _, k in copied], kinds or {}), nouns,
+                                   IMAGENET_LABELS)
                     for row, (copied, nouns) in enumerate(zip(copies, objects))]
     return caption_metrics(captions, validation.references[:limit], objects, credited)
 
@@ -146,16 +165,20 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     print({split: f"{len(s.references)} images" for split, s in sets.items()},
           f"features ready ({time.time() - started:.0f} s)", flush=True)
     names_record = write_names_file(run_dir / "imagenet_names.json")
-    concepts = cnn_concepts(settings, sets, encoder_path, run_dir / names_record["names_file"])
+    concepts, kinds = cnn_concepts(settings, sets, encoder_path, run_dir / names_record["names_file"])
     references = sets["train"].references
     if concepts and sets["train"].mentions is not None:
-        references = [[rewrite(ref, mentions, image, IMAGENET_LABELS) for ref in refs] for refs, mentions, image
-                      in zip(references, sets["train"].mentions, concepts["train"][0])]
+        references = [[rewrite(ref, mentions, image.concepts, IMAGENET_LABELS, image.objects, kinds) for ref in refs]
+                      for refs, mentions, image in zip(references, sets["train"].mentions, concepts["train"][0])]
         copied = sum("<cnn" in ref for refs in references for ref in refs)
-        print(f"{copied} of {len(references)} training captions copy a name from the CNN", flush=True)
+        detected = sum("<obj" in ref for refs in references for ref in refs)
+        print(f"of {len(references)} training captions, {copied} copy a name from the CNN and {detected} a thing "
+              "the detector found", flush=True)
     train_captions = [c for refs in references for c in refs]
     words = {w for c in train_captions for w in c.split()}
-    slots = tuple(SLOT.format(k) for k in range(len(concepts["train"][1][0]) if concepts else 0))
+    objects = settings.objects if reads_objects(settings) else 0
+    slots = tuple(SLOT.format(k) for k in range(settings.concepts if concepts else 0)) + \
+        tuple(OBJECT_SLOT.format(j) for j in range(objects))
     # An upper bound (every word, the special ids and sentencepiece's word-initial copies of <start> and <end>).
     tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer",
                                      min(len(words | set(slots)) + 8 + 2 * len(slots), 10_000),
@@ -202,7 +225,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
             scheduler.step()
             running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
             bar.set_postfix(loss=f"{running:.3f}")
-        validation = validation_score(model, tokenizer, sets["validation"], concepts.get("validation"))
+        validation = validation_score(model, tokenizer, sets["validation"], concepts.get("validation"), kinds)
         history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
         scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())
         print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
@@ -222,16 +245,37 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
                                   training, names_record)
 
 
-def cnn_concepts(settings: CaptionTraining, sets: dict[str, CaptionSet], encoder_path: Path,
-                 names_path: Path) -> dict[str, tuple[list[list[Concept]], np.ndarray]]:
-    """The CNN's things and their features for every image of every split ({} without copying: copying is
-    learnt from scenes, whose captions say which words name which object)."""
+def cnn_concepts(settings: CaptionTraining, sets: dict[str, CaptionSet], encoder_path: Path, names_path: Path
+                 ) -> tuple[dict[str, tuple[list[Copyable], np.ndarray]], dict[str, np.ndarray]]:
+    """What the decoder can copy in every image of every split, and their features (as Captioner.cnn_things
+    makes them when serving): the CNN's things, and with `objects` the detector's (as the recognition layer
+    counts and names them, from the cached boxes); and the ImageNet kinds of each COCO class. ({}, {}) without
+    copying: copying is learnt from scenes, whose captions say which words name which object."""
     if not settings.concepts or settings.data == "karpathy":
-        return {}
+        return {}, {}
     weight, bias = linear_head(encoder_path, "logits")
     names = ImagenetNames.from_json(json.loads(names_path.read_text()))
-    return {split: concepts_of(s.features, weight, bias, names, settings.concepts, settings.concept_threshold)
-            for split, s in sets.items()}
+    recogniser = Recogniser(IMAGENET_LABELS, names)
+    out = {}
+    for split, caption_set in sets.items():
+        things, features = concepts_of(caption_set.features, weight, bias, names, settings.concepts,
+                                       settings.concept_threshold)
+        if not reads_objects(settings):
+            out[split] = [Copyable(image, []) for image in things], features
+            continue
+        found, rows = [], []
+        for first in range(0, len(caption_set.features), CHUNK):
+            grid = np.asarray(caption_set.features[first:first + CHUNK], np.float32)
+            for image_grid, probabilities, detections in zip(grid, softmax(grid.mean(1) @ weight.T + bias),
+                                                             caption_set.detections[first:first + CHUNK]):
+                size = (224, 224)  # scenes are composed at the encoder's size
+                objects = object_things(recogniser.recognise(detections, probabilities, *size), settings.objects)
+                found.append(objects)
+                rows.append(object_features(objects, size, image_grid, settings.objects))
+        flagged = np.concatenate([features, np.zeros((*features.shape[:2], 1), np.float32)], 2)
+        out[split] = ([Copyable(image, objects) for image, objects in zip(things, found)],
+                      np.concatenate([flagged, np.stack(rows)], 1))
+    return out, recogniser.kinds
 
 
 def export_decoder(model: AttentionDecoder, run_dir: Path, grid: np.ndarray,
@@ -336,11 +380,17 @@ def write_caption_artifact(model: AttentionDecoder, encoder_path: Path, tokenize
     if phrases is not None:
         manifest["cnn_names"] = {"objects_file": "objects.txt", **names, "threshold": None}
     if config.concepts:
-        manifest["concepts"] = {"count": config.concepts, "threshold": settings.concept_threshold,
-                                "slots": [SLOT.format(k) for k in range(config.concepts)],
+        objects = settings.objects if reads_objects(settings) else 0
+        manifest["concepts"] = {"count": config.concepts - objects, "objects": objects,
+                                "threshold": settings.concept_threshold,
+                                "slots": [SLOT.format(k) for k in range(config.concepts - objects)]
+                                + [OBJECT_SLOT.format(j) for j in range(objects)],
                                 "what": "the CNN's likeliest things in the whole image, each by the most specific "
                                         "name whose classes reach the threshold; the decoder copies them by slot "
-                                        "(serving/caption/concepts.py)"}
+                                        "(serving/caption/concepts.py)" + (
+                                            "; and the detector's things, counted and named by the recognition "
+                                            "layer (serving/caption/recognition.py), copied by object slot with "
+                                            "their count" if objects else "")}
 
     def calibrate(artifact: Artifact) -> dict:
         if phrases is None or config.concepts:  # a copying decoder names things itself

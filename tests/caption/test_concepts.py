@@ -6,7 +6,8 @@ import pytest
 from serving.caption.concepts import (Concept, Filled, concept_features, fill_slots, image_concepts, plural,
                                       plural_name, slot_index)
 from tests.caption.test_cnn_names import LABELS, NAMES
-from training.caption.copying import concepts_of, covers, credited_nouns, rewrite
+from serving.caption.recognition import Thing
+from training.caption.copying import concepts_of, covers, credited_nouns, names_object, rewrite
 from training.caption.scenes import Mention
 
 
@@ -97,3 +98,32 @@ def test_the_things_of_a_feature_array_are_those_of_its_pooled_logits():
         assert [(t.name, t.classes) for t in image_things] == [(t.name, t.classes) for t in expected]
         assert [t.probability for t in image_things] == pytest.approx([t.probability for t in expected], abs=1e-5)
         assert np.allclose(image_rows, concept_features(image_things, probabilities, head), atol=1e-5)
+
+
+def test_object_slots_are_filled_with_their_whole_phrase():
+    objects = ["three zebras", "a group of people"]
+    filled = fill_slots("<obj0> next to a <cnn0> on the grass".split(), THINGS, objects)
+    assert " ".join(filled.words) == "three zebras next to an owl on the grass"
+    assert filled.copied == [(0, 2, len(THINGS)), (5, 6, 0)]
+    # an article the decoder put before an object slot goes; a slot with no object behind it says nothing
+    assert " ".join(fill_slots("a <obj1> on a <obj2> stage".split(), THINGS, objects).words) == \
+        "a group of people on a stage"
+    filled = fill_slots("a <obj1> next to a <obj1> in a room".split(), THINGS, objects)
+    assert " ".join(filled.words) == "a group of people in a room"
+
+
+def test_training_captions_copy_what_the_detector_named_and_counted_as_the_caption_does():
+    zebras = Thing("zebra", 3, [(0, 0, 10, 10)] * 3, 0.8, "detector", "zebra")
+    cats = Thing("tabby cat", 2, [(0, 0, 10, 10)] * 2, 0.7, "detector+cnn", "cat")
+    kinds = {"cat": np.array([True, True, False, False, False])}
+    mentions = (Mention("three zebras", "zebra", "three"), Mention("two tabby cats", "cat", "two"))
+    caption = "three zebras next to two tabby cats on the grass"
+    assert rewrite(caption, mentions, [], LABELS, [zebras, cats], kinds) == "<obj0> next to <obj1> on the grass"
+    # counted otherwise than the caption says: the CNN's slot, or the decoder's own words
+    two_zebras = Thing("zebra", 2, [(0, 0, 10, 10)] * 2, 0.8, "detector", "zebra")
+    things = [Concept("cat", 0.8, (0, 1), 0)]
+    assert rewrite(caption, mentions, things, LABELS, [two_zebras], kinds) == \
+        "three zebras next to two <cnn0> on the grass"
+    # named through the ImageNet kinds of its COCO class: "tabby" is a kind of cat
+    assert names_object(cats, "tabby", kinds["cat"], LABELS) and not names_object(zebras, "cat", np.zeros(5, bool),
+                                                                                     LABELS)

@@ -4,7 +4,7 @@ import pytest
 
 from serving.caption.captioner import Captioner
 from serving.caption.detector import Detection
-from serving.caption.recognition import KINDS_OF, SCENES, count_phrase
+from serving.caption.recognition import KINDS_OF, SCENES, Thing, cells_under, count_phrase, object_features
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,18 @@ def test_a_tiny_photo_says_so(captioner, recogniser):
                                               ("sheep", 11, "a group of sheep")])
 def test_count_phrases(name, count, said):
     assert count_phrase(name, count) == said
+
+
+def test_boxes_map_to_the_cells_of_the_encoders_centre_square():
+    # a 448 x 224 photo: the centre square is x 112..336; a box on its right half covers columns 4-6
+    covered = cells_under([(230, 0, 330, 224)], (448, 224), 7).reshape(7, 7)
+    assert covered[:, 3:].all() and not covered[:, :3].any()
+    assert cells_under([(0, 0, 100, 224)], (448, 224), 7).all()  # outside the square: every cell
+
+
+def test_object_features_are_the_cells_under_the_boxes_and_padding_rows_say_nothing_was_found():
+    grid = np.arange(49 * 2, dtype=np.float32).reshape(49, 2)
+    thing = Thing("dog", 1, [(0, 0, 32, 32)], 0.8, "detector", "dog")  # the top-left cell of a 224 square
+    rows = object_features([thing], (224, 224), grid, 3)
+    assert rows.shape == (3, 5) and np.allclose(rows[0], [0, 1, 0.8, np.log(0.8), 1])
+    assert np.allclose(rows[1:], [[0, 0, 0, np.log(1e-6), 1]] * 2)

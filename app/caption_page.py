@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image, ImageDraw, ImageOps
 
 from app.common import captioner, escape_markdown, load_or_stop, readable, scroll_into_view, small_print, timed
-from serving.caption.captioner import Captioner, CaptionResult
+from serving.caption.captioner import DETECTED, Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
 from serving.caption.recognition import Recognition
@@ -148,6 +148,19 @@ def alternatives_table(result: CaptionResult) -> None:
                                                                                  max_value=1)})
 
 
+def copied_names(result: CaptionResult) -> str:
+    """What the decoder copied, each with where it came from: the CNN (and its class) or the detector."""
+    said = []
+    for n in result.cnn_names:
+        if n.imagenet_class.startswith(DETECTED):
+            said.append(f"**{escape_markdown(n.label)}** from the detector (its class "
+                        f"{escape_markdown(n.imagenet_class[len(DETECTED):])}, best box {n.probability:.0%})")
+        else:
+            said.append(f"**{escape_markdown(n.label)}** from the CNN ({n.probability:.0%} sure of it in the whole "
+                        f"photo; its likeliest class: {escape_markdown(n.imagenet_class)})")
+    return "; ".join(said)
+
+
 def show_result(name: str, photo: Image.Image, square: Image.Image, result: CaptionResult,
                 latency_ms: float) -> None:
     st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
@@ -166,12 +179,9 @@ def show_result(name: str, photo: Image.Image, square: Image.Image, result: Capt
                alt=f"The photo as the CNN sees it; the caption says: {result.caption}")
     with right:
         if result.cnn_names and load_or_stop(captioner).copying:
-            named = "; ".join(f"**{escape_markdown(n.label)}** (the CNN is {n.probability:.0%} sure of it in the "
-                              f"whole photo; its likeliest class: {escape_markdown(n.imagenet_class)})"
-                              for n in result.cnn_names)
-            slots = escape_markdown("<cnn0>"), escape_markdown("<cnn1>")
-            st.markdown(f"Copied from the CNN: {named}. The decoder wrote *{escape_markdown(result.decoder_caption)}* "
-                        f"({slots[0]} stands for the CNN's likeliest thing, {slots[1]} for the next).")
+            st.markdown(f"Copied: {copied_names(result)}. The decoder wrote "
+                        f"*{escape_markdown(result.decoder_caption)}* ({escape_markdown('<cnn0>')} stands for the "
+                        f"CNN's likeliest thing, {escape_markdown('<obj0>')} for the detector's most prominent).")
         elif result.cnn_names:
             named = "; ".join(f"**{escape_markdown(n.label)}** ({n.probability:.0%} sure where the decoder looked; "
                               f"its class: {escape_markdown(n.imagenet_class)}; the decoder had said "
@@ -200,6 +210,14 @@ DETECTOR_KNOWS = ("**What the detector knows.** The line under the caption comes
 
 def what_it_knows(model: Captioner) -> str:
     """The model's limits in plain words, for the model being served."""
+    if model.objects:
+        return ("**What it knows.** The decoder learnt its own words from about 290 things photographed for Tux "
+                "Paint, pasted onto plain colours and onto photographed settings (grass, sky, water, sand, a "
+                "forest, leaves, wooden tables and floors, a room), alone, in twos and threes or in groups. It also "
+                f"reads the CNN's {model.copying['count']} likeliest things and the detector's {model.objects} most "
+                "prominent (people among them, counted), and copies one where it learnt to trust them. It says "
+                "only the settings it was shown, it never saw a person in training (it copies the detector's "
+                "people as it copies its zebras), and it does not say what anyone is doing.")
     if model.copying:
         return ("**What it knows.** The decoder learnt its own words from about 290 things photographed for Tux "
                 "Paint, pasted onto plain colours and onto photographed settings (grass, sky, water, sand, a "
@@ -225,11 +243,14 @@ def page() -> None:
                                    help="How many partial captions the search keeps; 1 is greedy decoding.")
     cnn_namer, copying = model.cnn_namer, model.copying
     if copying:
+        seen = (f"the CNN's {copying['count']} likeliest things and the detector's {model.objects} most prominent "
+                "(with their counts)" if model.objects else f"the CNN's {copying['count']} likeliest things")
         cnn_names = names_column.toggle(
-            "Let the decoder copy what the CNN sees", value=True, key="caption_cnn_names",
-            help=f"The decoder reads the CNN's {copying['count']} likeliest things in the photo and may copy one "
-                 "into the caption where a name belongs; it learnt when to trust the CNN from the CNN's own "
-                 "right and wrong guesses on its training scenes. Off: it must use its own words.")
+            "Let the decoder copy what the CNN and the detector see" if model.objects
+            else "Let the decoder copy what the CNN sees", value=True, key="caption_cnn_names",
+            help=f"The decoder reads {seen} in the photo and may copy one into the caption where a name belongs; "
+                 "it learnt when to trust them from their own right and wrong guesses on its training scenes. "
+                 "Off: it must use its own words.")
     else:
         cnn_names = cnn_namer is not None and names_column.toggle(
             "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
@@ -250,7 +271,7 @@ def page() -> None:
     if choice is not None:
         scroll_into_view("caption_result", st.session_state.get("caption_choices", 0))
     st.caption(what_it_knows(model))
-    if model.detector is not None:
+    if model.detector is not None and not model.objects:
         st.caption(DETECTOR_KNOWS)
 
 

@@ -334,8 +334,13 @@ def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
     assert len(app.get("vega_lite_chart")) == 1
     words = len(caption.split()) - 1  # "## " is not a word
     gallery = 8
-    assert len(app.get("image")) == gallery + 1 + words  # the square the CNN saw, one attention map per word
+    # the photo with the detector's boxes, the square the CNN saw, one attention map per word
+    assert len(app.get("image")) == gallery + 2 + words
     assert any("Execution provider: CPU" in c.value for c in app.caption)
+    seen = next(m.value for m in app.markdown if m.value.startswith("**Seen in the photo:**"))
+    assert "cat" in seen and "**people:** no people" in seen
+    app.toggle(key="caption_boxes").set_value(False).run()
+    assert not app.exception and len(app.get("image")) == gallery + 1 + words
 
 
 def test_the_caption_page_says_what_the_model_cannot_know():

@@ -1,6 +1,8 @@
-"""Caption photos with the exported model: encoder ONNX -> the CNN's likeliest things -> decoder init ->
-beam search over the step ONNX -> the things the decoder copied named (serving/caption/concepts.py).
-Models without copying name the objects the CNN is sure of after decoding (serving/caption/cnn_names.py).
+"""Caption photos with the exported model: the detector (beside the encoder) and the encoder ONNX -> the
+recognition layer (serving/caption/recognition.py) -> the CNN's likeliest things and the detector's ->
+decoder init -> beam search over the step ONNX -> the things the decoder copied named
+(serving/caption/concepts.py). Models without copying name the objects the CNN is sure of after decoding
+(serving/caption/cnn_names.py).
 
 Serving side: numpy, Pillow, sentencepiece, onnx (to read the classifier head) and onnxruntime. One
 Captioner holds the artifact's three shared sessions; it is safe to call from many threads.
@@ -137,9 +139,8 @@ class Captioner:
         if detections is None:
             return None
         weight, bias, _, _ = self._head_names_and_phrases
-        return [self.recogniser.recognise(found, probabilities, *size)
-                for found, probabilities in zip(detections, softmax(np.asarray(grid, np.float32).mean(1) @ weight.T
-                                                                    + bias))]
+        probabilities = softmax(np.asarray(grid, np.float32).mean(1) @ weight.T + bias)
+        return [self.recogniser.recognise(found, image, *size) for found, image in zip(detections, probabilities)]
 
     def detect_beside(self, images: list[Image.Image]) -> Future | None:
         """The detector started on `images` in its own thread (None without a detector)."""

@@ -5,13 +5,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from app.common import captioner, escape_markdown, load_or_stop, readable, scroll_into_view, small_print, timed
 from serving.caption.captioner import DETECTED, Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
-from serving.caption.recognition import Recognition
+from serving.caption.recognition import Recognition, says_people
 
 MAPS_PER_ROW = 6
 BOX_COLOURS = ("#e45756", "#4c78a8", "#54a24b", "#f58518", "#b279a2", "#72b7b2", "#eeca3b", "#9d755d")
@@ -43,19 +43,26 @@ def caption_bytes(data: bytes, beam_size: int, cnn_names: bool) -> tuple[Image.I
 
 
 def boxes_drawn(photo: Image.Image, recognition: Recognition) -> Image.Image:
-    """The photo (at most SHOWN_SIDE on a side) with every detected box and its label."""
+    """The photo (at most SHOWN_SIDE on a side) with every detected box: thick and labelled with the name the
+    line says for the kinds of thing said, thin and grey for boxes of kinds not sure enough to say. Labels are
+    a twentieth of the picture high, so they stay legible when the picture is shown a column wide."""
     scale = min(1.0, SHOWN_SIDE / max(photo.size))
     shown = photo.resize((max(1, round(photo.width * scale)), max(1, round(photo.height * scale))), Image.BILINEAR)
     draw = ImageDraw.Draw(shown)
-    colours = {label: BOX_COLOURS[i % len(BOX_COLOURS)]
-               for i, label in enumerate(dict.fromkeys(d.label for d in recognition.detections))}
-    for detection in recognition.detections:
+    font = ImageFont.load_default(size=max(12, max(shown.size) // 20))
+    said = {thing.coco_label: thing.label for thing in recognition.things if thing.boxes}
+    colours = {label: BOX_COLOURS[i % len(BOX_COLOURS)] for i, label in enumerate(said)}
+    for detection in sorted(recognition.detections, key=lambda d: d.label in said):  # said kinds on top
         box = [v * scale for v in detection.box]
-        draw.rectangle(box, outline=colours[detection.label], width=3)
-        text = f"{detection.label} {detection.score:.0%}"
-        left, top = box[0], max(0.0, box[1] - 14)
-        draw.rectangle(draw.textbbox((left, top), text), fill=colours[detection.label])
-        draw.text((left, top), text, fill="white")
+        if detection.label not in said:
+            draw.rectangle(box, outline="#bbbbbb", width=1)
+            continue
+        draw.rectangle(box, outline=colours[detection.label], width=max(3, max(shown.size) // 160))
+        text = f"{said[detection.label]} {detection.score:.0%}"
+        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+        x, y = box[0], max(0.0, box[1] - (bottom - top) - 4) if box[1] > bottom - top else box[1]
+        draw.rectangle((x, y, x + right - left + 6, y + bottom - top + 4), fill=colours[detection.label])
+        draw.text((x + 3 - left, y + 2 - top), text, fill="white", font=font)
     return shown
 
 
@@ -148,6 +155,14 @@ def alternatives_table(result: CaptionResult) -> None:
                                                                                  max_value=1)})
 
 
+def people_gap(model: Captioner) -> str:
+    """Why a caption can miss the people the detector found, for the decoder being served."""
+    if model.objects:
+        return ("the decoder reads them, but it learnt to copy from scenes of pasted cut-outs, none of them a "
+                "person, and here it chose its own words.")
+    return "this decoder does not read the detector: it learnt its words from cut-outs, none of them a person."
+
+
 def copied_names(result: CaptionResult) -> str:
     """What the decoder copied, each with where it came from: the CNN (and its class) or the detector."""
     said = []
@@ -165,14 +180,21 @@ def show_result(name: str, photo: Image.Image, square: Image.Image, result: Capt
                 latency_ms: float) -> None:
     st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
     recognition = result.recognition
+    show_boxes = False
     if recognition is not None:
         st.markdown(seen_in_the_photo(recognition))
         for limit in recognition.limits:
             st.warning(limit)
+        if recognition.people and not says_people(result.caption):
+            st.info(f"The caption does not name the {'person' if recognition.people == 1 else 'people'} the "
+                    f"detector found: {people_gap(load_or_stop(captioner))}")
+        if recognition.detections:
+            show_boxes = st.toggle("Show what the detector found", value=True, key="caption_boxes",
+                                   help="Boxes of the COCO object detector (NanoDet): from 35% a box is drawn and "
+                                        "counted; a kind of thing is said when its best box reaches 50% (thick, "
+                                        "labelled); thin grey boxes are kinds not sure enough to say.")
     left, right = st.columns([1, 2])
-    if recognition is not None and st.toggle("Show what the detector found", value=True, key="caption_boxes",
-                                             help="Boxes of the COCO object detector (NanoDet), scores from "
-                                                  "35%; a kind of thing is said from 50%."):
+    if show_boxes:
         left.image(boxes_drawn(photo, recognition), caption=f"{name}: what the detector found", width="stretch",
                    alt=f"The photo with the detector's boxes: {', '.join(t.phrase for t in recognition.things)}")
     left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch",

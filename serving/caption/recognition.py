@@ -15,6 +15,7 @@ count, 0.5 for a kind of thing to be said at all, and 0.5 of the CNN's probabili
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,18 @@ KINDS_OF = {
     "sports ball": ("soccer ball", "tennis ball", "volleyball", "basketball", "rugby ball", "baseball", "golf ball",
                     "ping-pong ball"),
 }
+# Words that name people: a caption that says one names the people in the photo.
+PEOPLE_WORDS = frozenset({"person", "people", "man", "men", "woman", "women", "boy", "boys", "girl", "girls",
+                          "child", "children", "kid", "kids", "baby", "lady", "ladies", "player", "players",
+                          "crowd", "family", "couple", "astronaut", "footballer", "musician", "musicians",
+                          "photographer", "cameraman", "worker", "workers", "spacewoman", "guy", "guys"})
+
+
+def says_people(text: str) -> bool:
+    """Does the text name people ("a man", "two players", "a group of people")?"""
+    return any(word in PEOPLE_WORDS for word in re.findall(r"[a-z]+", text.lower()))
+
+
 # How people say some COCO labels
 EVERYDAY = {"tv": "television", "cell phone": "mobile phone", "dining table": "table", "potted plant": "pot plant",
             "sports ball": "ball", "hair drier": "hair dryer", "remote": "remote control", "skis": "pair of skis",

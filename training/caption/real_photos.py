@@ -28,7 +28,7 @@ from serving.caption.captioner import Captioner
 from serving.caption.cnn_names import say_label
 from serving.caption.gallery import COUNT_PHRASES, KINDS, PHOTOS, RealPhoto, photo_bytes
 from serving.caption.image_input import load_image
-from serving.caption.recognition import Recognition
+from serving.caption.recognition import Recognition, says_people
 from training.caption.photo_check import MORE_PHOTOS
 
 
@@ -48,13 +48,6 @@ def names_subject(text: str, names: set[str]) -> bool:
     return any(f" {name} " in text for name in names)
 
 
-# Words that name people.
-PEOPLE_WORDS = frozenset({"person", "people", "man", "men", "woman", "women", "boy", "boys", "girl", "girls",
-                          "child", "children", "kid", "kids", "baby", "lady", "ladies", "player", "players",
-                          "crowd", "family", "couple", "astronaut", "footballer", "musician", "musicians",
-                          "photographer", "cameraman", "worker", "workers", "spacewoman", "guy", "guys"})
-
-
 @dataclass(frozen=True)
 class Judgement:
     """What one caption (or label) gets right about its photo; None where the photo asks nothing."""
@@ -68,13 +61,13 @@ class Judgement:
 
 
 def judge(text: str, photo: RealPhoto, names: set[str]) -> Judgement:
-    says_people = names_subject(text, set(PEOPLE_WORDS))
+    people = says_people(text)
     return Judgement(subject=names_subject(text, names),
                      setting=names_subject(text, set(photo.setting)) if photo.setting else None,
                      several=names_subject(text, {*COUNT_PHRASES, *photo.plurals}) if photo.several else None,
                      wrong_background=not photo.plain_background and names_subject(text, {"background"}),
-                     people=says_people if photo.people else None,
-                     wrong_person=says_people and not photo.people)
+                     people=people if photo.people else None,
+                     wrong_person=people and not photo.people)
 
 
 def recognition_text(recognition: Recognition | None) -> str:

@@ -136,10 +136,6 @@ class Recognition:
     size: tuple[int, int]  # the photo's width and height, which the boxes are in
     limits: list[str] = field(default_factory=list)  # what the reader should know before trusting it
 
-    @property
-    def subject(self) -> Thing | None:
-        return self.things[0] if self.things else None
-
     def to_json(self) -> dict:
         return {"objects": [t.to_json() for t in self.things], "people": self.people, "setting": self.setting,
                 "limits": self.limits}
@@ -149,7 +145,7 @@ class Recogniser:
     """The COCO-to-ImageNet facts, resolved once against the CNN's labels and names."""
 
     def __init__(self, labels: list[str], names: ImagenetNames):
-        self.labels, self.names = labels, names
+        self.names = names
         index = {label: i for i, label in enumerate(labels)}
         general = {name: g for g, name in enumerate(names.general)}
         self.kinds: dict[str, np.ndarray] = {}

@@ -27,8 +27,11 @@ EVAL_BATCH = 64
 CNN_NAME_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
-def selection_key(scores: dict[str, float]) -> tuple[float, float]:
-    return scores.get("object_recall", 0.0), scores["cider_d"]
+def selection_key(scores: dict[str, float], selection: str = "recall") -> tuple[float, float]:
+    """What picks the epoch kept: object recall ("recall"), or the mean of the four scene rates ("rates"),
+    then CIDEr-D."""
+    first = mean_of_rates(scores) if selection == "rates" else scores.get("object_recall", 0.0)
+    return first, scores["cider_d"]
 
 
 def batch_of(detections: list | None, start: int) -> list | None:
@@ -158,16 +161,30 @@ def scene_reading(captioner: Captioner, caption_set: CaptionSet, beam_size: int)
             captions.append(" ".join(words))
             credited.append(credited_nouns(named_things(captioner, named), caption_set.objects[i], captioner.labels))
     scores = caption_metrics(captions, caption_set.references, caption_set.objects, credited)
-    references = [refs[0] for refs in caption_set.references]
-    settings = [(c, next(p for p in SETTING_PHRASES if r.endswith(p))) for c, r in zip(captions, references)
+    return {**scores, **scene_rates(captions, caption_set.references, caption_set.mentions)}
+
+
+def scene_rates(captions: list[str], references: list[list[str]], mentions: list | None) -> dict[str, float | None]:
+    """How often captions of scenes say the setting (scenes over a photographed setting), a count (scenes of
+    several of one thing), and a plain background where there is none (captions[i] is of references[i])."""
+    firsts = [refs[0] for refs in references]
+    settings = [(c, next(p for p in SETTING_PHRASES if r.endswith(p))) for c, r in zip(captions, firsts)
                 if r.endswith(SETTING_PHRASES)]
-    groups = [c for c, said in zip(captions, caption_set.mentions or []) if said and said[0].count != "a"]
-    not_plain = [c for c, r in zip(captions, references) if not r.endswith(PLAIN_PHRASES)]
-    scores.update(setting_said=round(float(np.mean([p in c for c, p in settings])), 4) if settings else None,
-                  count_said=round(float(np.mean([any(f" {w} " in f" {c} " for w in COUNTS) for c in groups])), 4)
-                  if groups else None,
-                  background_not_there=round(float(np.mean([c.endswith(PLAIN_PHRASES) for c in not_plain])), 4))
-    return scores
+    groups = [c for c, said in zip(captions, mentions or []) if said and said[0].count != "a"]
+    not_plain = [c for c, r in zip(captions, firsts) if not r.endswith(PLAIN_PHRASES)]
+    return {"setting_said": round(float(np.mean([p in c for c, p in settings])), 4) if settings else None,
+            "count_said": round(float(np.mean([any(f" {w} " in f" {c} " for w in COUNTS) for c in groups])), 4)
+            if groups else None,
+            "background_not_there": round(float(np.mean([c.endswith(PLAIN_PHRASES) for c in not_plain])), 4)
+            if not_plain else None}
+
+
+def mean_of_rates(scores: dict[str, float | None]) -> float:
+    """The rule's score of a scene reading: the mean of object recall, setting said, count said and one minus a
+    plain background where there is none (docs/caption.md)."""
+    rates = [scores.get("object_recall"), scores.get("setting_said"), scores.get("count_said"),
+             None if scores.get("background_not_there") is None else 1 - scores["background_not_there"]]
+    return float(np.mean([rate or 0.0 for rate in rates]))
 
 
 def compare_on_validation(model_dirs: list[Path], settings: CaptionTraining | None = None) -> dict:

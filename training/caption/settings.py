@@ -48,6 +48,9 @@ class CaptionTraining:
     # and named) the decoder can copy as well, each by an object slot that says its count ("three zebras");
     # 0: none. Only with concepts > 0 and scenes (reads_objects; the detector runs on every scene once, cached).
     objects: int = 3
+    # What picks the epoch kept: "recall" (object recall on validation scenes, then CIDEr-D) or "rates" (the
+    # mean of object recall, setting said, count said and no plain background where there is none).
+    selection: str = "recall"
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
@@ -68,6 +71,8 @@ class CaptionTraining:
             raise ValueError("close_ups and groups take numbers from 0 to 1 that add up to at most 1")
         if not 0 <= self.concepts <= 20:
             raise ValueError("concepts takes a whole number from 0 to 20")
+        if self.selection not in ("recall", "rates"):
+            raise ValueError("selection is recall or rates")
         if not 0 <= self.objects <= 10:
             raise ValueError("objects takes a whole number from 0 to 10")
         if self.cnn_name_threshold is not None and not 0 <= self.cnn_name_threshold <= 1:

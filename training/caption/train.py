@@ -33,7 +33,8 @@ from serving.tokenizer import PAD_ID, load_tokenizer
 from training.caption.copying import CHUNK, concepts_of, credited_nouns, names_object, rewrite
 from training.caption.data import CaptionSet, caption_sets, object_phrases
 from training.caption.encoder import ENCODERS
-from training.caption.evaluate import EVAL_BATCH, choose_cnn_naming, compare_with_nearest_neighbour, selection_key
+from training.caption.evaluate import (EVAL_BATCH, choose_cnn_naming, compare_with_nearest_neighbour, scene_rates,
+                                      selection_key)
 from training.caption.imagenet_names import write_names_file
 from training.caption.metrics import caption_metrics
 from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
@@ -149,7 +150,10 @@ def validation_score(model: AttentionDecoder, tokenizer, validation: CaptionSet,
         credited = [credited_nouns(copied_things(concepts[0][row], [k for _, _, k in copied], kinds or {}), nouns,
                                    IMAGENET_LABELS)
                     for row, (copied, nouns) in enumerate(zip(copies, objects))]
-    return caption_metrics(captions, validation.references[:limit], objects, credited)
+    scores = caption_metrics(captions, validation.references[:limit], objects, credited)
+    if validation.mentions is not None:
+        scores |= scene_rates(captions, validation.references[:limit], validation.mentions[:limit])
+    return scores
 
 
 def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False) -> Path:
@@ -227,10 +231,10 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
             bar.set_postfix(loss=f"{running:.3f}")
         validation = validation_score(model, tokenizer, sets["validation"], concepts.get("validation"), kinds)
         history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
-        scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items())
+        scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items() if v is not None)
         print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
               f"({time.time() - started:.0f} s)", flush=True)
-        stop = best.update(model, selection_key(validation), epoch)
+        stop = best.update(model, selection_key(validation, settings.selection), epoch)
         point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
         if stop:
             print(f"early stop: the validation score has not improved since epoch {best.best_at}")

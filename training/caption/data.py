@@ -5,7 +5,8 @@ scenes made only from held-out cut-outs; `data=karpathy` reads a real caption da
 (training/caption/karpathy.py). The features are made by the very encoder ONNX file that ships
 in the artifact, through the same image preparation as serving, and stored as float16 [N, 49, F]
 .npy files (memory-mapped while training). A cache folder is named after what made it, so a rerun
-with the same settings reuses it.
+with the same settings reuses it. For a decoder that reads the recognition layer, the detector's boxes in
+each scene are cached beside them, named after the detector file's digest.
 """
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from PIL import Image
 from tqdm import tqdm
 
 from datafetch.registry import fetch
-from serving.caption.detector import Detection, Detector
 from datafetch.sources import GIMP_DATA, LOMIRI_WALLPAPERS, PLASMA_WALLPAPERS, SCIKIT_IMAGE, TUXPAINT_STAMPS
 from serving.artifact import load_artifact, model_dir, sha256_of
+from serving.caption.detector import Detection, Detector
 from serving.caption.image_input import IMAGE_SIZE, ImageInputError, load_image, to_model_input
 from training.caption.karpathy import read_karpathy_split
 from training.caption.scenes import (Background, Mention, Stamp, gradient_backgrounds, make_scenes, plain_backgrounds,

@@ -106,7 +106,7 @@ def caption_cases(rounds: int, batch: int, with_torch: bool, peak_gflops: float)
                 None, rounds),
         compare("caption_detect", f"NanoDet at {captioner.detector.size} px, 1 photo: resize + network + boxes",
                 Contender(lambda: captioner.detector.detect([image])), None, rounds),
-        compare("caption_recognise", "detector + the CNN's probabilities -> things, people, setting",
+        compare("caption_recognise", "encoder, then detector, one after the other -> things, people, setting",
                 Contender(lambda: captioner.recognise([image], captioner.encode([image])[1])), None, rounds),
         compare("caption_encoder", "EfficientNet-Lite0, 1 image", *both(lambda m: m.encode([image])), rounds),
         compare("caption_search_beam3", "the CNN's things + decoder init + beam search (beam 3)",

@@ -20,7 +20,7 @@ from serving.numeric import softmax
 
 MIN_SCORE = 0.3  # a detection below this is not reported
 NMS_OVERLAP = 0.5  # boxes of one class overlapping more than this (intersection over union) are one thing
-STRIDES = (8, 16, 32)
+STRIDES = (8, 16, 32)  # NanoDet's three grids, fine to coarse (the artifact's manifest records them)
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,12 @@ def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, overlap: float) -
 
 
 def decode(scores: list[np.ndarray], distances: list[np.ndarray], size: int, labels: list[str],
-           width: int, height: int, min_score: float = MIN_SCORE) -> list[Detection]:
+           width: int, height: int, min_score: float = MIN_SCORE,
+           strides: tuple[int, ...] = STRIDES) -> list[Detection]:
     """One image's detections from the three grids' class scores [cells, C] and side distributions
     [cells, 4 * bins], best first; boxes scaled from the `size` square to the photo's `width` x `height`."""
     all_boxes, all_scores, all_classes = [], [], []
-    for stride, grid_scores, grid_distances in zip(STRIDES, scores, distances):
+    for stride, grid_scores, grid_distances in zip(strides, scores, distances):
         cells, classes = np.nonzero(grid_scores >= min_score)
         if not cells.size:
             continue
@@ -104,6 +105,7 @@ class Detector:
         self.labels = artifact.file(facts["labels_file"]).read_text().splitlines()
         self.score_names = facts["score_outputs"]  # per stride, fine to coarse
         self.distance_names = facts["distance_outputs"]
+        self.strides = tuple(facts["strides"])
 
     def detect(self, images: list[Image.Image], min_score: float = MIN_SCORE) -> list[list[Detection]]:
         """Each image's detections, best first (one batched call)."""
@@ -115,5 +117,5 @@ class Detector:
                            session.run(None, {session.get_inputs()[0].name: batch})))
         return [decode([outputs[name][i] for name in self.score_names],
                        [outputs[name][i] for name in self.distance_names],
-                       self.size, self.labels, image.width, image.height, min_score)
+                       self.size, self.labels, image.width, image.height, min_score, self.strides)
                 for i, image in enumerate(images)]

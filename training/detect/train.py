@@ -21,8 +21,8 @@ from onnx import numpy_helper
 from datafetch.archives import zip_member
 from datafetch.registry import fetch
 from datafetch.sources import HUMAN_MODELS, SCIKIT_IMAGE
-from serving.artifact import REPO_ROOT, load_artifact, write_artifact
-from serving.caption.detector import Detector, to_detector_input
+from serving.artifact import REPO_ROOT, Artifact, write_evaluated_artifact
+from serving.caption.detector import STRIDES, to_detector_input
 from serving.caption.image_input import load_image
 from training.onnx_storage import store_float16
 from training.settings import RUNS_DIR
@@ -88,15 +88,21 @@ def any_batch_any_size(path: Path) -> None:
     onnx.save(model, str(path))
 
 
-def parity(artifact_path: Path, inputs: np.ndarray, expected: dict[str, np.ndarray]) -> dict[str, float]:
-    """Largest difference from TensorFlow's outputs, each image alone and all in one batch."""
-    session = Detector(load_artifact(artifact_path)).artifact.session(f"{MODEL}.onnx")
+def parity(artifact: Artifact, inputs: np.ndarray, expected: dict[str, np.ndarray]) -> dict[str, float]:
+    """Largest difference from TensorFlow's outputs, each image alone and all in one batch; refused past
+    PARITY_BOUND."""
+    session = artifact.session(f"{MODEL}.onnx")
     names = [output.name for output in session.get_outputs()]
     input_name = session.get_inputs()[0].name
     alone = [dict(zip(names, session.run(None, {input_name: image[None]}))) for image in inputs]
     batch = dict(zip(names, session.run(None, {input_name: inputs})))
-    return {"alone": max(float(np.abs(np.concatenate([a[n] for a in alone]) - expected[n]).max()) for n in names),
-            "batch": max(float(np.abs(batch[n] - expected[n]).max()) for n in names)}
+    differences = {"alone": max(float(np.abs(np.concatenate([a[n] for a in alone]) - expected[n]).max())
+                                for n in names),
+                   "batch": max(float(np.abs(batch[n] - expected[n]).max()) for n in names)}
+    if max(differences.values()) > PARITY_BOUND:
+        raise RuntimeError(f"ONNX differs from TensorFlow by {differences} (bound {PARITY_BOUND})")
+    print(f"parity with TensorFlow: {differences}")
+    return differences
 
 
 def train_detector(settings: DetectorConversion, out_dir: Path, resume: bool = False) -> Path:
@@ -128,7 +134,7 @@ def train_detector(settings: DetectorConversion, out_dir: Path, resume: bool = F
                      "native_size": NATIVE_SIZE, "mean_bgr": list(MEAN_BGR), "std_bgr": list(STD_BGR),
                      "channels": "BGR", "resize": "squashed to a square (aspect ratio not kept)",
                      "score_outputs": list(SCORE_OUTPUTS), "distance_outputs": list(DISTANCE_OUTPUTS),
-                     "strides": [8, 16, 32]},
+                     "strides": list(STRIDES)},
         "config": asdict(settings),
         "data": {"source": f"npm {HUMAN_MODELS.package}: models/{MODEL}.json and .bin (TF.js graph model, "
                            "weights stored as float16)",
@@ -137,12 +143,8 @@ def train_detector(settings: DetectorConversion, out_dir: Path, resume: bool = F
         "rebuild": "make train-detector",
         "conversion": {"tools": "tensorflow-cpu 2.15.1, tf2onnx 1.17.0, onnx 1.16.2 (requirements-convert.txt)",
                        "opset": 13, "parity_photos": list(PARITY_PHOTOS) + ["seeded noise"],
-                       "seconds": None},
+                       "seconds": round(time.time() - start)},
     }
-    staging = write_artifact(run_dir / "artifact", {f"{MODEL}.onnx": onnx_path, "labels.txt": labels}, manifest)
-    differences = parity(staging, inputs, expected)
-    if max(differences.values()) > PARITY_BOUND:
-        raise RuntimeError(f"ONNX differs from TensorFlow by {differences} (bound {PARITY_BOUND})")
-    manifest["conversion"] |= {"max_abs_diff_vs_tensorflow": differences, "seconds": round(time.time() - start)}
-    print(f"parity with TensorFlow: {differences}")
-    return write_artifact(out_dir, {f"{MODEL}.onnx": onnx_path, "labels.txt": labels}, manifest)
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", {f"{MODEL}.onnx": onnx_path, "labels.txt": labels},
+                                    manifest, lambda staged: {"max_abs_diff_vs_tensorflow":
+                                                              parity(staged, inputs, expected)})

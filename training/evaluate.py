@@ -77,14 +77,26 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
 
         compare_on_validation(model_dirs or [model_dir("caption")])
     else:
+        from serving.artifact import load_artifact, model_dir
         from serving.caption.captioner import Captioner
-        from training.caption.real_photos import CHECK_PHOTOS, CHECK_SETS, rates, read_photos, report
+        from serving.caption.detector import Detector
+        from training.caption.real_photos import (CHECK_PHOTOS, CHECK_SETS, format_intervals, paired_rates, rates,
+                                                  read_photos, report)
 
-        readings = read_photos(Captioner.load(), beam_size, CHECK_PHOTOS)
-        print(report(readings))
-        for name, photos in {**CHECK_SETS, "all": CHECK_PHOTOS}.items():
-            titles = {photo.title for photo in photos}
-            print(f"\n{name} ({len(photos)} photos):\n" + rates([r for r in readings if r.photo.title in titles]))
+        detector = Detector(load_artifact(model_dir("detector")))
+        folders = model_dirs or [model_dir("caption")]
+        read = {folder: read_photos(Captioner(load_artifact(folder), detector), beam_size, CHECK_PHOTOS)
+                for folder in folders}
+        for folder, readings in read.items():
+            print(f"{folder}:\n{report(readings)}")
+            for name, photos in {**CHECK_SETS, "all": CHECK_PHOTOS}.items():
+                chosen = [r for r in readings if r.photo in photos]
+                print(f"\n{name} ({len(photos)} photos):\n" + rates(chosen))
+                print("served caption beside the CNN's top-1 label (difference in share, 95% paired bootstrap "
+                      "interval):\n" + format_intervals(paired_rates(chosen, chosen, 0, 3, ("subject named",))))
+                for peer in folders[:1] if folder != folders[0] else []:
+                    print(f"served caption beside {peer}'s:\n"
+                          + format_intervals(paired_rates(chosen, [r for r in read[peer] if r.photo in photos])))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beam", type=int, choices=range(1, 11), metavar="N",
                         help="real-photos (default 3) and translate (default 4): beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
-                        help="caption-validation, sentiment-everyday and ner-validation: the model folders to compare "
-                             "(default: the committed one)")
+                        help="caption-validation, real-photos, sentiment-everyday and ner-validation: the model "
+                             "folders to compare (default: the committed one; real-photos compares each with the first)")
     args = parser.parse_args(argv)
     beam = args.beam or (4 if args.model == "translate" else 3)
     return run_guarded(lambda: evaluate(args.model, args.split, beam, args.models) or 0)

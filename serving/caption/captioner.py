@@ -182,11 +182,30 @@ class Captioner:
         return ([Copyable(concepts, found) for concepts, found in zip(things, objects)],
                 np.concatenate([flagged, rows], 1))
 
+    def copy_constraints(self, copyable: Copyable) -> list[set[int]]:
+        """What a caption of a decoder that reads the recognitions must copy (constrained beam search, docs/
+        caption.md): the most prominent thing, the CNN's first or the detector's, and the detector's people."""
+        if not self.objects:
+            return []
+        slot_ids = self.artifact.manifest["config"]["slot_ids"]
+        cnn_slots, object_slots = slot_ids[:self.copying["count"]], slot_ids[self.copying["count"]:]
+        constraints = []
+        first = {cnn_slots[0]} if copyable.concepts else set()
+        if copyable.objects:
+            first.add(object_slots[0])
+        if first:
+            constraints.append(first)
+        people = [slot for slot, thing in zip(object_slots, copyable.objects) if thing.coco_label == "person"]
+        if people:
+            constraints.append(set(people))
+        return constraints
+
     def search(self, grid: np.ndarray, beam_size: int = 3, max_words: int = MAX_WORDS,
                things: tuple[list[Copyable], np.ndarray] | None = None,
                copy: bool = True) -> list[list[Hypothesis]]:
         """n-best hypotheses for each grid row, by beam search over the exported decoder step (`things`:
-        cnn_things(grid), for a decoder that copies; without `copy` it reads them but may not copy one)."""
+        cnn_things(grid), for a decoder that copies; without `copy` it reads them but may not copy one). A
+        decoder that reads the recognitions is made to copy what copy_constraints says."""
         inputs = {"grid": grid.astype(np.float32)}
         if things is not None:
             inputs["concepts"] = things[1]
@@ -199,8 +218,9 @@ class Captioner:
             return log_probs, (h, c, *state[2:]), weights
 
         slots = [] if copy or not self.copying else list(self.artifact.manifest["config"]["slot_ids"])
+        constraints = [self.copy_constraints(copyable) for copyable in things[0]] if things and copy else None
         return beam_search(step, state, self.start_id, self.end_id, beam_size, max_words,
-                           banned=(PAD_ID, UNK_ID, self.start_id, *slots))
+                           banned=(PAD_ID, UNK_ID, self.start_id, *slots), constraints=constraints)
 
     def search_with_things(self, grid: np.ndarray, beam_size: int = 3, copy: bool = True,
                            recognitions: list[Recognition | None] | None = None

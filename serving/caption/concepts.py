@@ -129,10 +129,18 @@ class Filled:
     origin: list[int]  # for each word, the index of the decoder's word it comes from (a name: its slot)
 
 
+def count_said_before(words: list[str]) -> int:
+    """How many of the last words are an article or a count ("a", "two", "a group of"): the decoder's, which
+    an object's phrase replaces with the detector's count ("a group of <obj0>" -> "three people")."""
+    if words[-3:] == ["a", "group", "of"]:
+        return 3
+    return 1 if words and (words[-1] in ("a", "an") or words[-1] in COUNT_WORDS[:-1]) else 0
+
+
 def fill_slots(words: list[str], concepts: list[Concept], objects: list[str] = ()) -> Filled:
     """The caption's words with every slot replaced by its concept's name (the article before it made
     to fit, plural after a count word), and every object slot by its object's phrase (`objects`: "two
-    zebras"; an article the decoder put before it is dropped). A slot that repeats one already copied is
+    zebras"; an article or count the decoder put before it is dropped). A slot that repeats one already copied is
     dropped with the words joining it to the one before ("a moped next to a moped" -> "a moped"): the
     decoder had taken one thing for two."""
     out: list[str] = []
@@ -154,8 +162,8 @@ def fill_slots(words: list[str], concepts: list[Concept], objects: list[str] = (
             continue
         if j is not None:  # an object's phrase says its count and article itself: "two zebras"
             name = objects[j]
-            if out and out[-1] in ("a", "an"):
-                out.pop(), origin.pop()
+            said = count_said_before(out)
+            del out[len(out) - said:], origin[len(origin) - said:]
         else:
             name = concepts[k].name.lower()
             if out and out[-1] in ("a", "an"):

@@ -110,6 +110,11 @@ def test_object_slots_are_filled_with_their_whole_phrase():
         "a group of people on a stage"
     filled = fill_slots("a <obj1> next to a <obj1> in a room".split(), THINGS, objects)
     assert " ".join(filled.words) == "a group of people in a room"
+    # so does a count: the detector's count is the one said
+    assert " ".join(fill_slots("a group of <obj0> on the grass".split(), THINGS, objects).words) == \
+        "three zebras on the grass"
+    assert " ".join(fill_slots("a close-up of two <obj1>".split(), THINGS, objects).words) == \
+        "a close-up of a group of people"
 
 
 def test_training_captions_copy_what_the_detector_named_and_counted_as_the_caption_does():

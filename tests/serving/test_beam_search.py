@@ -115,3 +115,72 @@ def test_banned_tokens_are_never_emitted_and_beam_one_stays_greedy(seed):
             assert not set(hypothesis.tokens) & set(banned) and np.isfinite(hypothesis.score)
     [best] = beam_search(step, state, START, END, 1, 15, banned=banned)[0]
     assert best.tokens == greedy(step, state, 15, banned)[0]
+
+
+def all_captions(step, state, max_length):
+    """Every caption of the toy decoder up to `max_length` words, as (tokens, score) the way beam search
+    scores them: ended by <end> (its log-probability counted) or cut off at the cap."""
+    found, frontier = [], [([], 0.0, np.array([START]), state)]
+    for length in range(max_length):
+        following = []
+        for tokens, total, last, at in frontier:
+            log_probs, after, _ = step(last, at)
+            for word in range(VOCAB):
+                if not np.isfinite(log_probs[0, word]):
+                    continue
+                if word == END:
+                    found.append((tokens, (total + log_probs[0, word]) / (length + 1)))
+                else:
+                    following.append((tokens + [word], total + log_probs[0, word], np.array([word]), after))
+        frontier = following
+    return found + [(tokens, total / max_length) for tokens, total, _, _ in frontier]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_wide_constrained_beam_finds_the_best_caption_that_meets_the_constraints(seed):
+    step, initial_state = toy_decoder(seed)
+    state = initial_state(1)
+    rng = np.random.default_rng(seed)
+    words = [w for w in range(VOCAB) if w not in (0, START, END)]
+    constraints = [set(rng.choice(words, 2, replace=False).tolist()), {int(rng.choice(words))}]
+    [best, *_] = beam_search(step, state, START, END, beam_size=150, max_length=3, constraints=[constraints])[0]
+    meeting = [(tokens, score) for tokens, score in all_captions(step, state, 3)
+               if all(set(tokens) & tokens_of for tokens_of in constraints)]
+    assert best.score == pytest.approx(max(score for _, score in meeting))
+    assert all(set(best.tokens) & tokens_of for tokens_of in constraints)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_every_caption_meets_its_images_constraints(seed):
+    step, initial_state = toy_decoder(seed)
+    rng = np.random.default_rng(seed)
+    words = [w for w in range(VOCAB) if w not in (0, START, END)]
+    constraints = [[set(rng.choice(words, 2, replace=False).tolist())] for _ in range(3)] + [[]]
+    constraints[1].append({int(rng.choice(words))})
+    results = beam_search(step, initial_state(4), START, END, 3, 15, constraints=constraints)
+    for nbest, sets in zip(results, constraints):
+        assert len(nbest) == 3
+        for hypothesis in nbest:
+            assert all(set(hypothesis.tokens) & tokens for tokens in sets) and np.isfinite(hypothesis.score)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_images_without_constraints_search_as_without_the_option(seed):
+    step, initial_state = toy_decoder(seed)
+    state = initial_state(3)
+    plain = beam_search(step, state, START, END, 3, 12)
+    mixed = beam_search(step, state, START, END, 3, 12, constraints=[[], [{5, 6}], []])
+    for image in (0, 2):
+        assert [h.tokens for h in mixed[image]] == [h.tokens for h in plain[image]]
+        assert [h.score for h in mixed[image]] == pytest.approx([h.score for h in plain[image]])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_constraint_that_cannot_be_met_gives_the_best_captions_without_it(seed):
+    step, initial_state = toy_decoder(seed)
+    state = initial_state(1)
+    plain = beam_search(step, state, START, END, 3, 12, banned=[1])[0]
+    # token 1 is banned, so no caption can contain it: the search goes on as the plain one, to the cap
+    fallback = beam_search(step, state, START, END, 3, 12, banned=[1], constraints=[[{1}]])[0]
+    assert len(fallback) == 3 and all(1 not in h.tokens for h in fallback)
+    assert fallback[0].score >= plain[0].score - 1e-9

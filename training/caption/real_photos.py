@@ -3,7 +3,7 @@
 The test scenes are composites of Tux Paint cut-outs; users upload real photos. This is the check
 a new user makes, on the photos of serving.caption.gallery (never used for training or for any
 choice), with what each should say written down before any model was scored on it. A caption
-- names the subject when one of its accepted names appears in it as whole words;
+- names the subject when one of its accepted names, or its plural, appears in it as whole words;
 - says the setting when one of the photo's setting phrases does (photos with a setting);
 - says there are several when a count phrase ("two", "a flock of") or one of the photo's plurals
   does (photos that show several of a thing);
@@ -26,20 +26,23 @@ from dataclasses import dataclass
 
 from serving.caption.captioner import Captioner
 from serving.caption.cnn_names import say_label
+from serving.caption.concepts import plural_name
 from serving.caption.gallery import COUNT_PHRASES, KINDS, PHOTOS, RealPhoto, photo_bytes
 from serving.caption.image_input import load_image
 from serving.caption.recognition import Recognition, says_people
+from training.bootstrap import Interval, mean_of, paired_interval
 from training.caption.photo_check import MORE_PHOTOS
 
 
 def accepted_names(photo: RealPhoto, *class_names: list[str]) -> set[str]:
     """The photo's own names plus every name of its ImageNet classes in each list of class names (ImageNet's
-    labels with their synonyms, and the names the model says for the classes: a breed spelt either way)."""
+    labels with their synonyms, and the names the model says for the classes: a breed spelt either way),
+    each also in the plural."""
     names = set(photo.names)
     for labels in class_names:
         for index in photo.imagenet_classes:
             names |= {synonym.strip().lower() for synonym in labels[index].split(",") if synonym.strip()}
-    return names
+    return names | {plural_name(name) for name in names}  # "two camels" names the camel
 
 
 def names_subject(text: str, names: set[str]) -> bool:
@@ -203,3 +206,33 @@ def rates(readings: list[PhotoReading]) -> str:
         shown = range(4) if label == "subject named" else range(3)
         lines.append(f"{label:<20}" + "".join(f"{share(counts, of, i):<17}" for i in shown))
     return "\n".join(lines)
+
+
+QUESTIONS = {"subject named": "subject", "setting said": "setting", "several said": "several",
+             "people named": "people", "a person not there": "wrong_person"}
+
+
+def paired_rates(ours: list[PhotoReading], peer: list[PhotoReading], reading: int = 0, peer_reading: int = 0,
+                 questions: tuple[str, ...] = tuple(QUESTIONS)) -> dict[str, Interval]:
+    """Per question, the difference in the share of photos that `reading` of `ours` gets right and `peer_reading`
+    of `peer` does (the same photos, in the same order), with its paired bootstrap interval; over the photos
+    that ask the question ("a person not there": lower is better, so the difference is the peer's minus ours)."""
+    if [r.photo.title for r in ours] != [r.photo.title for r in peer]:
+        raise ValueError("the two readings are of different photos")
+    intervals = {}
+    for question in questions:
+        field = QUESTIONS[question]
+        asked = [i for i, r in enumerate(ours) if getattr(r.judgements[reading], field) is not None
+                 and (field != "wrong_person" or not r.photo.people)]
+        if not asked:
+            continue
+        mine = [bool(getattr(ours[i].judgements[reading], field)) for i in asked]
+        theirs = [bool(getattr(peer[i].judgements[peer_reading], field)) for i in asked]
+        if field == "wrong_person":
+            mine, theirs = theirs, mine
+        intervals[question] = paired_interval(mean_of(mine), mean_of(theirs), len(asked))
+    return intervals
+
+
+def format_intervals(intervals: dict[str, Interval]) -> str:
+    return "\n".join(f"{question:<20}{interval}" for question, interval in intervals.items())

@@ -23,7 +23,8 @@ from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
 from serving.caption.concepts import Concept, cnn_things, fill_slots
 from serving.caption.detector import Detection, Detector
 from serving.caption.image_input import to_model_input
-from serving.caption.recognition import Recogniser, Recognition, Thing, object_features, object_things
+from serving.caption.recognition import (CNN_SURE, Recogniser, Recognition, Thing, object_features,
+                                        object_things)
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
@@ -184,13 +185,14 @@ class Captioner:
 
     def copy_constraints(self, copyable: Copyable) -> list[set[int]]:
         """What a caption of a decoder that reads the recognitions must copy (constrained beam search, docs/
-        caption.md): the most prominent thing, the CNN's first or the detector's, and the detector's people."""
+        caption.md): the most prominent thing where the recognition layer is sure of one (the detector's first,
+        or the CNN's first at CNN_SURE), and the detector's people."""
         if not self.objects:
             return []
         slot_ids = self.artifact.manifest["config"]["slot_ids"]
         cnn_slots, object_slots = slot_ids[:self.copying["count"]], slot_ids[self.copying["count"]:]
         constraints = []
-        first = {cnn_slots[0]} if copyable.concepts else set()
+        first = {cnn_slots[0]} if copyable.concepts and copyable.concepts[0].probability >= CNN_SURE else set()
         if copyable.objects:
             first.add(object_slots[0])
         if first:

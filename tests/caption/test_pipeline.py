@@ -2,6 +2,7 @@
 
 Train a small decoder, export it, load the artifact as served and check the decoding contract."""
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from serving.artifact import load_artifact
 from serving.beam_search import Hypothesis
 from serving.caption.captioner import Captioner, Copyable, decoder_state_names
 from serving.caption.concepts import Concept
+from serving.caption.recognition import Thing
 from serving.tokenizer import PAD_ID, UNK_ID
 from training.caption import settings as caption_settings
 from training.caption import train as caption_train
@@ -265,3 +267,21 @@ def test_a_manifest_gives_back_the_scenes_it_was_scored_on():
     assert old_folder.name == "features-lite0-stamps-20000-800-1000-s0-ea9d518af9bda"
     assert caption_settings.scene_feature_folder(new, caption_settings.RUNS_DIR, "a9d518af9bda").name.endswith(
         "-c0.25-s0-ea9d518af9bda")
+
+
+def test_a_decoder_that_reads_the_recognitions_must_copy_what_the_recognition_layer_is_sure_of():
+    """Constrained beam search's constraints (docs/caption.md): the most prominent thing where the detector or
+    the sure CNN gives one, and the detector's people."""
+    captioner = Captioner.__new__(Captioner)
+    captioner.artifact = SimpleNamespace(manifest={"config": {"slot_ids": [7, 9, 11, 13]}})
+    captioner.copying, captioner.objects = {"count": 2}, 2
+    sure, unsure = Concept("tabby cat", 0.9, (281,), 281), Concept("tabby cat", 0.3, (281,), 281)
+    car, people = Thing("car", 1, [(0, 0, 5, 5)], 0.8, "detector", "car"), \
+        Thing("person", 2, [(0, 0, 5, 5), (5, 5, 9, 9)], 0.7, "detector", "person")
+    assert captioner.copy_constraints(Copyable([sure, unsure], [])) == [{7}]
+    assert captioner.copy_constraints(Copyable([unsure, unsure], [])) == []
+    assert captioner.copy_constraints(Copyable([unsure, unsure], [car])) == [{11}]
+    assert captioner.copy_constraints(Copyable([sure, unsure], [car, people])) == [{7, 11}, {13}]
+    assert captioner.copy_constraints(Copyable([unsure, unsure], [people])) == [{11}, {11}]
+    captioner.objects = 0  # a decoder that reads only the CNN copies as it likes
+    assert captioner.copy_constraints(Copyable([sure, unsure], [])) == []

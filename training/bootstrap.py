@@ -29,6 +29,11 @@ class Interval:
         """"ahead" or "behind" where the interval excludes 0, "level" where it does not."""
         return "ahead" if self.low > 0 else "behind" if self.high < 0 else "level"
 
+    def to_json(self) -> dict:
+        """What a manifest keeps: the difference, the interval and the verdict."""
+        return {"difference": round(self.difference, 4), "low": round(self.low, 4), "high": round(self.high, 4),
+                "peer_ahead_share": round(self.peer_ahead_share, 4), "verdict": self.verdict}
+
     def __str__(self) -> str:
         return f"{self.difference:+.3g} [{self.low:+.3g}, {self.high:+.3g}] {self.verdict}"
 

@@ -16,6 +16,7 @@ from training.settings import RUNS_DIR
 
 # Each model's metrics as its training run computes them (without what needs torch): module:function(artifact)
 METRICS_OF = {
+    "caption": "training.caption.evaluate:artifact_metrics",
     "sentiment": "training.sentiment.evaluate:artifact_metrics",
     "translate": "training.translate.evaluate:artifact_metrics",
     "ner": "training.ner.evaluate:artifact_metrics",

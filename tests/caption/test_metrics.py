@@ -4,7 +4,7 @@ The expected numbers were computed once with pycocoevalcap 1.2 (Bleu(4), Cider, 
 these captions; that package is 104 MB of Java jars, so it is not a test dependency."""
 import pytest
 
-from training.caption.metrics import caption_metrics, object_recall, rouge_l
+from training.caption.metrics import caption_metrics, cider_d, object_recall, rouge_l
 
 CANDIDATES = ["a red apple next to a dog on the grass", "a cat on a blue background", "a mug",
               "two wild boars on gravel"]
@@ -31,3 +31,13 @@ def test_perfect_captions_score_one_and_unrelated_ones_zero():
 
 def test_object_recall_counts_each_named_object():
     assert object_recall(["a cat next to a dog", "a mug"], [("cat", "dog"), ("cup",)]) == pytest.approx(2 / 3)
+
+
+def test_per_image_cider_d_averages_to_the_corpus_score():
+    from training.caption.metrics import cider_d_scores
+
+    candidates = ["a cat on a mat", "a dog next to a tree", "a red car"]
+    references = [["a cat on the mat", "a cat sitting on a mat"], ["a dog by a tree"], ["birds in the sky"]]
+    scores = cider_d_scores(candidates, references)
+    assert scores.shape == (3,) and scores.mean() == pytest.approx(cider_d(candidates, references))
+    assert scores[0] > 0 and scores[1] > 0 and scores[2] == 0  # nothing in common with its reference

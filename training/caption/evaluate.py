@@ -18,7 +18,8 @@ from serving.caption.cnn_names import CnnName, CnnNamer
 from serving.caption.concepts import Concept
 from training.caption.copying import credited_nouns
 from training.caption.data import CaptionSet, caption_sets
-from training.caption.metrics import caption_metrics
+from training.bootstrap import mean_of, paired_interval
+from training.caption.metrics import caption_metrics, cider_d_scores
 from training.caption.scenes import COLOURS, SETTING_PHOTOS, SURFACE_PATTERNS, TEXTURES
 from training.caption.settings import CaptionTraining, run_dir_of, scene_settings_of
 
@@ -66,13 +67,15 @@ def nearest_neighbour_captions(train: CaptionSet, test: CaptionSet) -> list[str]
     return [train.references[i][0] for i in nearest]
 
 
-def served_scores(captioner: Captioner, test: CaptionSet, beam_size: int) -> dict[str, dict[str, float]]:
-    """The model's metrics on one set: beam search with and without CNN names, and greedy."""
+def served_scores(captioner: Captioner, test: CaptionSet, beam_size: int) -> tuple[list[str], dict[str, dict]]:
+    """The captions as served (beam search, CNN names where the model has them) and the model's metrics on one
+    set: beam search with and without CNN names, and greedy."""
     beam, plain = decode_set(captioner, test, beam_size, [captioner.cnn_namer, None])
-    return {**({f"beam {beam_size} + CNN names": caption_metrics(beam, test.references, test.objects)}
-               if captioner.cnn_namer else {}),
-            f"beam {beam_size}": caption_metrics(plain, test.references, test.objects),
-            "greedy": caption_metrics(decode_set(captioner, test, 1, [None])[0], test.references, test.objects)}
+    return beam, {**({f"beam {beam_size} + CNN names": caption_metrics(beam, test.references, test.objects)}
+                     if captioner.cnn_namer else {}),
+                  f"beam {beam_size}": caption_metrics(plain, test.references, test.objects),
+                  "greedy": caption_metrics(decode_set(captioner, test, 1, [None])[0], test.references,
+                                            test.objects)}
 
 
 def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, CaptionSet], beam_size: int,
@@ -80,12 +83,16 @@ def compare_with_nearest_neighbour(captioner: Captioner, sets: dict[str, Caption
     """Metrics of the served model on a held-out split (beam, with and without CNN names, and greedy)
     beside the nearest-neighbour peer, printed."""
     test = sets[split]
-    scores = {**served_scores(captioner, test, beam_size),
-              "nearest neighbour": caption_metrics(nearest_neighbour_captions(sets["train"], test),
-                                                   test.references, test.objects)}
+    served, scores = served_scores(captioner, test, beam_size)
+    neighbours = nearest_neighbour_captions(sets["train"], test)
+    scores["nearest neighbour"] = caption_metrics(neighbours, test.references, test.objects)
     print(f"Held-out {split.replace('_', ' ')} split ({len(test.references)} images):")
     for name, values in scores.items():
         print(f"  {name:22s} " + "  ".join(f"{k} {v:.3f}" for k, v in values.items()))
+    ours, peer = cider_d_scores(served, test.references), cider_d_scores(neighbours, test.references)
+    interval = paired_interval(mean_of(ours), mean_of(peer), len(ours))
+    print(f"  CIDEr-D as served minus the nearest neighbour's, paired bootstrap 95% interval over images: {interval}")
+    scores["as served beside nearest neighbour"] = {"cider_d": interval.to_json()}
     return scores
 
 
@@ -113,6 +120,17 @@ def choose_cnn_naming(captioner: Captioner, validation_sets: list[CaptionSet], b
 def evaluate_committed() -> dict:
     """The committed caption model on its held-out test splits, printed; {split: scores}."""
     return score_as_served(Captioner.load())
+
+
+def artifact_metrics(artifact) -> dict:
+    """A caption artifact's held-out scores as served (what `python -m training.rescore caption` rewrites): the
+    test scenes, and the real-photo check with the committed detector."""
+    from serving.artifact import model_dir
+    from serving.caption.detector import Detector
+    from training.caption.real_photos import CHECK_PHOTOS, check_metrics, read_photos
+
+    captioner = Captioner(artifact, Detector(load_artifact(model_dir("detector"))))
+    return {**score_as_served(captioner), "real_photos": check_metrics(read_photos(captioner, 3, CHECK_PHOTOS))}
 
 
 def score_as_served(captioner: Captioner) -> dict:

@@ -28,6 +28,12 @@ def _ngrams(words: list[str], most: int = 4) -> Counter:
 def cider_d(candidates: list[str], references: list[list[str]]) -> float:
     """CIDEr-D (Vedantam et al. 2015; the coco-caption implementation, including its clipping, its
     Gaussian length penalty with sigma 6, and its length measured in bigrams), times 10."""
+    return float(np.mean(cider_d_scores(candidates, references)))
+
+
+def cider_d_scores(candidates: list[str], references: list[list[str]]) -> np.ndarray:
+    """Each image's CIDEr-D, its n-grams weighted by document frequencies over all the images (whose mean is
+    the corpus score: what a paired bootstrap over images resamples)."""
     test_counts = [_ngrams(c.split()) for c in candidates]
     ref_counts = [[_ngrams(r.split()) for r in refs] for refs in references]
     document_frequency: Counter = Counter()
@@ -56,7 +62,7 @@ def cider_d(candidates: list[str], references: list[list[str]]) -> float:
                     value /= norm[n] * ref_norm[n]
                 total[n] += value * math.exp(-((length - ref_length) ** 2) / (2 * CIDER_SIGMA ** 2))
         scores.append(total.mean() / len(refs) * 10.0)
-    return float(np.mean(scores))
+    return np.array(scores)
 
 
 def _lcs(a: list[str], b: list[str]) -> int:

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # the held-out splits as `python -m training.evaluate caption` builds them, each encoder's features
     splits = tuple(split for split in ("test", "novel_test") if split in manifest["metrics"])
-    scores = {name: {split: served_scores(reader, test, settings.beam_size) for split, test in caption_sets(
+    scores = {name: {split: served_scores(reader, test, settings.beam_size)[1] for split, test in caption_sets(
                   settings, reader.artifact.file("encoder.onnx"), run_dir, captioner.labels, splits).items()}
               for name, reader in (("fp32", captioner), (precision, staged))}
     served = f"beam {settings.beam_size} + CNN names"  # what the app shows

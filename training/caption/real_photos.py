@@ -236,3 +236,24 @@ def paired_rates(ours: list[PhotoReading], peer: list[PhotoReading], reading: in
 
 def format_intervals(intervals: dict[str, Interval]) -> str:
     return "\n".join(f"{question:<20}{interval}" for question, interval in intervals.items())
+
+
+def check_metrics(readings: list[PhotoReading]) -> dict:
+    """What a manifest keeps of the check, per set of photos: for each question, how many photos ask it and how
+    many the served caption, the recognition layer and the CNN's top-1 label get right; and the served caption's
+    subjects beside the CNN label's with their paired bootstrap interval."""
+    metrics = {}
+    for name, photos in {**CHECK_SETS, "all": CHECK_PHOTOS}.items():
+        chosen = [r for r in readings if r.photo in photos]
+        total = tally(chosen)["all"]
+        asked = {"subject named": total.photos, "setting said": total.with_setting,
+                 "several said": total.with_several, "people named": total.with_people,
+                 "a person not there": total.photos - total.with_people}
+        counts = {"subject named": total.subject, "setting said": total.setting, "several said": total.several,
+                  "people named": total.people, "a person not there": total.wrong_person}
+        metrics[name] = {question: {"photos": asked[question],
+                                    **{READINGS[i]: counts[question][i] for i in (0, 2, 3)}}
+                         for question in QUESTIONS}
+        metrics[name]["served subjects beside the CNN label"] = paired_rates(
+            chosen, chosen, 0, 3, ("subject named",))["subject named"].to_json()
+    return metrics

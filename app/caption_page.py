@@ -195,9 +195,10 @@ def show_result(name: str, photo: Image.Image, square: Image.Image, result: Capt
                                         "labelled); thin grey boxes are kinds not sure enough to say.")
     left, right = st.columns([1, 2])
     if show_boxes:
-        left.image(boxes_drawn(photo, recognition), caption=f"{name}: what the detector found", width="stretch",
+        left.image(boxes_drawn(photo, recognition), caption=f"{escape_markdown(name)}: what the detector found",
+                   width="stretch",
                    alt=f"The photo with the detector's boxes: {', '.join(t.phrase for t in recognition.things)}")
-    left.image(square, caption=f"{name}: the 224 x 224 square the CNN sees", width="stretch",
+    left.image(square, caption=f"{escape_markdown(name)}: the 224 x 224 square the CNN sees", width="stretch",
                alt=f"The photo as the CNN sees it; the caption says: {result.caption}")
     with right:
         if result.cnn_names and load_or_stop(captioner).copying:
@@ -289,7 +290,7 @@ def page() -> None:
                 photo, square, result, latency_ms = caption_bytes(data, beam_size, cnn_names)
                 show_result(name, photo, square, result, latency_ms)
             except ImageInputError as err:
-                st.error(f"{name}: {err}.")
+                st.error(f"{escape_markdown(name)}: {err}.")
     if choice is not None:
         scroll_into_view("caption_result", st.session_state.get("caption_choices", 0))
     st.caption(what_it_knows(model))

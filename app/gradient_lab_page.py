@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import gradlab_runs, load_or_report, log_ticks, readable, sentiment_gates, small_print, timed
+from app.common import (escape_markdown, gradlab_runs, load_or_report, log_ticks, readable, sentiment_gates,
+                        small_print, timed)
 from serving.gradlab.curves import CLIPPED, Run
 from serving.gradlab.gates import GateTrace
 from serving.gradlab.jacobians import GradientFlow, gradient_flow
@@ -222,7 +223,7 @@ def per_piece_chart(traces: list[GateTrace], pieces: list[str], value: Callable[
 def kept_and_rewritten(pieces: list[str], trace: GateTrace, each: int = 3) -> str:
     """Where a layer kept most of its state and where it rewrote it, read off its mean update gate."""
     mean_z = trace.update.mean(axis=1)
-    labels = [shown_piece(piece) for piece in pieces]
+    labels = [escape_markdown(shown_piece(piece)) for piece in pieces]
     order = np.argsort(mean_z)
 
     def said(indices) -> str:

@@ -5,7 +5,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import keep_text, load_or_stop, readable, sentiment_classifier, small_print, text_or_invitation, timed
+from app.common import (escape_markdown, keep_text, load_or_stop, readable, sentiment_classifier, small_print,
+                        text_or_invitation, timed)
 from app.sentiment_examples import EXAMPLES, FAILURES
 from serving.sentiment.classifier import SentimentResult, WordStep
 from serving.text import InputError
@@ -60,7 +61,7 @@ def show_verdict(result: SentimentResult, typed: str) -> None:
                    "gets wrong.")
     if result.truncated:
         st.warning(f"The text is long ({len(typed):,} characters): the model read only its first "
-                   f"{len(result.read):,} characters, up to “…{result.read[-40:]}”.")
+                   f"{len(result.read):,} characters, up to “…{escape_markdown(result.read[-40:])}”.")
     if result.unknown:
         unreadable = " ".join(result.unknown)
         if not result.read.replace(unreadable, "").strip(" ."):

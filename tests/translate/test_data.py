@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from tests.conftest import make_deb
+from training.near_duplicates import TwinFinder
 from training.translate import data
 from training.translate.data import Pair, clean_ui_string, clean_verse, everyday_pairs
 
@@ -92,7 +93,7 @@ def test_help_pages_pair_up_paragraph_by_paragraph(monkeypatch, tmp_path):
         Pair("en-US", "es", "help", "libreoffice-help/scalc")]  # the page headings
 
 
-def test_held_out_books_and_catalogues_never_reach_training(monkeypatch):
+def test_held_out_books_and_catalogues_never_reach_training(monkeypatch, tmp_path):
     bible = [Pair("Ruth spoke.", "Rut habló.", "bible", "Ruth"), Pair("Jonah ran.", "Jonás huyó.", "bible", "Jonah"),
              Pair("God spoke.", "Dios habló.", "bible", "Genesis"),
              Pair("Jonah ran.", "Jonás corrió.", "bible", "Matthew"),  # the same English as a test verse
@@ -107,6 +108,7 @@ def test_held_out_books_and_catalogues_never_reach_training(monkeypatch):
     help_pages = [Pair("Save", "Guardar", "help", "libreoffice-help/swriter"),  # a test catalogue's text
                   Pair("Choose File - Print.", "Vaya a Archivo ▸ Imprimir.", "help", "libreoffice-help/swriter")]
     monkeypatch.setattr(data, "help_pairs", lambda: help_pages)
+    monkeypatch.setattr(data, "HELD_OUT_CACHE_DIR", tmp_path)
     splits = data.translation_splits()
     assert [p.english for p in splits["train"]["help"]] == ["Choose File - Print."]
     assert "help" not in splits["validation"] and "help" not in splits["test"]
@@ -117,6 +119,52 @@ def test_held_out_books_and_catalogues_never_reach_training(monkeypatch):
     assert [p.english for p in splits["validation"]["catalogues"]] == ["Open"]
     assert [p.english for p in splits["test"]["catalogues"]] == ["Save"]
     assert data.held_out_pairs("test") == splits["test"]
+
+
+GRACE = "Grace to you and peace from God our Father and the Lord Jesus Christ."
+
+
+def test_held_out_twins_of_training_pairs_leave_the_held_out_set_not_training(monkeypatch, tmp_path):
+    bible = [Pair(GRACE, "Gracia y paz a vosotros.", "bible", "Philippians"),
+             Pair("Jonah ran.", "Jonás huyó.", "bible", "Jonah"),  # near "Jonah ran away." in the help, not a twin
+             Pair("Grace to you and peace from God the Father and our Lord Jesus Christ,", "Gracia.", "bible",
+                  "Galatians")]  # a twin of the test verse: kept for training
+    catalogues = [Pair("Form", "Formulario", "catalogues", "libreoffice/sd"),
+                  Pair("Form:", "Formulario:", "catalogues", "libreoffice/sw"),  # a twin: kept for training
+                  Pair("Tables", "Tablas", "catalogues", "libreoffice/dba"),
+                  Pair("TABLES", "TABLAS", "catalogues", "libreoffice/sw"),  # the same text: training's loses it
+                  Pair("Open", "Abrir", "catalogues", "libreoffice/sfx"),
+                  Pair("Open...", "Abrir...", "catalogues", "libreoffice/sw")]  # a twin: kept for training
+    monkeypatch.setattr(data, "bible_pairs", lambda books=(): [p for p in bible if not books or p.group in books])
+    monkeypatch.setattr(data, "catalogue_pairs", lambda: catalogues)
+    monkeypatch.setattr(data, "help_pairs", lambda: [Pair("Jonah ran away.", "Jonás huyó lejos.", "help", "x")])
+    monkeypatch.setattr(data, "HELD_OUT_CACHE_DIR", tmp_path)
+    splits, dropped = data.splits_and_twins()
+    assert [p.english for p in splits["test"]["bible"]] == ["Jonah ran."]
+    assert [p.english for p in splits["test"]["catalogues"]] == ["Tables"]
+    assert splits["validation"] == {"bible": [], "catalogues": []}
+    assert dropped == {"validation": {"bible": 0, "catalogues": 1}, "test": {"bible": 1, "catalogues": 1}}
+    assert [p.english for p in splits["train"]["catalogues"]] == ["Form:", "Open..."]
+    assert len(splits["train"]["bible"]) == 1 and len(splits["train"]["help"]) == 1
+    assert data.held_out_pairs("test") == splits["test"] and data.held_out_twins_dropped() == dropped
+    monkeypatch.setattr(data, "bible_pairs", lambda books=(): pytest.fail("the held-out sets were made again"))
+    assert data.held_out_pairs("validation") == splits["validation"]  # kept from the first call
+
+
+@pytest.mark.slow
+def test_no_held_out_pair_of_the_real_data_has_a_training_twin():
+    """Reads every source (the Bible's in minutes). The everyday sentences have no twin either: none is dropped."""
+    splits, dropped = data.splits_and_twins()
+    finder = TwinFinder(pair.english for pairs in splits["train"].values() for pair in pairs)
+    held_out = {f"{split} {source}": pairs for split in ("validation", "test")
+                for source, pairs in splits[split].items()}
+    for name, pairs in {**held_out, "test everyday": everyday_pairs()}.items():
+        assert len(pairs) >= 100, name
+        assert [p.english for p in pairs if finder.has_twin(p.english)] == [], name
+    assert dropped["test"]["catalogues"] > 0  # the rule finds what exact matching missed ("Form" beside "Form:")
+    for split in ("validation", "test"):
+        assert data.held_out_pairs(split) == splits[split]
+    assert data.held_out_twins_dropped() == dropped
 
 
 def test_the_everyday_set_is_read_with_its_kinds():

@@ -5,15 +5,19 @@ modules, read with pysword). Catalogues pair the English strings of gettext .mo 
 Spanish: LibreOffice's UI and help tips, Django's web-form messages. Help pairs LibreOffice's English and
 Spanish help pages paragraph by paragraph (training only). Held-out sets are whole books and whole
 catalogues, fixed below; the help of the held-out catalogues' applications is left out, and a training
-pair whose English is also in a held-out set is dropped.
+pair whose English is also in a held-out set is dropped. A held-out pair whose English has a twin in training
+(training/near_duplicates.py: "Form" beside "Form:", a verse said again with one word changed) is dropped from
+its held-out set; training keeps it, as the served model was trained on it.
 """
 from __future__ import annotations
 
 import gettext
+import hashlib
 import io
+import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +25,9 @@ from datafetch.archives import deb_members
 from datafetch.registry import CACHE_DIR, fetch
 from datafetch.sources import (DJANGO_WHEEL, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, SWORD_RV1909,
                                SWORD_WEB)
+from training import near_duplicates
+from training.near_duplicates import TwinFinder, without_twins
+from training.settings import RUNS_DIR
 
 EVERYDAY_FILE = Path(__file__).parent / "everyday.tsv"
 # Whole books and catalogues held out: validation (choices) and test (reported, never chosen on).
@@ -30,6 +37,7 @@ VALIDATION_CATALOGUES = ("libreoffice/sfx", "libreoffice/svt")
 TEST_CATALOGUES = ("libreoffice/sd", "libreoffice/dba")
 HELD_OUT_HELP = ("sdraw", "simpress", "sdatabase")  # the help of Draw, Impress (sd) and Base (dba)
 MAX_WORDS = 60  # longer strings (a few help paragraphs) are left out of every set
+HELD_OUT_CACHE_DIR = RUNS_DIR / "translate"
 
 _NOTE = re.compile(r"<note\b.*?</note>", re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -227,25 +235,56 @@ def _in_groups(pairs: list[Pair], groups: tuple[str, ...]) -> list[Pair]:
     return _unique([pair for pair in pairs if pair.group in groups and _short_enough(pair)])
 
 
-def held_out_pairs(split: str) -> dict[str, list[Pair]]:
-    """The validation or test sets ({"bible": ..., "catalogues": ...}) alone, without reading all the Bible."""
-    books = VALIDATION_BOOKS if split == "validation" else TEST_BOOKS
-    return {"bible": _in_groups(bible_pairs(books), HELD_OUT[split]),
-            "catalogues": _in_groups(catalogue_pairs(), HELD_OUT[split])}
+def splits_and_twins() -> tuple[dict[str, dict[str, list[Pair]]], dict[str, dict[str, int]]]:
+    """translation_splits(), and how many pairs each held-out set lost as twins of training pairs
+    ({"validation": {"bible": 1, "catalogues": 147}, "test": {...}})."""
+    by_source = {"bible": bible_pairs(), "catalogues": catalogue_pairs()}
+    held_out = {split: {source: _in_groups(pairs, groups) for source, pairs in by_source.items()}
+                for split, groups in HELD_OUT.items()}
+    unseen = {pair.english.lower() for sets in held_out.values() for pairs in sets.values() for pair in pairs}
+    every_held_out = HELD_OUT["validation"] + HELD_OUT["test"]
+    train = {source: _unique([pair for pair in pairs if pair.group not in every_held_out
+                              and _short_enough(pair) and pair.english.lower() not in unseen])
+             for source, pairs in {**by_source, "help": help_pairs()}.items()}
+    finder = TwinFinder(pair.english for pairs in train.values() for pair in pairs)
+    splits, dropped = {"train": train}, {}
+    for split, sets in held_out.items():
+        kept = {source: without_twins(pairs, lambda pair: pair.english, finder) for source, pairs in sets.items()}
+        splits[split] = {source: pairs for source, (pairs, _) in kept.items()}
+        dropped[split] = {source: count for source, (_, count) in kept.items()}
+    return splits, dropped
 
 
 def translation_splits() -> dict[str, dict[str, list[Pair]]]:
     """{"train": {"bible": ..., "catalogues": ..., "help": ...}, "validation": {"bible": ..., "catalogues": ...},
-    "test": {...}}, by held-out book and catalogue; no English text of a held-out set is in training."""
-    by_source = {"bible": bible_pairs(), "catalogues": catalogue_pairs()}
-    splits = {split: {source: _in_groups(pairs, groups) for source, pairs in by_source.items()}
-              for split, groups in HELD_OUT.items()}
-    unseen = {pair.english.lower() for sets in splits.values() for pairs in sets.values() for pair in pairs}
-    every_held_out = HELD_OUT["validation"] + HELD_OUT["test"]
-    splits["train"] = {source: _unique([pair for pair in pairs if pair.group not in every_held_out
-                                        and _short_enough(pair) and pair.english.lower() not in unseen])
-                       for source, pairs in {**by_source, "help": help_pairs()}.items()}
-    return {"train": splits["train"], "validation": splits["validation"], "test": splits["test"]}
+    "test": {...}}, by held-out book and catalogue; no English text of a held-out set is in training, nor a
+    twin of one."""
+    return splits_and_twins()[0]
+
+
+def _held_out_record() -> dict:
+    """The held-out sets and their twin counts, made once (finding twins reads all the training data, the
+    Bible's in minutes) and kept under the hash of the code that makes them: a change to it makes them afresh."""
+    code = Path(__file__).read_bytes() + Path(near_duplicates.__file__).read_bytes()
+    cache = HELD_OUT_CACHE_DIR / f"held-out-{hashlib.sha256(code).hexdigest()[:12]}.json"
+    if not cache.is_file():
+        splits, dropped = splits_and_twins()
+        HELD_OUT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        record = {"sets": {split: {source: [asdict(pair) for pair in pairs] for source, pairs in splits[split].items()}
+                           for split in HELD_OUT}, "twins_dropped": dropped}
+        cache.write_text(json.dumps(record, ensure_ascii=False))
+    return json.loads(cache.read_text())
+
+
+def held_out_pairs(split: str) -> dict[str, list[Pair]]:
+    """The validation or test sets ({"bible": ..., "catalogues": ...}) of translation_splits(), read once."""
+    return {source: [Pair(**pair) for pair in pairs]
+            for source, pairs in _held_out_record()["sets"][split].items()}
+
+
+def held_out_twins_dropped() -> dict[str, dict[str, int]]:
+    """How many pairs each held-out set lost as twins of training pairs (see splits_and_twins)."""
+    return _held_out_record()["twins_dropped"]
 
 
 def everyday_pairs() -> list[Pair]:

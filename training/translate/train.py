@@ -18,7 +18,8 @@ from datafetch.sources import (DJANGO_WHEEL, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN
                                SWORD_WEB)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.tokenizer import PAD_ID, load_tokenizer
-from serving.translate.translator import END, MAX_SOURCE_PIECES, START, Translator, max_target_pieces
+from serving.translate.translator import END, MAX_SOURCE_PIECES, START, max_target_pieces
+from training import near_duplicates
 from training.export import export_onnx, max_abs_diff, round_to_float16
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.onnx_storage import store_float16, store_int8
@@ -26,8 +27,8 @@ from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 from training.translate import data
 from training.translate.data import (HELD_OUT_HELP, TEST_BOOKS, TEST_CATALOGUES, VALIDATION_BOOKS,
-                                     VALIDATION_CATALOGUES, Pair, everyday_pairs, translation_splits)
-from training.translate.evaluate import corpus_scores, format_scores, score_beside_apertium
+                                     VALIDATION_CATALOGUES, Pair, translation_splits)
+from training.translate.evaluate import artifact_metrics, corpus_scores
 from training.translate.model import EncoderDecoder, EncoderGraph, StepGraph, TranslatorConfig
 
 
@@ -61,8 +62,9 @@ class TranslateTraining:
 
 def cached_splits(run_dir: Path) -> dict[str, dict[str, list[Pair]]]:
     """translation_splits(), read once (the SWORD modules take minutes) and kept in the run folder under
-    the hash of the code that reads them: a change to data.py reads them afresh."""
-    cache = run_dir / f"pairs-{hashlib.sha256(Path(data.__file__).read_bytes()).hexdigest()[:12]}.json"
+    the hash of the code that makes them: a change to data.py or to the rule for twins reads them afresh."""
+    code = Path(data.__file__).read_bytes() + Path(near_duplicates.__file__).read_bytes()
+    cache = run_dir / f"pairs-{hashlib.sha256(code).hexdigest()[:12]}.json"
     if not cache.is_file():
         splits = translation_splits()
         cache.write_text(json.dumps({split: {source: [asdict(p) for p in pairs] for source, pairs in sets.items()}
@@ -275,12 +277,7 @@ def write_translate_artifact(net: EncoderDecoder, tokenizer_path: Path, splits: 
     }
 
     def evaluate(artifact: Artifact) -> dict:
-        translator = Translator(artifact)
-        sets = {f"{split} {source}": pairs for split in ("validation", "test")
-                for source, pairs in splits[split].items()}
-        scores = score_beside_apertium(translator, {**sets, "test everyday": everyday_pairs()})
-        print(format_scores("BLEU and chrF, beam 4, the model as served beside Apertium:", scores))
-        return {"beam": 4, **scores, **parity}
+        return {**artifact_metrics(artifact), **parity}
 
     files = {"encoder.onnx": encoder_path, "decoder_step.onnx": step_path, "pieces.model": tokenizer_path}
     return write_evaluated_artifact(out_dir, run_dir / "artifact", files, manifest, evaluate)

@@ -31,7 +31,7 @@ CARD_TEXT = {
                   "most negations are read right (18 of 20 on its held-out everyday check) but a negated "
                   "opinion can still flip the wrong way (\"I couldn't be happier\" read as negative), and a "
                   "few plain facts come out opinionated (44 of 46 right): the Sentiment page shows such "
-                  "sentences. VADER, the rule-based peer, reads Hutto's tweets better on the binary call.",
+                  "sentences. VADER, the rule-based peer, is level with it on Hutto's tweets.",
         "cannot_know": "Emoji and scripts it never saw (unknown to its tokenizer), languages other than "
                        "English, and anything after the first 256 pieces of a long text.",
     },

@@ -18,6 +18,7 @@ NEXTWORD_PROBE = "It is a truth universally acknowledged that"
 NER_PROBE = "Angela Merkel met Emmanuel Macron in Paris to talk about the European Union."
 TRANSLATE_PROBE = "Could you please send me the report before the meeting on Friday morning?"
 DOCS = REPO_ROOT / "docs"  # docs/<name>.md: each model's results, tuning story and limits
+INTERVAL = " [95%]"  # ends the name of a column of differences from the peer with their intervals
 
 
 def interval_text(interval: dict | None) -> str | None:
@@ -25,7 +26,9 @@ def interval_text(interval: dict | None) -> str | None:
     the verdict (ahead or behind only where the interval excludes 0, level otherwise)."""
     if not interval:
         return None
-    return f"{interval['difference']:+.3g} [{interval['low']:+.3g}, {interval['high']:+.3g}] {interval['verdict']}"
+    places = 3 if max(abs(interval["low"]), abs(interval["high"])) < 1 else 2
+    return (f"{interval['difference']:+.{places}f} [{interval['low']:+.{places}f}, {interval['high']:+.{places}f}] "
+            f"{interval['verdict']}")
 
 
 def sentiment_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
@@ -166,9 +169,14 @@ def model_card(name: str) -> None:
                     f"**Limits.** {card['limits']}  \n**What it cannot know.** {card['cannot_know']}")
         st.markdown(f"**Held-out test split**, beside the peer ({manifest['peer']}):")
         table, peer_note = metrics_table(manifest)
-        st.dataframe(table, width="stretch", column_config=metric_columns(table))
-        st.caption(f"Differences with their 95% paired bootstrap interval: ahead or behind only where the interval "
-                   f"excludes 0, level otherwise. {peer_note}")
+        beside = [column for column in table.columns if column.endswith(INTERVAL)]  # a table of their own, so
+        scores = table.drop(columns=beside)  # that neither is too wide to show the peer's columns
+        st.dataframe(scores, width="stretch", column_config=metric_columns(scores))
+        if beside:
+            differences = table[beside].rename(columns=lambda column: column.removesuffix(INTERVAL))
+            st.dataframe(differences, width="stretch", column_config=metric_columns(differences))
+        st.caption(f"Differences from the peer with their 95% paired bootstrap interval: ahead or behind only where "
+                   f"the interval excludes 0, level otherwise. {peer_note}")
         data = manifest["data"]
         sources = "; ".join(f"{source['source']} ({source['licence']}): {source['description']}"
                             for source in data.get("sources", [data]))  # one source or several
@@ -188,9 +196,14 @@ def model_card(name: str) -> None:
                 results.markdown(doc.read_text())
 
 
+MEDIUM_LABEL = 24  # characters a row name may have to be read whole in a medium-width first column
+
+
 def metric_columns(table: pd.DataFrame) -> dict:
-    """Counts as whole numbers, scores with three decimals, and the row names wide enough to read whole."""
-    columns = {"_index": st.column_config.TextColumn(width="large")}
+    """Counts as whole numbers, scores with three decimals, the row names as wide as the longest one needs
+    (a wider first column pushed the peer's columns out of view)."""
+    longest = max((len(str(name)) for name in table.index), default=0)
+    columns = {"_index": st.column_config.TextColumn(width="medium" if longest <= MEDIUM_LABEL else "large")}
     for column in table.columns:
         kind = table[column].dtype.kind
         columns[column] = st.column_config.TextColumn() if kind == "O" else \

@@ -255,19 +255,22 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
         labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
         assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
         assert int(labels["Parameters"].replace(",", "")) > 100_000
-    caption_table, _, sentiment_table, _, ner_table, _, translate_table, _, nextword_table, _ = (
-        frame.value for frame in app.dataframe)
+    (caption_table, _, sentiment_table, sentiment_beside, _, ner_table, ner_beside, _, translate_table,
+     translate_beside, _, nextword_table, nextword_beside, _) = (frame.value for frame in app.dataframe)
     assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
     assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "crowd_tweets", "average"]
     assert list(ner_table.index) == ["gold: everyday", "gold: novel", "gold: speech", "gold: all", "WNUT-16 tweets"]
-    assert ner_table.loc["gold: all", "typed F1, GRU - spaCy [95%]"].endswith(" level")  # within the uncertainty
+    assert ner_beside.loc["gold: all", "typed F1, GRU - spaCy"].endswith(" level")  # within the uncertainty
     assert list(translate_table.index) == ["bible", "catalogues", "everyday"]
-    assert list(translate_table.columns) == ["sentences", "BLEU (GRU)", "BLEU (Apertium)", "BLEU, GRU - Apertium [95%]",
-                                             "chrF (GRU)", "chrF (Apertium)", "chrF, GRU - Apertium [95%]"]
+    assert list(translate_table.columns) == ["sentences", "BLEU (GRU)", "BLEU (Apertium)", "chrF (GRU)",
+                                             "chrF (Apertium)"]
     assert translate_table.loc["catalogues", "sentences"] == 1600 and translate_table["chrF (Apertium)"].notna().all()
-    assert translate_table.loc["everyday", "chrF, GRU - Apertium [95%]"].endswith(" behind")
-    assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram", "GRU better by [95%]"]
+    assert list(translate_beside.columns) == ["BLEU, GRU - Apertium", "chrF, GRU - Apertium"]
+    assert translate_beside.loc["everyday", "chrF, GRU - Apertium"].endswith(" behind")
+    assert list(sentiment_beside.index) == list(sentiment_table.index)
+    assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
+    assert nextword_beside.columns.tolist() == ["GRU better by"]
     assert nextword_table.index[0].startswith("perplexity per word")
     # every card says how its differences are judged
     assert sum("95% paired bootstrap interval" in c.value for c in app.caption) == 5
@@ -289,7 +292,9 @@ def test_model_tables_show_counts_as_counts_and_whole_labels():
     assert sentiment.value["sentences"].notna().all()  # the average row counts every sentence, no "None"
     config = json.loads(sentiment.proto.columns)
     assert config["sentences"]["type_config"]["format"] == "%d"  # not "1060.000"
-    assert config["_index"]["width"] == "large"  # row names read whole
+    assert config["_index"]["width"] == "medium"  # its row names read whole, the peer's columns stay in view
+    nextword = next(frame for frame in app.dataframe if "Kneser-Ney 5-gram" in frame.value.columns)
+    assert json.loads(nextword.proto.columns)["_index"]["width"] == "large"  # "perplexity per word (lower is ...)"
 
 
 def test_models_are_timed_once_per_server_not_on_every_visit():

@@ -54,7 +54,8 @@ CARD_TEXT = {
                        "names. Sentences labelled by hand are used only to score it.",
         "limits": "On the hand-labelled gold sentences it is level with spaCy overall (typed F1 0.810 vs 0.794, "
                   "within the uncertainty of 308 sentences), ahead on novels and speeches, but behind on everyday "
-                  "and news sentences (0.787 vs 0.855): modern names it never read (brands, teams, today's people) are where it errs. It "
+                  "and news sentences (0.787 vs 0.855): modern names it never read (brands, teams, today's people) "
+                  "are where it errs. It "
                   "misses the lecture's \"Dhaval\" and \"baby yoda\", and \"Ahmed\" after \"told\"; the page "
                   "shows the lecture's answer beside its own.",
         "cannot_know": "Names written in lower case are hard for it; types outside the four (dates, numbers, "

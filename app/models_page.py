@@ -87,7 +87,8 @@ def ner_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
                      "typed F1, GRU - spaCy [95%]": interval_text(pair["intervals"]["typed_f1"]),
                      "untyped F1 (GRU)": rnn["untyped"]["f1"], "untyped F1 (spaCy)": spacy["untyped"]["f1"],
                      "untyped F1, GRU - spaCy [95%]": interval_text(pair["intervals"]["untyped_f1"])})
-    return pd.DataFrame(rows).set_index("text"), "spaCy reads the same sentences as written; intervals resample sentences."
+    return (pd.DataFrame(rows).set_index("text"),
+            "spaCy reads the same sentences as written; intervals resample sentences.")
 
 
 def translate_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:

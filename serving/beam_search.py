@@ -111,7 +111,8 @@ def beam_search(step: StepFunction, state: tuple[np.ndarray, ...], start_id: int
                         break
                     if word == end_id:
                         if rank < k:  # <end> only counts when it is among the k best: keeps k=1 greedy
-                            history = attention[row, parent] if attention is not None else weights[row, parent][None][:0]
+                            history = (attention[row, parent] if attention is not None
+                                       else weights[row, parent][None][:0])
                             ended(image, group, Hypothesis(tokens[row, parent].tolist(), float(total),
                                                            _normalised(float(total), t + 1, length_penalty),
                                                            history, True))

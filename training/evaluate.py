@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="real-photos (default 3) and translate (default 4): beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
                         help="caption-validation, real-photos, sentiment-everyday and ner-validation: the model "
-                             "folders to compare (default: the committed one; real-photos compares each with the first)")
+                             "folders to compare (default: the committed one; real-photos compares each with the "
+                             "first)")
     args = parser.parse_args(argv)
     beam = args.beam or (4 if args.model == "translate" else 3)
     return run_guarded(lambda: evaluate(args.model, args.split, beam, args.models) or 0)

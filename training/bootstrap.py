@@ -29,10 +29,11 @@ class Interval:
         """"ahead" or "behind" where the interval excludes 0, "level" where it does not."""
         return "ahead" if self.low > 0 else "behind" if self.high < 0 else "level"
 
-    def to_json(self) -> dict:
-        """What a manifest keeps: the difference, the interval and the verdict."""
-        return {"difference": round(self.difference, 4), "low": round(self.low, 4), "high": round(self.high, 4),
-                "peer_ahead_share": round(self.peer_ahead_share, 4), "verdict": self.verdict}
+    def to_json(self, places: int = 4) -> dict:
+        """What a manifest keeps: the difference, the interval (to `places` decimals) and the verdict."""
+        return {"difference": round(self.difference, places), "low": round(self.low, places),
+                "high": round(self.high, places), "peer_ahead_share": round(self.peer_ahead_share, 4),
+                "verdict": self.verdict}
 
     def __str__(self) -> str:
         return f"{self.difference:+.3g} [{self.low:+.3g}, {self.high:+.3g}] {self.verdict}"
@@ -54,6 +55,12 @@ def paired_interval(ours: Callable[[np.ndarray], float], peer: Callable[[np.ndar
         peer_ahead += b > a
     low, high = np.percentile(differences, [2.5, 97.5])
     return Interval(float(ours(everything) - peer(everything)), float(low), float(high), peer_ahead / resamples)
+
+
+def format_difference(record: dict, places: int = 3) -> str:
+    """A manifest's interval record as a table cell: "+0.125 [+0.098, +0.158] ahead"."""
+    return (f"{record['difference']:+.{places}f} [{record['low']:+.{places}f}, {record['high']:+.{places}f}] "
+            f"{record['verdict']}")
 
 
 def mean_of(values) -> Callable[[np.ndarray], float]:

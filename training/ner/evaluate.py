@@ -10,7 +10,7 @@ import numpy as np
 
 from serving.artifact import Artifact
 from serving.ner.tagger import TYPES, EntityTagger, bio_spans
-from training.bootstrap import paired_interval
+from training.bootstrap import format_difference, paired_interval
 from training.ner.data import (VALIDATION_FILE, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
                                spacy_tags, wordnet_glosses)
 from training.ner.sentences import document_sentences
@@ -71,9 +71,7 @@ def f1_intervals(words: list[tuple[str, ...]], gold: list, ours: list, theirs: l
         peer = entity_counts(words, gold, theirs, untyped=untyped)
         interval = paired_interval(lambda sample: corpus_f1(mine[sample]), lambda sample: corpus_f1(peer[sample]),
                                    len(words))
-        intervals[name] = {"difference": round(interval.difference, 4), "low": round(interval.low, 4),
-                           "high": round(interval.high, 4), "peer_ahead_share": float(interval.peer_ahead_share),
-                           "verdict": interval.verdict}
+        intervals[name] = interval.to_json()
     return intervals
 
 
@@ -134,10 +132,6 @@ def artifact_metrics(artifact: Artifact) -> dict:
             "wnut16": score_beside_spacy(tagger, read_wnut(), nlp)["all"]}
 
 
-def _difference(interval: dict) -> str:
-    return f"{interval['difference']:+.3f} [{interval['low']:+.3f}, {interval['high']:+.3f}] {interval['verdict']}"
-
-
 def format_scores(title: str, scores: dict) -> str:
     lines = [title, "| text | sentences | twins dropped | gold entities | RNN typed F1 | spaCy typed F1 | "
              "difference [95% interval] | RNN untyped F1 | spaCy untyped F1 | difference [95% interval] |",
@@ -145,9 +139,10 @@ def format_scores(title: str, scores: dict) -> str:
     for kind, pair in scores.items():
         rnn, spacy, intervals = pair["rnn"], pair["spacy"], pair["intervals"]
         lines.append(f"| {kind} | {rnn['sentences']} | {len(pair['twins_dropped'])} | {rnn['gold_entities']} | "
-                     f"{rnn['typed']['f1']:.3f} | {spacy['typed']['f1']:.3f} | {_difference(intervals['typed_f1'])} | "
-                     f"{rnn['untyped']['f1']:.3f} | {spacy['untyped']['f1']:.3f} | "
-                     f"{_difference(intervals['untyped_f1'])} |")
+                     f"{rnn['typed']['f1']:.3f} | {spacy['typed']['f1']:.3f} | "
+                     f"{format_difference(intervals['typed_f1'])} | {rnn['untyped']['f1']:.3f} | "
+                     f"{spacy['untyped']['f1']:.3f} | "
+                     f"{format_difference(intervals['untyped_f1'])} |")
     lines.append("Intervals: 95% paired bootstrap over sentences (1,000 resamples, corpus F1 recomputed each time); "
                  "\"ahead\" or \"behind\" only where the interval excludes 0.")
     return "\n".join(lines)

@@ -25,7 +25,7 @@ import numpy as np
 
 from serving.artifact import Artifact
 from serving.sentiment.classifier import SentimentClassifier
-from training.bootstrap import paired_interval
+from training.bootstrap import format_difference, paired_interval
 from training.sentiment.data import DOMAINS, Example, load_splits, twins_dropped
 
 NEGATIVE, NEUTRAL, POSITIVE = 0, 1, 2
@@ -178,10 +178,6 @@ def compare_with_vader(classifier: SentimentClassifier, examples: list[Example],
             "sentences": {d: sum(e.domain == d for e in examples) for d in DOMAINS}}
 
 
-def difference_cell(interval: dict) -> str:
-    return f"{interval['difference']:+.3f} [{interval['low']:+.3f}, {interval['high']:+.3f}] {interval['verdict']}"
-
-
 def format_table(comparison: dict) -> str:
     """A markdown table: one row per domain, model and VADER side by side with the difference and its interval;
     then VADER's rule."""
@@ -192,7 +188,7 @@ def format_table(comparison: dict) -> str:
     for row in model:
         n = comparison["sentences"].get(row, sum(comparison["sentences"].values()) if row == "all" else "")
         cells = [cell for s in SCORES for cell in (f"{model[row][s]:.3f}", f"{vader[row][s]:.3f}",
-                                                   difference_cell(comparison["intervals"][row][s]))]
+                                                   format_difference(comparison["intervals"][row][s]))]
         lines.append(f"| {row} | {n} | " + " | ".join(cells) + " |")
     rule = comparison["vader_rule"]
     lines.append(f"\nVADER's rule, chosen on {rule['chosen_on']}: {rule['rule']}. The GRU's: binary "

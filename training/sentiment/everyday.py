@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from serving.sentiment.classifier import SentimentClassifier
-from training.bootstrap import mean_of, paired_interval
+from training.bootstrap import format_difference, mean_of, paired_interval
 from training.sentiment.data import LABELS
-from training.sentiment.evaluate import (BAND_GRID, NEUTRAL_BANDS, difference_cell, three_class_call,
+from training.sentiment.evaluate import (BAND_GRID, NEUTRAL_BANDS, three_class_call,
                                          vader_compounds)
 
 EVERYDAY_FILES = {"test": Path(__file__).parent / "everyday.tsv",
@@ -91,7 +91,7 @@ def score_everyday(classifier: SentimentClassifier, split: str = "test") -> dict
 def format_everyday(scores: dict) -> str:
     lines = ["| everyday sentences | GRU | VADER | GRU - VADER [95%] |", "|---|---:|---:|---:|"]
     lines += [f"| {key} | {scores['model'][key]:.3f} | {scores['vader'][key]:.3f} | "
-              f"{difference_cell(scores['intervals'][key])} |" for key in scores["model"]]
+              f"{format_difference(scores['intervals'][key])} |" for key in scores["model"]]
     rule = scores["vader_rule"]
     return "\n".join(lines) + (f"\n\n{scores['sentences']} sentences, 3-class accuracy. VADER's rule, chosen on "
                                f"{rule['chosen_on']}: {rule['rule']}. Intervals: paired bootstrap, 1,000 resamples of "

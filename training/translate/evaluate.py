@@ -18,7 +18,7 @@ from tqdm import tqdm
 from serving.artifact import Artifact
 from serving.translate.apertium import apertium_installed, apertium_translate
 from serving.translate.translator import Translator
-from training.bootstrap import Interval, paired_interval
+from training.bootstrap import Interval, format_difference, paired_interval
 from training.translate.data import Pair, everyday_pairs, held_out_pairs, held_out_twins_dropped
 
 BATCH_SIZE = 16
@@ -74,10 +74,9 @@ def score_beside_apertium(translator: Translator, sets: dict[str, list[Pair]], b
         if apertium_installed():
             peers = apertium_translate(english)
             results[name]["apertium"] = corpus_scores(peers, spanish)
-            results[name]["model_minus_apertium"] = {
-                metric: {"difference": round(interval.difference, 2), "low": round(interval.low, 2),
-                         "high": round(interval.high, 2), "verdict": interval.verdict}
-                for metric, interval in paired_intervals(ours, peers, spanish).items()}
+            intervals = paired_intervals(ours, peers, spanish)
+            results[name]["model_minus_apertium"] = {metric: interval.to_json(places=2)
+                                                     for metric, interval in intervals.items()}
     return results
 
 
@@ -92,9 +91,7 @@ def artifact_metrics(artifact: Artifact) -> dict:
 
 
 def _difference(interval: dict | None) -> str:
-    if interval is None:
-        return "-"
-    return f"{interval['difference']:+.2f} [{interval['low']:+.2f}, {interval['high']:+.2f}] {interval['verdict']}"
+    return "-" if interval is None else format_difference(interval, places=2)
 
 
 def format_scores(title: str, results: dict) -> str:

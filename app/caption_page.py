@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from app.common import captioner, escape_markdown, load_or_stop, readable, scroll_into_view, small_print, timed
+from app.common import (captioner, escape_markdown, load_or_stop, readable, scroll_into_view, show_warnings,
+                        small_print, timed)
 from serving.caption.captioner import DETECTED, Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
@@ -92,20 +93,24 @@ def imagenet_chart(result: CaptionResult) -> alt.Chart:
     ).properties(height=36 * len(frame)))
 
 
-# Each gallery cell is one click target: the title button's hit area is stretched over the thumbnail;
-# a result scrolled to stops below the app's header.
+# Each gallery cell is one click target: the title button's hit area is stretched over the thumbnail; a title
+# breaks between words only ("Motorcycle" stays whole on a phone).
 PAGE_STYLE = """<style>
 [class*="st-key-gallery_cell_"] { position: relative; }
 [class*="st-key-gallery_cell_"] .stElementContainer { position: static; }
 [class*="st-key-gallery_cell_"] .stButton button::after { content: ""; position: absolute; inset: 0; }
 [class*="st-key-gallery_cell_"] img { cursor: pointer; }
-.st-key-caption_result { scroll-margin-top: 4.5rem; }  /* not under the app's header */
+[class*="st-key-gallery_cell_"] .stButton p { font-size: 0.8rem; word-break: keep-all; overflow-wrap: normal; }
 </style>"""
 
 
 def choose(source: tuple[str, str | None]) -> None:
+    """Remember what was chosen last. A sample photo empties the uploader (a new one is drawn), so the file
+    in it is not left looking chosen, and choosing that file again is a new choice."""
     st.session_state["caption_source"] = source
     st.session_state["caption_choices"] = st.session_state.get("caption_choices", 0) + 1
+    if source[0] == "gallery":
+        st.session_state["caption_uploads"] = st.session_state.get("caption_uploads", 0) + 1
 
 
 def image_choice() -> tuple[str, bytes] | None:
@@ -126,7 +131,8 @@ def image_choice() -> tuple[str, bytes] | None:
     limit_mb = st.get_option("server.maxUploadSize")
     # Every file type reaches the page, so a file that is not a photo gets a message here (and the
     # caption of the photo before it goes) instead of a refusal inside the uploader.
-    upload = upload_column.file_uploader("...or upload a photo", key="caption_upload",
+    upload = upload_column.file_uploader("...or upload a photo",
+                                         key=f"caption_upload_{st.session_state.get('caption_uploads', 0)}",
                                          on_change=choose, args=(("caption_upload", None),),
                                          help=f"JPEG, PNG, WebP or GIF up to {limit_mb} MB; a larger photo is "
                                               "refused by the browser before it is sent, so nothing is lost.")
@@ -178,13 +184,13 @@ def copied_names(result: CaptionResult) -> str:
 
 def show_result(name: str, photo: Image.Image, square: Image.Image, result: CaptionResult,
                 latency_ms: float) -> None:
-    st.markdown(f"## {escape_markdown(result.caption.capitalize())}")
+    caption = escape_markdown(result.caption.capitalize())
+    st.markdown(f"## :gray[{caption}]" if result.warnings else f"## {caption}")
+    show_warnings(result.warnings)
     recognition = result.recognition
     show_boxes = False
     if recognition is not None:
         st.markdown(seen_in_the_photo(recognition))
-        for limit in recognition.limits:
-            st.warning(limit)
         if recognition.people and not says_people(result.caption):
             st.info(f"The caption does not name the {'person' if recognition.people == 1 else 'people'} the "
                     f"detector found: {people_gap(load_or_stop(captioner))}")

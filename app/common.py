@@ -104,14 +104,18 @@ def text_or_invitation(key: str, placeholder: str, button: str, button_key: str,
     return text
 
 
-# Bring a new result into view when it is drawn out of sight (on a phone it is below the inputs); the nonce
-# makes each new result a new script, so it runs again.
+# Bring a new result into view when it is drawn out of sight (on a phone it is below the inputs) or under the
+# app's sticky header, and stop it just below that header; the nonce makes each new result a new script, so it
+# runs again.
 SCROLL_TO_RESULT = """<script>
 (() => {{ // result {nonce}
   const result = document.querySelector(".st-key-{key}");
   if (!result) return;
+  const header = document.querySelector("[data-testid=stHeader]");
+  const below = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  result.style.scrollMarginTop = (below + 8) + "px";
   const top = result.getBoundingClientRect().top;
-  if (top < 0 || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
+  if (top < below || top > window.innerHeight * 0.7) result.scrollIntoView({{behavior: "smooth", block: "start"}});
 }})();
 </script>"""
 
@@ -119,6 +123,13 @@ SCROLL_TO_RESULT = """<script>
 def scroll_into_view(key: str, nonce: int) -> None:
     """Scroll the container with this key into view if it is out of sight."""
     st.html(SCROLL_TO_RESULT.format(key=key, nonce=nonce), unsafe_allow_javascript=True)
+
+
+def show_warnings(warnings: list[str]) -> None:
+    """Why a result may mean little (serving/scope.py), said next to it, in the weight of a result; the user's
+    own words they quote stay text."""
+    for warning in warnings:
+        st.warning(escape_markdown(warning), icon=":material/report:")
 
 
 def small_print(text: str) -> None:

@@ -5,12 +5,13 @@ import html
 import zlib
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import (entity_tagger, keep_text, load_or_stop, readable, scroll_into_view, small_print,
-                        text_or_invitation, timed)
-from serving.ner.tagger import TAGS, TYPE_NAMES, TYPES, TaggedText
+from app.common import (entity_tagger, escape_markdown, keep_text, load_or_stop, readable, scroll_into_view,
+                        show_warnings, small_print, text_or_invitation, timed)
+from serving.ner.tagger import TAGS, TYPE_NAMES, TYPES, TaggedText, bio_spans
 from serving.text import InputError
 
 # The lecture's examples with its right answers ("Dhaval loves baby yoda" -> 1 0 1 1): the loss view starts
@@ -54,6 +55,26 @@ def marked_html(result: TaggedText) -> str:
 def legend_html() -> str:
     return " ".join(f'<mark style="background:{COLOURS[kind]};padding:0.1em 0.4em;border-radius:0.3em">{kind}'
                     f"</mark> {TYPE_NAMES[kind]}" for kind in TYPES)
+
+
+def why_no_names(result: TaggedText) -> str:
+    """Said where no name was found: the words likeliest to be one, how likely, what makes names hard for
+    this tagger, and the lecture's answer for the lecture's examples."""
+    name_probability = 1 - result.marginals[:, TAGS.index("O")]
+    likeliest = [i for i in np.argsort(-name_probability)[:2] if name_probability[i] >= 0.01]
+    said = "**No names found**: no word's likeliest tag is a name's."
+    if likeliest:
+        said += " The likeliest to be one: " + ", ".join(
+            f"“{escape_markdown(result.words[i].text)}” ({name_probability[i]:.0%})" for i in sorted(likeliest)) + "."
+    said += (" It finds names mostly by their capital letters and the words around them, as they are written in "
+             "the news, novels and speeches it learnt from: a name it never saw, one at the start of a sentence "
+             "(capitalised anyway) or one in lower case is hard for it.")
+    if result.text in LECTURE_TAGS:
+        words = result.text.split()
+        answer = "; ".join(f"{' '.join(words[start:end])} ({TYPE_NAMES[kind].lower()})"
+                           for start, end, kind in bio_spans(LECTURE_TAGS[result.text]))
+        said += f" The lecture's answer: {escape_markdown(answer)}; the loss below shows how far off the tagger is."
+    return said
 
 
 def word_labels(result: TaggedText) -> list[str]:
@@ -133,10 +154,11 @@ def page() -> None:
         st.warning(str(err).capitalize())
         return
     with st.container(key="ner_result"):
+        show_warnings(result.warnings)
         st.html(marked_html(result))
         st.html(f'<div style="font-size:0.9rem">{legend_html()}</div>')
         if not result.entities:
-            st.info("No names found in this text.")
+            st.info(why_no_names(result))
         if result.truncated:
             st.warning(f"The text is long: the tagger read only its first {len(result.words)} words.")
         if result.entities:

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import escape_markdown, keep_text, load_or_stop, nextword_predictor, readable, small_print, timed
+from app.common import (escape_markdown, keep_text, load_or_stop, nextword_predictor, readable, show_warnings,
+                        small_print, timed)
 from serving.nextword.predictor import append_word
 from serving.nextword.words import WordCandidate
 from serving.text import InputError
@@ -67,6 +68,7 @@ def suggestion_bar(text: str) -> None:
     except InputError as err:
         st.warning(str(err).capitalize())
         return
+    show_warnings(suggestions.warnings)
     typed = escape_markdown(suggestions.partial)
     if suggestions.partial and not suggestions.words:
         st.info(f"No word the model knows starts like that (**{typed}**). Keep typing, or add a space.")

@@ -1,12 +1,14 @@
 """Sentiment page: a many-to-one bidirectional GRU, its verdict, and how it changed word by word."""
 from __future__ import annotations
 
+import zlib
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import (escape_markdown, keep_text, load_or_stop, readable, sentiment_classifier, small_print,
-                        text_or_invitation, timed)
+from app.common import (escape_markdown, keep_text, load_or_stop, readable, scroll_into_view, sentiment_classifier,
+                        show_warnings, small_print, text_or_invitation, timed)
 from app.sentiment_examples import EXAMPLES, FAILURES
 from serving.sentiment.classifier import SentimentResult, WordStep
 from serving.text import InputError
@@ -49,6 +51,14 @@ def probability_chart(probs: dict[str, float]) -> alt.Chart:
 
 
 def show_verdict(result: SentimentResult, typed: str) -> None:
+    """The verdict and its stars; for a text the model cannot read, no verdict, and why."""
+    if result.warnings:
+        st.markdown("## :gray[:material/help: No verdict]")
+        show_warnings(result.warnings)
+        st.markdown(f"What the network gives anyway, which means little here: {result.label}, "
+                    f"{result.stars:.1f} / 5 stars.")
+        st.altair_chart(probability_chart(result.probs), width="stretch")
+        return
     colour, face = LABEL_STYLE[result.label]
     st.markdown(f"## {colour}[{face} {result.label.capitalize()}]")
     st.html(STAR_METER.format(stars=result.stars, percent=result.stars / 5 * 100))
@@ -63,8 +73,8 @@ def show_verdict(result: SentimentResult, typed: str) -> None:
         st.warning(f"The text is long ({len(typed):,} characters): the model read only its first "
                    f"{len(result.read):,} characters, up to “…{escape_markdown(result.read[-40:])}”.")
     if result.unknown:
-        unreadable = " ".join(result.unknown)
-        if not result.read.replace(unreadable, "").strip(" ."):
+        unreadable = escape_markdown(" ".join(result.unknown))
+        if not result.read.replace(" ".join(result.unknown), "").strip(" ."):
             st.info(f"The model cannot read any of this ({unreadable}): its tokenizer never saw these characters "
                     "(emoji, other scripts, some digits), so this verdict means nothing.")
         else:
@@ -108,7 +118,9 @@ def page() -> None:
     except InputError as err:
         st.warning(str(err).capitalize())
         return
-    show_verdict(result, text)
+    with st.container(key="sentiment_result"):
+        show_verdict(result, text)
+    scroll_into_view("sentiment_result", zlib.crc32(result.text.encode()))
     st.subheader("How it got there")
     st.markdown("The same network run on every prefix of the sentence (all prefixes in **one** batched call): "
                 "watch the verdict change as each word arrives.")

@@ -8,7 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import keep_text, load_or_stop, readable, scroll_into_view, small_print, text_or_invitation, timed
+from app.common import (keep_text, load_or_stop, readable, scroll_into_view, show_warnings, small_print,
+                        text_or_invitation, timed)
 from app.common import translator as load_translator
 from serving.text import InputError
 from serving.translate.apertium import ApertiumError, apertium_installed, apertium_translate
@@ -92,6 +93,7 @@ def page() -> None:
         st.warning(str(err).capitalize())
         return
     with st.container(key="translate_result"):
+        show_warnings(result.warnings)
         ours, peer = st.columns(2)
         with ours:
             st.markdown("**This model** (encoder-decoder GRU)")

@@ -49,6 +49,12 @@ def for_each_input(texts: list[str], handle: Callable[[str], None]) -> int:
     return status
 
 
+def warned(line: str, warnings: list[str]) -> str:
+    """A human-readable result with the reasons it may mean little (serving/scope.py) after it, on the same
+    line, so that each input still gives one line."""
+    return line + "".join(f"  (warning: {warning})" for warning in warnings)
+
+
 def emit(payload: dict, human: str, as_json: bool) -> None:
     """One result: a JSON object on one line with --json, else the human-readable line."""
     print(json.dumps(payload, ensure_ascii=False) if as_json else human, flush=True)

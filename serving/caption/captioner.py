@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -27,6 +27,7 @@ from serving.caption.recognition import (CNN_SURE, Recogniser, Recognition, Thin
                                         object_things)
 from serving.numeric import softmax
 from serving.onnx_weights import linear_head
+from serving.scope import image_warnings
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 
 MAX_WORDS = 20
@@ -60,10 +61,12 @@ class CaptionResult:
     decoder_caption: str  # the decoder's own words, before the CNN named objects
     cnn_names: list[CnnName]  # the object phrases the CNN named (serving/caption/cnn_names.py)
     recognition: Recognition | None = None  # things, people and setting (serving/caption/recognition.py)
+    warnings: list[str] = field(default_factory=list)  # why the caption may mean little (serving/scope.py)
 
     def to_json(self, image: str) -> dict:
         recognition = self.recognition.to_json() if self.recognition else {}
         return {"image": image, "caption": self.caption, "score": round(self.score, 4), **recognition,
+                "warnings": self.warnings,
                 "alternatives": [{"caption": c, "score": round(s, 4)} for c, s in self.alternatives],
                 "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5],
                 "decoder_caption": self.decoder_caption,
@@ -272,7 +275,8 @@ class Captioner:
         recognitions = self.recognise(images, logits, detecting)
         searched = self.search_with_things(grid, beam_size, cnn_names, recognitions)
         results = []
-        for (nbest, things), image_grid, image_logits, recognition in zip(searched, grid, logits, recognitions):
+        for (nbest, things), image, image_grid, image_logits, recognition in zip(searched, images, grid, logits,
+                                                                                recognitions):
             named = [self.named(h, image_grid, cnn_namer, things) for h in nbest]
             words, attention, cnn_named = named[0]
             probs = softmax(image_logits)
@@ -286,5 +290,6 @@ class Captioner:
                 caption=texts[0], score=nbest[0].score, alternatives=alternatives,
                 words=words, attention=attention.reshape(-1, *self.grid_shape),
                 imagenet_top5=[(self.labels[i], float(probs[i])) for i in top5],
-                decoder_caption=self.text(nbest[0].tokens), cnn_names=cnn_named, recognition=recognition))
+                decoder_caption=self.text(nbest[0].tokens), cnn_names=cnn_named, recognition=recognition,
+                warnings=image_warnings(image) + (recognition.limits if recognition else [])))
         return results

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from serving.caption.captioner import Captioner, CaptionResult
 from serving.caption.image_input import ImageInputError, load_image
-from serving.cli import EXIT_BAD_INPUT, error
+from serving.cli import EXIT_BAD_INPUT, error, warned
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
 BATCH = 16
@@ -40,7 +40,8 @@ def human_lines(path: Path, result: CaptionResult) -> str:
     seen = ", ".join(f"{label} {prob:.0%}" for label, prob in result.imagenet_top5[:3])
     named = "".join(f"; the CNN named {n.label} {n.probability:.0%} (its class: {n.imagenet_class}) where the "
                     f"decoder said {n.decoder_said}" for n in result.cnn_names)
-    return f"{path}: {result.caption}  (score {result.score:.2f}{named}; the CNN sees: {seen})"
+    return warned(f"{path}: {result.caption}  (score {result.score:.2f}{named}; the CNN sees: {seen})",
+                  result.warnings)
 
 
 def caption_command(args: argparse.Namespace) -> int:

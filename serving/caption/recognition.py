@@ -30,7 +30,6 @@ SURE_SCORE = 0.5  # a kind of thing is said when its best box reaches this
 CNN_SURE = 0.5  # the CNN's names, and its things without a box, from this probability
 SCENE_SURE = 0.3  # an ImageNet scene class says the setting from this probability
 SAME_SPOT = 0.5  # boxes overlapping this much (intersection over union) are taken to be one thing
-SMALL_SIDE = 64  # photos whose shorter side is below this get a warning beside the result
 GROUP_FROM = 4  # from this many on, "a group of": as the caption decoder learnt to say it
 
 # COCO classes that ImageNet splits into kinds: a general name of imagenet_names.json, or ImageNet labels
@@ -137,8 +136,7 @@ class Recognition:
     limits: list[str] = field(default_factory=list)  # what the reader should know before trusting it
 
     def to_json(self) -> dict:
-        return {"objects": [t.to_json() for t in self.things], "people": self.people, "setting": self.setting,
-                "limits": self.limits}
+        return {"objects": [t.to_json() for t in self.things], "people": self.people, "setting": self.setting}
 
 
 class Recogniser:
@@ -193,7 +191,7 @@ class Recogniser:
             things.append(Thing(sure[0].lower(), 1, [], sure[1], "cnn"))
         people = next((t.count for t in things if t.coco_label == "person"), 0)
         return Recognition(things, people, self.setting(things, probabilities), boxes, (width, height),
-                           self.limits(things, width, height))
+                           self.limits(things))
 
     def setting(self, things: list[Thing], probabilities: np.ndarray) -> list[str]:
         """Where the photo is: ImageNet's scene classes first, then places that the detected things imply."""
@@ -204,13 +202,8 @@ class Recogniser:
         return list(dict.fromkeys(places))
 
     @staticmethod
-    def limits(things: list[Thing], width: int, height: int) -> list[str]:
-        said = []
-        if min(width, height) < SMALL_SIDE:
-            said.append(f"The photo is very small ({width} x {height} pixels): what is seen in it may be wrong.")
-        if not things:
-            said.append("Nothing in this photo was recognised with confidence: the caption is a guess.")
-        return said
+    def limits(things: list[Thing]) -> list[str]:
+        return [] if things else ["Nothing in this photo was recognised with confidence: the caption is a guess."]
 
 
 def box_area(box: tuple[float, float, float, float]) -> float:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input
+from serving.cli import emit, for_each_input, warned
 from serving.ner.tagger import EntityTagger, TaggedText
 
 
@@ -14,7 +14,7 @@ def human_line(result: TaggedText) -> str:
         at = entity.end
     note = " (only the first words were read)" if result.truncated else ""
     found = "" if result.entities else "  (no names found)"
-    return "".join(marked) + result.text[at:] + found + note
+    return warned("".join(marked) + result.text[at:] + found + note, result.warnings)
 
 
 def ner_command(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.ner.crf import log_partition, marginals, sequence_score, viterbi
 from serving.ner.words import Word, split_words
+from serving.scope import text_warnings
 from serving.text import InputError, prepare_text
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 
@@ -51,12 +52,14 @@ class TaggedText:
     marginals: np.ndarray = field(repr=False)  # [words, tags]: every word's probability of every tag
     emissions: np.ndarray = field(repr=False)  # [words, tags]: the network's scores, before the CRF
     truncated: bool = False
+    warnings: list[str] = field(default_factory=list)  # why the tags may mean little (serving/scope.py)
 
     def to_json(self) -> dict:
         return {"text": self.text,
                 "entities": [{"text": e.text, "label": e.label, "start": e.start, "end": e.end,
                               "prob": round(e.prob, 4)} for e in self.entities],
-                "tokens": [{"text": w.text, "tag": w.tag, "prob": round(w.prob, 4)} for w in self.words]}
+                "tokens": [{"text": w.text, "tag": w.tag, "prob": round(w.prob, 4)} for w in self.words],
+                "warnings": self.warnings}
 
 
 def bio_spans(tags: list[str] | tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -150,7 +153,7 @@ class EntityTagger:
                 text=text,
                 words=[WordTag(w.text, w.start, w.end, tag, p) for w, tag, p in zip(words, tags, word_probs)],
                 entities=entities_of(words, tags, word_probs, text), marginals=probs, emissions=scores,
-                truncated=cut))
+                truncated=cut, warnings=text_warnings(text)))
         return results
 
     def losses(self, tagged: TaggedText, right_tags: list[str]) -> tuple[list[float], float]:

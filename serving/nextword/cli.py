@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input
+from serving.cli import emit, for_each_input, warned
 from serving.nextword.predictor import NextWordPredictor
 
 
@@ -14,7 +14,8 @@ def nextword_command(args: argparse.Namespace) -> int:
         suggestions = predictor.next_words(text, k=args.k, complete=args.complete)
         words = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.words) or "(no word the model knows)"
         after = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.after_partial)
-        emit(suggestions.to_json(text), f"{text} -> {words}" + (f"  | then: {after}" if after else ""), args.json)
+        emit(suggestions.to_json(text), warned(f"{text} -> {words}" + (f"  | then: {after}" if after else ""),
+                                               suggestions.warnings), args.json)
 
     return for_each_input(args.text, handle)
 

@@ -18,6 +18,7 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, WordList, top_next_words
 from serving.numeric import log_softmax
+from serving.scope import text_warnings
 from serving.text import MAX_CHARS, InputError, prepare_text
 from serving.tokenizer import load_tokenizer
 
@@ -96,13 +97,14 @@ class Suggestions:
     words: list[WordCandidate]
     # when the half-typed word is itself a word: the words that would follow it, as a phone keyboard offers
     after_partial: list[WordCandidate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # why the words may mean little (serving/scope.py)
 
     def to_json(self, text: str) -> dict:
         def listed(words: list[WordCandidate]) -> list[dict]:
             return [{"word": w.word, "prob": round(w.prob, 5)} for w in words]
 
         return {"text": text, "next_words": listed(self.words),
-                **({"after_typed_word": listed(self.after_partial)} if self.partial else {})}
+                **({"after_typed_word": listed(self.after_partial)} if self.partial else {}), "warnings": self.warnings}
 
 
 class NextWordPredictor:
@@ -144,7 +146,7 @@ class NextWordPredictor:
         state, log_probs = self.cache.state_after(self.encode(context))
         words = top_next_words(self.model, state, log_probs, self.vocab, k=k, partial=partial)
         after = self.next_words(cleaned + " ", k).words if partial and partial in self.vocab.known else []
-        return Suggestions(context.rstrip(), partial, words, after)
+        return Suggestions(context.rstrip(), partial, words, after, text_warnings(cleaned))
 
     def generate(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
                  top_p: float = 1.0, seed: int | None = None) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.numeric import softmax
 from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece_valences
+from serving.scope import text_warnings
 from serving.text import InputError, prepare_text
 from serving.tokenizer import WORD_START, load_tokenizer, pad_batch
 
@@ -24,6 +25,7 @@ class SentimentResult:
     read: str = ""  # the part of the text the model read (all of it unless `truncated`)
     unknown: list[str] = field(default_factory=list)  # parts it cannot read (emoji, unseen scripts)
     truncated: bool = False
+    warnings: list[str] = field(default_factory=list)  # why the verdict may mean little (serving/scope.py)
 
     @property
     def stars(self) -> float:
@@ -33,7 +35,7 @@ class SentimentResult:
 
     def to_json(self) -> dict:
         return {"text": self.text, "label": self.label, "stars": round(self.stars, 2),
-                "probs": {k: round(v, 4) for k, v in self.probs.items()}}
+                "probs": {k: round(v, 4) for k, v in self.probs.items()}, "warnings": self.warnings}
 
 
 @dataclass
@@ -99,7 +101,7 @@ class SentimentClassifier:
                     probs={label: float(p) for label, p in zip(self.labels, row)},
                     read="".join(piece.surface for piece in pieces).strip(),
                     unknown=[piece.surface.strip() for piece in pieces if piece.id == self.tokenizer.unk_id()],
-                    truncated=text_cut or tokens_cut))
+                    truncated=text_cut or tokens_cut, warnings=text_warnings(text)))
         return results
 
     def running(self, text: str) -> list[WordStep]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input
+from serving.cli import emit, for_each_input, warned
 from serving.sentiment.classifier import SentimentClassifier, SentimentResult
 
 
@@ -12,7 +12,8 @@ def human_line(result: SentimentResult) -> str:
     note = f" (only the first {len(result.read):,} characters were read)" if result.truncated else ""
     if result.unknown:
         note += f" (cannot read: {' '.join(result.unknown)})"
-    return f"{result.label:8s} {result.stars:.1f} stars  p={confidence:.2f}  {result.text}{note}"
+    return warned(f"{result.label:8s} {result.stars:.1f} stars  p={confidence:.2f}  {result.text}{note}",
+                  result.warnings)
 
 
 def sentiment_command(args: argparse.Namespace) -> int:

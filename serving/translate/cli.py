@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input
+from serving.cli import emit, for_each_input, warned
 from serving.translate.translator import Translation, Translator
 
 
 def human_line(result: Translation) -> str:
     note = " (only the first words were translated)" if result.truncated else ""
-    return f"{result.translation}  (score {result.score:.2f}){note}"
+    return warned(f"{result.translation}  (score {result.score:.2f}){note}", result.warnings)
 
 
 def translate_command(args: argparse.Namespace) -> int:

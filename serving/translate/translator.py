@@ -6,13 +6,14 @@ sessions and is safe to call from many threads.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.beam_search import beam_search
+from serving.scope import text_warnings
 from serving.text import InputError, prepare_text
 from serving.tokenizer import PAD_ID, UNK_ID, WORD_START, load_tokenizer, pad_batch
 
@@ -36,11 +37,12 @@ class Translation:
     attention: np.ndarray  # [len(target_words), len(source_pieces)]: where the decoder looked for each word
     finished: bool  # False when the length cap ended it
     truncated: bool = False
+    warnings: list[str] = field(default_factory=list)  # why the translation may mean little (serving/scope.py)
 
     def to_json(self) -> dict:
         return {"source": self.source, "translation": self.translation, "score": round(self.score, 4),
                 "alternatives": [{"translation": t, "score": round(s, 4)} for t, s in self.alternatives],
-                "truncated": self.truncated}
+                "truncated": self.truncated, "warnings": self.warnings}
 
 
 def words_of_pieces(pieces: list[str]) -> list[list[int]]:
@@ -103,4 +105,4 @@ class Translator:
             source_pieces=[self.tokenizer.id_to_piece(i) for i in ids],
             target_words=["".join(pieces[i] for i in word).lstrip(WORD_START) for word in words],
             attention=np.stack([attention[word].mean(0) for word in words]) if words else attention[:0],
-            finished=best.finished, truncated=cut)
+            finished=best.finished, truncated=cut, warnings=text_warnings(text))

@@ -145,12 +145,20 @@ def test_the_text_is_still_there_after_visiting_another_page():
     assert app.text_input(key="nextword_text").value == "We the people"
 
 
-@pytest.mark.parametrize("text,said", [("\U0001F600\U0001F600\U0001F600", "cannot read any of this"),
-                                       ("Loved it \U0001F60D best day ever", "the verdict comes from the rest")])
-def test_what_the_model_cannot_read_is_said_on_the_page(text, said):
+def test_what_the_model_cannot_read_is_said_on_the_page():
+    app = page("sentiment").run()
+    app.text_area(key="sentiment_text").input("Loved it \U0001F60D best day ever").run()
+    assert not app.exception and "the verdict comes from the rest" in app.info[0].value
+
+
+@pytest.mark.parametrize("text,said", [("\U0001F600\U0001F600\U0001F600", "There are no words here"),
+                                       ("这部电影很好看", "This is not English"),
+                                       ("Je suis allé au marché avec mon frère", "does not read as English")])
+def test_out_of_scope_text_gets_no_verdict_and_says_why(text, said):
     app = page("sentiment").run()
     app.text_area(key="sentiment_text").input(text).run()
-    assert not app.exception and said in app.info[0].value
+    assert not app.exception and said in app.warning[0].value
+    assert "No verdict" in markdown_text(app) and not {"Negative", "Neutral", "Positive"} & set(markdown_text(app).split())
 
 
 def test_typed_text_is_classified():
@@ -201,7 +209,7 @@ def test_names_are_marked_in_the_users_text_escaped_never_as_html():
 def test_an_unusable_uploads_file_name_is_shown_literally():
     """The Caption page names a refused upload in its error message; the file name is the user's text."""
     app = page("caption").run()
-    app.file_uploader(key="caption_upload").upload(f"{INJECTION}.txt", b"not a photo", "text/plain").run()
+    app.file_uploader(key="caption_upload_0").upload(f"{INJECTION}.txt", b"not a photo", "text/plain").run()
     assert not app.exception
     [error] = app.error
     assert_shown_literally(error.value, f"{INJECTION}.txt")
@@ -211,7 +219,7 @@ def test_an_uploaded_photos_file_name_is_shown_literally_under_its_pictures():
     """The Caption page names the uploaded photo under the pictures it draws of it (image captions are
     markdown in Streamlit); the file name is the user's text."""
     app = page("caption").run()
-    app.file_uploader(key="caption_upload").upload(f"{INJECTION}.png", photo_bytes("chelsea.png"), "image/png").run()
+    app.file_uploader(key="caption_upload_0").upload(f"{INJECTION}.png", photo_bytes("chelsea.png"), "image/png").run()
     assert not app.exception and not app.error
     named = [caption for image in app.get("image") for caption in image.captions if "onerror" in caption]
     assert len(named) == 2  # the photo with the detector's boxes, the square the CNN sees
@@ -439,7 +447,7 @@ def test_caption_page_invites_a_photo():
 
 def test_uploaded_photo_gets_a_caption_attention_maps_and_imagenet_classes():
     app = page("caption").run()
-    app.file_uploader(key="caption_upload").upload("cat.png", photo_bytes("chelsea.png"), "image/png").run()
+    app.file_uploader(key="caption_upload_0").upload("cat.png", photo_bytes("chelsea.png"), "image/png").run()
     assert not app.exception and not app.error
     caption = next(m.value for m in app.markdown if m.value.startswith("## "))
     assert len(caption.split()) >= 3
@@ -491,12 +499,23 @@ def test_a_refused_upload_takes_the_previous_caption_away():
     app = page("caption").run()
     app.button(key="gallery_Cat").click().run()
     assert any(m.value.startswith("## ") for m in app.markdown)
-    app.file_uploader(key="caption_upload").upload("notes.txt", b"not a photo at all", "text/plain").run()
+    app.file_uploader(key="caption_upload_1").upload("notes.txt", b"not a photo at all", "text/plain").run()
     assert not app.exception
     assert not any(m.value.startswith("## ") for m in app.markdown)
     shown = rendered_markdown(app.error[0].value).text  # what the user reads, the file name escaped or not
     assert shown.startswith("notes.txt: this is not an image that can be read")
     assert "Error" not in shown
+
+
+def test_a_sample_photo_empties_the_uploader_so_the_same_file_can_be_chosen_again():
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload_0").upload("cat.png", photo_bytes("chelsea.png"), "image/png").run()
+    app.button(key="gallery_Coffee").click().run()
+    uploaders = [element.key for element in app.get("file_uploader")]
+    assert uploaders == ["caption_upload_1"] and not app.file_uploader(key="caption_upload_1").value
+    app.file_uploader(key="caption_upload_1").upload("cat.png", photo_bytes("chelsea.png"), "image/png").run()
+    caption = next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert not app.exception and "cat" in caption.lower(), caption  # the upload's caption, not the coffee's
 
 
 def test_gallery_photo_and_beam_slider():
@@ -515,6 +534,6 @@ def test_gallery_photo_and_beam_slider():
                                        ("cut.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40)])
 def test_unusable_upload_gets_one_clear_message(name, data):
     app = page("caption").run()
-    app.file_uploader(key="caption_upload").upload(name, data, "image/jpeg").run()
+    app.file_uploader(key="caption_upload_0").upload(name, data, "image/jpeg").run()
     assert not app.exception
     assert len(app.error) == 1 and rendered_markdown(app.error[0].value).text.startswith(name)

@@ -99,7 +99,7 @@ def caption_page() -> AppTest:
 @pytest.mark.parametrize("name", [*UNUSABLE_IMAGES, *VALID_IMAGES])
 def test_every_image_kind_in_the_app(name, image_folder):
     app = caption_page()
-    app.file_uploader(key="caption_upload").upload(name, (image_folder / name).read_bytes(), "image/jpeg").run()
+    app.file_uploader(key="caption_upload_0").upload(name, (image_folder / name).read_bytes(), "image/jpeg").run()
     assert not app.exception
     captions = [m.value for m in app.markdown if m.value.startswith("## ")]
     if name in UNUSABLE_IMAGES:
@@ -158,7 +158,7 @@ def test_every_text_kind_in_the_cli():
 def test_the_upload_limit_is_set_and_the_uploader_says_it():
     with open(REPO_ROOT / ".streamlit" / "config.toml", "rb") as config:
         limit = tomllib.load(config)["server"]["maxUploadSize"]
-    uploader = caption_page().file_uploader(key="caption_upload")
+    uploader = caption_page().file_uploader(key="caption_upload_0")
     assert uploader.proto.max_upload_size_mb == limit == 20  # the browser refuses a larger file before sending it
     assert f"up to {limit} MB" in uploader.proto.help
 

@@ -32,7 +32,7 @@ def test_json_object_per_image(photos):
     assert [line["image"] for line in lines] == [str(photos / "chelsea.png"), str(photos / "coffee.png")]
     for line in lines:
         assert set(line) == {"image", "caption", "score", "alternatives", "imagenet_top5", "decoder_caption",
-                             "named_by_cnn", "objects", "people", "setting", "limits"}
+                             "named_by_cnn", "objects", "people", "setting", "warnings"}
         assert line["people"] == 0 and isinstance(line["setting"], list)
         for thing in line["objects"]:
             assert set(thing) == {"label", "count", "boxes", "score", "source"} and 0 < thing["score"] <= 1

@@ -72,11 +72,6 @@ def test_what_only_the_cnn_sees_is_a_thing_without_a_box(captioner, recogniser):
     assert [(t.label, t.boxes, t.source) for t in seen.things] == [("missile", [], "cnn")] and not seen.limits
 
 
-def test_a_tiny_photo_says_so(captioner, recogniser):
-    seen = recogniser.recognise([], probabilities(captioner, missile=0.9), 40, 30)
-    assert seen.limits == ["The photo is very small (40 x 30 pixels): what is seen in it may be wrong."]
-
-
 @pytest.mark.parametrize("name,count,said", [("dog", 1, "a dog"), ("owl", 1, "an owl"), ("dog", 2, "two dogs"),
                                               ("person", 3, "three people"), ("person", 4, "a group of people"),
                                               ("sheep", 11, "a group of sheep")])

@@ -102,7 +102,7 @@ def test_cli_json_for_each_argument_with_the_beams_alternatives():
     results = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [r["source"] for r in results] == ["How are you?", "Save the file."]
     for result in results:
-        assert set(result) == {"source", "translation", "score", "alternatives", "truncated"}
+        assert set(result) == {"source", "translation", "score", "alternatives", "truncated", "warnings"}
         assert result["translation"] and len(result["alternatives"]) == 2
         assert all(set(a) == {"translation", "score"} and a["score"] <= result["score"] for a in result["alternatives"])
 

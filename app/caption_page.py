@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from app.common import (captioner, escape_markdown, load_or_stop, readable, scroll_into_view, show_warnings,
-                        small_print, timed)
+from app.common import (captioner, escape_markdown, load_or_stop, plot_height, readable, scroll_into_view,
+                        show_warnings, small_print, timed)
 from serving.caption.captioner import DETECTED, Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
@@ -90,7 +90,7 @@ def imagenet_chart(result: CaptionResult) -> alt.Chart:
         x=alt.X("probability:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("class:N", sort="-x", title=None),
         tooltip=["class", alt.Tooltip("probability:Q", format=".1%")],
-    ).properties(height=36 * len(frame)))
+    ).properties(height=plot_height(len(frame), 36)))
 
 
 # Each gallery cell is one click target: the title button's hit area is stretched over the thumbnail; a title

@@ -146,14 +146,22 @@ def keep_text(key: str) -> None:
 
 
 AXIS_TEXT = "#555867"  # 7:1 against white, where the default #808495 is 3.7:1
+MIN_PLOT_HEIGHT = 120  # no chart's plot area is lower than this, however few rows it has
+
+
+def plot_height(rows: int, per_row: int) -> int:
+    """The height of a plot area with `rows` rows of `per_row` pixels, and never below MIN_PLOT_HEIGHT."""
+    return max(MIN_PLOT_HEIGHT, rows * per_row)
 
 
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """A chart whose axis and legend text reads at 4.5:1 contrast or better, and whose legend labels are
-    never cut short."""
-    return chart.configure_axis(labelColor=AXIS_TEXT, titleColor=AXIS_TEXT, labelFontSize=12, titleFontSize=12,
-                                labelLimit=0).configure_legend(labelColor=AXIS_TEXT, titleColor=AXIS_TEXT,
-                                                               labelLimit=0, titleLimit=0)
+    """A chart whose axis and legend text reads at 4.5:1 contrast or better, whose legend labels are never cut
+    short, and whose `height` is its plot area's: it fits the page's width, and its titles, slanted labels and
+    legends are drawn around the plot, not squeezed into it (Streamlit's default fits all of them into `height`,
+    which left some plots 20 px high)."""
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure_axis(
+        labelColor=AXIS_TEXT, titleColor=AXIS_TEXT, labelFontSize=12, titleFontSize=12, labelLimit=0,
+    ).configure_legend(labelColor=AXIS_TEXT, titleColor=AXIS_TEXT, labelLimit=0, titleLimit=0)
 
 
 def log_ticks(values: pd.Series) -> list[float]:

@@ -220,9 +220,13 @@ def per_piece_chart(traces: list[GateTrace], pieces: list[str], value: Callable[
     ).properties(height=260, title=title))
 
 
-def kept_and_rewritten(pieces: list[str], trace: GateTrace, each: int = 3) -> str:
-    """Where a layer kept most of its state and where it rewrote it, read off its mean update gate."""
+def kept_and_rewritten(pieces: list[str], trace: GateTrace) -> str:
+    """Where a layer kept most of its state and where it rewrote it, read off its mean update gate: the three
+    pieces with the highest mean z and the three with the lowest, fewer in a short sentence, never the same."""
     mean_z = trace.update.mean(axis=1)
+    each = min(3, len(pieces) // 2)
+    if each == 0:
+        return f"The {trace.label} read one piece: its update gate's mean z there is {mean_z[0]:.2f}."
     labels = [escape_markdown(shown_piece(piece)) for piece in pieces]
     order = np.argsort(mean_z)
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import (entity_tagger, escape_markdown, keep_text, load_or_stop, readable, scroll_into_view,
-                        show_warnings, small_print, text_or_invitation, timed)
+from app.common import (entity_tagger, escape_markdown, keep_text, load_or_stop, plot_height, readable,
+                        scroll_into_view, show_warnings, small_print, text_or_invitation, timed)
 from serving.ner.tagger import TAGS, TYPE_NAMES, TYPES, TaggedText, bio_spans
 from serving.text import InputError
 
@@ -99,7 +99,7 @@ def probability_heatmap(frame: pd.DataFrame, order: list[str]) -> alt.Chart:
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("probability:Q", format=".0%"),
         color=alt.condition("datum.probability > 0.5", alt.value("white"), alt.value("#31333f")))
-    return readable((cells + text).properties(height=26 * len(order) + 20))
+    return readable((cells + text).properties(height=plot_height(len(order), 26)))
 
 
 def loss_chart(frame: pd.DataFrame) -> alt.Chart:

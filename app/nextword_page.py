@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import (escape_markdown, keep_text, load_or_stop, nextword_predictor, readable, show_warnings,
-                        small_print, timed)
+from app.common import (escape_markdown, keep_text, load_or_stop, nextword_predictor, plot_height, readable,
+                        show_warnings, small_print, timed)
 from serving.nextword.predictor import append_word
 from serving.nextword.words import WordCandidate
 from serving.text import InputError
@@ -49,7 +49,7 @@ def probability_chart(words: list[WordCandidate]) -> alt.Chart:
     )
     bars = base.mark_bar(color="#4c78a8", minBandSize=2)
     labels = base.mark_text(align="left", dx=4, color="#31333f").encode(text=alt.Text("probability:Q", format=".1%"))
-    return readable((bars + labels).properties(height=36 * max(1, len(frame))))
+    return readable((bars + labels).properties(height=plot_height(len(frame), 36)))
 
 
 def word_buttons(words: list[WordCandidate], partial: str, key: str) -> None:

@@ -7,8 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import (escape_markdown, keep_text, load_or_stop, readable, scroll_into_view, sentiment_classifier,
-                        show_warnings, small_print, text_or_invitation, timed)
+from app.common import (escape_markdown, keep_text, load_or_stop, plot_height, readable, scroll_into_view,
+                        sentiment_classifier, show_warnings, small_print, text_or_invitation, timed)
 from app.sentiment_examples import EXAMPLES, FAILURES
 from serving.sentiment.classifier import SentimentResult, WordStep
 from serving.text import InputError
@@ -47,7 +47,7 @@ def probability_chart(probs: dict[str, float]) -> alt.Chart:
     )
     bars = base.mark_bar().encode(color=alt.Color("label:N", scale=COLOURS, legend=None))
     labels = base.mark_text(align="left", dx=4, color="#31333f").encode(text=alt.Text("probability:Q", format=".0%"))
-    return readable((bars + labels).properties(height=110))
+    return readable((bars + labels).properties(height=plot_height(len(LABELS), 40)))
 
 
 def show_verdict(result: SentimentResult, typed: str) -> None:

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import (keep_text, load_or_stop, readable, scroll_into_view, show_warnings, small_print,
+from app.common import (keep_text, load_or_stop, plot_height, readable, scroll_into_view, show_warnings, small_print,
                         text_or_invitation, timed)
 from app.common import translator as load_translator
 from serving.text import InputError
@@ -46,15 +46,15 @@ def attention_frame(result: Translation) -> pd.DataFrame:
 def attention_heatmap(frame: pd.DataFrame) -> alt.Chart:
     targets, sources = list(dict.fromkeys(frame["spanish"])), list(dict.fromkeys(frame["english"]))
     base = alt.Chart(frame).encode(
-        x=alt.X("english:N", sort=sources, title="English pieces the encoder read",
-                axis=alt.Axis(orient="top", labelAngle=-45)),
-        y=alt.Y("spanish:N", sort=targets, title="Spanish words the decoder wrote"),
+        # upright labels, dropped only where two would touch (a long sentence on a phone)
+        x=alt.X("english:N", sort=sources, title="English pieces read",
+                axis=alt.Axis(orient="top", labelAngle=-90, labelOverlap="greedy")),
+        y=alt.Y("spanish:N", sort=targets, title="Spanish words written"),
         tooltip=[alt.Tooltip("spanish:N", title="Spanish word"), alt.Tooltip("english:N", title="English piece"),
                  alt.Tooltip("attention:Q", format=".1%")])
     cells = base.mark_rect().encode(color=alt.Color("attention:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"),
                                                     legend=alt.Legend(format="%", title="attention")))
-    # Streamlit fits the whole chart into `height`: the slanted English labels and the title above take ~120 px
-    return readable(cells.properties(height=28 * len(targets) + 120))
+    return readable(cells.properties(height=plot_height(len(targets), 28)))
 
 
 def apertium_column(text: str) -> None:

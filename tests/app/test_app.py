@@ -1,5 +1,6 @@
 """The pages, driven by Streamlit's AppTest (no browser)."""
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -238,6 +239,18 @@ def test_the_gate_lab_quotes_the_users_pieces_literally():
     shown = rendered_markdown(sentence.value, sentence.proto.allow_html)
     assert not shown.tags - {"p"}, sentence.value
     assert "“_”" in shown.text
+
+
+@pytest.mark.parametrize("text", ["Great movie!", "Great"])
+def test_the_gate_lab_never_says_a_layer_keeps_and_rewrites_at_the_same_word(text):
+    app = page("gradient_lab")
+    app.session_state["lab_gate_text"] = text
+    app.run()
+    [sentence] = [m.value for m in app.markdown if "keeps most of its state" in m.value or "read one piece" in m.value]
+    if "rewrites" in sentence:
+        kept, rewritten = sentence.split(" and rewrites it at ")
+        quoted = re.compile(r"“([^”]+)”")
+        assert not set(quoted.findall(kept)) & set(quoted.findall(rewritten)), sentence
 
 
 def test_missing_models_give_a_message_not_a_crash(tmp_path, monkeypatch):

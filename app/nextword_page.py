@@ -22,6 +22,7 @@ EXAMPLES = [
     "She was the youngest of the two",
 ]
 SUGGESTIONS = 5
+TEMPERATURE = 0.7  # reads as sentences; 0.8 and up wander from one novel's names to another's
 
 
 def use_example() -> None:
@@ -73,17 +74,27 @@ def suggestion_bar(text: str) -> None:
     if suggestions.partial and not suggestions.words:
         st.info(f"No word the model knows starts like that (**{typed}**). Keep typing, or add a space.")
         return
-    if suggestions.partial:
-        st.markdown(f"Completing **{typed}**:")
-    elif not text.strip():
-        st.markdown("How texts in the training data often **begin**:")
+    completions, following = suggestions.words, suggestions.after_partial
+    if following and completions[0].word == suggestions.partial:  # the typed word is likeliest whole: go on
+        st.markdown(f"After **{typed}**, the next word could be:")
+        word_buttons(following, "", "next")
+        st.altair_chart(probability_chart(following), width="stretch")
+        longer = [w for w in completions if w.word != suggestions.partial]
+        if longer:
+            st.markdown(f"Or complete **{typed}**:")
+            word_buttons(longer, suggestions.partial, "complete")
     else:
-        st.markdown("The next word could be:")
-    word_buttons(suggestions.words, suggestions.partial, "suggestion")
-    if suggestions.after_partial:
-        st.markdown(f"Or, if **{typed}** is the whole word, next:")
-        word_buttons(suggestions.after_partial, "", "after")
-    st.altair_chart(probability_chart(suggestions.words), width="stretch")
+        if suggestions.partial:
+            st.markdown(f"Completing **{typed}**:")
+        elif not text.strip():
+            st.markdown("How texts in the training data often **begin**:")
+        else:
+            st.markdown("The next word could be:")
+        word_buttons(completions, suggestions.partial, "complete" if suggestions.partial else "next")
+        if following:
+            st.markdown(f"Or, if **{typed}** is the whole word, next:")
+            word_buttons(following, "", "next")
+        st.altair_chart(probability_chart(completions), width="stretch")
     small_print(f"Latency: {latency:.1f} ms. The prefix cache fed the model {predictor.cache.pieces_fed - fed_before}"
                 f" new piece(s) for this keystroke. Suggestions are words of the training text "
                 f"({len(predictor.vocab.known):,} of them) or punctuation. "
@@ -94,11 +105,14 @@ def continue_writing(text: str) -> None:
     st.subheader("Continue writing")
     st.markdown("The same network, now sampling one piece at a time and feeding each back in.")
     left, middle, right, last = st.columns(4)
-    temperature = left.slider("Temperature", 0.0, 1.5, 0.8, 0.05, help="0 always takes the likeliest piece")
+    temperature = left.slider("Temperature", 0.0, 1.5, TEMPERATURE, 0.05, help="0 always takes the likeliest piece")
     top_k = middle.slider("Top-k", 0, 200, 40, help="sample only from the k likeliest pieces (0: no limit)")
     words = right.slider("Words", 5, 100, 30)
     fixed_seed = last.number_input("Seed", 0, 1_000_000, None, placeholder="new each click",
                                    help="leave empty for a new text each click; a seed gives the same text again")
+    raw = st.toggle("Raw pieces: let it invent words", value=False, key="nextword_raw",
+                    help="Off: every word it writes is a word of its training text (or punctuation). On: the pieces "
+                         "are sampled as they come, as the network alone would write, so some words do not exist.")
     prompt = text.rstrip()
     if st.session_state.get("nextword_generation", {}).get("prompt") != prompt:
         st.session_state.pop("nextword_generation", None)  # written after another text: not this one's
@@ -106,7 +120,8 @@ def continue_writing(text: str) -> None:
         predictor = load_or_stop(nextword_predictor)
         seed = int(fixed_seed) if fixed_seed is not None else int(np.random.default_rng().integers(1_000_000))
         try:
-            chunks = predictor.written(text, max_words=words, temperature=temperature, top_k=top_k, seed=seed)
+            chunks = predictor.written(text, max_words=words, temperature=temperature, top_k=top_k, seed=seed,
+                                       whole_words=not raw)
         except InputError as err:
             st.warning(str(err).capitalize())
             return

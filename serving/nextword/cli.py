@@ -25,7 +25,8 @@ def generate_command(args: argparse.Namespace) -> int:
 
     def handle(text: str) -> None:
         continuation = predictor.generate(text, max_words=args.max_words, temperature=args.temperature,
-                                          top_k=args.top_k, top_p=args.top_p, seed=args.seed)
+                                          top_k=args.top_k, top_p=args.top_p, seed=args.seed,
+                                          whole_words=not args.raw)
         emit({"text": text, "continuation": continuation}, f"{text.rstrip()} {continuation.strip()}", args.json)
 
     return for_each_input([" ".join(args.text)] if args.text else [], handle)
@@ -46,9 +47,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                                    description="Continue TEXT (or each stdin line) word by word.")
     generate.add_argument("--json", action="store_true", help="one JSON object per input")
     generate.add_argument("--max-words", type=int, default=20, help="how many words to add (default 20)")
-    generate.add_argument("--temperature", type=float, default=0.8, help="0 is greedy; higher is bolder")
+    generate.add_argument("--temperature", type=float, default=0.7, help="0 is greedy; higher is bolder (default 0.7)")
     generate.add_argument("--top-k", type=int, default=40, help="sample from the K likeliest pieces (0: all)")
     generate.add_argument("--top-p", type=float, default=0.95, help="sample from the smallest set with this mass")
     generate.add_argument("--seed", type=int, help="make sampling reproducible")
+    generate.add_argument("--raw", action="store_true",
+                          help="sample the pieces as they come, which may spell words that do not exist (by default "
+                               "every word written is a word of the training text)")
     generate.add_argument("text", nargs="*", metavar="TEXT")
     generate.set_defaults(handler=generate_command)

@@ -149,14 +149,17 @@ class NextWordPredictor:
         return Suggestions(context.rstrip(), partial, words, after, text_warnings(cleaned))
 
     def generate(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
-                 top_p: float = 1.0, seed: int | None = None) -> str:
-        """Continue `text` by `max_words` words; temperature 0 is greedy. Returns only the continuation."""
-        return self.tokenizer.decode(list(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed)))
+                 top_p: float = 1.0, seed: int | None = None, whole_words: bool = True) -> str:
+        """Continue `text` by `max_words` words; temperature 0 is greedy. Returns only the continuation.
+        With `whole_words` every word written is a word of the training text (or punctuation); without, the
+        pieces are sampled as they come and may spell words that do not exist ("Expot")."""
+        return self.tokenizer.decode(list(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed,
+                                                              whole_words)))
 
     def written(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
-                top_p: float = 1.0, seed: int | None = None) -> Iterator[str]:
+                top_p: float = 1.0, seed: int | None = None, whole_words: bool = True) -> Iterator[str]:
         """`generate` as it is written: the text each sampled piece adds, for a page to show as it comes."""
-        return self._text_of(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed))
+        return self._text_of(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed, whole_words))
 
     def _text_of(self, sampled: Iterator[int]) -> Iterator[str]:
         pieces, said = [], ""
@@ -167,23 +170,31 @@ class NextWordPredictor:
             said = so_far
 
     def sampled_pieces(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
-                       top_p: float = 1.0, seed: int | None = None) -> Iterator[int]:
+                       top_p: float = 1.0, seed: int | None = None, whole_words: bool = True) -> Iterator[int]:
         """The pieces of `generate`: sampled one at a time, each fed back, until `max_words` words."""
         if temperature < 0 or not 0 < top_p <= 1 or top_k < 0 or not 1 <= max_words <= MAX_GENERATED_WORDS:
             raise InputError(f"use temperature >= 0, 0 < top-p <= 1, top-k >= 0 and 1..{MAX_GENERATED_WORDS} words")
-        return self._sample(text, max_words, temperature, top_k, top_p, seed)
+        return self._sample(text, max_words, temperature, top_k, top_p, seed, whole_words)
 
     def _sample(self, text: str, max_words: int, temperature: float, top_k: int, top_p: float,
-                seed: int | None) -> Iterator[int]:
+                seed: int | None, whole_words: bool) -> Iterator[int]:
         rng = np.random.default_rng(seed)
-        state, log_probs = self.cache.state_after(self.encode(self.clean(text)))
+        cleaned = self.clean(text)
+        state, log_probs = self.cache.state_after(self.encode(cleaned))
         words = 0
+        word = match.group() if (match := _PARTIAL_WORD.search(cleaned)) else ""  # the word a piece may go on
         for _ in range(8 * max_words):
-            piece = sample_piece(np.where(self.vocab.never, -np.inf, log_probs), rng, temperature, top_k, top_p)
+            allowed = np.where(self.vocab.never, -np.inf, log_probs)
+            if whole_words:
+                allowed = self.vocab.on_the_way(word, allowed)
+            piece = sample_piece(allowed, rng, temperature, top_k, top_p)
             if self.vocab.starts_word[piece]:
                 if words == max_words:
                     return
                 words += 1
+                word = self.vocab.surfaces[piece].strip()
+            else:
+                word += self.vocab.surfaces[piece]
             yield piece
             [state], batch_log_probs = self.model.advance([state], [piece])
             log_probs = batch_log_probs[0]

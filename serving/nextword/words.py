@@ -31,6 +31,7 @@ from serving.tokenizer import PAD_ID, UNK_ID, WORD_START
 PARAGRAPH = "<p>"  # marks the start of every paragraph, so the model knows how texts begin
 WORD = re.compile(r"\w+(?:['’]\w+)*")  # what counts as a word of a text ("Union", "don't", "1790")
 SCAN_LIMIT = 64  # continuations looked at per hypothesis for ones that stay on the way to a word
+SAMPLE_SCAN = 256  # pieces looked at, likeliest first, for the next piece of whole-word sampling
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,23 @@ class PieceVocabulary:
             word = (text + self.surfaces[i]).lstrip()
             allowed[i] = word.startswith(partial) or partial.startswith(word)
         return allowed
+
+    def on_the_way(self, word: str, log_probs: np.ndarray) -> np.ndarray:
+        """`log_probs` with every piece that would leave a non-word behind set to -inf: after the word being
+        written (`word`, "" at the start), a piece may continue it only towards a listed word, and may begin a
+        new word only once it is a listed word (or punctuation), and only as the start of one. Of the
+        SAMPLE_SCAN likeliest pieces; all of them when none of those would do, so sampling always goes on."""
+        allowed = np.full_like(log_probs, -np.inf)
+        done = not word or self.known.offers(word)
+        for i in np.argsort(-log_probs)[:SAMPLE_SCAN]:
+            surface = self.surfaces[i]
+            if self.starts_word[i] and not self.never[i]:
+                fits = done and self.known.begins_word(surface.strip())
+            else:
+                fits = not self.never[i] and self.known.begins_word(word + surface)
+            if fits:
+                allowed[i] = log_probs[i]
+        return allowed if np.isfinite(allowed).any() else log_probs
 
     def best_on_the_way(self, text: str, scores: np.ndarray, count: int, floor: float = -np.inf) -> list[int]:
         """The `count` best-scored pieces (scores above `floor`) after which `text` can still become a known

@@ -332,8 +332,9 @@ def test_the_app_navigation_opens_on_caption():
     assert app.title[0].value == "Caption"
 
 
-def suggestion_buttons(app: AppTest) -> list:
-    return [b for b in app.button if b.key and b.key.startswith("suggestion_")]
+def suggestion_buttons(app: AppTest, row: str = "next") -> list:
+    """The buttons of one row of the bar: "next" words, or words that "complete" the typed one."""
+    return [b for b in app.button if b.key and b.key.startswith(f"{row}_")]
 
 
 def test_nextword_page_offers_words_from_the_start():
@@ -372,7 +373,7 @@ def test_half_typed_word_is_completed():
     app = page("nextword").run()
     app.text_input(key="nextword_text").input("The United Sta").run()
     assert "Completing" in markdown_text(app)
-    labels = [b.label for b in suggestion_buttons(app)]
+    labels = [b.label for b in suggestion_buttons(app, "complete")]
     assert labels and all(label.startswith("Sta") for label in labels)
 
 
@@ -387,17 +388,19 @@ def test_a_typed_word_is_completed_to_real_words_and_a_whole_word_gets_the_next_
     app.text_input(key="nextword_text").input(typed).run()
     assert not app.exception
     last = typed.split()[-1]
-    labels = [b.label for b in suggestion_buttons(app)]
+    labels = [b.label for b in suggestion_buttons(app, "complete")]
     assert all(label.startswith(last) and known.offers(label) for label in labels), labels
-    after = [b for b in app.button if b.key and b.key.startswith("after_")]
+    after = suggestion_buttons(app, "next")
     if last in known:
         assert after and all(known.offers(b.label) for b in after)
+        first_row = next(m.value for m in app.markdown if "next word could be" in m.value or "Completing" in m.value)
+        assert "next word could be" in first_row or labels[0] != last  # a whole word that is likeliest: go on
         word = after[0].label
         after[0].click().run()
         assert app.text_input(key="nextword_text").value == append_word(typed, word)
     else:
         assert not after
-    if not labels:
+    if not labels and last not in known:
         assert "No word the model knows starts like that" in app.info[0].value
 
 

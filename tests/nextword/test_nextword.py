@@ -159,10 +159,22 @@ def test_sampling_is_reproducible_with_a_seed(tiny_lm):
 
 def test_greedy_generation_follows_the_argmax(tiny_lm):
     _, _, predictor = tiny_lm
-    text = predictor.generate("the", max_words=3, temperature=0)
+    text = predictor.generate("the", max_words=3, temperature=0, whole_words=False)
     state, log_probs = predictor.cache.state_after(predictor.encode("the"))
     first = int(np.argmax(np.where(predictor.vocab.never, -np.inf, log_probs)))
     assert predictor.tokenizer.decode([first]).strip() and text.startswith(predictor.tokenizer.decode([first]))
+
+
+def test_whole_word_generation_writes_only_words_of_the_training_text():
+    from serving.nextword.predictor import NextWordPredictor
+    from serving.nextword.words import WORD
+
+    predictor = NextWordPredictor.load()
+    written = [predictor.generate(prompt, max_words=30, temperature=1.0, top_k=0, seed=seed)
+               for prompt in ("Call me", "We must work together to", "She was the youngest of the") for seed in range(3)]
+    words = [word for text in written for word in WORD.findall(text)]
+    assert len(words) > 150 and all(word in predictor.vocab.known for word in words), \
+        [word for word in words if word not in predictor.vocab.known]
 
 
 def test_generation_counts_words(tiny_lm):

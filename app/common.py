@@ -154,12 +154,19 @@ def plot_height(rows: int, per_row: int) -> int:
     return max(MIN_PLOT_HEIGHT, rows * per_row)
 
 
+def share_legend(title: str, height: int) -> alt.Legend:
+    """A colour bar for shares (0% to 100%) beside a plot `height` high: its title and its end labels stay
+    beside the plot, where Vega-Lite's default bar of 200 px would run past a low one and cut off "0%"."""
+    return alt.Legend(format="%", title=title, gradientLength=max(40, height - 30))
+
+
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """A chart whose axis and legend text reads at 4.5:1 contrast or better, whose legend labels are never cut
     short, and whose `height` is its plot area's: it fits the page's width, and its titles, slanted labels and
     legends are drawn around the plot, not squeezed into it (Streamlit's default fits all of them into `height`,
-    which left some plots 20 px high)."""
-    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure_axis(
+    which left some plots 20 px high), with a few pixels to spare at the edges so no glyph touches them."""
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+                            padding={side: 4 for side in ("left", "right", "top", "bottom")}).configure_axis(
         labelColor=AXIS_TEXT, titleColor=AXIS_TEXT, labelFontSize=12, titleFontSize=12, labelLimit=0,
     ).configure_legend(labelColor=AXIS_TEXT, titleColor=AXIS_TEXT, labelLimit=0, titleLimit=0)
 

@@ -146,6 +146,10 @@ def training_panel() -> None:
     chosen = [run for run in runs if run.length == length and run.variant == variant]
     steps = [0, config["steps"]]  # one step axis for the three charts, however early a run diverged
     colour = alt.Color("cell:N", scale=CELL_COLOURS, legend=None)  # one legend above all three, never cut
+    diverged = [f"the {CELL_NAMES[run.cell]} at step {run.steps[run.loss.index(None)]}" for run in chosen
+                if None in run.loss]
+    if diverged:  # said first, in view right under the choice that caused it (on a phone the charts stack)
+        st.markdown(f"**Diverged** (the loss became infinite, so its curves stop there): {', '.join(diverged)}.")
     st.html(" &nbsp; ".join(f'<span style="color:{hue}">●</span> {name}' for name, hue in
                             zip(CELL_COLOURS.domain, CELL_COLOURS.range)))
     accuracy = alt.Chart(runs_frame(chosen, "accuracy")).mark_line().encode(
@@ -163,10 +167,6 @@ def training_panel() -> None:
         threshold = pd.DataFrame([{"clip": config["clip_norm"]}])
         norms += alt.Chart(threshold).mark_rule(strokeDash=[6, 4], color="black").encode(y="clip:Q")
     right.altair_chart(readable(norms.properties(height=260)), width="stretch")
-    diverged = [f"the {CELL_NAMES[run.cell]} at step {run.steps[run.loss.index(None)]}" for run in chosen
-                if None in run.loss]
-    if diverged:
-        st.markdown(f"**Diverged** (the loss became infinite, so its curves stop there): {', '.join(diverged)}.")
     summary = pd.DataFrame([{"cell": CELL_NAMES[run.cell], "length": run.length, "accuracy": run.final_accuracy}
                             for run in runs if run.variant == variant])
     st.markdown(f"Final held-out accuracy at every length ({VARIANT_NAMES[variant]}):")

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app.common import (entity_tagger, escape_markdown, keep_text, load_or_stop, plot_height, readable,
-                        scroll_into_view, show_warnings, small_print, text_or_invitation, timed)
+                        scroll_into_view, share_legend, show_warnings, small_print, text_or_invitation, timed)
 from serving.ner.tagger import TAGS, TYPE_NAMES, TYPES, TaggedText, bio_spans
 from serving.text import InputError
 
@@ -94,12 +94,13 @@ def probability_heatmap(frame: pd.DataFrame, order: list[str]) -> alt.Chart:
         x=alt.X("tag:N", sort=list(TAGS), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("word:N", sort=order, title=None),
         tooltip=["word", "tag", alt.Tooltip("probability:Q", format=".1%")])
+    height = plot_height(len(order), 26)
     cells = base.mark_rect().encode(color=alt.Color("probability:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                                                    legend=alt.Legend(format="%", title="P(tag)")))
+                                                    legend=share_legend("P(tag)", height)))
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("probability:Q", format=".0%"),
         color=alt.condition("datum.probability > 0.5", alt.value("white"), alt.value("#31333f")))
-    return readable((cells + text).properties(height=plot_height(len(order), 26)))
+    return readable((cells + text).properties(height=height))
 
 
 def loss_chart(frame: pd.DataFrame) -> alt.Chart:

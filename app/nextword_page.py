@@ -149,7 +149,8 @@ def page() -> None:
     st.pills("Try a beginning", EXAMPLES, key="nextword_example", on_change=use_example)
     text = st.text_input("Your text", key="nextword_text", live=True,
                          placeholder="Start typing: suggestions follow every keystroke") or ""
-    suggestion_bar(text)
+    with st.container(key="nextword_result"):
+        suggestion_bar(text)
     st.divider()
     continue_writing(text)
 

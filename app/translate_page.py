@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import (keep_text, load_or_stop, plot_height, readable, scroll_into_view, show_warnings, small_print,
-                        text_or_invitation, timed)
+from app.common import (keep_text, load_or_stop, plot_height, readable, scroll_into_view, share_legend, show_warnings,
+                        small_print, text_or_invitation, timed)
 from app.common import translator as load_translator
 from serving.text import InputError
 from serving.translate.apertium import ApertiumError, apertium_installed, apertium_translate
@@ -52,9 +52,10 @@ def attention_heatmap(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("spanish:N", sort=targets, title="Spanish words written"),
         tooltip=[alt.Tooltip("spanish:N", title="Spanish word"), alt.Tooltip("english:N", title="English piece"),
                  alt.Tooltip("attention:Q", format=".1%")])
+    height = plot_height(len(targets), 28)
     cells = base.mark_rect().encode(color=alt.Color("attention:Q", scale=alt.Scale(domain=[0, 1], scheme="blues"),
-                                                    legend=alt.Legend(format="%", title="attention")))
-    return readable(cells.properties(height=plot_height(len(targets), 28)))
+                                                    legend=share_legend("attention", height)))
+    return readable(cells.properties(height=height))
 
 
 def apertium_column(text: str) -> None:

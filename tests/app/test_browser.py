@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from serving.nextword.predictor import append_word
 from tests.conftest import REPO_ROOT
@@ -109,6 +110,65 @@ def in_view(page, locator) -> bool:
     return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
 
 
+def header_bottom(page) -> float:
+    return page.evaluate("() => Math.max(0, document.querySelector('[data-testid=stHeader]')"
+                         ".getBoundingClientRect().bottom)")
+
+
+def assert_in_view_below_header(page, locator) -> None:
+    """The located element's top is on screen, under the app's sticky header, with its first line (20 px) in
+    view, after the smooth scroll."""
+    page.wait_for_timeout(1200)
+    box = locator.bounding_box()
+    assert box is not None, "not drawn"
+    first_line = min(box["height"], 20)
+    assert header_bottom(page) - 1 <= box["y"] <= page.viewport_size["height"] - first_line, (box, header_bottom(page))
+
+
+# Every Vega chart on the page: its plot area's height (the root view's background), and the text of its axes,
+# titles and legends that does not lie whole inside its drawing.
+CHART_FACTS = """() => Array.from(document.querySelectorAll('.stVegaLiteChart svg.marks')).map(svg => {
+  const drawing = svg.getBoundingClientRect();
+  const plot = svg.querySelector('.role-frame.root > g > path.background, .role-frame.root path.background');
+  const clipped = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim()).filter(t => {
+    const box = t.getBoundingClientRect();
+    return box.left < drawing.left - 1 || box.right > drawing.right + 1 || box.top < drawing.top - 1
+      || box.bottom > drawing.bottom + 1;
+  }).map(t => t.textContent);
+  return {plot: plot ? plot.getBoundingClientRect().height : 0, clipped: clipped,
+          overflows: drawing.right > document.documentElement.clientWidth + 1};
+})"""
+
+
+def assert_charts_readable(page, at_least: int) -> None:
+    """At least `at_least` charts, each with a plot area 120 px high or more, no text of it cut off, and none
+    wider than the window."""
+    page.wait_for_timeout(1000)  # let the charts finish drawing
+    charts = page.evaluate(CHART_FACTS)
+    assert len(charts) >= at_least, charts
+    for chart in charts:
+        assert chart["plot"] >= 120 and not chart["clipped"] and not chart["overflows"], chart
+
+
+def assert_warned_in_view(page, box, button: str | None, text: str, warning: str) -> None:
+    """Type `text` (and click `button`): a warning saying `warning` is on screen without scrolling."""
+    box.fill(text)
+    if button:
+        page.get_by_role("button", name=button).click()
+    else:
+        box.press("Enter")
+    alert = page.locator(".stAlert", has_text=warning).first
+    alert.wait_for(timeout=30_000)
+    assert_in_view_below_header(page, alert)
+    assert page.locator(".stException").count() == 0
+
+
+def assert_out_of_scope_is_said(page, box, button: str | None = None) -> None:
+    """A Chinese sentence and a line of emoji each get their warning in view."""
+    assert_warned_in_view(page, box, button, "这部电影很好看，我很喜欢。", "This is not English")
+    assert_warned_in_view(page, box, button, "😀😀😀 🎉🎉", "There are no words here")
+
+
 def rows_of(locator) -> list[float]:
     """The distinct top edges of the located elements: how many rows they take."""
     return sorted({round(locator.nth(i).bounding_box()["y"]) for i in range(locator.count())})
@@ -128,9 +188,9 @@ def test_a_click_on_a_thumbnail_shows_the_caption_in_view(app_url, browser, view
     caption = page.locator(".st-key-caption_result h2").first
     caption.wait_for(timeout=30_000)
     report("caption after a click", time.perf_counter() - started, viewport)
-    page.wait_for_timeout(1200)  # the scroll into view is smooth
-    assert in_view(page, caption), caption.bounding_box()
+    assert_in_view_below_header(page, caption)
     page.get_by_text("Encoder + beam search").wait_for(timeout=30_000)  # drawn after the attention maps
+    assert_charts_readable(page, 1)
     assert page.locator(".stException").count() == 0
     images = page.locator("[data-testid=stMain] img")
     assert images.count() >= 8 + 1 + 3 and all(images.nth(i).get_attribute("alt") for i in range(images.count()))
@@ -138,6 +198,13 @@ def test_a_click_on_a_thumbnail_shows_the_caption_in_view(app_url, browser, view
     assert len(rows_of(maps)) < maps.count()  # attention maps share rows, on a phone too
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "caption.png", 2100)
+        page.set_viewport_size(viewport)
+    pixel = tmp_path / "pixel.png"
+    Image.new("RGB", (1, 1), "red").save(pixel)
+    page.locator('[class*="st-key-caption_upload_"] input[type=file]').set_input_files(str(pixel))
+    refusal = page.locator(".stAlert", has_text="too small to see anything in")
+    refusal.wait_for(timeout=30_000)
+    assert_in_view_below_header(page, refusal)
     page.close()
 
 
@@ -180,8 +247,12 @@ def test_type_a_sentence_and_see_the_label(app_url, browser, viewport, tmp_path)
     assert page.locator(".stException").count() == 0
     page.locator('[role=img][aria-label$="of 5 stars"]').wait_for(timeout=10_000)  # the star meter says its value
     page.locator(".stVegaLiteChart").nth(1).wait_for(timeout=30_000)
+    assert_in_view_below_header(page, page.locator(".st-key-sentiment_result"))
+    assert_charts_readable(page, 2)
     if viewport == DESKTOP:
         assert docs_screenshot(page, tmp_path, "sentiment.png", 1500).read_bytes().startswith(b"\x89PNG")
+        page.set_viewport_size(viewport)
+    assert_out_of_scope_is_said(page, page.locator("textarea"), "Analyse")
     page.close()
 
 
@@ -193,12 +264,19 @@ def test_click_the_lecture_example_and_see_the_names_marked_in_view(app_url, bro
     marks = page.locator("[data-testid=stMain] mark", has_text="PER")
     marks.nth(1).wait_for(timeout=30_000)
     report("entities after a click on an example", time.perf_counter() - started, viewport)
-    page.wait_for_timeout(1200)  # the scroll into view is smooth
-    assert in_view(page, marks.first), marks.first.bounding_box()
+    assert_in_view_below_header(page, marks.first)
     page.get_by_text(re.compile(r"^Total loss = \d")).wait_for(timeout=30_000)
     assert page.locator(".stException").count() == 0
+    assert_charts_readable(page, 2)
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "ner.png", 1900)
+        page.set_viewport_size(viewport)
+    page.locator("[data-testid=stButtonGroup] button", has_text="Dhaval loves baby yoda").click()
+    why = page.locator(".stAlert", has_text="No names found")
+    why.wait_for(timeout=30_000)
+    assert_in_view_below_header(page, why)
+    assert "The lecture's answer: Dhaval (person); baby yoda (person)" in why.inner_text()
+    assert_out_of_scope_is_said(page, page.locator("textarea"), "Find names")
     page.close()
 
 
@@ -210,14 +288,16 @@ def test_click_the_lectures_question_and_see_it_in_spanish_in_view(app_url, brow
     translation = page.locator(".st-key-translate_result div[style*='1.6rem']")
     translation.wait_for(timeout=30_000)
     report("translation after a click on an example", time.perf_counter() - started, viewport)
-    page.wait_for_timeout(1200)  # the scroll into view is smooth
-    assert in_view(page, translation), translation.bounding_box()
+    assert_in_view_below_header(page, translation)
     assert translation.inner_text().strip()
     page.get_by_text("Where the decoder looked").wait_for(timeout=30_000)
     page.locator(".stVegaLiteChart").first.wait_for(timeout=30_000)
     assert page.locator(".stException").count() == 0
+    assert_charts_readable(page, 1)
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "translate.png", 1900)
+        page.set_viewport_size(viewport)
+    assert_out_of_scope_is_said(page, page.locator("textarea"), "Translate")
     page.close()
 
 
@@ -232,26 +312,35 @@ def test_type_a_word_and_pick_real_words_from_compact_rows(app_url, browser, vie
     box.press("Enter")
     page.get_by_text("Completing").wait_for(timeout=30_000)
     wait_until_idle(page)
-    started = time.perf_counter()
-    box.press("t")  # one keystroke: "We must"
-    page.wait_for_function("() => document.querySelector('.st-key-after_4') !== null", timeout=30_000)
-    report("next-word update for one keystroke", time.perf_counter() - started, viewport)
-    wait_until_idle(page)
-    completions = page.locator('[class*="st-key-suggestion_"] [data-testid^=stBaseButton]').filter(visible=True)
+    completions = page.locator('[class*="st-key-complete_"] [data-testid^=stBaseButton]').filter(visible=True)
     words = [completions.nth(i).inner_text().strip() for i in range(completions.count())]
-    assert words and all(w.startswith("must") and known.offers(w) for w in words), words
+    assert words and all(w.startswith("mus") and known.offers(w) for w in words), words
     labels = page.evaluate("Array.from(document.querySelectorAll('.stVegaLiteChart .role-axis-label text'))"
                            ".map(t => t.textContent)")
     assert set(words) <= set(labels), labels  # every bar is named on the chart
-    following = page.locator('[class*="st-key-after_"] [data-testid^=stBaseButton]').filter(visible=True)
+    started = time.perf_counter()
+    box.press("t")  # one keystroke: "We must", a whole word: the next words come first
+    page.wait_for_function("() => document.querySelector('.st-key-next_4') !== null", timeout=30_000)
+    report("next-word update for one keystroke", time.perf_counter() - started, viewport)
+    wait_until_idle(page)
+    following = page.locator('[class*="st-key-next_"] [data-testid^=stBaseButton]').filter(visible=True)
     assert following.count() == 5 and len(rows_of(following)) < 5  # rows, not five full-width buttons
     word = following.first.inner_text().strip()
+    assert known.offers(word)
     following.first.click()
     page.wait_for_function("(expected) => document.querySelector('input[aria-label=\"Your text\"]').value === "
                            "expected", arg=append_word("We must", word), timeout=30_000)
     assert page.locator(".stException").count() == 0
+    assert_charts_readable(page, 1)
+    page.locator("[data-testid=stButtonGroup] button", has_text="Call me").click()
+    page.wait_for_function("() => document.querySelector('input[aria-label=\"Your text\"]').value === 'Call me '",
+                           timeout=30_000)
+    wait_until_idle(page)
+    assert_in_view_below_header(page, page.locator(".st-key-nextword_result"))
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "nextword.png", 1300)
+        page.set_viewport_size(viewport)
+    assert_out_of_scope_is_said(page, box)
     page.close()
 
 
@@ -274,6 +363,8 @@ def test_gradient_lab_legends_are_whole_and_every_choice_is_on_screen(app_url, b
                     return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; })""")
     assert {"vanilla tanh RNN", "LSTM", "GRU", "layer 2 forward"} <= {text for text, _ in legends}, legends
     assert all(inside for _, inside in legends), [text for text, inside in legends if not inside]  # none cut off
+    assert_in_view_below_header(page, page.get_by_text("Diverged").first)
+    assert_charts_readable(page, 9)
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "gradient_lab.png", 3400)
     page.close()

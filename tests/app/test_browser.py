@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -83,7 +84,21 @@ def docs_screenshot(page, tmp_path: Path, name: str, height: int) -> Path:
     page.mouse.move(0, 0)
     page.wait_for_timeout(1500)  # let the charts finish drawing at the new size
     page.screenshot(path=str(shot))
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        assert_sidebar_as_in_docs(page, shot, name)
     return shot
+
+
+def assert_sidebar_as_in_docs(page, shot: Path, name: str) -> None:
+    """The sidebar in docs/<name> is the app's sidebar now (same pages, same order): a page added, renamed or
+    moved since `make screenshots` changes its pixels far more than font smoothing does."""
+    nav = page.locator("[data-testid=stSidebarNav]").bounding_box()
+    region = (0, 0, round(nav["x"] + nav["width"]), round(nav["y"] + nav["height"]))
+    fresh, committed = (np.asarray(Image.open(path).convert("L").crop(region), dtype=float)
+                        for path in (shot, REPO_ROOT / "docs" / name))
+    difference = float(np.abs(fresh - committed).mean())
+    print(f"\ndocs/{name}: the sidebar differs from the app's by {difference:.2f} grey levels on average")
+    assert difference < 1.5, f"docs/{name} shows another sidebar than the app's: run make screenshots"
 
 
 DESKTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}

@@ -27,6 +27,11 @@ EXAMPLES = [
 COLOURS = {"PER": "#fde2a7", "LOC": "#c6e9c3", "ORG": "#c9ddf5", "MISC": "#ead7f3"}
 
 
+LIMITS = ("**Its limits.** It learnt from 143,000 sentences that spaCy's small English pipeline tagged (speeches, "
+          "novels, reviews and tweets), so it shares spaCy's habits; names in lower case and names it never saw in a "
+          "familiar place are hard for it. docs/ner.md has its scores beside spaCy.")
+
+
 def use_example() -> None:
     if st.session_state["ner_example"]:
         st.session_state["ner_text"] = st.session_state["ner_example"]
@@ -166,6 +171,7 @@ def page() -> None:
             st.dataframe(pd.DataFrame([{"name": e.text, "type": f"{e.label} ({TYPE_NAMES[e.label]})",
                                         "probability": round(e.prob, 3)} for e in result.entities]),
                          hide_index=True, width="stretch")
+        st.caption(LIMITS)
     scroll_into_view("ner_result", zlib.crc32(result.text.encode()))
     st.subheader("How it got there")
     st.markdown("One output per word: each row is a word, each column a tag, each cell the probability the "
@@ -178,9 +184,6 @@ def page() -> None:
         st.dataframe(table, width="stretch", column_config={
             tag: st.column_config.NumberColumn(format="%.3f") for tag in TAGS})
     teaching_view(tagger, result)
-    st.caption("Limits: it learnt from 143,000 sentences that spaCy's small English pipeline tagged (speeches, "
-               "novels, reviews and tweets), so it shares spaCy's habits; names in lower case and names it never "
-               "saw in a familiar place are hard for it. docs/ner.md has its scores beside spaCy.")
     small_print(f"Latency: {latency:.1f} ms for {len(result.words)} words. Execution provider: "
                 f"{tagger.artifact.provider()}.")
 

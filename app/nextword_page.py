@@ -75,26 +75,22 @@ def suggestion_bar(text: str) -> None:
         st.info(f"No word the model knows starts like that (**{typed}**). Keep typing, or add a space.")
         return
     completions, following = suggestions.words, suggestions.after_partial
-    if following and completions[0].word == suggestions.partial:  # the typed word is likeliest whole: go on
-        st.markdown(f"After **{typed}**, the next word could be:")
-        word_buttons(following, "", "next")
-        st.altair_chart(probability_chart(following), width="stretch")
-        longer = [w for w in completions if w.word != suggestions.partial]
-        if longer:
-            st.markdown(f"Or complete **{typed}**:")
-            word_buttons(longer, suggestions.partial, "complete")
+    if not suggestions.partial:
+        opening = "How texts in the training data often **begin**:" if not text.strip() else "The next word could be:"
+        rows = [(opening, completions, "", "next")]
+    elif following and completions[0].word == suggestions.partial:  # the typed word is likeliest whole: go on
+        rows = [(f"After **{typed}**, the next word could be:", following, "", "next"),
+                (f"Or complete **{typed}**:", [w for w in completions if w.word != suggestions.partial],
+                 suggestions.partial, "complete")]
     else:
-        if suggestions.partial:
-            st.markdown(f"Completing **{typed}**:")
-        elif not text.strip():
-            st.markdown("How texts in the training data often **begin**:")
-        else:
-            st.markdown("The next word could be:")
-        word_buttons(completions, suggestions.partial, "complete" if suggestions.partial else "next")
-        if following:
-            st.markdown(f"Or, if **{typed}** is the whole word, next:")
-            word_buttons(following, "", "next")
-        st.altair_chart(probability_chart(completions), width="stretch")
+        rows = [(f"Completing **{typed}**:", completions, suggestions.partial, "complete"),
+                (f"Or, if **{typed}** is the whole word, next:", following, "", "next")]
+    rows = [row for row in rows if row[1]]
+    for heading, words, partial, key in rows:
+        st.markdown(heading)
+        word_buttons(words, partial, key)
+    if rows:
+        st.altair_chart(probability_chart(rows[0][1]), width="stretch")  # the first row's words, as bars
     small_print(f"Latency: {latency:.1f} ms. The prefix cache fed the model {predictor.cache.pieces_fed - fed_before}"
                 f" new piece(s) for this keystroke. Suggestions are words of the training text "
                 f"({len(predictor.vocab.known):,} of them) or punctuation. "
@@ -103,7 +99,8 @@ def suggestion_bar(text: str) -> None:
 
 def continue_writing(text: str) -> None:
     st.subheader("Continue writing")
-    st.markdown("The same network, now sampling one piece at a time and feeding each back in.")
+    st.markdown("The same network, now sampling one piece at a time and feeding each back in; every word it "
+                "writes is a word of its training text unless you let it invent words.")
     left, middle, right, last = st.columns(4)
     temperature = left.slider("Temperature", 0.0, 1.5, TEMPERATURE, 0.05, help="0 always takes the likeliest piece")
     top_k = middle.slider("Top-k", 0, 200, 40, help="sample only from the k likeliest pieces (0: no limit)")

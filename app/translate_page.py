@@ -24,6 +24,13 @@ EXAMPLES = [
 ]
 
 
+LIMITS = ("**Its limits.** It learnt from 30,000 Bible verses (World English Bible beside the Reina-Valera of "
+          "1909), 15,000 strings of LibreOffice's and Django's menus, dialogs and messages and 26,000 paragraphs of "
+          "LibreOffice's help, so it writes old-fashioned Spanish for stories and software Spanish for instructions; "
+          "everyday conversation is its weak spot, where Apertium does better. docs/translate.md has its scores "
+          "beside Apertium's.")
+
+
 def use_example() -> None:
     if st.session_state["translate_example"]:
         st.session_state["translate_text"] = st.session_state["translate_example"]
@@ -110,6 +117,7 @@ def page() -> None:
             st.warning("The text is long: only its first words were translated.")
         if not result.finished:
             st.warning("The decoder reached its length limit before it ended the sentence.")
+        st.caption(LIMITS)
     scroll_into_view("translate_result", zlib.crc32(f"{result.source}|{beam}".encode()))
     if not result.target_words:
         return
@@ -121,11 +129,6 @@ def page() -> None:
     st.dataframe(pd.DataFrame([{"translation": result.translation, "score": round(result.score, 3)}]
                               + [{"translation": t, "score": round(s, 3)} for t, s in result.alternatives]),
                  hide_index=True, width="stretch")
-    st.caption("Limits: it learnt from 30,000 Bible verses (World English Bible beside the Reina-Valera of 1909), "
-               "15,000 strings of LibreOffice's and Django's menus, dialogs and messages and 26,000 paragraphs of "
-               "LibreOffice's help, so it writes old-fashioned Spanish for stories and software Spanish for "
-               "instructions; everyday conversation is "
-               "its weak spot, where Apertium does better. docs/translate.md has its scores beside Apertium's.")
     small_print(f"Execution provider: {model.artifact.provider()}.")
 
 

@@ -157,7 +157,7 @@ def plot_height(rows: int, per_row: int) -> int:
 def share_legend(title: str, height: int) -> alt.Legend:
     """A colour bar for shares (0% to 100%) beside a plot `height` high: its title and its end labels stay
     beside the plot, where Vega-Lite's default bar of 200 px would run past a low one and cut off "0%"."""
-    return alt.Legend(format="%", title=title, gradientLength=max(40, height - 30))
+    return alt.Legend(format="%", title=title, gradientLength=min(300, max(40, height - 30)))
 
 
 def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from app.common import (escape_markdown, keep_text, load_or_stop, nextword_predictor, plot_height, readable,
                         show_warnings, small_print, timed)
-from serving.nextword.predictor import append_word
+from serving.nextword.predictor import DEFAULT_TEMPERATURE, append_word
 from serving.nextword.words import WordCandidate
 from serving.text import InputError
 
@@ -22,7 +22,6 @@ EXAMPLES = [
     "She was the youngest of the two",
 ]
 SUGGESTIONS = 5
-TEMPERATURE = 0.7  # reads as sentences; 0.8 and up wander from one novel's names to another's
 
 
 def use_example() -> None:
@@ -102,7 +101,8 @@ def continue_writing(text: str) -> None:
     st.markdown("The same network, now sampling one piece at a time and feeding each back in; every word it "
                 "writes is a word of its training text unless you let it invent words.")
     left, middle, right, last = st.columns(4)
-    temperature = left.slider("Temperature", 0.0, 1.5, TEMPERATURE, 0.05, help="0 always takes the likeliest piece")
+    temperature = left.slider("Temperature", 0.0, 1.5, DEFAULT_TEMPERATURE, 0.05,
+                              help="0 always takes the likeliest piece")
     top_k = middle.slider("Top-k", 0, 200, 40, help="sample only from the k likeliest pieces (0: no limit)")
     words = right.slider("Words", 5, 100, 30)
     fixed_seed = last.number_input("Seed", 0, 1_000_000, None, placeholder="new each click",

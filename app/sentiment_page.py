@@ -57,13 +57,12 @@ def show_verdict(result: SentimentResult, typed: str) -> None:
         show_warnings(result.warnings)
         st.markdown(f"What the network gives anyway, which means little here: {result.label}, "
                     f"{result.stars:.1f} / 5 stars.")
-        st.altair_chart(probability_chart(result.probs), width="stretch")
-        return
-    colour, face = LABEL_STYLE[result.label]
-    st.markdown(f"## {colour}[{face} {result.label.capitalize()}]")
-    st.html(STAR_METER.format(stars=result.stars, percent=result.stars / 5 * 100))
-    st.markdown(f"**{result.stars:.1f} / 5 stars**, read off the same probabilities as the verdict (negative "
-                "counts 1 star, neutral 3, positive 5, each as likely as the model says).")
+    else:
+        colour, face = LABEL_STYLE[result.label]
+        st.markdown(f"## {colour}[{face} {result.label.capitalize()}]")
+        st.html(STAR_METER.format(stars=result.stars, percent=result.stars / 5 * 100))
+        st.markdown(f"**{result.stars:.1f} / 5 stars**, read off the same probabilities as the verdict (negative "
+                    "counts 1 star, neutral 3, positive 5, each as likely as the model says).")
     st.altair_chart(probability_chart(result.probs), width="stretch")
     if result.text in FAILURES:
         person, kind = FAILURES[result.text]
@@ -72,7 +71,7 @@ def show_verdict(result: SentimentResult, typed: str) -> None:
     if result.truncated:
         st.warning(f"The text is long ({len(typed):,} characters): the model read only its first "
                    f"{len(result.read):,} characters, up to “…{escape_markdown(result.read[-40:])}”.")
-    if result.unknown:
+    if result.unknown and not result.warnings:  # said already, and more plainly, when there are warnings
         unreadable = escape_markdown(" ".join(result.unknown))
         if not result.read.replace(" ".join(result.unknown), "").strip(" ."):
             st.info(f"The model cannot read any of this ({unreadable}): its tokenizer never saw these characters "

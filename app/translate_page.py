@@ -110,7 +110,7 @@ def page() -> None:
             st.caption(f"Score {result.score:.2f} (mean log-probability per piece); {latency:.0f} ms at beam {beam}")
         with peer:
             apertium_column(result.source)
-        if not result.translation:
+        if not result.translation and not result.warnings:
             st.warning("The model wrote no Spanish for this text: it knows English words, and these are not "
                        "ones it met. Try a sentence in English.")
         if result.truncated:

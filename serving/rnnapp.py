@@ -5,7 +5,7 @@
     rnnapp ner [--json] [TEXT ...]
     rnnapp translate [--json] [--beam N] [TEXT ...]
     rnnapp nextword [--json] [-k K] [--complete] [TEXT ...]
-    rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [TEXT ...]
+    rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--raw] [TEXT ...]
 
 Text commands take one result per TEXT, or per stdin line when none is given. A model adds its
 subcommands here through its own `serving/<model>/cli.py`.

@@ -16,8 +16,10 @@ import numpy as np
 from PIL import Image
 
 from serving.artifact import ArtifactError, load_artifact, model_dir
+from serving.nextword.words import word_list
 
 ENGLISH_SHARE = 0.4  # below this share of English words among its ordinary words, a text is not English
+SHOWN_WORDS = 6  # the unknown words a warning names, at most
 SMALL_SIDE = 64  # a photo smaller than this on a side shows too little to recognise reliably
 FLAT_SHARE = 0.97  # a picture whose 16 commonest colours cover this share of it is drawn, not photographed
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -33,8 +35,7 @@ def english_words() -> frozenset[str]:
     """The words of the next-word model's English training text (names, old and everyday words), the widest
     English word list the app ships; empty when that model is not installed, so the check is skipped."""
     try:
-        artifact = load_artifact(model_dir("nextword"))
-        return frozenset(artifact.file(artifact.manifest["words"]["file"]).read_text(encoding="utf-8").split())
+        return word_list(load_artifact(model_dir("nextword"))).words
     except (ArtifactError, KeyError, OSError):
         return frozenset()
 
@@ -44,9 +45,10 @@ def script_of(letter: str) -> str:
     return unicodedata.name(letter, "UNKNOWN").split()[0]
 
 
-def text_warnings(text: str) -> list[str]:
+def text_warnings(text: str, short_is_fine: bool = False) -> list[str]:
     """Why a model of English text cannot read `text` well: each reason a sentence; [] when it can.
-    An empty text has nothing to warn about (the next-word model begins a paragraph from it)."""
+    An empty text has nothing to warn about (the next-word model begins a paragraph from it), and with
+    `short_is_fine` neither has a single letter (a keyboard's first keystroke)."""
     visible = [ch for ch in text if not ch.isspace()]
     if not visible:
         return []
@@ -54,9 +56,9 @@ def text_warnings(text: str) -> list[str]:
     if not letters:
         return ["There are no words here, only symbols, digits or emoji: the model reads English words, so "
                 "what it says about this means nothing."]
-    foreign = [script_of(ch) for ch in letters if script_of(ch) != "LATIN"]
+    foreign = [script for script in map(script_of, letters) if script != "LATIN"]
     if len(foreign) > len(letters) / 2:
-        script = max(set(foreign), key=foreign.count)
+        script = max(dict.fromkeys(foreign), key=foreign.count)  # a tie goes to the script met first
         return [f"This is not English (it is written in {_SCRIPTS.get(script, 'another script')}): the model "
                 "learnt English only, so what it says about this means nothing."]
     said = []
@@ -66,7 +68,8 @@ def text_warnings(text: str) -> list[str]:
     words = [word for token in text.split() if not any(ch.isdigit() for ch in token)  # "gr8", "10/10"
              for word in _WORD.findall(token)]
     if not any(len(word) > 1 for word in words):
-        said.append("This is too short to read: type a sentence.")
+        if not short_is_fine:
+            said.append("This is too short to read: type a sentence.")
         return said
     known = english_words()
     # names are anyone's: judge the words written in lower case (and the first, which is capitalised anyway)
@@ -74,7 +77,8 @@ def text_warnings(text: str) -> list[str]:
     if known and len(ordinary) >= 2:
         english = [w for w in ordinary if w in known or w.lower() in known]
         if len(english) < ENGLISH_SHARE * len(ordinary):
-            strange = ", ".join(dict.fromkeys(w for w in ordinary if w not in known and w.lower() not in known))
+            unknown = list(dict.fromkeys(w for w in ordinary if w not in known and w.lower() not in known))
+            strange = ", ".join(unknown[:SHOWN_WORDS]) + (", ..." if len(unknown) > SHOWN_WORDS else "")
             said.append(f"This does not read as English (words it does not know: {strange}): the model learnt "
                         "English only, so it may well be wrong here.")
     return said

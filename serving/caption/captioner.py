@@ -61,7 +61,8 @@ class CaptionResult:
     decoder_caption: str  # the decoder's own words, before the CNN named objects
     cnn_names: list[CnnName]  # the object phrases the CNN named (serving/caption/cnn_names.py)
     recognition: Recognition | None = None  # things, people and setting (serving/caption/recognition.py)
-    warnings: list[str] = field(default_factory=list)  # why the caption may mean little (serving/scope.py)
+    # why the caption may mean little: the picture (serving/scope.py) and no confident recognition
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self, image: str) -> dict:
         recognition = self.recognition.to_json() if self.recognition else {}

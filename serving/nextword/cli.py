@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 
 from serving.cli import emit, for_each_input, warned
-from serving.nextword.predictor import NextWordPredictor
+from serving.nextword.predictor import DEFAULT_TEMPERATURE, NextWordPredictor
+from serving.scope import text_warnings
 
 
 def nextword_command(args: argparse.Namespace) -> int:
@@ -27,7 +28,9 @@ def generate_command(args: argparse.Namespace) -> int:
         continuation = predictor.generate(text, max_words=args.max_words, temperature=args.temperature,
                                           top_k=args.top_k, top_p=args.top_p, seed=args.seed,
                                           whole_words=not args.raw)
-        emit({"text": text, "continuation": continuation}, f"{text.rstrip()} {continuation.strip()}", args.json)
+        warnings = text_warnings(text, short_is_fine=True)
+        emit({"text": text, "continuation": continuation, "warnings": warnings},
+             warned(f"{text.rstrip()} {continuation.strip()}", warnings), args.json)
 
     return for_each_input([" ".join(args.text)] if args.text else [], handle)
 
@@ -47,7 +50,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                                    description="Continue TEXT (or each stdin line) word by word.")
     generate.add_argument("--json", action="store_true", help="one JSON object per input")
     generate.add_argument("--max-words", type=int, default=20, help="how many words to add (default 20)")
-    generate.add_argument("--temperature", type=float, default=0.7, help="0 is greedy; higher is bolder (default 0.7)")
+    generate.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+                          help=f"0 is greedy; higher is bolder (default {DEFAULT_TEMPERATURE})")
     generate.add_argument("--top-k", type=int, default=40, help="sample from the K likeliest pieces (0: all)")
     generate.add_argument("--top-p", type=float, default=0.95, help="sample from the smallest set with this mass")
     generate.add_argument("--seed", type=int, help="make sampling reproducible")

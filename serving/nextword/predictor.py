@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
-from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, WordList, top_next_words
+from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, top_next_words, word_list
 from serving.numeric import log_softmax
 from serving.scope import text_warnings
 from serving.text import MAX_CHARS, InputError, prepare_text
@@ -24,6 +24,7 @@ from serving.tokenizer import load_tokenizer
 
 MAX_CONTEXT_PIECES = 512
 MAX_GENERATED_WORDS = 200
+DEFAULT_TEMPERATURE = 0.7  # reads as sentences; from 0.8 the text wanders from one novel's names to another's
 _PARTIAL_WORD = re.compile(r"\w+$")
 
 
@@ -113,8 +114,7 @@ class NextWordPredictor:
     def __init__(self, artifact: Artifact):
         self.artifact = artifact
         self.tokenizer = load_tokenizer(artifact.file("tokenizer.model"))
-        self.vocab = PieceVocabulary.from_tokenizer(self.tokenizer,
-                                                    WordList.read(artifact.file(artifact.manifest["words"]["file"])))
+        self.vocab = PieceVocabulary.from_tokenizer(self.tokenizer, word_list(artifact))
         config = artifact.manifest["config"]
         self.model = GRUPieceModel(artifact.session("model.onnx"), config["num_layers"], config["hidden_size"])
         self.paragraph_id = self.tokenizer.piece_to_id(PARAGRAPH)
@@ -146,9 +146,9 @@ class NextWordPredictor:
         state, log_probs = self.cache.state_after(self.encode(context))
         words = top_next_words(self.model, state, log_probs, self.vocab, k=k, partial=partial)
         after = self.next_words(cleaned + " ", k).words if partial and partial in self.vocab.known else []
-        return Suggestions(context.rstrip(), partial, words, after, text_warnings(cleaned))
+        return Suggestions(context.rstrip(), partial, words, after, text_warnings(cleaned, short_is_fine=True))
 
-    def generate(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+    def generate(self, text: str, max_words: int = 20, temperature: float = DEFAULT_TEMPERATURE, top_k: int = 0,
                  top_p: float = 1.0, seed: int | None = None, whole_words: bool = True) -> str:
         """Continue `text` by `max_words` words; temperature 0 is greedy. Returns only the continuation.
         With `whole_words` every word written is a word of the training text (or punctuation); without, the
@@ -156,7 +156,7 @@ class NextWordPredictor:
         return self.tokenizer.decode(list(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed,
                                                               whole_words)))
 
-    def written(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+    def written(self, text: str, max_words: int = 20, temperature: float = DEFAULT_TEMPERATURE, top_k: int = 0,
                 top_p: float = 1.0, seed: int | None = None, whole_words: bool = True) -> Iterator[str]:
         """`generate` as it is written: the text each sampled piece adds, for a page to show as it comes."""
         return self._text_of(self.sampled_pieces(text, max_words, temperature, top_k, top_p, seed, whole_words))
@@ -169,7 +169,7 @@ class NextWordPredictor:
             yield so_far[len(said):]
             said = so_far
 
-    def sampled_pieces(self, text: str, max_words: int = 20, temperature: float = 0.8, top_k: int = 0,
+    def sampled_pieces(self, text: str, max_words: int = 20, temperature: float = DEFAULT_TEMPERATURE, top_k: int = 0,
                        top_p: float = 1.0, seed: int | None = None, whole_words: bool = True) -> Iterator[int]:
         """The pieces of `generate`: sampled one at a time, each fed back, until `max_words` words."""
         if temperature < 0 or not 0 < top_p <= 1 or top_k < 0 or not 1 <= max_words <= MAX_GENERATED_WORDS:
@@ -182,7 +182,7 @@ class NextWordPredictor:
         cleaned = self.clean(text)
         state, log_probs = self.cache.state_after(self.encode(cleaned))
         words = 0
-        word = match.group() if (match := _PARTIAL_WORD.search(cleaned)) else ""  # the word a piece may go on
+        word = ""  # the word being written: the continuation starts a new one (callers join it with a space)
         for _ in range(8 * max_words):
             allowed = np.where(self.vocab.never, -np.inf, log_probs)
             if whole_words:

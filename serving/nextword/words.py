@@ -64,6 +64,11 @@ class WordList:
         return word in self.words or not any(ch.isalnum() for ch in word)
 
 
+def word_list(artifact) -> WordList:
+    """The word list a next-word artifact ships (its manifest names the file)."""
+    return WordList.read(artifact.file(artifact.manifest["words"]["file"]))
+
+
 class PieceModel(Protocol):
     """What the word decoder needs: from per-hypothesis states and one new piece each, the next log-probs."""
 

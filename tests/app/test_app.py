@@ -1,4 +1,5 @@
 """The pages, driven by Streamlit's AppTest (no browser)."""
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -6,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 import streamlit as st
 from markdown_it import MarkdownIt  # streamlit's own dependency (through rich)
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO_ROOT
@@ -521,6 +523,16 @@ def test_a_refused_upload_takes_the_previous_caption_away():
     shown = rendered_markdown(app.error[0].value).text  # what the user reads, the file name escaped or not
     assert shown.startswith("notes.txt: this is not an image that can be read")
     assert "Error" not in shown
+
+
+def test_a_tiny_photo_is_captioned_greyed_with_its_warning_right_under_the_caption():
+    tiny = io.BytesIO()
+    Image.open(io.BytesIO(photo_bytes("chelsea.png"))).resize((40, 30)).save(tiny, "PNG")
+    app = page("caption").run()
+    app.file_uploader(key="caption_upload_0").upload("tiny.png", tiny.getvalue(), "image/png").run()
+    assert not app.exception and not app.error
+    caption = next(m.value for m in app.markdown if m.value.startswith("## "))
+    assert caption.startswith("## :gray[") and "very small (40 x 30 pixels)" in rendered_markdown(app.warning[0].value).text
 
 
 def test_a_sample_photo_empties_the_uploader_so_the_same_file_can_be_chosen_again():

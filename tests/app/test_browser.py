@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from app.common import MIN_PLOT_HEIGHT
 from serving.nextword.predictor import append_word
 from tests.conftest import REPO_ROOT
 
@@ -120,11 +121,6 @@ def open_page(browser, app_url: str, path: str, heading: str, viewport: dict):
     return page
 
 
-def in_view(page, locator) -> bool:
-    box = locator.bounding_box()
-    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
-
-
 def header_bottom(page) -> float:
     return page.evaluate("() => Math.max(0, document.querySelector('[data-testid=stHeader]')"
                          ".getBoundingClientRect().bottom)")
@@ -156,13 +152,13 @@ CHART_FACTS = """() => Array.from(document.querySelectorAll('.stVegaLiteChart sv
 
 
 def assert_charts_readable(page, at_least: int) -> None:
-    """At least `at_least` charts, each with a plot area 120 px high or more, no text of it cut off, and none
-    wider than the window."""
+    """At least `at_least` charts, each with a plot area MIN_PLOT_HEIGHT high or more, no text of it cut off,
+    and none wider than the window."""
     page.wait_for_timeout(1000)  # let the charts finish drawing
     charts = page.evaluate(CHART_FACTS)
     assert len(charts) >= at_least, charts
     for chart in charts:
-        assert chart["plot"] >= 120 and not chart["clipped"] and not chart["overflows"], chart
+        assert chart["plot"] >= MIN_PLOT_HEIGHT and not chart["clipped"] and not chart["overflows"], chart
 
 
 def assert_warned_in_view(page, box, button: str | None, text: str, warning: str) -> None:

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from serving.caption.gallery import PHOTOS, photo_bytes
+from serving.caption.gallery import photo_bytes
 from serving.caption.image_input import load_image
 from serving.scope import FLAT_SHARE, flat_share, image_warnings, text_warnings
 from tests.conftest import REPO_ROOT
+from training.caption.real_photos import CHECK_PHOTOS
 
 ENGLISH = ["Dhaval loves baby yoda", "Bob told Ahmed that pizza is delivered", "How are you?", "ok",
            "Angela Merkel met Emmanuel Macron in Paris to talk about the European Union.",
@@ -39,9 +40,16 @@ def test_what_is_not_english_says_why(text, reason):
     assert warnings and reason in " ".join(warnings), warnings
 
 
-def test_the_words_it_does_not_know_are_named():
+def test_the_words_it_does_not_know_are_named_six_at_most():
     [warning] = text_warnings("Hola, ¿cómo estás?")
-    assert "Hola, cómo, estás" in warning
+    assert "Hola, cómo, estás)" in warning
+    [warning] = text_warnings("Je suis allé au marché avec mon frère et ma sœur hier soir")
+    assert "Je, suis, allé, marché, avec, mon, ...)" in warning
+
+
+def test_a_first_keystroke_is_not_too_short_for_a_keyboard():
+    assert text_warnings("I") and text_warnings("I", short_is_fine=True) == []
+    assert text_warnings("这", short_is_fine=True)  # another script is still said
 
 
 def photo(width: int, height: int) -> Image.Image:
@@ -62,12 +70,10 @@ def test_a_drawing_is_not_a_photo():
     assert "not a photo" in " ".join(image_warnings(drawing))
 
 
-def test_no_sample_photo_is_taken_for_a_drawing():
-    photos = photo_bytes(PHOTOS)
-    if not photos:
-        pytest.skip("the sample photos could not be fetched")
-    flat = {title: flat_share(load_image(data)) for title, data in photos.items()}
-    assert max(flat.values()) < FLAT_SHARE, max(flat.items(), key=lambda item: item[1])
+@pytest.mark.slow  # decodes the 157 photos of the photo check
+def test_no_photo_of_the_photo_check_is_taken_for_a_drawing():
+    flat = {title: flat_share(load_image(data)) for title, data in photo_bytes(CHECK_PHOTOS).items()}
+    assert len(flat) == len(CHECK_PHOTOS) and max(flat.values()) < FLAT_SHARE, max(flat.items(), key=lambda i: i[1])
 
 
 @pytest.mark.parametrize("command", [["sentiment"], ["ner"], ["translate"], ["nextword"]])

@@ -13,7 +13,7 @@ from serving.ner.tagger import TYPES, EntityTagger, bio_spans
 from training.bootstrap import format_difference, paired_interval
 from training.ner.data import (VALIDATION_FILE, Tagged, read_gold, read_wnut, silver_tagged, spacy_pipeline,
                                spacy_tags, wordnet_glosses)
-from training.ner.sentences import document_sentences
+from training.ner.sentences import document_sentences, training_texts
 from training.near_duplicates import TwinFinder, without_twins
 
 _ARTICLES = {"the", "The", "THE"}
@@ -76,15 +76,11 @@ def f1_intervals(words: list[tuple[str, ...]], gold: list, ours: list, theirs: l
 
 
 def tagger_training_texts(settings: dict) -> list[str]:
-    """Every text the tagger with these training settings could have read: the sentences of the next-word
-    model's recorded training documents, every sentiment sentence (all its splits, as `training.ner.train`
-    read them), and WordNet's glosses if it read them. Training sampled, lower-cased and swapped names in
-    some of these; the pool they came from is the stricter set to find twins in."""
-    from training.nextword.data import recorded_splits
-    from training.sentiment.data import read_examples
-
-    texts = document_sentences(recorded_splits()["train"]) + [e.text for e in read_examples()]
-    return texts + (wordnet_glosses() if settings["wordnet_glosses"] else [])
+    """Every text the tagger with these training settings could have read: its training pool
+    (`training.ner.sentences.training_texts`) and WordNet's glosses if it read them. Training sampled,
+    lower-cased and swapped names in some of these; the pool they came from is the stricter set to find
+    twins in."""
+    return training_texts()["train"] + (wordnet_glosses() if settings["wordnet_glosses"] else [])
 
 
 @lru_cache(maxsize=2)

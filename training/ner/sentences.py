@@ -15,6 +15,19 @@ def sentences_of(paragraph: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
 
 
+def training_texts() -> dict[str, list[str]]:
+    """Sentences to tag: "train" from the next-word training documents and every sentiment sentence (held-out
+    twins included), "validation" from the next-word validation documents (the next-word test documents hold
+    the gold set). The one place the tagger's training pool is composed: training reads it, and the evaluation
+    finds twins of scored sentences in it."""
+    from training.nextword.data import recorded_splits
+    from training.sentiment.data import read_examples
+
+    documents = recorded_splits()  # only train and validation are read: no need to find the test's twins
+    return {"train": document_sentences(documents["train"]) + [e.text for e in read_examples()],
+            "validation": document_sentences(documents["validation"])}
+
+
 def document_sentences(documents) -> list[str]:
     """The sentences of documents (paragraphs one per line) of MIN_WORDS to MAX_WORDS words: what is tagged."""
     return [s for d in documents for p in d.text.split("\n") for s in sentences_of(p)

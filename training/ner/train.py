@@ -32,7 +32,7 @@ from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, sil
 from training.ner.evaluate import artifact_metrics, entity_scores, format_scores
 from training.ner.gazetteers import company_names, first_names, place_names
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
-from training.ner.sentences import document_sentences
+from training.ner.sentences import training_texts
 from training.ner.silver import clean_silver, lowercased, with_other_entities, with_other_names
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
@@ -64,18 +64,6 @@ class NerTraining:
                   self.place_swap_share)
         if not all(0 <= share < 1 for share in shares):
             raise ValueError("word_dropout and the lowercase and swap shares must be in [0, 1)")
-
-
-def training_texts() -> dict[str, list[str]]:
-    """Sentences to tag: "train" from the next-word training documents and the sentiment sentences,
-    "validation" from the next-word validation documents (the next-word test documents hold the gold set)."""
-    from training.nextword.data import recorded_splits
-    from training.sentiment.data import read_examples
-
-    documents = recorded_splits()  # only train and validation are read: no need to find the test's twins
-    modern = [e.text for e in read_examples()]  # every sentiment sentence, held-out twins included
-    return {"train": document_sentences(documents["train"]) + modern,
-            "validation": document_sentences(documents["validation"])}
 
 
 def silver_sets(run_dir: Path) -> dict[str, list[Tagged]]:

@@ -94,23 +94,29 @@ def scores(gold: np.ndarray, predicted: np.ndarray, predicted_binary: np.ndarray
             "binary_accuracy": float(np.mean(predicted_binary[polar] == gold[polar]))}
 
 
+def per_domain(domains: np.ndarray, gold: np.ndarray, predicted: np.ndarray,
+               predicted_binary: np.ndarray) -> dict[str, dict[str, float]]:
+    """The scores in each domain present."""
+    return {d: scores(gold[domains == d], predicted[domains == d], predicted_binary[domains == d])
+            for d in DOMAINS if np.any(domains == d)}
+
+
+def mean_over_domains(table: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Each score's unweighted mean over the domains of a per_domain table."""
+    return {s: float(np.mean([row[s] for row in table.values()])) for s in SCORES}
+
+
 def domain_average(domains: np.ndarray, gold: np.ndarray, predicted: np.ndarray,
                    predicted_binary: np.ndarray) -> dict[str, float]:
     """Each score's unweighted mean over the domains present."""
-    per_domain = [scores(gold[domains == d], predicted[domains == d], predicted_binary[domains == d])
-                  for d in DOMAINS if np.any(domains == d)]
-    return {s: float(np.mean([row[s] for row in per_domain])) for s in SCORES}
+    return mean_over_domains(per_domain(domains, gold, predicted, predicted_binary))
 
 
 def report(examples: list[Example], predicted: np.ndarray, predicted_binary: np.ndarray) -> dict:
     """Scores per domain, their unweighted average over domains, and the pooled scores."""
     gold = np.array([e.label for e in examples])
-    domains = np.array([e.domain for e in examples])
-    table = {d: scores(gold[domains == d], predicted[domains == d], predicted_binary[domains == d])
-             for d in DOMAINS if np.any(domains == d)}
-    table["average"] = domain_average(domains, gold, predicted, predicted_binary)
-    table["all"] = scores(gold, predicted, predicted_binary)
-    return table
+    table = per_domain(np.array([e.domain for e in examples]), gold, predicted, predicted_binary)
+    return {**table, "average": mean_over_domains(table), "all": scores(gold, predicted, predicted_binary)}
 
 
 def choose_vader_rule(validation: list[Example]) -> VaderRule:

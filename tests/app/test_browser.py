@@ -366,9 +366,13 @@ def test_gradient_lab_legends_are_whole_and_every_choice_is_on_screen(app_url, b
     box = sgd.bounding_box()
     assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]  # the text says "pick SGD"
     sgd.click()
-    page.get_by_text("Diverged").wait_for(timeout=30_000)
-    page.wait_for_function("() => Array.from(document.querySelectorAll('.stVegaLiteChart .role-legend-label text'))"
-                           ".some(t => t.textContent === 'layer 2 forward')", timeout=30_000)  # the last charts drawn
+    page.get_by_text("Diverged").wait_for(timeout=30_000)  # said above the charts: they may still be redrawn
+    wait_until_idle(page)
+    page.wait_for_function("""() => {
+        const shown = new Set(Array.from(document.querySelectorAll('.stVegaLiteChart .role-legend-label text'))
+                              .map(t => t.textContent));
+        return ['vanilla tanh RNN', 'LSTM', 'GRU', 'layer 2 forward'].every(name => shown.has(name)); }""",
+                           timeout=30_000)  # every chart with a legend drawn
     legends = page.evaluate("""() => Array.from(document.querySelectorAll('.stVegaLiteChart .role-legend-label text'))
         .map(t => { const svg = t.closest('svg').getBoundingClientRect(), box = t.getBoundingClientRect();
                     return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; })""")

@@ -128,12 +128,14 @@ def header_bottom(page) -> float:
 
 def assert_in_view_below_header(page, locator) -> None:
     """The located element's top is on screen, under the app's sticky header, with its first line (20 px) in
-    view, after the smooth scroll."""
-    page.wait_for_timeout(1200)
-    box = locator.bounding_box()
-    assert box is not None, "not drawn"
-    first_line = min(box["height"], 20)
-    assert header_bottom(page) - 1 <= box["y"] <= page.viewport_size["height"] - first_line, (box, header_bottom(page))
+    view, once the smooth scroll has ended (up to 6 s on a busy machine)."""
+    for _ in range(24):
+        page.wait_for_timeout(250)
+        box = locator.bounding_box()
+        if box is not None and header_bottom(page) - 1 <= box["y"] <= page.viewport_size["height"] - min(
+                box["height"], 20):
+            return
+    raise AssertionError(f"not in view under the header ({header_bottom(page):.0f} px): {box}")
 
 
 # Every Vega chart on the page: its plot area's height (the root view's background), and the text of its axes,

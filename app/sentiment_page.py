@@ -72,8 +72,9 @@ def show_verdict(result: SentimentResult, typed: str) -> None:
         st.warning(f"The text is long ({len(typed):,} characters): the model read only its first "
                    f"{len(result.read):,} characters, up to “…{escape_markdown(result.read[-40:])}”.")
     if result.unknown and not result.warnings:  # said already, and more plainly, when there are warnings
-        unreadable = escape_markdown(" ".join(result.unknown))
-        if not result.read.replace(" ".join(result.unknown), "").strip(" ."):
+        unknown = " ".join(result.unknown)
+        unreadable = escape_markdown(unknown)
+        if not result.read.replace(unknown, "").strip(" ."):
             st.info(f"The model cannot read any of this ({unreadable}): its tokenizer never saw these characters "
                     "(emoji, other scripts, some digits), so this verdict means nothing.")
         else:

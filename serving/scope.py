@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
 
 import numpy as np
@@ -58,7 +59,7 @@ def text_warnings(text: str, short_is_fine: bool = False) -> list[str]:
                 "what it says about this means nothing."]
     foreign = [script for script in map(script_of, letters) if script != "LATIN"]
     if len(foreign) > len(letters) / 2:
-        script = max(dict.fromkeys(foreign), key=foreign.count)  # a tie goes to the script met first
+        script = Counter(foreign).most_common(1)[0][0]  # a tie goes to the script met first
         return [f"This is not English (it is written in {_SCRIPTS.get(script, 'another script')}): the model "
                 "learnt English only, so what it says about this means nothing."]
     said = []

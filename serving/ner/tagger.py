@@ -13,6 +13,7 @@ import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.ner.crf import log_partition, marginals, sequence_score, viterbi
+from serving.ner.gazetteer import Gazetteer
 from serving.ner.words import Word, split_words
 from serving.scope import text_warnings
 from serving.text import InputError, prepare_text
@@ -83,9 +84,11 @@ def entities_of(words: list[Word], tags: list[str], probs: list[float], text: st
                    min(probs[start:end])) for start, end, kind in bio_spans(tags)]
 
 
-def encode_batch(tokenizer, char_ids: dict[str, int], sentences: list[list[str]]) -> dict[str, np.ndarray]:
+def encode_batch(tokenizer, char_ids: dict[str, int], sentences: list[list[str]],
+                 gazetteer: Gazetteer | None = None) -> dict[str, np.ndarray]:
     """The network's inputs for sentences of words: word ids [B, T] (a word the word tokenizer cuts into
-    several pieces is unknown), character ids [B, T, MAX_WORD_CHARS] and lengths [B], right-padded."""
+    several pieces is unknown), character ids [B, T, MAX_WORD_CHARS] and lengths [B], right-padded; with a
+    gazetteer, also each word's flags for the kinds of name it is part of [B, T, kinds]."""
     lengths = np.array([len(words) for words in sentences], dtype=np.int64)
     word_ids = np.full((len(sentences), lengths.max()), PAD_ID, dtype=np.int64)
     chars = np.full((len(sentences), lengths.max(), MAX_WORD_CHARS), PAD_ID, dtype=np.int64)
@@ -95,7 +98,12 @@ def encode_batch(tokenizer, char_ids: dict[str, int], sentences: list[list[str]]
         for column, word in enumerate(words):
             spelled = [char_ids.get(ch, UNK_ID) for ch in word[:MAX_WORD_CHARS]]
             chars[row, column, :len(spelled)] = spelled
-    return {"words": word_ids, "chars": chars, "lengths": lengths}
+    feeds = {"words": word_ids, "chars": chars, "lengths": lengths}
+    if gazetteer is not None:
+        feeds["gazetteer"] = np.zeros((*word_ids.shape, len(gazetteer.kinds)), np.float32)
+        for row, words in enumerate(sentences):
+            feeds["gazetteer"][row, :len(words)] = gazetteer.flags(words)
+    return feeds
 
 
 class EntityTagger:
@@ -110,6 +118,8 @@ class EntityTagger:
         self.char_ids = {ch: i for i, ch in enumerate(artifact.manifest["characters"], 2)}  # 0 pad, 1 unknown
         self.session = artifact.session("model.onnx")
         self.tokenizer = load_tokenizer(artifact.file("words.model"))
+        listed = artifact.manifest.get("gazetteer")
+        self.gazetteer = Gazetteer.read(artifact.file(listed["file"])) if listed else None
 
     @classmethod
     def load(cls, path: Path | None = None) -> "EntityTagger":
@@ -119,7 +129,7 @@ class EntityTagger:
         """The network's tag scores [words, tags] for each sentence (lists of words), batched."""
         scores = []
         for first in range(0, len(sentences), BATCH_SIZE):
-            feeds = encode_batch(self.tokenizer, self.char_ids, sentences[first:first + BATCH_SIZE])
+            feeds = encode_batch(self.tokenizer, self.char_ids, sentences[first:first + BATCH_SIZE], self.gazetteer)
             [out] = self.session.run(None, feeds)
             scores += [out[row, :length] for row, length in enumerate(feeds["lengths"])]
         return scores

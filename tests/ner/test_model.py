@@ -64,3 +64,19 @@ def test_onnx_matches_torch(net, tmp_path_factory, batch, steps):
                     ["emissions"], {"words": {0: "batch", 1: "time"}, "chars": {0: "batch", 1: "time"},
                                     "lengths": {0: "batch"}, "emissions": {0: "batch", 1: "time"}})
     assert max_abs_diff(net, path, random_feeds(batch, steps, seed=batch + steps)) < 1e-5
+
+
+def test_a_tagger_that_reads_name_lists_exports_them_as_a_fourth_input(tmp_path):
+    torch.manual_seed(4)
+    net = EntityTaggerNet(TaggerConfig(**{**CONFIG.__dict__, "gazetteer_kinds": 3})).eval()
+    feeds = random_feeds(3, 7, seed=5)
+    feeds["gazetteer"] = (np.random.default_rng(6).random((3, 7, 3)) < 0.2).astype(np.float32)
+    path = export_onnx(net, tuple(torch.from_numpy(v) for v in feeds.values()), tmp_path / "tagger.onnx",
+                       list(feeds), ["emissions"], {"words": {0: "batch", 1: "time"}, "chars": {0: "batch", 1: "time"},
+                                                    "gazetteer": {0: "batch", 1: "time"}, "lengths": {0: "batch"},
+                                                    "emissions": {0: "batch", 1: "time"}})
+    assert max_abs_diff(net, path, feeds) < 1e-5
+    with torch.no_grad():
+        flags = torch.from_numpy(feeds["gazetteer"])
+        inputs = [torch.from_numpy(feeds[name]) for name in ("words", "chars", "lengths")]
+        assert not torch.allclose(net(*inputs, flags), net(*inputs, torch.zeros_like(flags)))

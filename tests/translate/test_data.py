@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import make_deb
 from training.near_duplicates import TwinFinder
 from training.translate import data
-from training.translate.data import Pair, clean_ui_string, clean_verse, everyday_pairs
+from training.translate.data import Pair, clean_ui_string, clean_verse, everyday_pairs, everyday_sets
 
 
 def mo_file(entries: dict[str, str]) -> bytes:
@@ -158,7 +158,7 @@ def test_no_held_out_pair_of_the_real_data_has_a_training_twin():
     finder = TwinFinder(pair.english for pairs in splits["train"].values() for pair in pairs)
     held_out = {f"{split} {source}": pairs for split in ("validation", "test")
                 for source, pairs in splits[split].items()}
-    for name, pairs in {**held_out, "test everyday": everyday_pairs()}.items():
+    for name, pairs in {**held_out, **everyday_sets()}.items():
         assert len(pairs) >= 100, name
         assert [p.english for p in pairs if finder.has_twin(p.english)] == [], name
     assert dropped["test"]["catalogues"] > 0  # the rule finds what exact matching missed ("Form" beside "Form:")
@@ -171,6 +171,16 @@ def test_the_everyday_set_is_read_with_its_kinds():
     pairs = everyday_pairs()
     assert len(pairs) >= 100 and all(p.english and p.spanish and p.source == "everyday" for p in pairs)
     assert ("How are you?", "greeting") in {(p.english, p.group) for p in pairs}
+
+
+def test_the_second_everyday_set_is_new_and_covers_the_kinds_of_everyday_talk():
+    sets = everyday_sets()
+    second = sets["test everyday 2"]
+    assert len(second) >= 100 and all(p.english and p.spanish and p.source == "everyday" for p in second)
+    assert {p.group for p in second} == {"greeting", "shopping", "travel", "family", "weather", "work", "feeling"}
+    finder = TwinFinder(p.english for p in sets["test everyday"])
+    assert [p.english for p in second if finder.has_twin(p.english)] == []
+    assert len({p.english for p in second}) == len(second)
 
 
 def test_an_everyday_file_with_other_columns_is_refused(monkeypatch, tmp_path):

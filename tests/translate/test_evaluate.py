@@ -60,14 +60,14 @@ def test_metrics_keep_their_shape_with_intervals_and_twin_counts(monkeypatch, tr
     pairs = [Pair("Save the file.", "Guarde el archivo.", "catalogues", "libreoffice/sd"),
              Pair("How are you?", "¿Cómo estás?", "everyday", "greeting")]
     monkeypatch.setattr(evaluate, "held_out_pairs", lambda split: {"bible": pairs[:1], "catalogues": pairs})
-    monkeypatch.setattr(evaluate, "everyday_pairs", lambda: pairs[1:])
+    monkeypatch.setattr(evaluate, "everyday_sets", lambda: {"test everyday": pairs[1:], "test everyday 2": pairs[1:]})
     twins = {"validation": {"bible": 1, "catalogues": 147}, "test": {"bible": 1, "catalogues": 188}}
     monkeypatch.setattr(evaluate, "held_out_twins_dropped", lambda: twins)
     metrics = evaluate.artifact_metrics(translator.artifact)
     assert list(metrics) == ["beam", "validation bible", "validation catalogues", "test bible", "test catalogues",
-                             "test everyday", "twins_dropped", "peer_rule"]
+                             "test everyday", "test everyday 2", "twins_dropped", "peer_rule"]
     assert metrics["twins_dropped"] == twins and metrics["test catalogues"]["model"]["sentences"] == 2
-    for name in ("validation bible", "test catalogues", "test everyday"):
+    for name in ("validation bible", "test catalogues", "test everyday", "test everyday 2"):
         assert set(metrics[name]) == {"model", "apertium", "model_minus_apertium"}
         for interval in metrics[name]["model_minus_apertium"].values():
             assert interval["low"] <= interval["difference"] <= interval["high"]

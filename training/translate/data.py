@@ -30,6 +30,7 @@ from training.near_duplicates import TwinFinder, without_twins
 from training.settings import RUNS_DIR
 
 EVERYDAY_FILE = Path(__file__).parent / "everyday.tsv"
+EVERYDAY_SECOND_FILE = Path(__file__).parent / "everyday_second.tsv"  # written after the first was scored
 # Whole books and catalogues held out: validation (choices) and test (reported, never chosen on).
 VALIDATION_BOOKS = ("Ruth", "Titus", "Philemon", "Jude")
 TEST_BOOKS = ("Jonah", "Philippians", "James")
@@ -287,10 +288,17 @@ def held_out_twins_dropped() -> dict[str, dict[str, int]]:
     return _held_out_record()["twins_dropped"]
 
 
-def everyday_pairs() -> list[Pair]:
-    """The everyday held-out sentences (written before any model was scored on them), grouped by kind."""
-    rows = [line.split("\t") for line in EVERYDAY_FILE.read_text().splitlines() if line and not line.startswith("#")]
+def everyday_pairs(path: Path | None = None) -> list[Pair]:
+    """Everyday held-out sentences (written before any model was scored on them), grouped by kind; `path`:
+    one of EVERYDAY_FILES (default the first set)."""
+    path = path or EVERYDAY_FILE
+    rows = [line.split("\t") for line in path.read_text().splitlines() if line and not line.startswith("#")]
     header, *rows = rows
     if header != ["kind", "english", "spanish"]:
-        raise ValueError(f"{EVERYDAY_FILE}: expected the columns kind, english, spanish, found {header}")
+        raise ValueError(f"{path}: expected the columns kind, english, spanish, found {header}")
     return [Pair(english, spanish, "everyday", kind) for kind, english, spanish in rows]
+
+
+def everyday_sets() -> dict[str, list[Pair]]:
+    """Both everyday test sets by name, each committed before any model was scored on it."""
+    return {"test everyday": everyday_pairs(EVERYDAY_FILE), "test everyday 2": everyday_pairs(EVERYDAY_SECOND_FILE)}

@@ -19,7 +19,7 @@ from serving.artifact import Artifact
 from serving.translate.apertium import apertium_installed, apertium_translate
 from serving.translate.translator import Translator
 from training.bootstrap import Interval, format_difference, paired_interval
-from training.translate.data import Pair, everyday_pairs, held_out_pairs, held_out_twins_dropped
+from training.translate.data import Pair, everyday_sets, held_out_pairs, held_out_twins_dropped
 
 BATCH_SIZE = 16
 BEAM = 4
@@ -82,10 +82,11 @@ def score_beside_apertium(translator: Translator, sets: dict[str, list[Pair]], b
 
 def artifact_metrics(artifact: Artifact) -> dict:
     """The manifest's metrics for a translate artifact as served: every held-out set (without training twins)
-    and the everyday sentences beside Apertium with intervals, and how many twins each held-out set lost."""
+    and both sets of everyday sentences beside Apertium with intervals, and how many twins each held-out set
+    lost."""
     sets = {f"{split} {source}": pairs for split in ("validation", "test")
             for source, pairs in held_out_pairs(split).items()}
-    scores = score_beside_apertium(Translator(artifact), {**sets, "test everyday": everyday_pairs()})
+    scores = score_beside_apertium(Translator(artifact), {**sets, **everyday_sets()})
     print(format_scores(f"BLEU and chrF, beam {BEAM}, the model as served beside Apertium:", scores))
     return {"beam": BEAM, **scores, "twins_dropped": held_out_twins_dropped(), "peer_rule": PEER_RULE}
 

@@ -8,7 +8,7 @@ from serving.text import InputError
 from training.ner.data import read_gold
 from training.ner.evaluate import entity_scores
 
-TYPED_F1_AT_LEAST = 0.80  # the committed model: 0.810 on the 308 held-out gold sentences (spaCy small: 0.794)
+TYPED_F1_AT_LEAST = 0.80  # the committed model: 0.813 on the 308 held-out gold sentences (spaCy small: 0.794)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,14 @@ def test_entities_point_back_into_the_text_and_probabilities_are_probabilities(t
     assert set(payload) == {"text", "entities", "tokens", "warnings"}
     assert set(payload["entities"][0]) == {"text", "label", "start", "end", "prob"}
     assert set(payload["tokens"][0]) == {"text", "tag", "prob"}
+
+
+def test_names_on_the_lists_are_known_though_training_never_met_them(tagger):
+    """The name-list flags (serving/ner/gazetteer.py): the lecture's "Ahmed", and a place typed in lower case."""
+    told, typed = tagger.tag(["Bob told Ahmed that pizza is delivered", "dhaval loves baby yoda and lives in pune"])
+    assert [(e.text, e.label) for e in told.entities] == [("Bob", "PER"), ("Ahmed", "PER")]
+    assert ("pune", "LOC") in [(e.text, e.label) for e in typed.entities]
+    assert tagger.gazetteer is not None and tagger.gazetteer.kinds == ["first name", "company", "place"]
 
 
 def test_bio_tags_become_entities_leniently():

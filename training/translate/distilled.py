@@ -1,0 +1,54 @@
+"""Synthetic everyday pairs: WordNet's usage examples translated by Apertium (sequence-level distillation,
+Kim and Rush 2016), for training only and said so in the manifest.
+
+The Bible and the software catalogues never speak of weather, shops or feelings, and no captioned or
+translated everyday text comes through the registries. WordNet 3.0's glosses carry about 48,000 usage
+examples, most of them short everyday sentences ("her health is better now", "the snow was firm
+underfoot"), one or more for nearly every common word. Apertium translates them in a few seconds; an
+example with a word Apertium does not know (marked "*", "#" or "@" in its output) is left out, and so is
+one that is a twin of any held-out or everyday test sentence (training/near_duplicates.py). The Spanish is
+a rule-based engine's, with its mistakes: these pairs teach everyday words and sentence shapes, not
+Apertium's quality, and Apertium stays the peer the model is scored beside.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from datafetch.archives import deb_data, tar_members_named
+from datafetch.registry import fetch
+from datafetch.sources import WORDNET
+from serving.translate.apertium import apertium_translate_in_one_run
+from training.near_duplicates import TwinFinder
+from training.sentiment.usage_examples import WORDNET_DATA, as_sentence, usage_examples
+from training.translate.data import Pair
+
+MIN_WORDS, MAX_WORDS = 3, 30
+CHUNK = 2000  # sentences per Apertium run
+_UNKNOWN = re.compile(r"(^|\s)[*#@]\w")  # Apertium's marks on a word it could not analyse or generate
+_LETTERS = re.compile(r"[A-Za-z]")
+_DICTIONARY_FORM = re.compile(r"\bone's\b|\boneself\b", re.IGNORECASE)  # "work one's way": a headword's pattern
+
+
+def everyday_english(wordnet: Path | None = None) -> list[str]:
+    """WordNet's usage examples of MIN_WORDS to MAX_WORDS words, as sentences ("Her health is better now."),
+    but for a headword's pattern ("work one's way through the crowd")."""
+    data = deb_data(wordnet or fetch(WORDNET))
+    examples = usage_examples([content.decode("latin-1") for content in tar_members_named(data, WORDNET_DATA)])
+    return [as_sentence(e) for e in examples
+            if MIN_WORDS <= len(e.split()) <= MAX_WORDS and _LETTERS.search(e) and not _DICTIONARY_FORM.search(e)]
+
+
+def distilled_pairs(english: list[str], held_out: Iterable[str]) -> list[Pair]:
+    """Apertium's Spanish for each sentence that is no twin of a `held_out` text and whose every word
+    Apertium knows; source "distilled", group "wordnet"."""
+    finder = TwinFinder(held_out)
+    kept = [text for text in english if not finder.has_twin(text)]
+    pairs = []
+    for first in range(0, len(kept), CHUNK):
+        chunk = kept[first:first + CHUNK]
+        for text, spanish in zip(chunk, apertium_translate_in_one_run(chunk, marked=True)):
+            if spanish and not _UNKNOWN.search(spanish):
+                pairs.append(Pair(text, " ".join(spanish.split()), "distilled", "wordnet"))
+    return pairs

@@ -272,7 +272,9 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                      "the epoch chosen on its validation documents, gold sentences drawn from its test documents)",
             "silver_labeller": {"model": SPACY_MODEL, "licence": "MIT", "label_map": SPACY_LABELS},
             "wnut16_label_map": WNUT_LABELS},
-        "licence": "MIT",
+        "licence": "MIT" + ("; gazetteer.tsv holds names under their sources' licences: first names of gender-guesser's "
+                            "nam_dict.txt GFDL-1.2-or-later, @stdlib's CC0, companies MIT, GeoNames places CC-BY-4.0"
+                            if listed else ""),
         "rebuild": "python -m training.train ner",
         "peer": SPACY_MODEL,
         "training": training,

@@ -56,7 +56,7 @@ class NerTraining:
     lowercase_share: float = 0.1  # of training sentences read in lower case, as people type them
     wordnet_glosses: bool = True  # add WordNet's name-rich glosses ("Wausau: a town in north central Wisconsin")
     name_swap_share: float = 0.2  # of training sentences with a person in them read with other first names
-    company_swap_share: float = 0.0  # of those with an organisation read with a company of pytickersymbols' lists
+    company_swap_share: float = 0.3  # of those with an organisation read with a company of pytickersymbols' lists
     place_swap_share: float = 0.0  # of those with a place read with a GeoNames place
     # read, for every word, whether it is part of a listed first name, company or place (serving/ner/gazetteer.py)
     gazetteer: bool = True

@@ -56,7 +56,7 @@ CARD_TEXT = {
         "limits": "On the hand-labelled gold sentences it is level with spaCy overall (typed F1 0.821 vs 0.794, "
                   "within the uncertainty of 308 sentences), ahead on novels, level on speeches and on everyday "
                   "and news sentences (0.846 vs 0.855): modern names it never read (brands, teams, today's people) "
-                  "are where it errs most. It reads whether a word is on lists of 45,000 first names of 55 "
+                  "are where it errs most. It reads whether a word is on lists of 49,000 first names of 55 "
                   "countries, companies and places, so \"Ahmed\" and \"Priya\" are people, but it still misses the "
                   "lecture's \"Dhaval\" and \"baby yoda\"; the page shows the lecture's answer beside its own.",
         "cannot_know": "Names written in lower case are hard for it; types outside the four (dates, numbers, "

@@ -17,7 +17,7 @@ from serving.ner.words import split_words
 class Gazetteer:
     def __init__(self, names: dict[str, list[str]]):
         self.kinds = list(names)
-        # first word, lower-cased -> (the name's words, the same lower-cased, its kind), longest names first
+        # first word, lower-cased -> (the name's words, the same lower-cased, its kind)
         self.starting: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], int]]] = {}
         for kind, listed in enumerate(names.values()):
             for name in listed:
@@ -25,15 +25,14 @@ class Gazetteer:
                 if words:
                     lowered = tuple(word.lower() for word in words)
                     self.starting.setdefault(lowered[0], []).append((words, lowered, kind))
-        for entries in self.starting.values():
-            entries.sort(key=lambda entry: -len(entry[0]))
 
     @classmethod
-    def read(cls, path: Path) -> Gazetteer:
-        names: dict[str, list[str]] = {}
+    def read(cls, path: Path, kinds: list[str]) -> Gazetteer:
+        """The lists of `path`, with one flag for each of `kinds` in that order (the model's), listed or not."""
+        names: dict[str, list[str]] = {kind: [] for kind in kinds}
         for line in path.read_text(encoding="utf-8").splitlines():
             kind, name = line.split("\t")
-            names.setdefault(kind, []).append(name)
+            names[kind].append(name)
         return cls(names)
 
     @staticmethod

@@ -119,7 +119,7 @@ class EntityTagger:
         self.session = artifact.session("model.onnx")
         self.tokenizer = load_tokenizer(artifact.file("words.model"))
         listed = artifact.manifest.get("gazetteer")
-        self.gazetteer = Gazetteer.read(artifact.file(listed["file"])) if listed else None
+        self.gazetteer = Gazetteer.read(artifact.file(listed["file"]), listed["kinds"]) if listed else None
 
     @classmethod
     def load(cls, path: Path | None = None) -> "EntityTagger":

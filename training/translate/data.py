@@ -290,7 +290,7 @@ def held_out_twins_dropped() -> dict[str, dict[str, int]]:
 
 def everyday_pairs(path: Path | None = None) -> list[Pair]:
     """Everyday held-out sentences (written before any model was scored on them), grouped by kind; `path`:
-    one of EVERYDAY_FILES (default the first set)."""
+    EVERYDAY_FILE (the default) or EVERYDAY_SECOND_FILE."""
     path = path or EVERYDAY_FILE
     rows = [line.split("\t") for line in path.read_text().splitlines() if line and not line.startswith("#")]
     header, *rows = rows

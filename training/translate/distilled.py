@@ -26,7 +26,7 @@ from training.translate.data import Pair
 
 MIN_WORDS, MAX_WORDS = 3, 30
 CHUNK = 2000  # sentences per Apertium run
-_UNKNOWN = re.compile(r"(^|\s)[*#@]\w")  # Apertium's marks on a word it could not analyse or generate
+_UNKNOWN = re.compile(r"(?<!\w)[*#@]\w")  # Apertium's marks on a word it could not analyse or generate ("¿*Blorp")
 _LETTERS = re.compile(r"[A-Za-z]")
 _DICTIONARY_FORM = re.compile(r"\bone's\b|\boneself\b", re.IGNORECASE)  # "work one's way": a headword's pattern
 

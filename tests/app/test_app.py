@@ -532,7 +532,8 @@ def test_a_tiny_photo_is_captioned_greyed_with_its_warning_right_under_the_capti
     app.file_uploader(key="caption_upload_0").upload("tiny.png", tiny.getvalue(), "image/png").run()
     assert not app.exception and not app.error
     caption = next(m.value for m in app.markdown if m.value.startswith("## "))
-    assert caption.startswith("## :gray[") and "very small (40 x 30 pixels)" in rendered_markdown(app.warning[0].value).text
+    assert caption.startswith("## :gray[")
+    assert "very small (40 x 30 pixels)" in rendered_markdown(app.warning[0].value).text
 
 
 def test_a_sample_photo_empties_the_uploader_so_the_same_file_can_be_chosen_again():

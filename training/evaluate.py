@@ -1,7 +1,8 @@
 """`python -m training.evaluate MODEL`: a committed model as served (ONNX), beside its peer, on held-out data.
 
 MODEL is sentiment (beside VADER), ner (beside spaCy, on the gold sentences and WNUT-16), translate (beside
-Apertium, on held-out Bible books, held-out catalogues and the everyday sentences), ner-validation
+Apertium, on held-out Bible books, held-out catalogues and the everyday sentences; on validation, also the
+held-out slice of the distilled pairs), ner-validation
 (tagger variants side by side on what choices are made on), nextword (beside a Kneser-Ney 5-gram), caption (beside a
 nearest-neighbour captioner, on held-out scenes), caption-validation (caption models side by side on
 the validation scenes of the training defaults: what a choice between models is made on) or
@@ -54,12 +55,15 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
     elif model == "translate":
         from serving.artifact import model_dir
         from serving.translate.translator import Translator
-        from training.translate.data import everyday_sets, held_out_pairs
+        from training.translate.data import everyday_sets, held_out_english, held_out_pairs
+        from training.translate.distilled import distilled_splits
         from training.translate.evaluate import format_scores, score_beside_apertium
 
         sets = {f"{split} {source}": pairs for source, pairs in held_out_pairs(split).items()}
         if split == "test":
             sets.update(everyday_sets())
+        else:
+            sets["validation distilled"] = distilled_splits(held_out_english())["validation"]
         for folder in model_dirs or [model_dir("translate")]:
             print(format_scores(f"{folder}: BLEU and chrF at beam {beam_size}, the model as served beside Apertium:",
                                 score_beside_apertium(Translator.load(folder), sets, beam_size)))
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beam", type=int, choices=range(1, 11), metavar="N",
                         help="real-photos (default 3) and translate (default 4): beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
-                        help="caption-validation, real-photos, sentiment-everyday and ner-validation: the model "
+                        help="caption-validation, real-photos, sentiment-everyday, ner-validation and translate: the model "
                              "folders to compare (default: the committed one; real-photos compares each with the "
                              "first)")
     args = parser.parse_args(argv)

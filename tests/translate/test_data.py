@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import make_deb
 from training.near_duplicates import TwinFinder
 from training.translate import data
-from training.translate.data import Pair, clean_ui_string, clean_verse, everyday_pairs, everyday_sets
+from training.translate.data import Pair, clean_ui_string, clean_verse, everyday_pairs, everyday_sets, tidy_spaces
 
 
 def mo_file(entries: dict[str, str]) -> bytes:
@@ -27,6 +27,10 @@ def mo_file(entries: dict[str, str]) -> bytes:
         table.append(rows)
     header = struct.pack("<7I", 0x950412DE, 0, len(keys), 28, 28 + 8 * len(keys), 0, 0)
     return header + b"".join(struct.pack("<2I", *row) for rows in table for row in rows) + blob
+
+
+def test_spaces_inside_punctuation_are_taken_out():
+    assert tidy_spaces(" Hola ,  ¿ qué tal ? ( bien ) ") == "Hola, ¿qué tal? (bien)"
 
 
 def test_verse_markup_becomes_plain_text_with_its_spaces():

@@ -3,7 +3,8 @@ import pytest
 
 from serving.translate.apertium import apertium_installed
 from tests.conftest import make_deb
-from training.translate.distilled import distilled_pairs, everyday_english
+from training.translate import distilled
+from training.translate.distilled import distilled_pairs, distilled_splits, everyday_english, in_validation
 
 NOUN = ('00001740 03 n 01 health 0 000 | a bodily state; "her health is better now"; "health"\n'
         '  1 This is a licence header line with "quoted text that is not an example at all"\n')
@@ -34,3 +35,20 @@ def test_apertium_translates_what_it_knows_and_twins_of_held_out_sentences_stay_
     assert [p.english for p in pairs] == ["Her health is better now.", "A cold wind blew from the north."]
     assert pairs[0].spanish == "Su salud es mejor ahora."
     assert all(p.source == "distilled" and p.group == "wordnet" and "  " not in p.spanish for p in pairs)
+
+
+def test_one_pair_in_forty_is_held_out_for_choices_by_its_own_text():
+    texts = [f"Sentence number {i} about the weather." for i in range(4000)]
+    held = [text for text in texts if in_validation(text)]
+    assert 60 <= len(held) <= 140
+    assert held == [text for text in reversed(texts) if in_validation(text)][::-1]
+
+
+@pytest.mark.skipif(not apertium_installed(), reason="Apertium eng-spa is not installed")
+def test_distilled_splits_part_the_pairs_by_their_own_text(wordnet, monkeypatch):
+    monkeypatch.setattr(distilled, "VALIDATION_EVERY", 2)
+    splits = distilled_splits([], wordnet)
+    everything = distilled_pairs(everyday_english(wordnet), [])
+    assert splits["validation"] == [p for p in everything if in_validation(p.english)]
+    assert splits["train"] == [p for p in everything if not in_validation(p.english)]
+    assert splits["validation"] and splits["train"]

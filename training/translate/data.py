@@ -62,13 +62,16 @@ class Pair:
     group: str
 
 
+def tidy_spaces(text: str) -> str:
+    """One space between words and none inside punctuation: "Hola , ¿ qué tal ?" -> "Hola, ¿qué tal?"."""
+    return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", " ".join(text.split())))
+
+
 def clean_verse(markup: str) -> str:
     """A verse's OSIS markup as plain text: footnotes dropped, tags become spaces, spaces before
     punctuation removed, an all-capitals first word ("EN el principio") written as a word, the 1909
     accents on "á", "ó", "é" dropped, curly quotes made straight."""
-    text = _TAG.sub(" ", _NOTE.sub(" ", markup))
-    text = " ".join(text.split())
-    text = _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
+    text = tidy_spaces(_TAG.sub(" ", _NOTE.sub(" ", markup)))
     first, _, rest = text.partition(" ")
     if len(first) > 1 and first.isupper() and rest[:1].islower():
         text = f"{first.capitalize()} {rest}"
@@ -302,3 +305,9 @@ def everyday_pairs(path: Path | None = None) -> list[Pair]:
 def everyday_sets() -> dict[str, list[Pair]]:
     """Both everyday test sets by name, each committed before any model was scored on it."""
     return {"test everyday": everyday_pairs(EVERYDAY_FILE), "test everyday 2": everyday_pairs(EVERYDAY_SECOND_FILE)}
+
+
+def held_out_english() -> list[str]:
+    """The English of every validation, test and everyday sentence: what synthetic training pairs must not twin."""
+    return [pair.english for split in ("validation", "test") for pairs in held_out_pairs(split).values()
+            for pair in pairs] + [pair.english for pairs in everyday_sets().values() for pair in pairs]

@@ -12,6 +12,7 @@ Apertium's quality, and Apertium stays the peer the model is scored beside.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,10 +23,11 @@ from datafetch.sources import WORDNET
 from serving.translate.apertium import apertium_translate_in_one_run
 from training.near_duplicates import TwinFinder
 from training.sentiment.usage_examples import WORDNET_DATA, as_sentence, usage_examples
-from training.translate.data import Pair
+from training.translate.data import Pair, tidy_spaces
 
 MIN_WORDS, MAX_WORDS = 3, 30
 CHUNK = 2000  # sentences per Apertium run
+VALIDATION_EVERY = 40  # one distilled pair in 40, by a hash of its English, is held out for choices
 _UNKNOWN = re.compile(r"(?<!\w)[*#@]\w")  # Apertium's marks on a word it could not analyse or generate ("¿*Blorp")
 _LETTERS = re.compile(r"[A-Za-z]")
 _DICTIONARY_FORM = re.compile(r"\bone's\b|\boneself\b", re.IGNORECASE)  # "work one's way": a headword's pattern
@@ -41,8 +43,8 @@ def everyday_english(wordnet: Path | None = None) -> list[str]:
 
 
 def distilled_pairs(english: list[str], held_out: Iterable[str]) -> list[Pair]:
-    """Apertium's Spanish for each sentence that is no twin of a `held_out` text and whose every word
-    Apertium knows; source "distilled", group "wordnet"."""
+    """Apertium's Spanish (its stray spaces before punctuation taken out) for each sentence that is no twin
+    of a `held_out` text and whose every word Apertium knows; source "distilled", group "wordnet"."""
     finder = TwinFinder(held_out)
     kept = [text for text in english if not finder.has_twin(text)]
     pairs = []
@@ -50,5 +52,20 @@ def distilled_pairs(english: list[str], held_out: Iterable[str]) -> list[Pair]:
         chunk = kept[first:first + CHUNK]
         for text, spanish in zip(chunk, apertium_translate_in_one_run(chunk, marked=True)):
             if spanish and not _UNKNOWN.search(spanish):
-                pairs.append(Pair(text, " ".join(spanish.split()), "distilled", "wordnet"))
+                pairs.append(Pair(text, tidy_spaces(spanish), "distilled", "wordnet"))
     return pairs
+
+
+def in_validation(english: str) -> bool:
+    """Whether a distilled pair is held out for choices: fixed by its English text, whatever the rest of the set."""
+    return int(hashlib.sha256(english.encode()).hexdigest(), 16) % VALIDATION_EVERY == 0
+
+
+def distilled_splits(held_out: Iterable[str], wordnet: Path | None = None) -> dict[str, list[Pair]]:
+    """{"train": ..., "validation": ...}: distilled_pairs() with one in VALIDATION_EVERY held out for choices
+    (the everyday test sets never choose); a training pair that is a twin of a validation pair is left out."""
+    pairs = distilled_pairs(everyday_english(wordnet), held_out)
+    validation = [p for p in pairs if in_validation(p.english)]
+    finder = TwinFinder(p.english for p in validation)
+    return {"train": [p for p in pairs if not in_validation(p.english) and not finder.has_twin(p.english)],
+            "validation": validation}

@@ -27,8 +27,8 @@ from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
 from training.translate import data
 from training.translate.data import (HELD_OUT_HELP, TEST_BOOKS, TEST_CATALOGUES, VALIDATION_BOOKS,
-                                     VALIDATION_CATALOGUES, Pair, everyday_sets, translation_splits)
-from training.translate.distilled import distilled_pairs, everyday_english
+                                     VALIDATION_CATALOGUES, Pair, held_out_english, translation_splits)
+from training.translate.distilled import distilled_splits
 from training.translate.evaluate import artifact_metrics, corpus_scores
 from training.translate.model import EncoderDecoder, EncoderGraph, StepGraph, TranslatorConfig
 
@@ -109,9 +109,8 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
     run_dir.mkdir(parents=True, exist_ok=True)
     splits = cached_splits(run_dir)
     if settings.distilled:
-        held_out = [pair.english for split in ("validation", "test") for pairs in splits[split].values()
-                    for pair in pairs] + [pair.english for pairs in everyday_sets().values() for pair in pairs]
-        splits["train"]["distilled"] = distilled_pairs(everyday_english(), held_out)
+        distilled = distilled_splits(held_out_english())
+        splits["train"]["distilled"], splits["validation"]["distilled"] = distilled["train"], distilled["validation"]
     train = [pair for pairs in splits["train"].values() for pair in pairs]
     rng = random.Random(settings.seed)
     if settings.max_train_pairs:

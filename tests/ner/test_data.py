@@ -5,7 +5,12 @@ import zipfile
 
 from serving.ner.words import split_words
 from training.ner.data import Tagged, read_wnut, silver_tagged, spacy_tags
-from training.ner.gazetteers import company_names, place_names, world_first_names
+from collections import Counter
+
+from datafetch.sources import STARWARS_NAMES, SUPERHEROES, SUPERVILLAINS
+from tests.conftest import make_tgz
+from training.ner.gazetteers import (any_case_names, company_names, fictional_characters, indian_first_names,
+                                     ordinary_words_left_out, place_names, world_first_names)
 from training.ner.silver import clean_silver, lowercased, spans_of, tags_of, with_other_entities, with_other_names
 
 
@@ -95,3 +100,27 @@ def test_gazetteer_readers_on_wheels_the_test_makes(tmp_path):
             "F  Zoë                                          1                                     $",
             "M  C3PO                                         1                                     $"]).encode("utf-8"))
     assert world_first_names(names) == {"Ahmed", "Priya", "Abdel Aziz", "Zoë"}
+
+
+def test_indian_names_and_characters_on_packages_the_test_makes(tmp_path):
+    indian = tmp_path / "random-indian-name-1.0.0.tgz"
+    indian.write_bytes(make_tgz({"package/lib/names.js": b'module.exports.first_male = ["Dhaval", "Arjun "];\n'
+                                 b'module.exports.last = ["Seth"];\nmodule.exports.first_female = ["Priya"];\n'}))
+    assert indian_first_names(indian) == {"Dhaval", "Arjun", "Priya"}
+    packages = {}
+    for source, member, names in ((SUPERHEROES, "package/superheroes.json", ["Hulk", "Iron Man", "Spider-Man"]),
+                                  (SUPERVILLAINS, "package/supervillains.json", ["Doctor Octopus"]),
+                                  (STARWARS_NAMES, "package/dist/starwars-names.json", ["Yoda", "Jar Jar Binks"])):
+        packages[source] = tmp_path / source.filename
+        packages[source].write_bytes(make_tgz({member: json.dumps(names).encode()}))
+    assert fictional_characters(packages) == {"Hulk", "Iron Man", "Ironman", "Spider-Man", "Spiderman",
+                                              "Doctor Octopus", "Doctoroctopus", "Yoda", "Jar Jar Binks"}
+
+
+def test_ordinary_words_leave_the_lists_and_rare_names_match_in_any_case():
+    counts = Counter({"will": 120, "Will": 30, "may": 2, "May": 1, "bob": 2, "Bob": 38, "rose": 5, "Rose": 9,
+                      "new": 50, "York": 20})
+    assert ordinary_words_left_out({"Will", "May", "Bob", "Rose", "New York"}, counts) == [
+        "Bob", "May", "New York", "Rose"]
+    assert any_case_names({"first name": ["Bob", "Rose", "Dhaval"], "place": ["New York", "Pune"]}, counts) == {
+        "Bob", "Dhaval", "Pune"}

@@ -28,6 +28,12 @@ def test_case_counts_unless_the_whole_text_is_lower_case():
     assert not gazetteer.flags(["PUNE"]).any()
 
 
+def test_a_name_marked_any_case_matches_in_any_case_in_any_text():
+    gazetteer = Gazetteer({**LISTS, "character": ["Yoda", "Hulk"]}, any_case={"Yoda", "Pune"})
+    assert flagged(gazetteer, "Dhaval loves baby yoda and HULK , lives in PUNE".split()) == {
+        "first name": [], "company": [], "place": ["PUNE"], "character": ["yoda"]}
+
+
 def test_a_name_is_matched_only_whole():
     gazetteer = Gazetteer(LISTS)
     assert not gazetteer.flags(["New", "Delhi"]).any()
@@ -37,7 +43,8 @@ def test_a_name_is_matched_only_whole():
 
 def test_the_lists_file_reads_back_as_written(tmp_path):
     path = tmp_path / "gazetteer.tsv"
-    path.write_text(Gazetteer.lines(LISTS), encoding="utf-8")
-    words = "Priya flew Ryanair from New York City to Pune".split()
-    assert np.array_equal(Gazetteer.read(path, list(LISTS)).flags(words), Gazetteer(LISTS).flags(words))
+    path.write_text(Gazetteer.lines(LISTS, any_case={"Pune"}), encoding="utf-8")
+    words = "Priya flew Ryanair from New York City to pune".split()
+    assert np.array_equal(Gazetteer.read(path, list(LISTS)).flags(words), Gazetteer(LISTS, {"Pune"}).flags(words))
+    assert Gazetteer.read(path, list(LISTS)).flags(words)[-1].tolist() == [0, 0, 1]
     assert Gazetteer.read(path, ["place", "first name", "company", "team"]).flags(["Pune"]).tolist() == [[1, 0, 0, 0]]

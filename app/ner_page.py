@@ -29,7 +29,8 @@ COLOURS = {"PER": "#fde2a7", "LOC": "#c6e9c3", "ORG": "#c9ddf5", "MISC": "#ead7f
 
 LIMITS = ("**Its limits.** It learnt from 120,000 sentences that spaCy's small English pipeline tagged (speeches, "
           "novels, reviews and tweets), so it shares spaCy's habits; names in lower case and names it never saw in a "
-          "familiar place are hard for it, unless they are on its lists of first names, companies and places. "
+          "familiar place are hard for it, unless they are on its lists of first names, fictional characters, "
+          "companies and places. "
           "docs/ner.md has its scores beside spaCy.")
 
 

@@ -54,3 +54,14 @@ def test_marking_a_right_tag_changes_the_total_loss():
     after = next(m.value for m in app.markdown if m.value.startswith("**Total loss = "))
     assert not app.exception and before != after
     assert float(after.split("= ")[-1].rstrip("*")) > float(before.split("= ")[-1].rstrip("*"))
+
+
+def test_where_no_name_is_found_the_likeliest_words_and_the_lectures_answer_are_said():
+    from app.ner_page import why_no_names
+    from serving.ner.tagger import EntityTagger
+
+    tagger = EntityTagger.load()
+    lecture, plain = tagger.tag(["Dhaval loves baby yoda", "it rained all day"])
+    assert "The lecture's answer: Dhaval \\(person\\); baby yoda \\(person\\)" in why_no_names(lecture)  # markdown-escaped
+    said = why_no_names(plain)
+    assert said.startswith("**No names found**") and "lecture" not in said

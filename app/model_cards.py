@@ -69,11 +69,13 @@ CARD_TEXT = {
                "translating anything that matters.",
         "learnt_from": "About 30,000 Bible verses (the World English Bible beside the Spanish Reina-Valera of "
                        "1909), 15,000 strings of LibreOffice's and Django's menus, dialogs, help tips and "
-                       "messages, and 26,000 paragraphs of LibreOffice's help, each with its Spanish; whole books "
-                       "and catalogues are held out to score it.",
-        "limits": "It writes the Spanish of a 1909 Bible for stories and of software for instructions; everyday "
-                  "conversation (greetings, food, travel) is its weak spot, where Apertium's rules do better: "
-                  "docs/translate.md has both on 110 everyday sentences.",
+                       "messages, 26,000 paragraphs of LibreOffice's help, each with its Spanish, and 23,000 of "
+                       "WordNet's everyday usage examples with Apertium's Spanish (synthetic pairs); whole books and "
+                       "catalogues are held out to score it.",
+        "limits": "It writes the Spanish of a 1909 Bible for stories and of software for instructions, and learnt "
+                  "its everyday Spanish from Apertium's; everyday conversation (greetings, food, travel) is still "
+                  "its weak spot, where Apertium's rules do better: docs/translate.md has both on 215 everyday "
+                  "sentences.",
         "cannot_know": "Words it never met (names are copied or garbled piece by piece), languages other than "
                        "English in and Spanish out, and anything after the first 120 pieces of a long text.",
     },

@@ -26,9 +26,9 @@ EXAMPLES = [
 
 LIMITS = ("**Its limits.** It learnt from 30,000 Bible verses (World English Bible beside the Reina-Valera of "
           "1909), 15,000 strings of LibreOffice's and Django's menus, dialogs and messages and 26,000 paragraphs of "
-          "LibreOffice's help, so it writes old-fashioned Spanish for stories and software Spanish for instructions; "
-          "everyday conversation is its weak spot, where Apertium does better. docs/translate.md has its scores "
-          "beside Apertium's.")
+          "LibreOffice's help, and 23,000 everyday sentences with Apertium's Spanish, so it writes old-fashioned "
+          "Spanish for stories and software Spanish for instructions; everyday conversation is still its weak spot, "
+          "where Apertium does better. docs/translate.md has its scores beside Apertium's.")
 
 
 def use_example() -> None:

@@ -285,7 +285,7 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "crowd_tweets", "average"]
     assert list(ner_table.index) == ["gold: everyday", "gold: novel", "gold: speech", "gold: all", "WNUT-16 tweets"]
     assert ner_beside.loc["gold: all", "typed F1, GRU - spaCy"].endswith(" level")  # within the uncertainty
-    assert list(translate_table.index) == ["bible", "catalogues", "everyday"]
+    assert list(translate_table.index) == ["bible", "catalogues", "everyday", "everyday 2"]
     assert list(translate_table.columns) == ["sentences", "BLEU (GRU)", "BLEU (Apertium)", "chrF (GRU)",
                                              "chrF (Apertium)"]
     assert translate_table.loc["catalogues", "sentences"] == 1600 and translate_table["chrF (Apertium)"].notna().all()

@@ -23,7 +23,6 @@ class Gazetteer:
     def __init__(self, names: dict[str, list[str]], any_case: set[str] = frozenset()):
         """`names`: the listed names by kind; `any_case`: those of them that match in any case in any text."""
         self.kinds = list(names)
-        self.any_case = set(any_case)
         # first word, lower-cased -> (the name's words, the same lower-cased, its kind, whether any case matches)
         self.starting: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], int, bool]]] = {}
         for kind, listed in enumerate(names.values()):
@@ -31,7 +30,7 @@ class Gazetteer:
                 words = tuple(word.text for word in split_words(name))
                 if words:
                     lowered = tuple(word.lower() for word in words)
-                    self.starting.setdefault(lowered[0], []).append((words, lowered, kind, name in self.any_case))
+                    self.starting.setdefault(lowered[0], []).append((words, lowered, kind, name in any_case))
 
     @classmethod
     def read(cls, path: Path, kinds: list[str]) -> Gazetteer:
@@ -48,7 +47,7 @@ class Gazetteer:
     @staticmethod
     def lines(names: dict[str, list[str]], any_case: set[str] = frozenset()) -> str:
         """The lists as the file `read` takes."""
-        return "".join(f"{kind}\t{name}{chr(9) + ANY_CASE if name in any_case else ''}\n"
+        return "".join("\t".join([kind, name] + ([ANY_CASE] if name in any_case else [])) + "\n"
                        for kind, listed in names.items() for name in listed)
 
     def flags(self, words: list[str]) -> np.ndarray:

@@ -107,13 +107,13 @@ def test_indian_names_and_characters_on_packages_the_test_makes(tmp_path):
     indian.write_bytes(make_tgz({"package/lib/names.js": b'module.exports.first_male = ["Dhaval", "Arjun "];\n'
                                  b'module.exports.last = ["Seth"];\nmodule.exports.first_female = ["Priya"];\n'}))
     assert indian_first_names(indian) == {"Dhaval", "Arjun", "Priya"}
-    packages = {}
+    packages = []
     for source, member, names in ((SUPERHEROES, "package/superheroes.json", ["Hulk", "Iron Man", "Spider-Man"]),
                                   (SUPERVILLAINS, "package/supervillains.json", ["Doctor Octopus"]),
                                   (STARWARS_NAMES, "package/dist/starwars-names.json", ["Yoda", "Jar Jar Binks"])):
-        packages[source] = tmp_path / source.filename
-        packages[source].write_bytes(make_tgz({member: json.dumps(names).encode()}))
-    assert fictional_characters(packages) == {"Hulk", "Iron Man", "Ironman", "Spider-Man", "Spiderman",
+        packages.append(tmp_path / source.filename)
+        packages[-1].write_bytes(make_tgz({member: json.dumps(names).encode()}))
+    assert fictional_characters(tuple(packages)) == {"Hulk", "Iron Man", "Ironman", "Spider-Man", "Spiderman",
                                               "Doctor Octopus", "Doctoroctopus", "Yoda", "Jar Jar Binks"}
 
 

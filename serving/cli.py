@@ -60,6 +60,14 @@ def emit(payload: dict, human: str, as_json: bool) -> None:
     print(json.dumps(payload, ensure_ascii=False) if as_json else human, flush=True)
 
 
+def emit_answer(answer: dict, human_line: Callable[[dict], str], as_json: bool) -> None:
+    """One answer of a model's `predict_batch`: printed, or, for an unusable input, raised as the InputError
+    that `for_each_input` reports."""
+    if "error" in answer:
+        raise InputError(answer["error"])
+    emit(answer, human_line(answer), as_json)
+
+
 def run_guarded(main: Callable[[], int]) -> int:
     """Run a command; turn every failure into one line on stderr and an exit status."""
     try:

@@ -18,11 +18,12 @@ import numpy as np
 from PIL import Image
 
 from serving.artifact import Artifact, load_artifact, model_dir
+from serving.batch import item_error
 from serving.beam_search import Hypothesis, beam_search
 from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
 from serving.caption.concepts import Concept, cnn_things, fill_slots
 from serving.caption.detector import Detection, Detector
-from serving.caption.image_input import to_model_input
+from serving.caption.image_input import ImageInputError, load_image, to_model_input
 from serving.caption.recognition import (CNN_SURE, Recogniser, Recognition, Thing, object_features,
                                         object_things)
 from serving.numeric import softmax
@@ -71,7 +72,8 @@ class CaptionResult:
                 "alternatives": [{"caption": c, "score": round(s, 4)} for c, s in self.alternatives],
                 "imagenet_top5": [{"label": label, "prob": round(p, 4)} for label, p in self.imagenet_top5],
                 "decoder_caption": self.decoder_caption,
-                "named_by_cnn": [{"words": " ".join(self.words[n.start:n.end]), "imagenet_class": n.imagenet_class,
+                "named_by_cnn": [{"words": " ".join(self.words[n.start:n.end]), "label": n.label,
+                                  "imagenet_class": n.imagenet_class,
                                   "prob": round(n.probability, 4), "decoder_said": n.decoder_said}
                                  for n in self.cnn_names]}
 
@@ -265,6 +267,25 @@ class Captioner:
             return CnnName(start, end, concept.name, self.labels[concept.top_class], concept.probability, slot_word)
         thing = things.objects[slot - len(things.concepts)]
         return CnnName(start, end, thing.label, f"{DETECTED}{thing.coco_label}", thing.score, slot_word)
+
+    def predict_batch(self, images: list[bytes], names: list[str] | None = None, beam_size: int = 3,
+                      cnn_names: bool = True) -> list[dict]:
+        """Each image file's caption as `rnnapp caption --json` prints it (its "image" the name given, else
+        "image N"), or {"image", "error"} for bytes that are no usable image; the usable ones in one batch."""
+        names = names or [f"image {number}" for number in range(1, len(images) + 1)]
+        answers: list[dict | None] = []
+        usable: list[tuple[int, Image.Image]] = []
+        for index, data in enumerate(images):
+            try:
+                usable.append((index, load_image(data)))
+                answers.append(None)
+            except ImageInputError as err:
+                answers.append({"image": names[index], **item_error(str(err))})
+        if usable:
+            results = self.caption([image for _, image in usable], beam_size, cnn_names)
+            for (index, _), result in zip(usable, results):
+                answers[index] = result.to_json(names[index])
+        return answers
 
     def caption(self, images: list[Image.Image], beam_size: int = 3, cnn_names: bool = True) -> list[CaptionResult]:
         """Caption a batch of RGB images: the best caption, the n-best list, attention maps, ImageNet top-5.

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from serving.caption.captioner import Captioner, CaptionResult
-from serving.caption.image_input import ImageInputError, load_image
+from serving.caption.captioner import Captioner
 from serving.cli import EXIT_BAD_INPUT, error, warned
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
@@ -36,43 +35,47 @@ def image_paths(arguments: list[str]) -> Iterator[tuple[Path, str | None]]:
             yield path, None
 
 
-def human_lines(path: Path, result: CaptionResult) -> str:
-    seen = ", ".join(f"{label} {prob:.0%}" for label, prob in result.imagenet_top5[:3])
-    named = "".join(f"; the CNN named {n.label} {n.probability:.0%} (its class: {n.imagenet_class}) where the "
-                    f"decoder said {n.decoder_said}" for n in result.cnn_names)
-    return warned(f"{path}: {result.caption}  (score {result.score:.2f}{named}; the CNN sees: {seen})",
-                  result.warnings)
+def human_line(result: dict) -> str:
+    seen = ", ".join(f"{guess['label']} {guess['prob']:.0%}" for guess in result["imagenet_top5"][:3])
+    named = "".join(f"; the CNN named {n['label']} {n['prob']:.0%} (its class: {n['imagenet_class']}) where the "
+                    f"decoder said {n['decoder_said']}" for n in result["named_by_cnn"])
+    return warned(f"{result['image']}: {result['caption']}  (score {result['score']:.2f}{named}; the CNN sees: {seen})",
+                  result["warnings"])
 
 
 def caption_command(args: argparse.Namespace) -> int:
     captioner = Captioner.load()
     paths = list(image_paths(args.images))
     status = 0
-    batch: list[tuple[Path, object]] = []
+    batch: list[tuple[Path, bytes]] = []
 
-    def flush() -> None:
-        for (path, _), result in zip(batch, captioner.caption([image for _, image in batch], args.beam,
-                                                             cnn_names=not args.decoder_words_only)):
-            print(json.dumps(result.to_json(str(path)), ensure_ascii=False) if args.json else human_lines(path, result),
-                  flush=True)
+    def flush() -> int:
+        answers = captioner.predict_batch([data for _, data in batch], [str(path) for path, _ in batch], args.beam,
+                                          cnn_names=not args.decoder_words_only)
         batch.clear()
+        for answer in answers:
+            if "error" in answer:
+                error(f"{answer['image']}: {answer['error']}")
+            else:
+                print(json.dumps(answer, ensure_ascii=False) if args.json else human_line(answer), flush=True)
+        return EXIT_BAD_INPUT if any("error" in answer for answer in answers) else 0
 
     for path, problem in tqdm(paths, desc="captioning", unit="image", disable=None if len(paths) > BATCH else True,
                               file=sys.stderr):
         if problem is None:
             try:
-                batch.append((path, load_image(path.read_bytes())))
-            except ImageInputError as err:
-                problem = str(err)
+                batch.append((path, path.read_bytes()))
             except OSError as err:
                 problem = f"cannot be read ({err.strerror or type(err).__name__})"
         if problem is not None:
+            if batch:  # what came before it is answered first: messages stay in the order of the inputs
+                status = flush() or status
             error(f"{path}: {problem}")
             status = EXIT_BAD_INPUT
         if len(batch) == BATCH:
-            flush()
+            status = flush() or status
     if batch:
-        flush()
+        status = flush() or status
     return status
 
 

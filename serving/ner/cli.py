@@ -3,28 +3,23 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input, warned
-from serving.ner.tagger import EntityTagger, TaggedText
+from serving.cli import emit_answer, for_each_input, warned
+from serving.ner.tagger import EntityTagger
 
 
-def human_line(result: TaggedText) -> str:
-    marked, at = [], 0
-    for entity in result.entities:
-        marked += [result.text[at:entity.start], f"[{entity.text}]{entity.label}"]
-        at = entity.end
-    note = " (only the first words were read)" if result.truncated else ""
-    found = "" if result.entities else "  (no names found)"
-    return warned("".join(marked) + result.text[at:] + found + note, result.warnings)
+def human_line(result: dict) -> str:
+    text, marked, at = result["text"], [], 0
+    for entity in result["entities"]:
+        marked += [text[at:entity["start"]], f"[{entity['text']}]{entity['label']}"]
+        at = entity["end"]
+    note = " (only the first words were read)" if result["truncated"] else ""
+    found = "" if result["entities"] else "  (no names found)"
+    return warned("".join(marked) + text[at:] + found + note, result["warnings"])
 
 
 def ner_command(args: argparse.Namespace) -> int:
     tagger = EntityTagger.load()
-
-    def handle(text: str) -> None:
-        [result] = tagger.tag([text])
-        emit(result.to_json(), human_line(result), args.json)
-
-    return for_each_input(args.text, handle)
+    return for_each_input(args.text, lambda text: emit_answer(tagger.predict_batch([text])[0], human_line, args.json))
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
+from serving.batch import answer_each
 from serving.ner.crf import log_partition, marginals, sequence_score, viterbi
 from serving.ner.gazetteer import Gazetteer
 from serving.ner.words import Word, split_words
@@ -60,7 +61,7 @@ class TaggedText:
                 "entities": [{"text": e.text, "label": e.label, "start": e.start, "end": e.end,
                               "prob": round(e.prob, 4)} for e in self.entities],
                 "tokens": [{"text": w.text, "tag": w.tag, "prob": round(w.prob, 4)} for w in self.words],
-                "warnings": self.warnings}
+                "truncated": self.truncated, "warnings": self.warnings}
 
 
 def bio_spans(tags: list[str] | tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -165,6 +166,10 @@ class EntityTagger:
                 entities=entities_of(words, tags, word_probs, text), marginals=probs, emissions=scores,
                 truncated=cut, warnings=text_warnings(text)))
         return results
+
+    def predict_batch(self, texts: list[str]) -> list[dict]:
+        """Each text's tags as `rnnapp ner --json` prints them, or {"error": ...} (serving/batch.py)."""
+        return answer_each(texts, lambda chunk: [tagged.to_json() for tagged in self.tag(chunk)])
 
     def losses(self, tagged: TaggedText, right_tags: list[str]) -> tuple[list[float], float]:
         """The teaching view of the loss for tags a person marked as right: each word's cross-entropy

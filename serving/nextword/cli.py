@@ -3,22 +3,24 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input, warned
+from serving.cli import emit, emit_answer, for_each_input, warned
 from serving.nextword.predictor import DEFAULT_TEMPERATURE, NextWordPredictor
 from serving.scope import text_warnings
 
 
+def human_line(result: dict) -> str:
+    def listed(words: list[dict]) -> str:
+        return "  ".join(f"{w['word']} ({w['prob']:.1%})" for w in words)
+
+    after = listed(result.get("after_typed_word", []))
+    return warned(f"{result['text']} -> {listed(result['next_words']) or '(no word the model knows)'}"
+                  + (f"  | then: {after}" if after else ""), result["warnings"])
+
+
 def nextword_command(args: argparse.Namespace) -> int:
     predictor = NextWordPredictor.load()
-
-    def handle(text: str) -> None:
-        suggestions = predictor.next_words(text, k=args.k, complete=args.complete)
-        words = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.words) or "(no word the model knows)"
-        after = "  ".join(f"{w.word} ({w.prob:.1%})" for w in suggestions.after_partial)
-        emit(suggestions.to_json(text), warned(f"{text} -> {words}" + (f"  | then: {after}" if after else ""),
-                                               suggestions.warnings), args.json)
-
-    return for_each_input(args.text, handle)
+    return for_each_input(args.text, lambda text: emit_answer(predictor.predict_batch([text], args.k, args.complete)[0],
+                                                              human_line, args.json))
 
 
 def generate_command(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
+from serving.batch import answer_each
 from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, top_next_words, word_list
 from serving.numeric import log_softmax
 from serving.scope import text_warnings
@@ -132,6 +133,8 @@ class NextWordPredictor:
     @staticmethod
     def clean(text: str) -> str:
         """The text as the model reads it: its last MAX_CHARS characters, tidied; "" is a valid start."""
+        if not isinstance(text, str):
+            raise InputError(f"expected text, got {type(text).__name__}")
         return prepare_text(text[-MAX_CHARS:])[0] if text.strip() else ""
 
     def next_words(self, text: str, k: int = 5, complete: bool = False) -> Suggestions:
@@ -146,6 +149,10 @@ class NextWordPredictor:
         words = self._top_words(context, k, partial)
         after = self._top_words(cleaned, k) if partial and partial in self.vocab.known else []
         return Suggestions(context.rstrip(), partial, words, after, text_warnings(cleaned, short_is_fine=True))
+
+    def predict_batch(self, texts: list[str], k: int = 5, complete: bool = False) -> list[dict]:
+        """Each text's next words as `rnnapp nextword --json` prints them, or {"error": ...} (serving/batch.py)."""
+        return answer_each(texts, lambda chunk: [self.next_words(text, k, complete).to_json(text) for text in chunk])
 
     def _top_words(self, context: str, k: int, partial: str = "") -> list[WordCandidate]:
         """The k likeliest words after the cleaned `context` (completions of `partial` when one is given)."""

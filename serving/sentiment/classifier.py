@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
+from serving.batch import answer_each
 from serving.numeric import softmax
 from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece_valences
 from serving.scope import text_warnings
@@ -35,7 +36,8 @@ class SentimentResult:
 
     def to_json(self) -> dict:
         return {"text": self.text, "label": self.label, "stars": round(self.stars, 2),
-                "probs": {k: round(v, 4) for k, v in self.probs.items()}, "warnings": self.warnings}
+                "probs": {k: round(v, 4) for k, v in self.probs.items()}, "read_chars": len(self.read),
+                "truncated": self.truncated, "unreadable": self.unknown, "warnings": self.warnings}
 
 
 @dataclass
@@ -103,6 +105,10 @@ class SentimentClassifier:
                     unknown=[piece.surface.strip() for piece in pieces if piece.id == self.tokenizer.unk_id()],
                     truncated=text_cut or tokens_cut, warnings=text_warnings(text)))
         return results
+
+    def predict_batch(self, texts: list[str]) -> list[dict]:
+        """Each text's result as `rnnapp sentiment --json` prints it, or {"error": ...} (serving/batch.py)."""
+        return answer_each(texts, lambda chunk: [result.to_json() for result in self.predict(chunk)])
 
     def running(self, text: str) -> list[WordStep]:
         """The prediction after each word, from one batched call over all word prefixes."""

@@ -3,27 +3,23 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input, warned
-from serving.sentiment.classifier import SentimentClassifier, SentimentResult
+from serving.cli import emit_answer, for_each_input, warned
+from serving.sentiment.classifier import SentimentClassifier
 
 
-def human_line(result: SentimentResult) -> str:
-    confidence = result.probs[result.label]
-    note = f" (only the first {len(result.read):,} characters were read)" if result.truncated else ""
-    if result.unknown:
-        note += f" (cannot read: {' '.join(result.unknown)})"
-    return warned(f"{result.label:8s} {result.stars:.1f} stars  p={confidence:.2f}  {result.text}{note}",
-                  result.warnings)
+def human_line(result: dict) -> str:
+    confidence = result["probs"][result["label"]]
+    note = f" (only the first {result['read_chars']:,} characters were read)" if result["truncated"] else ""
+    if result["unreadable"]:
+        note += f" (cannot read: {' '.join(result['unreadable'])})"
+    return warned(f"{result['label']:8s} {result['stars']:.1f} stars  p={confidence:.2f}  {result['text']}{note}",
+                  result["warnings"])
 
 
 def sentiment_command(args: argparse.Namespace) -> int:
     classifier = SentimentClassifier.load()
-
-    def handle(text: str) -> None:
-        [result] = classifier.predict([text])
-        emit(result.to_json(), human_line(result), args.json)
-
-    return for_each_input(args.text, handle)
+    return for_each_input(args.text, lambda text: emit_answer(classifier.predict_batch([text])[0], human_line,
+                                                              args.json))
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

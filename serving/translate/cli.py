@@ -3,23 +3,19 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, for_each_input, warned
-from serving.translate.translator import Translation, Translator
+from serving.cli import emit_answer, for_each_input, warned
+from serving.translate.translator import Translator
 
 
-def human_line(result: Translation) -> str:
-    note = " (only the first words were translated)" if result.truncated else ""
-    return warned(f"{result.translation}  (score {result.score:.2f}){note}", result.warnings)
+def human_line(result: dict) -> str:
+    note = " (only the first words were translated)" if result["truncated"] else ""
+    return warned(f"{result['translation']}  (score {result['score']:.2f}){note}", result["warnings"])
 
 
 def translate_command(args: argparse.Namespace) -> int:
     translator = Translator.load()
-
-    def handle(text: str) -> None:
-        [result] = translator.translate([text], args.beam)
-        emit(result.to_json(), human_line(result), args.json)
-
-    return for_each_input(args.text, handle)
+    return for_each_input(args.text, lambda text: emit_answer(translator.predict_batch([text], args.beam)[0],
+                                                              human_line, args.json))
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
+from serving.batch import answer_each
 from serving.beam_search import beam_search
 from serving.scope import text_warnings
 from serving.text import InputError, prepare_text
@@ -75,6 +76,10 @@ class Translator:
             ids, cut = ids[:MAX_SOURCE_PIECES], True
             text = self.tokenizer.decode(ids)
         return text, ids, cut
+
+    def predict_batch(self, texts: list[str], beam_size: int = 4) -> list[dict]:
+        """Each text's translation as `rnnapp translate --json` prints it, or {"error": ...} (serving/batch.py)."""
+        return answer_each(texts, lambda chunk: [found.to_json() for found in self.translate(chunk, beam_size)])
 
     def translate(self, texts: list[str], beam_size: int = 4) -> list[Translation]:
         """The best translation and the n-best list of each text, in one batched search."""

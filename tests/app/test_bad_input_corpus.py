@@ -186,7 +186,7 @@ def test_every_text_kind_in_the_ner_cli():
     done = subprocess.run([RNNAPP, "ner", "--json"], input=stdin, cwd=REPO_ROOT, capture_output=True, timeout=300)
     assert done.returncode == 1 and b"Traceback" not in done.stderr
     results = [json.loads(line) for line in done.stdout.decode().splitlines()]
-    assert len(results) == len(VALID_TEXTS) and all(set(r) == {"text", "entities", "tokens", "warnings"}
+    assert len(results) == len(VALID_TEXTS) and all(set(r) == {"text", "entities", "tokens", "truncated", "warnings"}
                                                     for r in results)
     warned = {kind for kind, result in zip(VALID_TEXTS, results) if result["warnings"]}
     assert warned == {"right-to-left script"}, warned  # Hebrew and Arabic are not English; the rest is

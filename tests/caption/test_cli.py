@@ -39,7 +39,7 @@ def test_json_object_per_image(photos):
             assert thing["count"] == max(1, len(thing["boxes"])) and all(len(box) == 4 for box in thing["boxes"])
         assert len(line["caption"].split()) >= 2 and line["score"] <= 0
         for named in line["named_by_cnn"]:
-            assert set(named) == {"words", "imagenet_class", "prob", "decoder_said"}
+            assert set(named) == {"words", "label", "imagenet_class", "prob", "decoder_said"}
             assert named["words"] in line["caption"] and named["decoder_said"] in line["decoder_caption"]
         captions = [line["caption"]] + [a["caption"] for a in line["alternatives"]]
         # beam 4: at most 3 more, none repeated (hypotheses that CNN names make read the same count once,

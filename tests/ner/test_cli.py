@@ -37,6 +37,6 @@ def test_human_readable_output_marks_the_names_in_place():
     done = run_cli("Ann told Maria that the pizza is in Rome.", "It rained all day.")
     assert done.returncode == 0
     ann, rain = done.stdout.decode().splitlines()
-    assert ann == human_line(EntityTagger.load().tag(["Ann told Maria that the pizza is in Rome."])[0])
+    assert ann == human_line(EntityTagger.load().predict_batch(["Ann told Maria that the pizza is in Rome."])[0])
     assert "told [Maria]PER that the pizza is in [Rome]LOC." in ann
     assert rain == "It rained all day.  (no names found)"

@@ -32,7 +32,7 @@ def test_entities_point_back_into_the_text_and_probabilities_are_probabilities(t
     assert all(w.tag in TAGS and 0 < w.prob <= 1 for w in result.words)
     np.testing.assert_allclose(result.marginals.sum(axis=1), 1.0, atol=1e-5)
     payload = result.to_json()
-    assert set(payload) == {"text", "entities", "tokens", "warnings"}
+    assert set(payload) == {"text", "entities", "tokens", "truncated", "warnings"}
     assert set(payload["entities"][0]) == {"text", "label", "start", "end", "prob"}
     assert set(payload["tokens"][0]) == {"text", "tag", "prob"}
 

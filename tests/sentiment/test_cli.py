@@ -20,7 +20,8 @@ def test_json_output_for_each_argument():
     lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [line["text"] for line in lines] == ["I loved it.", "Worst purchase ever."]
     for line in lines:
-        assert set(line) == {"text", "label", "stars", "probs", "warnings"} and line["label"] in LABELS
+        assert set(line) == {"text", "label", "stars", "probs", "read_chars", "truncated", "unreadable", "warnings"} \
+            and line["label"] in LABELS
         assert line["warnings"] == []
         assert set(line["probs"]) == LABELS and abs(sum(line["probs"].values()) - 1) < 1e-3
         assert 1 <= line["stars"] <= 5

@@ -1,0 +1,36 @@
+"""What every model's `predict_batch` shares: one batched call, and an unusable item answered in its place.
+
+`predict_batch(inputs) -> results` is the one way the command line, the HTTP API and the batch jobs ask
+a model for answers: each result is the JSON object `rnnapp <model> --json` prints, or `{"error": ...}`
+for an item the model cannot read, so one bad item never costs the others their answers.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from serving.caption.image_input import ImageInputError
+from serving.text import InputError
+
+UNUSABLE = (InputError, ImageInputError)
+
+
+def item_error(message: str) -> dict:
+    return {"error": message}
+
+
+def answer_each(items: Sequence[Any], run: Callable[[list], list[dict]]) -> list[dict]:
+    """`run(items)` as one batch; when an item is unusable, each item alone, so the rest are still answered."""
+    if not items:
+        return []
+    try:
+        return run(list(items))
+    except UNUSABLE:
+        answers = []
+        for item in items:
+            try:
+                [answer] = run([item])
+            except UNUSABLE as err:
+                answer = item_error(str(err))
+            answers.append(answer)
+        return answers

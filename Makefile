@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian machine with Python 3.11:
 #   make run        serve the app on http://127.0.0.1:8501 with the committed models (no torch installed)
 #   make test       install serving + training + test requirements and run the whole test suite
+#   make serve      the HTTP API on Ray Serve at http://127.0.0.1:8000 (docs at /docs; serve.yaml sets replicas)
 #   make test-fast  the tests that take under a minute together (no browser, no training runs)
 #   make bench      time the serving path against torch eager (python -m bench --quick for under a minute)
 PYTHON ?= python3
@@ -10,7 +11,7 @@ PORT ?= 8501
 # The project itself, editable, for the `rnnapp` command (pyproject.toml); its requirements come pinned first.
 INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --editable .
 
-.PHONY: run test test-fast data train-detector train-sentiment train-nextword train-caption train-ner train-translate train-gradlab evaluate bench screenshots clean
+.PHONY: run serve test test-fast data train-detector train-sentiment train-nextword train-caption train-ner train-translate train-gradlab evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,12 @@ $(VENV)/.serve-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(INSTALL_PROJECT)
 	touch $@
 
-$(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-test.txt pyproject.toml | $(BIN)/python
+$(VENV)/.scale-installed: requirements.txt requirements-scale.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-scale.txt
+	$(INSTALL_PROJECT)
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-scale.txt requirements-test.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	$(INSTALL_PROJECT)
 	touch $@
@@ -28,6 +34,9 @@ $(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-te
 run: $(VENV)/.serve-installed
 	-$(BIN)/python -m datafetch gallery
 	$(BIN)/python -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+serve: $(VENV)/.scale-installed
+	$(BIN)/rnnapp serve --config serve.yaml
 
 data: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch

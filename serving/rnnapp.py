@@ -6,6 +6,7 @@
     rnnapp translate [--json] [--beam N] [TEXT ...]
     rnnapp nextword [--json] [-k K] [--complete] [TEXT ...]
     rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--raw] [TEXT ...]
+    rnnapp serve [--host H] [--port P] [--models M,...] [--config serve.yaml] [--address RAY]
 
 Text commands take one result per TEXT, or per stdin line when none is given. A model adds its
 subcommands here through its own `serving/<model>/cli.py`.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from serving.api import cli as api_cli
 from serving.caption import cli as caption_cli
 from serving.cli import run_guarded
 from serving.ner import cli as ner_cli
@@ -22,7 +24,7 @@ from serving.nextword import cli as nextword_cli
 from serving.sentiment import cli as sentiment_cli
 from serving.translate import cli as translate_cli
 
-COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli)
+COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli, api_cli)
 
 
 def build_parser(prog: str = "rnnapp") -> argparse.ArgumentParser:

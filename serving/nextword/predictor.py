@@ -135,7 +135,10 @@ class NextWordPredictor:
         """The text as the model reads it: its last MAX_CHARS characters, tidied; "" is a valid start."""
         if not isinstance(text, str):
             raise InputError(f"expected text, got {type(text).__name__}")
-        return prepare_text(text[-MAX_CHARS:])[0] if text.strip() else ""
+        try:
+            return prepare_text(text[-MAX_CHARS:])[0]
+        except InputError:  # nothing left once cleaned (whitespace, control characters): a text's start, as "" is
+            return ""
 
     def next_words(self, text: str, k: int = 5, complete: bool = False) -> Suggestions:
         """The k most likely next words after `text` (or completions of its last word, with `complete`).

@@ -1,0 +1,119 @@
+"""`rnnapp serve`: the HTTP API on Ray Serve, on this machine or on a Ray cluster (`--address`).
+
+Binds 127.0.0.1 unless `--host` says otherwise. SIGINT or SIGTERM stops it: Serve and the Ray processes
+this command started are shut down, leaving nothing listening (a cluster joined with `--address` keeps
+running, without this application).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from serving.api.models import SERVED
+from serving.cli import error
+
+QUIET_RAY = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+             "RAY_DEDUP_LOGS": "0", "RAY_SERVE_LOG_TO_STDERR": "0"}
+APP_NAME = "rnnapp"
+
+
+def read_config(path: Path) -> tuple[dict, dict[str, dict], list[str] | None]:
+    """A Serve config file (the schema `serve deploy` takes) -> (http_options, each deployment's options,
+    the models its application's args name)."""
+    import yaml
+    from pydantic import ValidationError
+    from ray.serve.schema import ServeDeploySchema
+
+    try:
+        schema = ServeDeploySchema.model_validate(yaml.safe_load(path.read_text()) or {})
+    except (OSError, yaml.YAMLError, ValidationError) as err:
+        raise ValueError(f"{path}: not a Serve config file ({str(err).splitlines()[0]})")
+    apps = [app for app in schema.applications if app.import_path.startswith("serving.api.deployments:")]
+    if len(apps) != 1:
+        raise ValueError(f"{path}: expected one application with import_path serving.api.deployments:build")
+    deployments = {d.name: d.model_dump(exclude_unset=True, exclude={"name"}) for d in apps[0].deployments}
+    models = apps[0].args.get("models")
+    return (schema.http_options.model_dump(exclude_unset=True),
+            deployments, models.split(",") if isinstance(models, str) else models)
+
+
+def start(models: list[str] | None, host: str, port: int, address: str | None, config: Path | None) -> str:
+    """Start (or join) Ray and run the application; returns the URL it answers on."""
+    os.environ.update(QUIET_RAY)
+    import ray
+    from ray import serve
+    from ray.serve.schema import LoggingConfig
+
+    from serving.api.deployments import application
+
+    http, deployments, config_models = read_config(config) if config else ({}, {}, None)
+    http = {**http, "host": host or http.get("host", "127.0.0.1"), "port": port or http.get("port", 8000)}
+    ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="WARNING",
+             configure_logging=True)
+    logging.getLogger("ray.serve").setLevel(logging.WARNING)
+    quiet = LoggingConfig(log_level="WARNING", enable_access_log=False)
+    serve.start(http_options=http, logging_config=quiet)
+    serve.run(application(models or config_models, deployments), name=APP_NAME, route_prefix="/",
+              logging_config=quiet)
+    return f"http://{http['host']}:{http['port']}"
+
+
+def stop() -> None:
+    if "ray" not in sys.modules:
+        return
+    import ray
+    from ray import serve
+
+    if ray.is_initialized():
+        serve.shutdown()
+        ray.shutdown()
+
+
+def interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    models = args.models.split(",") if args.models else None
+    unknown = [name for name in models or [] if name not in SERVED]
+    if unknown:
+        error(f"no model named {', '.join(unknown)}; the models are {', '.join(SERVED)}")
+        return 1
+    signal.signal(signal.SIGTERM, interrupted)  # SIGTERM stops it as Ctrl+C does, starting or serving
+    try:
+        url = start(models, args.host, args.port, args.address, args.config)
+        signal.signal(signal.SIGTERM, interrupted)  # again: starting Ray installs its own
+        print(f"serving {', '.join(models or SERVED)} on {url} (API docs at {url}/docs); Ctrl+C stops",
+              file=sys.stderr, flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("stopping", file=sys.stderr, flush=True)
+        return 0
+    except ValueError as err:
+        error(str(err))
+        return 1
+    except ImportError as err:
+        error(f"the API needs Ray Serve, which is not installed here ({err.name}): `make serve` installs it")
+        return 1
+    finally:
+        stop()
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="the HTTP API on Ray Serve (POST /v1/<model>, docs at /docs)",
+                                description="Serve every model over HTTP: GET /health, POST /v1/<model> with "
+                                            '{"inputs": [...]}, OpenAPI docs at /docs.')
+    serve.add_argument("--host", default="", help="address to bind (default 127.0.0.1, or the config's)")
+    serve.add_argument("--port", type=int, default=0, help="port (default 8000, or the config's)")
+    serve.add_argument("--models", help=f"comma-separated subset of: {','.join(SERVED)} (default all)")
+    serve.add_argument("--config", type=Path, help="a Serve config file (serve.yaml): replicas, CPUs/GPUs per "
+                                                   "replica, batch sizes")
+    serve.add_argument("--address", help="join this Ray cluster (e.g. ray://head:10001 or auto) instead of "
+                                         "starting Ray here")
+    serve.set_defaults(handler=serve_command)

@@ -1,0 +1,83 @@
+"""The API on Ray Serve: one deployment per model, batching across requests with `@serve.batch`, behind the
+FastAPI ingress of serving/api/http.py.
+
+The ingress sends every input of a request as its own call, so a model's replica batches inputs from many
+requests together (up to `max_batch_size`, waiting at most `batch_wait_timeout_s` for a batch to fill).
+Replicas, CPUs or GPUs per replica and batch sizes come from a Serve config file (serve.yaml), which
+`serve deploy` accepts on a cluster as it is and `rnnapp serve --config` reads on one machine.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from typing import Any
+
+from ray import serve
+from ray.serve.handle import DeploymentHandle
+
+from serving.api.http import build_api
+from serving.api.models import SERVED, NoOptions
+
+BATCHING = {"max_batch_size": 16, "batch_wait_timeout_s": 0.005}  # a replica's user_config unless serve.yaml says
+
+
+@serve.deployment(max_ongoing_requests=64, ray_actor_options={"num_cpus": 0.25}, user_config=BATCHING)
+class ModelReplica:
+    """One model, loaded once per replica; answers batches of (input, options) from any number of requests."""
+
+    def __init__(self, name: str):
+        self.served = SERVED[name]
+        self.model = self.served.load()
+
+    def reconfigure(self, config: dict) -> None:
+        """Batch settings from the deployment's user_config, changeable on a running cluster."""
+        settings = {**BATCHING, **config}
+        self.predict.set_max_batch_size(int(settings["max_batch_size"]))
+        self.predict.set_batch_wait_timeout_s(float(settings["batch_wait_timeout_s"]))
+
+    @serve.batch(**BATCHING)
+    async def predict(self, calls: list[tuple[Any, dict]]) -> list[dict]:
+        """Each call's answer: the calls that share options go to the model's predict_batch together."""
+        answers: list[dict] = [{}] * len(calls)
+        together: dict[str, list[int]] = defaultdict(list)
+        for index, (_, options) in enumerate(calls):
+            together[json.dumps(options, sort_keys=True)].append(index)
+        for options, indices in together.items():
+            found = await asyncio.to_thread(self.served.answer, self.model, [calls[i][0] for i in indices],
+                                            self.served.options(**json.loads(options)))
+            for index, answer in zip(indices, found):
+                answers[index] = answer
+        return answers
+
+
+@serve.deployment(max_ongoing_requests=256, ray_actor_options={"num_cpus": 0})
+@serve.ingress()
+class Api:
+    """The HTTP ingress: validates requests and fans their inputs out to the models' replicas."""
+
+    def __init__(self, **replicas: DeploymentHandle):
+        self.replicas = replicas
+
+    def __serve_build_asgi_app__(self):
+        async def answer(name: str, inputs: list[Any], options: NoOptions) -> list[dict]:
+            handle, settings = self.replicas[name], options.model_dump()
+            return list(await asyncio.gather(*(handle.predict.remote((item, settings)) for item in inputs)))
+
+        return build_api(answer, list(self.replicas))
+
+
+def application(models: list[str] | None = None, deployments: dict[str, dict] | None = None) -> serve.Application:
+    """The Serve application for `models` (all by default); `deployments` maps a deployment's name ("Api" or a
+    model's) to its options (num_replicas, ray_actor_options, user_config, ...), as a Serve config's entries."""
+    settings = deployments or {}
+    replicas = {name: ModelReplica.options(name=name, **settings.get(name, {})).bind(name)
+                for name in models or list(SERVED)}
+    return Api.options(**settings.get("Api", {})).bind(**replicas)
+
+
+def build(args: dict) -> serve.Application:
+    """The application builder named by serve.yaml (`import_path: serving.api.deployments:build`); its `args`
+    may list `models`."""
+    models = args.get("models")
+    return application(models.split(",") if isinstance(models, str) else models)

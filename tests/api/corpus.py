@@ -1,0 +1,65 @@
+"""The bad-input corpus as HTTP requests: what any server of the API must answer, and how."""
+from __future__ import annotations
+
+import base64
+import json
+
+from serving.api.http import MAX_BODY_BYTES, MAX_INPUTS
+from tests.app.test_bad_input_corpus import UNREADABLE_TEXTS, UNUSABLE_IMAGES, VALID_IMAGES, VALID_TEXTS
+
+TEXT_MODELS = ("sentiment", "ner", "translate", "nextword")
+# (name, method, path, body bytes, content type, expected status): each malformed as a whole
+MALFORMED = [
+    ("not JSON", "POST", "/v1/sentiment", b"I loved it", "text/plain", 400),
+    ("invalid UTF-8", "POST", "/v1/ner", b"\xff\xfe{", "application/json", 400),
+    ("truncated JSON", "POST", "/v1/translate", b'{"inputs": ["Hello"', "application/json", 400),
+    ("no inputs field", "POST", "/v1/sentiment", json.dumps({"text": "I loved it"}).encode(), "application/json", 422),
+    ("inputs not a list", "POST", "/v1/sentiment", json.dumps({"inputs": "I loved it"}).encode(),
+     "application/json", 422),
+    ("empty inputs", "POST", "/v1/nextword", json.dumps({"inputs": []}).encode(), "application/json", 422),
+    ("too many inputs", "POST", "/v1/sentiment", json.dumps({"inputs": ["ok"] * (MAX_INPUTS + 1)}).encode(),
+     "application/json", 422),
+    ("unknown option", "POST", "/v1/translate", json.dumps({"inputs": ["Hi"], "options": {"bem": 2}}).encode(),
+     "application/json", 422),
+    ("option out of range", "POST", "/v1/caption", json.dumps({"inputs": [], "options": {"beam": 99}}).encode(),
+     "application/json", 422),
+    ("a JSON list", "POST", "/v1/ner", b'["Paris"]', "application/json", 422),
+    ("too large", "POST", "/v1/sentiment", b'{"inputs": ["' + b"a" * MAX_BODY_BYTES + b'"]}', "application/json",
+     413),
+    ("no such model", "POST", "/v1/poetry", json.dumps({"inputs": ["x"]}).encode(), "application/json", 404),
+    ("wrong method", "GET", "/v1/sentiment", b"", "application/json", 405),
+]
+
+
+def text_items() -> tuple[list, list[bool]]:
+    """Every text kind of the corpus, plus JSON values that are not text: (inputs, whether each is usable)."""
+    items = [*UNREADABLE_TEXTS.values(), *VALID_TEXTS.values(), 42, None, ["a list"], {"text": "an object"}]
+    return items, [False] * len(UNREADABLE_TEXTS) + [True] * len(VALID_TEXTS) + [False] * 4
+
+
+def image_items() -> tuple[list, list[str], list[bool]]:
+    """Every image kind of the corpus as {"name", "data": base64}, plus data that is not base64."""
+    named = {**UNUSABLE_IMAGES, **VALID_IMAGES}
+    items = [{"name": name, "data": base64.b64encode(make()).decode()} for name, make in named.items()]
+    items += [{"name": "not-base64", "data": "this is %% not base64"}, 7]
+    names = [*named, "not-base64", f"image {len(items)}"]
+    return items, names, [name in VALID_IMAGES for name in named] + [False, False]
+
+
+def check_text_results(model: str, results: list[dict]) -> None:
+    items, usable = text_items()
+    assert len(results) == len(items)
+    for item, ok, result in zip(items, usable, results):
+        if ok:
+            assert "error" not in result, (model, item, result)
+        elif model == "nextword" and isinstance(item, str):
+            assert "error" not in result  # whatever was typed so far is a valid start for the next word
+        else:
+            assert set(result) == {"error"} and result["error"] and "\n" not in result["error"], (model, item)
+
+
+def check_image_results(results: list[dict]) -> None:
+    items, names, usable = image_items()
+    assert [result["image"] for result in results] == names
+    for name, ok, result in zip(names, usable, results):
+        assert ("caption" in result) == ok and ("error" in result) != ok, (name, result)

@@ -1,0 +1,61 @@
+"""The API's HTTP face with the models in this process (no Ray): routes, limits, the bad-input corpus."""
+import pytest
+from fastapi.testclient import TestClient
+
+from serving.api.http import build_api, in_process
+from serving.api.models import SERVED
+from tests.api.corpus import MALFORMED, TEXT_MODELS, check_image_results, check_text_results, image_items, text_items
+from tests.app.test_bad_input_corpus import JPEG
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(build_api(in_process(list(SERVED)), list(SERVED)), raise_server_exceptions=False)
+
+
+def test_health_lists_the_models_and_the_docs_describe_each_route(client):
+    assert client.get("/health").json() == {"models": list(SERVED)}
+    paths = client.get("/openapi.json").json()["paths"]
+    assert set(paths) == {"/health", *(f"/v1/{name}" for name in SERVED)}
+    assert "multipart/form-data" in paths["/v1/caption"]["post"]["requestBody"]["content"]
+    assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("name,method,path,body,content_type,status", MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_a_request_malformed_as_a_whole_gets_a_clear_4xx(client, name, method, path, body, content_type, status):
+    response = client.request(method, path, content=body, headers={"content-type": content_type})
+    assert response.status_code == status and set(response.json()) == {"error"}
+    assert response.json()["error"] and "\n" not in response.json()["error"] and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("model", TEXT_MODELS)
+def test_every_text_kind_gets_a_result_or_its_error_in_place(client, model):
+    response = client.post(f"/v1/{model}", json={"inputs": text_items()[0]})
+    assert response.status_code == 200
+    check_text_results(model, response.json()["results"])
+
+
+def test_every_image_kind_gets_a_caption_or_its_error_in_place(client):
+    response = client.post("/v1/caption", json={"inputs": image_items()[0], "options": {"beam": 1}})
+    assert response.status_code == 200
+    check_image_results(response.json()["results"])
+
+
+def test_a_multipart_upload_is_captioned_with_its_file_names(client):
+    response = client.post("/v1/caption", files=[("files", ("photo.jpg", JPEG, "image/jpeg")),
+                                                 ("files", ("notes.txt", b"not an image", "text/plain"))],
+                           data={"beam": "2"})
+    assert response.status_code == 200
+    photo, notes = response.json()["results"]
+    assert photo["image"] == "photo.jpg" and len(photo["caption"].split()) >= 2
+    assert notes["image"] == "notes.txt" and "not an image" in notes["error"]
+    refused = client.post("/v1/caption", files=[("files", ("a.jpg", JPEG, "image/jpeg"))], data={"beam": "zero"})
+    assert refused.status_code == 422 and "options.beam" in refused.json()["error"]
+
+
+def test_results_are_what_the_model_answers_in_process(client):
+    texts = ["Maria flew from Madrid to Berlin.", "Save the file."]
+    for model in TEXT_MODELS:
+        served = SERVED[model]
+        expected = served.answer(served.load(), texts, served.options())
+        assert client.post(f"/v1/{model}", json={"inputs": texts}).json() == {"results": expected}

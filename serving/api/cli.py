@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from serving.api.models import SERVED
@@ -22,9 +23,18 @@ QUIET_RAY = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
 APP_NAME = "rnnapp"
 
 
-def read_config(path: Path) -> tuple[dict, dict[str, dict], list[str] | None]:
-    """A Serve config file (the schema `serve deploy` takes) -> (http_options, each deployment's options,
-    the models its application's args name)."""
+@dataclass
+class ServeSettings:
+    """What a Serve config file says of this application (the rest of the file is Ray's own)."""
+
+    http: dict = field(default_factory=dict)
+    deployments: dict[str, dict] = field(default_factory=dict)  # a deployment's name -> its options
+    models: list[str] | None = None
+    proxy_location: str | None = None  # "EveryNode" (Serve's default), "HeadOnly" or "Disabled"
+
+
+def read_config(path: Path) -> ServeSettings:
+    """A Serve config file (the schema `serve deploy` takes) -> its settings for this application."""
     import yaml
     from pydantic import ValidationError
     from ray.serve.schema import ServeDeploySchema
@@ -36,31 +46,44 @@ def read_config(path: Path) -> tuple[dict, dict[str, dict], list[str] | None]:
     apps = [app for app in schema.applications if app.import_path.startswith("serving.api.deployments:")]
     if len(apps) != 1:
         raise ValueError(f"{path}: expected one application with import_path serving.api.deployments:build")
-    deployments = {d.name: d.model_dump(exclude_unset=True, exclude={"name"}) for d in apps[0].deployments}
-    models = apps[0].args.get("models")
-    return (schema.http_options.model_dump(exclude_unset=True),
-            deployments, models.split(",") if isinstance(models, str) else models)
+    models = (apps[0].args or {}).get("models")
+    return ServeSettings(schema.http_options.model_dump(exclude_unset=True),
+                         {d.name: d.model_dump(exclude_unset=True, exclude={"name"}) for d in apps[0].deployments},
+                         models.split(",") if isinstance(models, str) else models,
+                         schema.proxy_location.value if "proxy_location" in schema.model_fields_set else None)
 
 
-def start(models: list[str] | None, host: str, port: int, address: str | None, config: Path | None) -> str:
-    """Start (or join) Ray and run the application; returns the URL it answers on."""
-    os.environ.update(QUIET_RAY)
-    import ray
+def run_api(models: list[str] | None, settings: ServeSettings) -> None:
+    """Run the application on the Ray cluster this process is connected to; returns once it answers."""
     from ray import serve
     from ray.serve.schema import LoggingConfig
 
     from serving.api.deployments import application
 
-    http, deployments, config_models = read_config(config) if config else ({}, {}, None)
-    http = {**http, "host": host or http.get("host", "127.0.0.1"), "port": port or http.get("port", 8000)}
-    ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="WARNING",
-             configure_logging=True)
     logging.getLogger("ray.serve").setLevel(logging.WARNING)
     quiet = LoggingConfig(log_level="WARNING", enable_access_log=False)
-    serve.start(http_options=http, logging_config=quiet)
-    serve.run(application(models or config_models, deployments), name=APP_NAME, route_prefix="/",
+    serve.start(http_options=settings.http, logging_config=quiet,
+                **({"proxy_location": settings.proxy_location} if settings.proxy_location else {}))
+    serve.run(application(models or settings.models, settings.deployments), name=APP_NAME, route_prefix="/",
               logging_config=quiet)
-    return f"http://{http['host']}:{http['port']}"
+
+
+def interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def start(models: list[str] | None, host: str, port: int, address: str | None, config: Path | None) -> str:
+    """Start Ray here (or join the cluster at `address`) and run the application; returns its URL."""
+    os.environ.update(QUIET_RAY)
+    import ray
+
+    settings = read_config(config) if config else ServeSettings()
+    settings.http = {**settings.http, "host": host or settings.http.get("host", "127.0.0.1"),
+                     "port": port or settings.http.get("port", 8000)}
+    ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
+    signal.signal(signal.SIGTERM, interrupted)  # again: Ray installs its own, which aborts the process
+    run_api(models, settings)
+    return f"http://{settings.http['host']}:{settings.http['port']}"
 
 
 def stop() -> None:
@@ -74,10 +97,6 @@ def stop() -> None:
         ray.shutdown()
 
 
-def interrupted(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
 def serve_command(args: argparse.Namespace) -> int:
     models = args.models.split(",") if args.models else None
     unknown = [name for name in models or [] if name not in SERVED]
@@ -87,7 +106,6 @@ def serve_command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, interrupted)  # SIGTERM stops it as Ctrl+C does, starting or serving
     try:
         url = start(models, args.host, args.port, args.address, args.config)
-        signal.signal(signal.SIGTERM, interrupted)  # again: starting Ray installs its own
         print(f"serving {', '.join(models or SERVED)} on {url} (API docs at {url}/docs); Ctrl+C stops",
               file=sys.stderr, flush=True)
         while True:

@@ -14,9 +14,11 @@ from collections import defaultdict
 from typing import Any
 
 from ray import serve
+from ray.exceptions import RayError
+from ray.serve.exceptions import RayServeException
 from ray.serve.handle import DeploymentHandle
 
-from serving.api.http import build_api
+from serving.api.http import ApiError, build_api
 from serving.api.models import SERVED, NoOptions
 
 BATCHING = {"max_batch_size": 16, "batch_wait_timeout_s": 0.005}  # a replica's user_config unless serve.yaml says
@@ -62,7 +64,11 @@ class Api:
     def __serve_build_asgi_app__(self):
         async def answer(name: str, inputs: list[Any], options: NoOptions) -> list[dict]:
             handle, settings = self.replicas[name], options.model_dump()
-            return list(await asyncio.gather(*(handle.predict.remote((item, settings)) for item in inputs)))
+            try:
+                return list(await asyncio.gather(*(handle.predict.remote((item, settings)) for item in inputs)))
+            except (RayError, RayServeException) as err:  # a replica died or is gone: the client is told, and may send it again
+                raise ApiError(503, f"the {name} model could not answer ({type(err).__name__}); send the request "
+                                    "again in a few seconds")
 
         return build_api(answer, list(self.replicas))
 

@@ -81,7 +81,7 @@ async def parse_request(request: Request, model: str) -> tuple[list[Any], NoOpti
         parsed = REQUESTS[model].model_validate(payload)
     except ValidationError as err:
         raise ApiError(422, validation_message(err))
-    return parsed.inputs, parsed.options
+    return served.prepare(parsed.inputs), parsed.options
 
 
 class BodyLimit:

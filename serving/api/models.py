@@ -43,15 +43,13 @@ def decoded_images(inputs: list[Any]) -> tuple[list[bytes], list[str], list[dict
     """Each image input -> (bytes, name, None), or (b"", name, its error). An input is a base64 string,
     {"name": ..., "data": base64 string}, or {"name": ..., "data": bytes} (a multipart upload)."""
     images, names, errors = [], [], []
-    for number, item in enumerate(inputs, 1):
-        name, data = f"image {number}", item
-        if isinstance(item, dict) and set(item) == {"name", "data"} and isinstance(item["name"], str):
-            name, data = item["name"], item["data"]
+    for item in named_images(inputs):
+        name, data = item["name"], item["data"]
         try:
             if isinstance(data, str):
                 data = base64.b64decode(data, validate=True)
             elif not isinstance(data, bytes):
-                raise ValueError(f'expected a base64 string or {{"name", "data"}}, got {type(item).__name__}')
+                raise ValueError(f'expected a base64 string or {{"name", "data"}}, got {type(data).__name__}')
             images.append(data)
             errors.append(None)
         except binascii.Error as err:
@@ -62,6 +60,17 @@ def decoded_images(inputs: list[Any]) -> tuple[list[bytes], list[str], list[dict
             errors.append(item_error(str(err)))
         names.append(name)
     return images, names, errors
+
+
+def is_named(item: Any) -> bool:
+    return isinstance(item, dict) and set(item) == {"name", "data"} and isinstance(item["name"], str)
+
+
+def named_images(inputs: list[Any]) -> list[dict]:
+    """Every input as {"name", "data"}: a bare one named "image N" by its place in the request, so that its
+    result says which it was wherever it is answered (each input may reach a different replica)."""
+    return [item if is_named(item) else {"name": f"image {number}", "data": item}
+            for number, item in enumerate(inputs, 1)]
 
 
 def answer_captions(captioner: Captioner, inputs: list[Any], options: CaptionOptions) -> list[dict]:
@@ -78,12 +87,13 @@ class ServedModel:
     options: type[NoOptions]
     answer: Callable[[Any, list[Any], NoOptions], list[dict]]  # (loaded model, inputs, options) -> results
     inputs: str  # what each item of "inputs" is, for the API's docs
+    prepare: Callable[[list[Any]], list[Any]] = list  # a request's inputs before they are sent to the model
 
 
 SERVED: dict[str, ServedModel] = {model.name: model for model in (
     ServedModel("caption", "caption photos (CNN encoder, LSTM decoder with attention, object detectors)",
                 Captioner.load, CaptionOptions, answer_captions,
-                'images: base64 strings, or {"name", "data": base64}; or a multipart upload of files'),
+                'images: base64 strings, or {"name", "data": base64}; or a multipart upload of files', named_images),
     ServedModel("sentiment", "negative / neutral / positive with 1-5 stars (GRU)",
                 SentimentClassifier.load, NoOptions,
                 lambda model, inputs, options: model.predict_batch(inputs), "texts"),

@@ -41,9 +41,9 @@ def image_items() -> tuple[list, list[str], list[bool]]:
     """Every image kind of the corpus as {"name", "data": base64}, plus data that is not base64."""
     named = {**UNUSABLE_IMAGES, **VALID_IMAGES}
     items = [{"name": name, "data": base64.b64encode(make()).decode()} for name, make in named.items()]
-    items += [{"name": "not-base64", "data": "this is %% not base64"}, 7]
-    names = [*named, "not-base64", f"image {len(items)}"]
-    return items, names, [name in VALID_IMAGES for name in named] + [False, False]
+    items += [{"name": "not-base64", "data": "this is %% not base64"}, "this is %% not base64 either", 7]
+    names = [*named, "not-base64", f"image {len(items) - 1}", f"image {len(items)}"]
+    return items, names, [name in VALID_IMAGES for name in named] + [False, False, False]
 
 
 def check_text_results(model: str, results: list[dict]) -> None:

@@ -1,4 +1,5 @@
-"""`rnnapp caption [--json] [--beam N] [--decoder-words-only] IMAGE_OR_FOLDER ...`: caption photos.
+"""`rnnapp caption [--json] [--beam N] [--decoder-words-only] IMAGE_OR_FOLDER ...`: caption photos
+(`--ray --out captions.jsonl` for a collection on Ray Data: serving/caption/batch_job.py).
 
 A folder is captioned whole (its images in name order, in batches, with a progress bar). An
 unusable file gets one line on stderr and a non-zero exit; the other images are still captioned.
@@ -43,9 +44,34 @@ def human_line(result: dict) -> str:
                   result["warnings"])
 
 
+def ray_command(args: argparse.Namespace, paths: list[tuple[Path, str | None]]) -> int:
+    """`--ray`: the images on Ray Data, written to `--out`; the paths that are no images reported here."""
+    from serving.caption.batch_job import OUTPUT_SUFFIXES, ClusterTooSmall, caption_collection
+
+    if args.out is None or args.out.suffix not in OUTPUT_SUFFIXES:
+        error(f"--ray writes its captions to a file: give --out NAME{' or NAME'.join(OUTPUT_SUFFIXES)}")
+        return EXIT_BAD_INPUT
+    for path, problem in paths:
+        if problem is not None:
+            error(f"{path}: {problem}")
+    try:
+        summary = caption_collection([path for path, problem in paths if problem is None], args.out, args.actors,
+                                     args.cpus_per_actor, args.gpus_per_actor, args.beam,
+                                     not args.decoder_words_only, args.address)
+    except ClusterTooSmall as err:
+        error(str(err))
+        return EXIT_BAD_INPUT
+    for problem in summary.errors:
+        error(problem)
+    print(summary.line(args.actors, args.out), file=sys.stderr, flush=True)
+    return EXIT_BAD_INPUT if summary.errors or any(problem for _, problem in paths) else 0
+
+
 def caption_command(args: argparse.Namespace) -> int:
-    captioner = Captioner.load()
     paths = list(image_paths(args.images))
+    if args.ray:
+        return ray_command(args, paths)
+    captioner = Captioner.load()
     status = 0
     batch: list[tuple[Path, bytes]] = []
 
@@ -86,5 +112,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     caption.add_argument("--beam", type=int, default=3, choices=range(1, 11), metavar="N", help="beam size (1-10)")
     caption.add_argument("--decoder-words-only", action="store_true",
                          help="keep the decoder's own words; do not let the CNN name the objects it is sure of")
+    scale = caption.add_argument_group("a collection on Ray Data (installed by `make serve`)")
+    scale.add_argument("--ray", action="store_true", help="caption on Ray Data actors, each loading the model once; "
+                                                         "a rerun skips the images already in --out")
+    scale.add_argument("--out", type=Path, help="with --ray: captions.jsonl (a line per image, as --json prints) "
+                                                "or captions.parquet")
+    scale.add_argument("--address", help="with --ray: join this Ray cluster instead of starting Ray here")
+    scale.add_argument("--actors", type=int, default=2, choices=range(1, 257), metavar="N",
+                       help="with --ray: how many captioning actors (default 2)")
+    scale.add_argument("--cpus-per-actor", type=float, default=0.5, help="with --ray: CPUs each actor asks for")
+    scale.add_argument("--gpus-per-actor", type=float, default=0, help="with --ray: GPUs each actor asks for")
     caption.add_argument("images", nargs="+", metavar="IMAGE", help="image files or folders of images")
     caption.set_defaults(handler=caption_command)

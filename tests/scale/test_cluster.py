@@ -4,15 +4,21 @@ One cluster serves every test of this module (starting it is most of the time); 
 client would: real HTTP on a loopback port, or the `rnnapp` command joining it with `--address`.
 """
 import concurrent.futures
+import json
 import os
 import socket
+import subprocess
 import time
 
 import httpx
+import numpy as np
 import pytest
+from PIL import Image
 
 from serving.api.cli import QUIET_RAY, ServeSettings, run_api
 from serving.api.models import SERVED
+from serving.caption.captioner import Captioner
+from tests.conftest import REPO_ROOT, RNNAPP, encoded
 from tests.api.corpus import MALFORMED, TEXT_MODELS, check_image_results, check_text_results, image_items, text_items
 
 pytestmark = pytest.mark.slow
@@ -124,3 +130,34 @@ def test_a_replica_killed_under_load_loses_no_request_silently_and_comes_back(ap
     assert names and victim not in names
     after = httpx.post(f"{api}/v1/ner", json={"inputs": ["Ann met Maria in Rome."]}, timeout=60)
     assert after.status_code == 200 and after.json()["results"][0]["entities"]
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    """Twelve photos and a file that only pretends to be one."""
+    folder = tmp_path_factory.mktemp("collection")
+    rng = np.random.default_rng(3)
+    for number in range(12):
+        pixels = rng.integers(0, 255, (48 + 4 * number, 64, 3), dtype=np.uint8)
+        (folder / f"photo{number:02d}.png").write_bytes(encoded(Image.fromarray(pixels), "PNG"))
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    return folder
+
+
+def test_a_collection_is_captioned_on_both_nodes_as_the_cli_does_and_a_rerun_resumes(cluster, collection, tmp_path):
+    out = tmp_path / "captions.jsonl"
+    command = [RNNAPP, "caption", "--ray", str(collection), "--out", str(out), "--address", cluster.address]
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr  # 1: the broken file, said in one line
+    assert f"error: {collection / 'broken.jpg'}: the image is damaged" in done.stderr
+    assert "captioned 12 images with 2 actors on 2 nodes" in done.stderr, done.stderr
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    paths = sorted(collection.glob("photo*.png"))
+    expected = Captioner.load().predict_batch([p.read_bytes() for p in paths], [str(p) for p in paths])
+    assert sorted(written, key=lambda answer: answer["image"]) == expected
+
+    out.write_text("".join(line + "\n" for line in out.read_text().splitlines()[:5]) + '{"image": "cut sh')
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert "captioned 7 images" in done.stderr and "skipped 5 already in" in done.stderr, done.stderr
+    rewritten = [json.loads(line) for line in out.read_text().splitlines()]  # the cut line is gone
+    assert sorted(rewritten, key=lambda answer: answer["image"]) == expected

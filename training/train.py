@@ -16,6 +16,7 @@ from serving.artifact import model_dir
 from training.settings import SettingsError, describe, with_settings
 
 MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector")
+DATA_PARALLEL = ("caption",)  # the loops that train on several ranks (training/distributed.py)
 
 
 def trainer(model: str) -> tuple[type, Callable[..., Path]]:
@@ -43,6 +44,31 @@ def trainer(model: str) -> tuple[type, Callable[..., Path]]:
     return LabTraining, train_gradlab
 
 
+def train_on_ray(train: Callable[..., Path], settings, out: Path, resume: bool, workers: int,
+                 address: str | None) -> Path:
+    """The same training function on `workers` Ray Train workers (TorchTrainer: DDP on gloo, one process group
+    that training/distributed.py joins); rank 0 writes the artifact to `out`."""
+    import os
+
+    from serving.api.cli import QUIET_RAY
+
+    os.environ.update(QUIET_RAY)
+    import ray
+    from ray.train import RunConfig, ScalingConfig
+    from ray.train.torch import TorchTrainer
+
+    from training.settings import RUNS_DIR
+
+    if not ray.is_initialized():  # the workers read and write the cache this command was told to use
+        ray.init(address=address, include_dashboard=False, logging_level="WARNING",
+                 runtime_env={"env_vars": {name: os.environ[name] for name in ("RNNAPP_CACHE",) if name in os.environ}})
+    out = out.resolve()
+    TorchTrainer(lambda: train(settings, out, resume=resume),
+                 scaling_config=ScalingConfig(num_workers=workers, resources_per_worker={"CPU": 0.5}),
+                 run_config=RunConfig(storage_path=str((RUNS_DIR / "ray-train").resolve()))).fit()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n\n")[0],
                                      epilog="example: python -m training.train sentiment --set max_epochs=3 "
@@ -53,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="artifact folder (default: models/MODEL)")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last evaluation")
     parser.add_argument("--show-settings", action="store_true", help="print the settings and stop")
+    parser.add_argument("--ray-workers", type=int, metavar="N",
+                        help="train data-parallel on N Ray Train workers (caption, translate); torchrun "
+                             "--nproc_per_node=N does the same without Ray")
+    parser.add_argument("--address", help="with --ray-workers: the Ray cluster to train on (default: start Ray here)")
     args = parser.parse_args(argv)
     settings_class, train = trainer(args.model)
     try:
@@ -60,8 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as err:
         parser.error(str(err))
     print(f"{args.model} settings:\n{describe(settings)}", flush=True)
-    if not args.show_settings:
-        print(f"wrote {train(settings, args.out or model_dir(args.model), resume=args.resume)}")
+    if args.show_settings:
+        return 0
+    out = args.out or model_dir(args.model)
+    if args.ray_workers:
+        if args.model not in DATA_PARALLEL:
+            parser.error(f"--ray-workers trains {' and '.join(DATA_PARALLEL)} only")
+        out = train_on_ray(train, settings, out, args.resume, args.ray_workers, args.address)
+    else:
+        out = train(settings, out, resume=args.resume)
+    print(f"wrote {out}")
     return 0
 
 

@@ -147,10 +147,15 @@ class StepGraph(nn.Module):
 
 
 def caption_loss(log_probs: torch.Tensor, weights: torch.Tensor, targets: torch.Tensor,
-                 attention_weight: float = 1.0) -> torch.Tensor:
+                 attention_weight: float = 1.0, words: int | None = None, captions: int | None = None) -> torch.Tensor:
     """Cross-entropy over real words plus the doubly stochastic term: over a caption, every position
-    should receive about one unit of attention in total, so no part of the image is ignored."""
+    should receive about one unit of attention in total, so no part of the image is ignored.
+
+    Averaged over `words` and `captions`, those of these targets by default; a data-parallel rank passes the
+    whole batch's counts, so that the ranks' summed gradients are the whole batch's (training/distributed.py)."""
     mask = targets != 0
-    words = F.nll_loss(log_probs[mask], targets[mask])
+    words = words or int(mask.sum())
+    captions = captions or targets.shape[0]
+    nll = -log_probs[mask].gather(-1, targets[mask][:, None]).sum() / words
     coverage = (weights * mask[:, :, None]).sum(1)  # [B, P]
-    return words + attention_weight * ((1.0 - coverage) ** 2).mean()
+    return nll + attention_weight * ((1.0 - coverage) ** 2).mean(1).sum() / captions

@@ -54,6 +54,7 @@ class CaptionTraining:
     batch_size: int = 64
     learning_rate: float = 1e-3
     feature_noise: float = 0.1  # Gaussian noise on the cached features, relative to their spread
+    dropout: float = 0.5  # the decoder's (DecoderConfig): strong, a few hundred cut-outs are easy to learn by heart
     max_epochs: int = 10
     patience: int = 3  # epochs without a better validation score before stopping
     attention_weight: float = 1.0

@@ -40,6 +40,7 @@ from training.caption.metrics import caption_metrics
 from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, StepGraph, caption_loss
 from training.caption.settings import CaptionTraining, has_novel_split, reads_objects, run_dir_of
 from training.export import export_onnx, max_abs_diff
+from training.distributed import join
 from training.loop import BestCheckpoint, ResumePoint, seed_everything
 from training.tokenizer import train_tokenizer
 
@@ -159,43 +160,25 @@ def validation_score(model: AttentionDecoder, tokenizer, validation: CaptionSet,
 def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False) -> Path:
     if settings.data == "karpathy" and not (settings.karpathy_json and settings.images):
         raise SystemExit("error: data=karpathy needs karpathy_json (dataset_*.json) and images (the photo folder)")
+    ranks = join()
     seed_everything(settings.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     run_dir = run_dir_of(settings)
     run_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    encoder_path = export_encoder(settings.encoder, run_dir)
-    sets = caption_sets(settings, encoder_path, run_dir, IMAGENET_LABELS)
-    print({split: f"{len(s.references)} images" for split, s in sets.items()},
-          f"features ready ({time.time() - started:.0f} s)", flush=True)
-    names_record = write_names_file(run_dir / "imagenet_names.json")
-    concepts, kinds = cnn_concepts(settings, sets, encoder_path, run_dir / names_record["names_file"])
-    references = sets["train"].references
-    if concepts and sets["train"].mentions is not None:
-        references = [[rewrite(ref, mentions, image.concepts, IMAGENET_LABELS, image.objects, kinds) for ref in refs]
-                      for refs, mentions, image in zip(references, sets["train"].mentions, concepts["train"][0])]
-        copied = sum("<cnn" in ref for refs in references for ref in refs)
-        detected = sum("<obj" in ref for refs in references for ref in refs)
-        print(f"of {len(references)} training captions, {copied} copy a name from the CNN and {detected} a thing "
-              "the detector found", flush=True)
-    train_captions = [c for refs in references for c in refs]
-    words = {w for c in train_captions for w in c.split()}
-    objects = settings.objects if reads_objects(settings) else 0
-    slots = tuple(SLOT.format(k) for k in range(settings.concepts if concepts else 0)) + \
-        tuple(OBJECT_SLOT.format(j) for j in range(objects))
-    # An upper bound (every word, the special ids and sentencepiece's word-initial copies of <start> and <end>).
-    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer",
-                                     min(len(words | set(slots)) + 8 + 2 * len(slots), 10_000),
-                                     model_type="word", user_symbols=(START, END, *slots))
+    with ranks.leader_first():  # rank 0 exports, caches the features and writes the tokenizer; the others read
+        encoder_path, sets, names_record, concepts, kinds, references, tokenizer_path = prepare(settings, run_dir)
     tokenizer = load_tokenizer(tokenizer_path)
     train_examples = encode_captions(tokenizer, references)
+    slots = slot_names(settings, concepts)
     config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
                            imagenet_view=settings.imagenet_view, concepts=len(slots),
                            concept_features=concepts["train"][1].shape[2] if slots else 0,
-                           slot_ids=slot_ids(tokenizer, slots))
+                           slot_ids=slot_ids(tokenizer, slots), dropout=settings.dropout)
     model = AttentionDecoder(config)
     if settings.imagenet_view:
         model.set_imagenet_head(*linear_head(encoder_path, "logits"))
+    trained = ranks.wrap(model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
     steps_per_epoch = math.ceil(len(train_examples) / settings.batch_size)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
@@ -213,15 +196,17 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
     for epoch in range(done + 1, settings.max_epochs + 1):
         model.train()
         order = rng.permutation(len(train_examples))
-        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}", unit="batch", disable=None)
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch}", unit="batch", disable=None if ranks.leader else True)
         running = None
         for step in bar:
-            batch = [train_examples[i] for i in order[step * settings.batch_size:(step + 1) * settings.batch_size]]
+            whole = [train_examples[i] for i in order[step * settings.batch_size:(step + 1) * settings.batch_size]]
+            batch = ranks.shard(whole)  # averaged over the whole batch's words and captions, whatever the ranks
             grid, inputs, targets, concept_batch = batch_tensors(
                 batch, sets["train"].features, concepts["train"][1] if concepts else None)
             grid = grid + torch.randn_like(grid) * settings.feature_noise * grid.std()
-            log_probs, weights = model(grid, inputs, concept_batch)
-            loss = caption_loss(log_probs, weights, targets, settings.attention_weight)
+            log_probs, weights = trained(grid, inputs, concept_batch)
+            loss = ranks.world * caption_loss(log_probs, weights, targets, settings.attention_weight,
+                                              words=sum(len(ids) - 1 for _, ids in whole), captions=len(whole))
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
@@ -229,24 +214,65 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
             scheduler.step()
             running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
             bar.set_postfix(loss=f"{running:.3f}")
-        validation = validation_score(model, tokenizer, sets["validation"], concepts.get("validation"), kinds)
-        history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
-        scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items() if v is not None)
-        print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
-              f"({time.time() - started:.0f} s)", flush=True)
-        stop = best.update(model, selection_key(validation, settings.selection), epoch)
-        point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
-        if stop:
-            print(f"early stop: the validation score has not improved since epoch {best.best_at}")
+        stop = False
+        if ranks.leader:  # the others wait for its decision
+            validation = validation_score(model, tokenizer, sets["validation"], concepts.get("validation"), kinds)
+            history.append({"epoch": epoch, "train_loss": round(running, 4), "validation": validation})
+            scores = ", ".join(f"{k} {v:.3f}" for k, v in validation.items() if v is not None)
+            print(f"epoch {epoch}: train loss {running:.3f}, validation (greedy) {scores} "
+                  f"({time.time() - started:.0f} s)", flush=True)
+            stop = best.update(model, selection_key(validation, settings.selection), epoch)
+            point.save(epoch, model, optimizer, scheduler, best, history, rng=rng)
+            if stop:
+                print(f"early stop: the validation score has not improved since epoch {best.best_at}")
+            elif time.time() > deadline:
+                print(f"time budget of {settings.time_budget_minutes:.0f} minutes reached")
+                stop = True
+        if ranks.decide(stop):
             break
-        if time.time() > deadline:
-            print(f"time budget of {settings.time_budget_minutes:.0f} minutes reached")
-            break
+    spread = ranks.weight_spread(model)
+    if not ranks.leader:
+        return out_dir
+    if ranks.world > 1:
+        print(f"{ranks.world} ranks trained: the largest difference of a weight between them is {spread:g}")
     best.restore(model)
     training = {"best_epoch": best.best_at, "seconds": round(time.time() - started), "history": history,
-                "settings": recorded_settings}
+                "settings": recorded_settings, "ranks": ranks.world}
     return write_caption_artifact(model, encoder_path, tokenizer_path, sets, concepts, settings, out_dir, run_dir,
                                   training, names_record)
+
+
+def prepare(settings: CaptionTraining, run_dir: Path) -> tuple:
+    """Everything the decoder loop reads: the encoder (exported), the cached features of every split, the CNN's
+    names and things, the training captions (with the copy slots written in) and their tokenizer."""
+    encoder_path = export_encoder(settings.encoder, run_dir)
+    sets = caption_sets(settings, encoder_path, run_dir, IMAGENET_LABELS)
+    print({split: f"{len(s.references)} images" for split, s in sets.items()}, "features ready", flush=True)
+    names_record = write_names_file(run_dir / "imagenet_names.json")
+    concepts, kinds = cnn_concepts(settings, sets, encoder_path, run_dir / names_record["names_file"])
+    references = sets["train"].references
+    if concepts and sets["train"].mentions is not None:
+        references = [[rewrite(ref, mentions, image.concepts, IMAGENET_LABELS, image.objects, kinds) for ref in refs]
+                      for refs, mentions, image in zip(references, sets["train"].mentions, concepts["train"][0])]
+        copied = sum("<cnn" in ref for refs in references for ref in refs)
+        detected = sum("<obj" in ref for refs in references for ref in refs)
+        print(f"of {len(references)} training captions, {copied} copy a name from the CNN and {detected} a thing "
+              "the detector found", flush=True)
+    train_captions = [c for refs in references for c in refs]
+    words = {w for c in train_captions for w in c.split()}
+    # An upper bound (every word, the special ids and sentencepiece's word-initial copies of <start> and <end>).
+    slots = slot_names(settings, concepts)
+    tokenizer_path = train_tokenizer(iter(train_captions), run_dir / "tokenizer",
+                                     min(len(words | set(slots)) + 8 + 2 * len(slots), 10_000),
+                                     model_type="word", user_symbols=(START, END, *slots))
+    return encoder_path, sets, names_record, concepts, kinds, references, tokenizer_path
+
+
+def slot_names(settings: CaptionTraining, concepts: dict) -> tuple[str, ...]:
+    """The copy slots the decoder writes: one per CNN thing it reads, one per detector thing."""
+    objects = settings.objects if reads_objects(settings) else 0
+    return tuple(SLOT.format(k) for k in range(settings.concepts if concepts else 0)) + \
+        tuple(OBJECT_SLOT.format(j) for j in range(objects))
 
 
 def cnn_concepts(settings: CaptionTraining, sets: dict[str, CaptionSet], encoder_path: Path, names_path: Path

@@ -1,0 +1,79 @@
+"""Data-parallel training (DDP) for the training loops: the same loop runs on 1 rank or N.
+
+The processes are started by `torchrun --nproc_per_node=N -m training.train MODEL` (which sets RANK and
+WORLD_SIZE) or by Ray Train's TorchTrainer (`python -m training.train MODEL --ray-workers N`, which
+joins them itself); `join()` finds out which. Every rank takes its
+share of each batch (`shard`) and DDP averages the gradients, so a step is the whole batch's step
+whatever the number of ranks. Rank 0 alone evaluates, checkpoints and writes the artifact.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+import torch.distributed as dist
+
+
+@dataclass(frozen=True)
+class Ranks:
+    rank: int = 0
+    world: int = 1
+
+    @property
+    def leader(self) -> bool:
+        return self.rank == 0
+
+    def shard(self, batch: Sequence) -> list:
+        """This rank's examples of a batch every rank draws alike (the same seed, the same order)."""
+        return list(batch[self.rank::self.world])
+
+    def wrap(self, model: torch.nn.Module) -> torch.nn.Module:
+        """The model that averages its gradients over the ranks (itself on one rank)."""
+        if self.world == 1:
+            return model
+        return torch.nn.parallel.DistributedDataParallel(model)
+
+    @contextmanager
+    def leader_first(self) -> Iterator[None]:
+        """Rank 0 runs the block first (downloads, caches, files the others then read), then the rest; no rank
+        goes on until every rank is through it, so nobody reads a file another is rewriting."""
+        if self.world == 1:
+            yield
+            return
+        if not self.leader:
+            dist.barrier()
+        yield
+        if self.leader:
+            dist.barrier()
+        dist.barrier()
+
+    def decide(self, flag: bool) -> bool:
+        """Rank 0's decision (stop early, say), the same on every rank."""
+        if self.world == 1:
+            return flag
+        shared = [flag]
+        dist.broadcast_object_list(shared, src=0)
+        return bool(shared[0])
+
+    def weight_spread(self, model: torch.nn.Module) -> float:
+        """The largest difference of any weight between two ranks (0.0 when they agree exactly)."""
+        if self.world == 1:
+            return 0.0
+        flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+        gathered = [torch.empty_like(flat) for _ in range(self.world)]
+        dist.all_gather(gathered, flat)
+        return max(float((other - gathered[0]).abs().max()) for other in gathered[1:])
+
+
+def join(device: str = "cpu") -> Ranks:
+    """This process's place among the ranks: an existing process group (Ray Train), torchrun's environment,
+    or one rank alone. The group talks gloo for a model on CPU, NCCL for one on a GPU."""
+    if dist.is_available() and dist.is_initialized():
+        return Ranks(dist.get_rank(), dist.get_world_size())
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        dist.init_process_group("nccl" if device == "cuda" else "gloo")
+        return Ranks(dist.get_rank(), dist.get_world_size())
+    return Ranks()

@@ -3,6 +3,7 @@
     python -m bench            the full run (a few minutes), a markdown table
     python -m bench --quick    under a minute
     python -m bench --json     the table, then one JSON line: {"machine": {...}, "results": [...]}
+    python -m bench --scale    also the HTTP API on Ray Serve and captioning on Ray Data (bench/scale.py)
 """
 from __future__ import annotations
 
@@ -69,6 +70,10 @@ def table(rows: list[dict]) -> str:
                           if "ort_items_per_s" in r else "")
             if "ort_gflops" in r:
                 throughput += f", {r['ort_gflops']} GFLOP/s = {r['share_of_matmul_peak']:.0%} of peak"
+            if "peer_items_per_s" in r:
+                throughput += f" (one process {r['peer_items_per_s']:.1f}/s)"
+            if "requests_per_s" in r:
+                throughput = f"{r['requests_per_s']:.0f} requests/s (in process {r['peer_requests_per_s']:.0f}/s)"
             cells = [f"{r['ort_p50_ms']:.2f} ms", f"{r['ort_p95_ms']:.2f} ms",
                      f"{r['torch_p50_ms']:.2f} ms" if "torch_p50_ms" in r else "-",
                      f"{r['speedup']:.1f}x" if "speedup" in r else "-",
@@ -83,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and a smaller batch: under a minute")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of machine and results")
     parser.add_argument("--no-torch", action="store_true", help="time onnxruntime only")
+    parser.add_argument("--scale", action="store_true", help="add the Ray Serve API and Ray Data rows (needs "
+                                                             "`make serve`'s requirements; a minute or two more)")
     args = parser.parse_args(argv)
     rounds, batch = (6, 16) if args.quick else (25, 16)
     with_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
@@ -104,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     results += ner_cases(rounds)
     progress("translation (beside Apertium)...")
     results += translate_cases(rounds)
+    if args.scale:
+        from bench.scale import api_cases, ray_data_cases
+        progress("the HTTP API on Ray Serve, batching on and off, beside in process...")
+        results += api_cases(200 if args.quick else 1000)
+        progress("a photo collection on Ray Data, 1 and 2 actors, beside one process...")
+        results += ray_data_cases(32 if args.quick else 128)
     rows = [judged(row) for row in [r.row() for r in results] + rows]
     machine = {**describe(peak), "bench_peak_rss_mb": round(peak_rss_mb(), 1), "rounds": rounds,
                "torch_eager": with_torch}

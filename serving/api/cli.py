@@ -18,8 +18,8 @@ from pathlib import Path
 from serving.api.models import SERVED
 from serving.cli import error
 
-QUIET_RAY = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
-             "RAY_DEDUP_LOGS": "0", "RAY_SERVE_LOG_TO_STDERR": "0"}
+# No usage reports, 127.0.0.1 for a Ray started here, Serve's logs in its log files rather than on the console.
+QUIET_RAY = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_SERVE_LOG_TO_STDERR": "0"}
 APP_NAME = "rnnapp"
 
 

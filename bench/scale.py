@@ -42,21 +42,20 @@ def concurrently(call, items: list, clients: int = CLIENTS) -> tuple[np.ndarray,
 def api_cases(requests: int) -> list[Result]:
     """Sentiment (1.5 ms of model per text: the HTTP path dominates) and translation (about 20 ms: the model
     dominates), each with batching on and off, beside the same calls in process."""
-    import os
     import socket
 
     import httpx
     import ray
 
-    from serving.api.cli import QUIET_RAY, ServeSettings, run_api
+    from serving.api.cli import ServeSettings, run_api
+    from serving.ray_session import connect
 
-    os.environ.update(QUIET_RAY)
     work = {"sentiment": (SentimentClassifier.load(), [f"{REVIEW} (review {n})" for n in range(requests)]),
             "translate": (Translator.load(), [f"{ERRAND} ({n})" for n in range(requests // 4)])}
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    ray.init(include_dashboard=False, log_to_driver=False, logging_level="WARNING")
+    connect(log_to_driver=False)
     results = []
     try:
         with httpx.Client(timeout=120, limits=httpx.Limits(max_connections=CLIENTS)) as client:
@@ -96,25 +95,24 @@ def ray_data_cases(images: int) -> list[Result]:
         for first in range(0, images, 16):
             captioner.predict_batch([p.read_bytes() for p in paths[first:first + 16]])
         one_process = time.perf_counter() - start
-        import os
-
         import ray
 
-        from serving.api.cli import QUIET_RAY
+        from serving.ray_session import connect
 
-        os.environ.update(QUIET_RAY)
-        ray.init(include_dashboard=False, log_to_driver=False, logging_level="WARNING")  # started before the clock
+        connect(log_to_driver=False)  # started before the clock
         results = []
-        for actors in (1, 2):
-            start = time.perf_counter()
-            caption_collection(paths, Path(folder) / f"captions-{actors}.jsonl", actors=actors)
-            seconds = time.perf_counter() - start
-            results.append(Result(
-                f"ray_data_caption_{actors}_actor{'s' * (actors > 1)}",
-                f"{images} photos captioned by rnnapp caption --ray ({actors} actor{'s' * (actors > 1)}; actors "
-                f"started and models loaded in the time, Ray already up); peer: one process, batches of 16, model "
-                f"load included", np.array([seconds * 1000]), items=images,
-                peer=("one process", np.array([one_process * 1000])),
-                extra={"peer_items_per_s": round(images / one_process, 1)}))
-        ray.shutdown()
+        try:
+            for actors in (1, 2):
+                start = time.perf_counter()
+                caption_collection(paths, Path(folder) / f"captions-{actors}.jsonl", actors=actors)
+                seconds = time.perf_counter() - start
+                results.append(Result(
+                    f"ray_data_caption_{actors}_actor{'s' * (actors > 1)}",
+                    f"{images} photos captioned by rnnapp caption --ray ({actors} actor{'s' * (actors > 1)}; actors "
+                    f"started and models loaded in the time, Ray already up); peer: one process, batches of 16, model "
+                    f"load included", np.array([seconds * 1000]), items=images,
+                    peer=("one process", np.array([one_process * 1000])),
+                    extra={"peer_items_per_s": round(images / one_process, 1)}))
+        finally:
+            ray.shutdown()
     return results

@@ -19,6 +19,8 @@ def prepare_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
     """
     if not isinstance(text, str):
         raise InputError(f"expected text, got {type(text).__name__}")
+    # half of an emoji's surrogate pair (JSON can carry one) becomes U+FFFD; a whole pair becomes its character
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _ANSI_ESCAPE.sub("", text)
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200d" else ch
                    for ch in text)

@@ -26,9 +26,12 @@ class Ranks:
     def leader(self) -> bool:
         return self.rank == 0
 
-    def shard(self, batch: Sequence) -> list:
-        """This rank's examples of a batch every rank draws alike (the same seed, the same order)."""
-        return list(batch[self.rank::self.world])
+    def shard(self, batch: Sequence) -> tuple[list, float]:
+        """This rank's examples of a batch every rank draws alike (the same seed, the same order), and the weight
+        of its loss: 0 for a rank left without any (a last batch smaller than the ranks), which then runs one
+        example for nothing, so that every rank still takes part in averaging the gradients."""
+        mine = list(batch[self.rank::self.world])
+        return (mine, 1.0) if mine else (list(batch[:1]), 0.0)
 
     def wrap(self, model: torch.nn.Module) -> torch.nn.Module:
         """The model that averages its gradients over the ranks (itself on one rank)."""
@@ -38,17 +41,14 @@ class Ranks:
 
     @contextmanager
     def leader_first(self) -> Iterator[None]:
-        """Rank 0 runs the block first (downloads, caches, files the others then read), then the rest; no rank
-        goes on until every rank is through it, so nobody reads a file another is rewriting."""
-        if self.world == 1:
-            yield
-            return
-        if not self.leader:
+        """The ranks run the block one after another, rank 0 first (it fetches and caches; the others find the
+        caches), so no rank reads a file another is writing. Barrier k is passed once rank k-1 is through."""
+        for _ in range(self.rank):
             dist.barrier()
         yield
-        if self.leader:
-            dist.barrier()
-        dist.barrier()
+        for _ in range(self.world - self.rank):
+            if self.world > 1:
+                dist.barrier()
 
     def decide(self, flag: bool) -> bool:
         """Rank 0's decision (stop early, say), the same on every rank."""
@@ -68,12 +68,12 @@ class Ranks:
         return max(float((other - gathered[0]).abs().max()) for other in gathered[1:])
 
 
-def join(device: str = "cpu") -> Ranks:
+def join() -> Ranks:
     """This process's place among the ranks: an existing process group (Ray Train), torchrun's environment,
-    or one rank alone. The group talks gloo for a model on CPU, NCCL for one on a GPU."""
+    or one rank alone. The loops train on CPU, so the group talks gloo."""
     if dist.is_available() and dist.is_initialized():
         return Ranks(dist.get_rank(), dist.get_world_size())
     if int(os.environ.get("WORLD_SIZE", "1")) > 1:
-        dist.init_process_group("nccl" if device == "cuda" else "gloo")
+        dist.init_process_group("gloo")
         return Ranks(dist.get_rank(), dist.get_world_size())
     return Ranks()

@@ -8,6 +8,7 @@ run from its last evaluation, refusing one saved with other settings.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,20 +49,15 @@ def train_on_ray(train: Callable[..., Path], settings, out: Path, resume: bool, 
                  address: str | None) -> Path:
     """The same training function on `workers` Ray Train workers (TorchTrainer: DDP on gloo, one process group
     that training/distributed.py joins); rank 0 writes the artifact to `out`."""
-    import os
-
-    from serving.api.cli import QUIET_RAY
-
-    os.environ.update(QUIET_RAY)
-    import ray
     from ray.train import RunConfig, ScalingConfig
     from ray.train.torch import TorchTrainer
 
+    from serving.ray_session import connect
     from training.settings import RUNS_DIR
 
-    if not ray.is_initialized():  # the workers read and write the cache this command was told to use
-        ray.init(address=address, include_dashboard=False, logging_level="WARNING",
-                 runtime_env={"env_vars": {name: os.environ[name] for name in ("RNNAPP_CACHE",) if name in os.environ}})
+    # the workers read and write the cache this command was told to use
+    connect(address, runtime_env={"env_vars": {name: os.environ[name] for name in ("RNNAPP_CACHE",)
+                                               if name in os.environ}})
     out = out.resolve()
     TorchTrainer(lambda: train(settings, out, resume=resume),
                  scaling_config=ScalingConfig(num_workers=workers, resources_per_worker={"CPU": 0.5}),
@@ -80,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last evaluation")
     parser.add_argument("--show-settings", action="store_true", help="print the settings and stop")
     parser.add_argument("--ray-workers", type=int, metavar="N",
-                        help="train data-parallel on N Ray Train workers (caption, translate); torchrun "
+                        help="train data-parallel on N Ray Train workers (caption); torchrun "
                              "--nproc_per_node=N does the same without Ray")
     parser.add_argument("--address", help="with --ray-workers: the Ray cluster to train on (default: start Ray here)")
     args = parser.parse_args(argv)
@@ -99,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         out = train_on_ray(train, settings, out, args.resume, args.ray_workers, args.address)
     else:
         out = train(settings, out, resume=args.resume)
-    print(f"wrote {out}")
+    if os.environ.get("RANK", "0") == "0":  # under torchrun only rank 0 writes
+        print(f"wrote {out}")
     return 0
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import time
@@ -18,8 +17,6 @@ from pathlib import Path
 from serving.api.models import SERVED
 from serving.cli import error
 
-# No usage reports, 127.0.0.1 for a Ray started here, Serve's logs in its log files rather than on the console.
-QUIET_RAY = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_SERVE_LOG_TO_STDERR": "0"}
 APP_NAME = "rnnapp"
 
 
@@ -74,26 +71,29 @@ def interrupted(signum, frame) -> None:
 
 def start(models: list[str] | None, host: str, port: int, address: str | None, config: Path | None) -> str:
     """Start Ray here (or join the cluster at `address`) and run the application; returns its URL."""
-    os.environ.update(QUIET_RAY)
-    import ray
+    from serving.ray_session import connect
 
     settings = read_config(config) if config else ServeSettings()
     settings.http = {**settings.http, "host": host or settings.http.get("host", "127.0.0.1"),
                      "port": port or settings.http.get("port", 8000)}
-    ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
+    connect(address, log_to_driver=False)
     signal.signal(signal.SIGTERM, interrupted)  # again: Ray installs its own, which aborts the process
     run_api(models, settings)
     return f"http://{settings.http['host']}:{settings.http['port']}"
 
 
-def stop() -> None:
+def stop(joined: bool) -> None:
+    """Take the application down: on a cluster this command joined, only it; on the Ray it started, all."""
     if "ray" not in sys.modules:
         return
     import ray
     from ray import serve
 
     if ray.is_initialized():
-        serve.shutdown()
+        if joined:
+            serve.delete(APP_NAME)
+        else:
+            serve.shutdown()
         ray.shutdown()
 
 
@@ -120,7 +120,7 @@ def serve_command(args: argparse.Namespace) -> int:
         error(f"the API needs Ray Serve, which is not installed here ({err.name}): `make serve` installs it")
         return 1
     finally:
-        stop()
+        stop(joined=args.address is not None)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

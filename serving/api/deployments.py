@@ -66,7 +66,7 @@ class Api:
             handle, settings = self.replicas[name], options.model_dump()
             try:
                 return list(await asyncio.gather(*(handle.predict.remote((item, settings)) for item in inputs)))
-            except (RayError, RayServeException) as err:  # a replica died or is gone: the client is told, and may send it again
+            except (RayError, RayServeException) as err:  # a replica died or is gone: the client is told; it may retry
                 raise ApiError(503, f"the {name} model could not answer ({type(err).__name__}); send the request "
                                     "again in a few seconds")
 

@@ -74,7 +74,7 @@ async def parse_request(request: Request, model: str) -> tuple[list[Any], NoOpti
     else:
         try:
             payload = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise ApiError(400, 'the body is not JSON: send {"inputs": [...]}' +
                            (" or a multipart upload of files" if model == "caption" else ""))
     try:
@@ -99,22 +99,23 @@ class BodyLimit:
             return await too_large(self.limit)(scope, receive, send)
         seen = 0
 
-        async def counted():
+        async def counted():  # a body sent in chunks: the route's reading stops at the limit
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise ApiError(413, f"the request is over {self.limit // 2 ** 20} MiB")
+                raise ApiError(413, too_large_message(self.limit))
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except ApiError:
-            await too_large(self.limit)(scope, receive, send)
+        await self.app(scope, counted, send)
+
+
+def too_large_message(limit: int) -> str:
+    return f"the request is over {limit // 2 ** 20} MiB: send fewer or smaller inputs"
 
 
 def too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"error": f"the request is over {limit // 2 ** 20} MiB: send fewer or smaller inputs"}, 413)
+    return JSONResponse({"error": too_large_message(limit)}, 413)
 
 
 def build_api(answer: Answer, models: list[str]) -> FastAPI:

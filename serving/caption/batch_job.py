@@ -99,19 +99,17 @@ def caption_collection(paths: list[Path], out: Path, actors: int = 2, cpus_per_a
                        gpus_per_actor: float = 0, beam_size: int = 3, cnn_names: bool = True,
                        address: str | None = None) -> JobSummary:
     """Caption `paths` with `actors` Ray Data actors (spread over the cluster's nodes), adding to `out`."""
-    from serving.api.cli import QUIET_RAY
-
-    os.environ.update(QUIET_RAY)
     import ray
 
+    from serving.ray_session import connect
+
     written = already_written(out)
-    done = {answer["image"] for answer in written}
-    todo = [str(path) for path in paths if str(path) not in done]
+    done = {Path(answer["image"]).resolve() for answer in written}
+    todo = [str(path) for path in paths if path.resolve() not in done]
     summary = JobSummary(skipped=len(paths) - len(todo))
     if not todo:
         return summary
-    if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="WARNING")
+    connect(address, log_to_driver=False)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False
@@ -125,8 +123,8 @@ def caption_collection(paths: list[Path], out: Path, actors: int = 2, cpus_per_a
         warnings.simplefilter("ignore", DeprecationWarning)
         answers = ray.data.from_items([{"path": path} for path in todo], override_num_blocks=blocks).map_batches(
             CaptionActor, fn_constructor_args=(beam_size, cnn_names), batch_size=batch,
-            compute=ray.data.ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=1), num_cpus=cpus_per_actor, num_gpus=gpus_per_actor,
-            scheduling_strategy="SPREAD")  # one actor per node before two on one
+            compute=ray.data.ActorPoolStrategy(size=actors, max_tasks_in_flight_per_actor=1),
+            num_cpus=cpus_per_actor, num_gpus=gpus_per_actor, scheduling_strategy="SPREAD")  # a node each first
     fresh: list[dict] = []
     with tqdm(total=len(todo), desc="captioning", unit="image", file=sys.stderr, disable=None) as progress, \
             (out.open("a", encoding="utf-8") if out.suffix == ".jsonl" else open(os.devnull, "w")) as lines:

@@ -21,7 +21,7 @@ MALFORMED = [
      "application/json", 422),
     ("unknown option", "POST", "/v1/translate", json.dumps({"inputs": ["Hi"], "options": {"bem": 2}}).encode(),
      "application/json", 422),
-    ("option out of range", "POST", "/v1/caption", json.dumps({"inputs": [], "options": {"beam": 99}}).encode(),
+    ("option out of range", "POST", "/v1/caption", json.dumps({"inputs": ["aGk="], "options": {"beam": 99}}).encode(),
      "application/json", 422),
     ("a JSON list", "POST", "/v1/ner", b'["Paris"]', "application/json", 422),
     ("too large", "POST", "/v1/sentiment", b'{"inputs": ["' + b"a" * MAX_BODY_BYTES + b'"]}', "application/json",

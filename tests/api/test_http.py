@@ -2,7 +2,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from serving.api.http import build_api, in_process
+from serving.api.http import MAX_BODY_BYTES, build_api, in_process
 from serving.api.models import SERVED
 from tests.api.corpus import MALFORMED, TEXT_MODELS, check_image_results, check_text_results, image_items, text_items
 from tests.app.test_bad_input_corpus import JPEG
@@ -56,6 +56,21 @@ def test_a_multipart_upload_is_captioned_with_its_file_names(client):
 def test_results_are_what_the_model_answers_in_process(client):
     texts = ["Maria flew from Madrid to Berlin.", "Save the file."]
     for model in TEXT_MODELS:
-        served = SERVED[model]
-        expected = served.answer(served.load(), texts, served.options())
+        expected = SERVED[model].load().predict_batch(texts)  # each model's own batch function, default options
         assert client.post(f"/v1/{model}", json={"inputs": texts}).json() == {"results": expected}
+
+
+def test_a_body_over_the_limit_sent_in_chunks_gets_413(client):
+    chunks = (b"x" * 2 ** 20 for _ in range(MAX_BODY_BYTES // 2 ** 20 + 2))  # no Content-Length
+    response = client.post("/v1/sentiment", content=chunks, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"].startswith("the request is over 32 MiB")
+
+
+def test_deeply_nested_json_and_half_an_emoji_are_handled(client):
+    nested = client.post("/v1/ner", content=b'{"inputs": ' + b"[" * 100_000,
+                         headers={"content-type": "application/json"})
+    assert nested.status_code == 400 and "not JSON" in nested.json()["error"]
+    half = client.post("/v1/sentiment", content=b'{"inputs": ["I loved it \\ud83d", "fine"]}',
+                       headers={"content-type": "application/json"})
+    assert half.status_code == 200
+    assert all(result["label"] in ("negative", "neutral", "positive") for result in half.json()["results"])

@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from serving.api.cli import QUIET_RAY, ServeSettings, run_api
+from serving.api.cli import ServeSettings, run_api
 from serving.api.models import SERVED
 from serving.caption.captioner import Captioner
+from serving.ray_session import QUIET_RAY
 from tests.conftest import REPO_ROOT, RNNAPP, encoded
 from tests.api.corpus import MALFORMED, TEXT_MODELS, check_image_results, check_text_results, image_items, text_items
 

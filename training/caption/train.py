@@ -200,13 +200,13 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
         running = None
         for step in bar:
             whole = [train_examples[i] for i in order[step * settings.batch_size:(step + 1) * settings.batch_size]]
-            batch = ranks.shard(whole)  # averaged over the whole batch's words and captions, whatever the ranks
+            batch, share = ranks.shard(whole)  # averaged over the whole batch's words and captions, whatever the ranks
             grid, inputs, targets, concept_batch = batch_tensors(
                 batch, sets["train"].features, concepts["train"][1] if concepts else None)
             grid = grid + torch.randn_like(grid) * settings.feature_noise * grid.std()
             log_probs, weights = trained(grid, inputs, concept_batch)
-            loss = ranks.world * caption_loss(log_probs, weights, targets, settings.attention_weight,
-                                              words=sum(len(ids) - 1 for _, ids in whole), captions=len(whole))
+            loss = share * ranks.world * caption_loss(log_probs, weights, targets, settings.attention_weight,
+                                                      words=sum(len(ids) - 1 for _, ids in whole), captions=len(whole))
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)

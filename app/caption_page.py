@@ -8,7 +8,8 @@ import streamlit as st
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from app.common import (captioner, escape_markdown, load_or_stop, plot_height, readable, scroll_into_view,
-                        show_warnings, small_print, timed)
+                        show_warnings, small_print, timed, whole_result)
+from serving.api.client import ApiUnavailable, RemoteCaptioner
 from serving.caption.captioner import DETECTED, Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
 from serving.caption.image_input import ImageInputError, center_crop, load_image
@@ -36,11 +37,12 @@ def thumbnail(data: bytes) -> Image.Image:
 def caption_bytes(data: bytes, beam_size: int, cnn_names: bool) -> tuple[Image.Image, Image.Image, CaptionResult,
                                                                           float]:
     """Caption one uploaded image (cached per image and settings): the photo, the 224 x 224 square the CNN
-    sees, the result, and the milliseconds detector, encoder and beam search took. The detector reads the
-    whole photo; the encoder its centre square."""
+    sees, the result, and the milliseconds reading the file, detector, encoder and beam search took. The
+    detector reads the whole photo; the encoder its centre square."""
     photo = load_image(data)
-    result, latency_ms = timed(lambda: load_or_stop(captioner).caption([photo], beam_size, cnn_names)[0])
-    return photo, center_crop(photo), result, latency_ms
+    [answer], latency_ms = timed(lambda: load_or_stop(captioner).predict_batch([data], beam_size=beam_size,
+                                                                                cnn_names=cnn_names, detail=True))
+    return photo, center_crop(photo), whole_result(answer, CaptionResult, unusable=ImageInputError), latency_ms
 
 
 def boxes_drawn(photo: Image.Image, recognition: Recognition) -> Image.Image:
@@ -161,7 +163,7 @@ def alternatives_table(result: CaptionResult) -> None:
                                                                                  max_value=1)})
 
 
-def people_gap(model: Captioner) -> str:
+def people_gap(model: Captioner | RemoteCaptioner) -> str:
     """Why a caption can miss the people the detector found, for the decoder being served."""
     if model.objects:
         return ("the decoder reads them, but it learnt to copy from scenes of pasted cut-outs, none of them a "
@@ -237,7 +239,7 @@ DETECTOR_KNOWS = ("**What the detector knows.** The line under the caption comes
                   "own: it does not read the detector yet, so it can miss the people and counts that line names.")
 
 
-def what_it_knows(model: Captioner) -> str:
+def what_it_knows(model: Captioner | RemoteCaptioner) -> str:
     """The model's limits in plain words, for the model being served."""
     if model.objects:
         return ("**What it knows.** The decoder learnt its own words from about 290 things photographed for Tux "
@@ -270,7 +272,7 @@ def page() -> None:
     beam_column, names_column = st.columns(2)
     beam_size = beam_column.slider("Beam size", 1, 10, 3, key="caption_beam",
                                    help="How many partial captions the search keeps; 1 is greedy decoding.")
-    cnn_namer, copying = model.cnn_namer, model.copying
+    threshold, copying = model.cnn_name_threshold, model.copying
     if copying:
         seen = (f"the CNN's {copying['count']} likeliest things and the detector's {model.objects} most prominent "
                 "(with their counts)" if model.objects else f"the CNN's {copying['count']} likeliest things")
@@ -281,11 +283,11 @@ def page() -> None:
                  "it learnt when to trust them from their own right and wrong guesses on its training scenes. "
                  "Off: it must use its own words.")
     else:
-        cnn_names = cnn_namer is not None and names_column.toggle(
+        cnn_names = threshold is not None and names_column.toggle(
             "Let the CNN name what it is sure of", value=True, key="caption_cnn_names",
             help="The decoder only knows the ~290 things of its training photos; the CNN knows 1,000 ImageNet "
                  "classes. Where the decoder looked while naming an object, the CNN's classifier says what is "
-                 f"there, and its name is used when it is at least {cnn_namer.threshold:.0%} sure (a threshold "
+                 f"there, and its name is used when it is at least {threshold:.0%} sure (a threshold "
                  "chosen on validation scenes of things the decoder never learnt).")
     with st.container(key="caption_result"):
         if choice is None:
@@ -295,12 +297,12 @@ def page() -> None:
             try:
                 photo, square, result, latency_ms = caption_bytes(data, beam_size, cnn_names)
                 show_result(name, photo, square, result, latency_ms)
-            except ImageInputError as err:
+            except (ImageInputError, ApiUnavailable) as err:
                 st.error(f"{escape_markdown(name)}: {err}.")
     if choice is not None:
         scroll_into_view("caption_result", st.session_state.get("caption_choices", 0))
     st.caption(what_it_knows(model))
-    if model.detector is not None and not model.objects:
+    if model.has_detector and not model.objects:
         st.caption(DETECTOR_KNOWS)
 
 

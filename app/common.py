@@ -1,16 +1,20 @@
-"""What every page shares: models loaded once per process, and errors shown as messages."""
+"""What every page shares: models loaded once per process (or asked through the API that RNNAPP_API names),
+results read from their `predict_batch` answers, and errors shown as messages."""
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from serving.api.client import (Api, ApiUnavailable, RemoteCaptioner, RemoteNextWord, RemoteSentiment, RemoteTagger,
+                                RemoteTranslator)
 from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
 from serving.gradlab.curves import Run, load_runs
@@ -18,39 +22,57 @@ from serving.gradlab.gates import SentimentGates
 from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
+from serving.text import InputError
 from serving.translate.translator import Translator
+from serving.wire import from_wire
 
 T = TypeVar("T")
+# What a model's answer may say instead of a result: an input it cannot use, or an API that did not answer.
+NOT_ANSWERED = (InputError, ApiUnavailable)
+
+
+def api_url() -> str:
+    """The API the pages ask (`RNNAPP_API=http://host:port`), or "" to run the models in this process."""
+    return os.environ.get("RNNAPP_API", "").strip()
 
 
 @st.cache_resource(show_spinner="Loading the caption model...")
-def captioner() -> Captioner:
+def captioner() -> Captioner | RemoteCaptioner:
     """One captioner (encoder and decoder sessions) shared by every browser session."""
-    return Captioner.load()
+    return RemoteCaptioner(Api(api_url())) if api_url() else Captioner.load()
 
 
 @st.cache_resource(show_spinner="Loading the sentiment model...")
-def sentiment_classifier() -> SentimentClassifier:
+def sentiment_classifier() -> SentimentClassifier | RemoteSentiment:
     """One classifier (one onnxruntime session) shared by every browser session."""
-    return SentimentClassifier.load()
+    return RemoteSentiment(Api(api_url())) if api_url() else SentimentClassifier.load()
 
 
 @st.cache_resource(show_spinner="Loading the named-entity tagger...")
-def entity_tagger() -> EntityTagger:
+def entity_tagger() -> EntityTagger | RemoteTagger:
     """One tagger (one onnxruntime session) shared by every browser session."""
-    return EntityTagger.load()
+    return RemoteTagger(Api(api_url())) if api_url() else EntityTagger.load()
 
 
 @st.cache_resource(show_spinner="Loading the translation model...")
-def translator() -> Translator:
+def translator() -> Translator | RemoteTranslator:
     """One translator (encoder and decoder-step sessions) shared by every browser session."""
-    return Translator.load()
+    return RemoteTranslator(Api(api_url())) if api_url() else Translator.load()
 
 
 @st.cache_resource(show_spinner="Loading the language model...")
-def nextword_predictor() -> NextWordPredictor:
+def nextword_predictor() -> NextWordPredictor | RemoteNextWord:
     """One predictor (one session, one shared prefix cache) for every browser session."""
-    return NextWordPredictor.load()
+    return RemoteNextWord(Api(api_url())) if api_url() else NextWordPredictor.load()
+
+
+def whole_result(answer: dict, kind: Any, part: str = "detail", unusable: type[Exception] = InputError) -> Any:
+    """The result a page draws, from one `predict_batch` answer given with `detail` (or another `part`, such
+    as the sentiment's "running"), the model's in this process or the API's alike; an input the model could
+    not use is raised as `unusable`."""
+    if "error" in answer:
+        raise unusable(answer["error"])
+    return from_wire(kind, answer[part])
 
 
 @st.cache_resource(show_spinner="Reading the gradient lab's training curves...")
@@ -60,8 +82,9 @@ def gradlab_runs() -> tuple[dict, list[Run]]:
 
 @st.cache_resource(show_spinner="Reading the sentiment GRU's weights...")
 def sentiment_gates() -> SentimentGates:
-    """The sentiment model's GRU layers as numpy arrays, for the gradient lab's gate heatmaps."""
-    return SentimentGates(sentiment_classifier())
+    """The sentiment model's GRU layers as numpy arrays, for the gradient lab's gate heatmaps: read from the
+    artifact in this app even when an API answers the pages (the lab runs the layers itself)."""
+    return SentimentGates(SentimentClassifier.load() if api_url() else sentiment_classifier())
 
 
 def escape_markdown(text: str) -> str:
@@ -73,7 +96,7 @@ def load_or_report(loader: Callable[[], T]) -> T | None:
     """Call a cached loader; if the model cannot be loaded, say why and return None."""
     try:
         return loader()
-    except ArtifactError as err:
+    except (ArtifactError, ApiUnavailable) as err:
         st.error(f"This model is not available. {err}")
         return None
 

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import (entity_tagger, escape_markdown, keep_text, load_or_stop, plot_height, readable,
-                        scroll_into_view, share_legend, show_warnings, small_print, text_or_invitation, timed)
+from app.common import (NOT_ANSWERED, entity_tagger, escape_markdown, keep_text, load_or_stop, plot_height,
+                        readable, scroll_into_view, share_legend, show_warnings, small_print, text_or_invitation,
+                        timed, whole_result)
 from serving.ner.tagger import TAGS, TYPE_NAMES, TYPES, TaggedText, bio_spans
-from serving.text import InputError
 
 # The lecture's examples with its right answers ("Dhaval loves baby yoda" -> 1 0 1 1): the loss view starts
 # from these tags, so where the model misses a name its loss shows it.
@@ -134,7 +134,7 @@ def teaching_view(tagger, result: TaggedText) -> None:
                            column_config={"right tag": st.column_config.SelectboxColumn(options=list(TAGS),
                                                                                         required=True)})
     right = [tag if tag in TAGS else "O" for tag in marks["right tag"]]
-    per_word, sequence = tagger.losses(result, right)
+    per_word, sequence = tagger.crf.losses(result, right)
     frame = pd.DataFrame({"word": word_labels(result), "right tag": right, "loss": per_word})
     st.altair_chart(loss_chart(frame), width="stretch")
     st.markdown(f"**Total loss = {' + '.join(f'{loss:.2f}' for loss in per_word[:12])}"
@@ -157,8 +157,9 @@ def page() -> None:
         return
     tagger = load_or_stop(entity_tagger)
     try:
-        [result], latency = timed(lambda: tagger.tag([text]))
-    except InputError as err:
+        [answer], latency = timed(lambda: tagger.predict_batch([text], detail=True))
+        result = whole_result(answer, TaggedText)
+    except NOT_ANSWERED as err:
         st.warning(str(err).capitalize())
         return
     with st.container(key="ner_result"):

@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import (escape_markdown, keep_text, load_or_stop, nextword_predictor, plot_height, readable,
-                        show_warnings, small_print, timed)
-from serving.nextword.predictor import DEFAULT_TEMPERATURE, append_word
+from app.common import (NOT_ANSWERED, escape_markdown, keep_text, load_or_stop, nextword_predictor, plot_height,
+                        readable, show_warnings, small_print, timed, whole_result)
+from serving.nextword.predictor import DEFAULT_TEMPERATURE, Suggestions, append_word
 from serving.nextword.words import WordCandidate
-from serving.text import InputError
 
 EXAMPLES = [
     "It is a truth universally acknowledged that",
@@ -62,10 +61,11 @@ def word_buttons(words: list[WordCandidate], partial: str, key: str) -> None:
 
 def suggestion_bar(text: str) -> None:
     predictor = load_or_stop(nextword_predictor)
-    fed_before = predictor.cache.pieces_fed
+    fed_before = predictor.pieces_fed
     try:
-        suggestions, latency = timed(lambda: predictor.next_words(text, k=SUGGESTIONS, complete=True))
-    except InputError as err:
+        [answer], latency = timed(lambda: predictor.predict_batch([text], k=SUGGESTIONS, complete=True, detail=True))
+        suggestions = whole_result(answer, Suggestions)
+    except NOT_ANSWERED as err:
         st.warning(str(err).capitalize())
         return
     show_warnings(suggestions.warnings)
@@ -90,9 +90,10 @@ def suggestion_bar(text: str) -> None:
         word_buttons(words, partial, key)
     if rows:
         st.altair_chart(probability_chart(rows[0][1]), width="stretch")  # the first row's words, as bars
-    small_print(f"Latency: {latency:.1f} ms. The prefix cache fed the model {predictor.cache.pieces_fed - fed_before}"
-                f" new piece(s) for this keystroke. Suggestions are words of the training text "
-                f"({len(predictor.vocab.known):,} of them) or punctuation. "
+    cache = (f" The prefix cache fed the model {predictor.pieces_fed - fed_before} new piece(s) for this keystroke."
+             if fed_before is not None else "")  # the API's cache is on its server
+    small_print(f"Latency: {latency:.1f} ms.{cache} Suggestions are words of the training text "
+                f"({predictor.known_words:,} of them) or punctuation. "
                 f"Execution provider: {predictor.artifact.provider()}.")
 
 
@@ -119,7 +120,7 @@ def continue_writing(text: str) -> None:
         try:
             chunks = predictor.written(text, max_words=words, temperature=temperature, top_k=top_k, seed=seed,
                                        whole_words=not raw)
-        except InputError as err:
+        except NOT_ANSWERED as err:
             st.warning(str(err).capitalize())
             return
         with st.container(border=True):

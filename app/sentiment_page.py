@@ -7,11 +7,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import (escape_markdown, keep_text, load_or_stop, plot_height, readable, scroll_into_view,
-                        sentiment_classifier, show_warnings, small_print, text_or_invitation, timed)
+from app.common import (NOT_ANSWERED, escape_markdown, keep_text, load_or_stop, plot_height, readable,
+                        scroll_into_view, sentiment_classifier, show_warnings, small_print, text_or_invitation, timed,
+                        whole_result)
 from app.sentiment_examples import EXAMPLES, FAILURES
 from serving.sentiment.classifier import SentimentResult, WordStep
-from serving.text import InputError
 
 LABELS = ["negative", "neutral", "positive"]
 LABEL_STYLE = {"negative": (":red", ":material/sentiment_dissatisfied:"),
@@ -113,9 +113,11 @@ def page() -> None:
         return
     classifier = load_or_stop(sentiment_classifier)
     try:
-        [result], latency = timed(lambda: classifier.predict([text]))
-        steps, running_latency = timed(lambda: classifier.running(text))
-    except InputError as err:
+        [answer], latency = timed(lambda: classifier.predict_batch([text], detail=True))
+        result = whole_result(answer, SentimentResult)
+        [prefixes], running_latency = timed(lambda: classifier.predict_batch([text], running=True))
+        steps = whole_result(prefixes, list[WordStep], part="running")
+    except NOT_ANSWERED as err:
         st.warning(str(err).capitalize())
         return
     with st.container(key="sentiment_result"):

@@ -8,10 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app.common import (keep_text, load_or_stop, plot_height, readable, scroll_into_view, share_legend, show_warnings,
-                        small_print, text_or_invitation, timed)
+from app.common import (NOT_ANSWERED, keep_text, load_or_stop, plot_height, readable, scroll_into_view, share_legend,
+                        show_warnings, small_print, text_or_invitation, timed, whole_result)
 from app.common import translator as load_translator
-from serving.text import InputError
 from serving.translate.apertium import ApertiumError, apertium_installed, apertium_translate
 from serving.translate.translator import Translation
 
@@ -96,8 +95,9 @@ def page() -> None:
         return
     model = load_or_stop(load_translator)
     try:
-        [result], latency = timed(lambda: model.translate([text], beam))
-    except InputError as err:
+        [answer], latency = timed(lambda: model.predict_batch([text], beam, detail=True))
+        result = whole_result(answer, Translation)
+    except NOT_ANSWERED as err:
         st.warning(str(err).capitalize())
         return
     with st.container(key="translate_result"):

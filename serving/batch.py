@@ -1,7 +1,7 @@
 """What every model's `predict_batch` shares: one batched call, and an unusable item answered in its place.
 
 `predict_batch(inputs) -> results` is the one way the command line, the HTTP API and the batch jobs ask
-a model for answers: each result is the JSON object `rnnapp <model> --json` prints, or `{"error": ...}`
+a model for answers, and the pages too (with `detail`, and the API's when the app is given one): each result is the JSON object `rnnapp <model> --json` prints, or `{"error": ...}`
 for an item the model cannot read, so one bad item never costs the others their answers.
 """
 from __future__ import annotations
@@ -11,12 +11,19 @@ from typing import Any
 
 from serving.caption.image_input import ImageInputError
 from serving.text import InputError
+from serving.wire import to_wire
 
 UNUSABLE = (InputError, ImageInputError)
 
 
 def item_error(message: str) -> dict:
     return {"error": message}
+
+
+def answered(answer: dict, result: Any, detail: bool) -> dict:
+    """`answer` (the --json object), and with `detail` the whole result under "detail" (serving/wire.py): what
+    the pages draw beside it (attention maps, every tag's probability), the same from a remote API."""
+    return {**answer, "detail": to_wire(result)} if detail else answer
 
 
 def answer_each(items: Sequence[Any], run: Callable[[list], list[dict]]) -> list[dict]:

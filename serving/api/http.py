@@ -1,8 +1,8 @@
 """The API's HTTP face (FastAPI): routes, limits and errors, whatever answers the models.
 
-`build_api(answer, models)` takes `answer(model, inputs, options) -> results` (awaitable): Ray Serve's
-deployments answer it in `rnnapp serve` (serving/api/deployments.py), the models in this process in
-tests and benchmarks. A request malformed as a whole gets 400 (not JSON), 413 (too large) or 422
+`build_api(answer, about, models)` takes `answer(model, inputs, options) -> results` and `about(model)`
+(awaitable): Ray Serve's deployments answer them in `rnnapp serve` (serving/api/deployments.py), the models
+in this process in tests and benchmarks (`in_process`). A request malformed as a whole gets 400 (not JSON), 413 (too large) or 422
 (wrong fields, too many inputs), each as `{"error": "..."}`; an unusable item in a good request gets
 `{"error": "..."}` as its result and the others are answered.
 """
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from serving.api.models import SERVED, NoOptions
+from serving.api.models import SERVED
 from serving.text import MAX_CHARS
 
 MAX_INPUTS = 64  # items per request
@@ -28,7 +28,8 @@ MAX_BODY_BYTES = 32 * 1024 * 1024  # a request's body: about 24 MB of images onc
 LIMITS = (f"At most {MAX_INPUTS} inputs and {MAX_BODY_BYTES // 2 ** 20} MiB per request; a text is read up to "
           f"{MAX_CHARS:,} characters (the result says when it was cut); an image up to the CLI's pixel limit.")
 
-Answer = Callable[[str, list[Any], NoOptions], Awaitable[list[dict]]]
+Answer = Callable[[str, list[Any], BaseModel], Awaitable[list[dict]]]  # (model, inputs, options) -> results
+About = Callable[[str], Awaitable[dict]]  # model -> its manifest, provider and facts
 
 
 class ApiError(Exception):
@@ -42,14 +43,14 @@ class Results(BaseModel):
                                                       "prints, or {\"error\": ...} for an input that cannot be used")
 
 
-def request_model(options: type[NoOptions]) -> type[BaseModel]:
-    return create_model(f"{options.__name__.removesuffix('Options') or 'No'}Request",
+def request_model(name: str, options: type[BaseModel]) -> type[BaseModel]:
+    return create_model(f"{name.capitalize()}Request",
                         __config__=ConfigDict(extra="forbid"),
                         inputs=(list[Any], Field(min_length=1, max_length=MAX_INPUTS)),
                         options=(options, Field(default_factory=options)))
 
 
-REQUESTS = {name: request_model(served.options) for name, served in SERVED.items()}
+REQUESTS = {name: request_model(name, served.options) for name, served in SERVED.items()}
 
 
 def validation_message(err: ValidationError | RequestValidationError) -> str:
@@ -61,7 +62,7 @@ def validation_message(err: ValidationError | RequestValidationError) -> str:
     return "; ".join(parts)
 
 
-async def parse_request(request: Request, model: str) -> tuple[list[Any], NoOptions]:
+async def parse_request(request: Request, model: str) -> tuple[list[Any], BaseModel]:
     """The request's inputs and options, or ApiError: JSON for every model; a multipart upload of files (with
     options as form fields) for the captioner."""
     served = SERVED[model]
@@ -118,7 +119,7 @@ def too_large(limit: int) -> JSONResponse:
     return JSONResponse({"error": too_large_message(limit)}, 413)
 
 
-def build_api(answer: Answer, models: list[str]) -> FastAPI:
+def build_api(answer: Answer, about: About, models: list[str]) -> FastAPI:
     api = FastAPI(title="rnnapp", version="1", description="Recurrent networks at work, over HTTP. " + LIMITS)
 
     @api.exception_handler(ApiError)
@@ -139,12 +140,12 @@ def build_api(answer: Answer, models: list[str]) -> FastAPI:
         return {"models": models}
 
     for name in models:
-        add_model_route(api, name, answer)
+        add_model_routes(api, name, answer, about)
     api.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return api
 
 
-def add_model_route(api: FastAPI, name: str, answer: Answer) -> None:
+def add_model_routes(api: FastAPI, name: str, answer: Answer, about: About) -> None:
     served = SERVED[name]
     body = {"content": {"application/json": {"schema": REQUESTS[name].model_json_schema()}}, "required": True}
     if name == "caption":
@@ -159,12 +160,22 @@ def add_model_route(api: FastAPI, name: str, answer: Answer) -> None:
     api.add_api_route(f"/v1/{name}", predict, methods=["POST"], response_model=Results, summary=served.summary,
                       description=f"inputs: {served.inputs}. {LIMITS}", openapi_extra={"requestBody": body})
 
+    async def describe() -> dict:
+        return await about(name)
 
-def in_process(models: list[str]) -> Answer:
-    """`answer` by the models loaded in this process (no Ray): for tests, benchmarks and one-machine use."""
-    loaded = {name: SERVED[name].load() for name in models}
+    api.add_api_route(f"/v1/{name}/about", describe, methods=["GET"],
+                      summary=f"the {name} model's manifest (data, metrics, licence), where it runs, what it reads")
 
-    async def answer(name: str, inputs: list[Any], options: NoOptions) -> list[dict]:
-        return await asyncio.to_thread(SERVED[name].answer, loaded[name], inputs, options)
 
-    return answer
+def in_process(models: list[str]) -> FastAPI:
+    """The API answered by the models loaded in this process (no Ray): for tests, benchmarks and one-machine
+    use."""
+    loaded = {replica: SERVED[replica].load() for replica in dict.fromkeys(SERVED[name].replica for name in models)}
+
+    async def answer(name: str, inputs: list[Any], options: BaseModel) -> list[dict]:
+        return await asyncio.to_thread(SERVED[name].answer, loaded[SERVED[name].replica], inputs, options)
+
+    async def about(name: str) -> dict:
+        return SERVED[name].about(loaded[SERVED[name].replica])
+
+    return build_api(answer, about, models)

@@ -16,27 +16,45 @@ from pydantic import BaseModel, ConfigDict, Field
 from serving.batch import item_error
 from serving.caption.captioner import Captioner
 from serving.ner.tagger import EntityTagger
-from serving.nextword.predictor import NextWordPredictor
+from serving.nextword.predictor import DEFAULT_TEMPERATURE, MAX_GENERATED_WORDS, NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
 from serving.translate.translator import Translator
 
 
-class NoOptions(BaseModel):
+class Options(BaseModel):
+    """What every model takes: `detail` adds each result's whole record, which the app's pages draw."""
+
     model_config = ConfigDict(extra="forbid")
+    detail: bool = Field(False, description='add "detail" to each result: the whole result the app\'s pages draw '
+                                           "(attention maps, every tag's probability, boxes)")
 
 
-class CaptionOptions(NoOptions):
+class SentimentOptions(Options):
+    running: bool = Field(False, description='add "running": the verdict after each word')
+
+
+class CaptionOptions(Options):
     beam: int = Field(3, ge=1, le=10, description="beam size")
     decoder_words_only: bool = Field(False, description="keep the decoder's own words (no names from the CNN)")
 
 
-class TranslateOptions(NoOptions):
+class TranslateOptions(Options):
     beam: int = Field(4, ge=1, le=10, description="beam size; the n-best list is this long")
 
 
-class NextWordOptions(NoOptions):
+class NextWordOptions(Options):
     k: int = Field(5, ge=1, le=20, description="how many words")
     complete: bool = Field(False, description="letters at the end are a word still being typed: complete it")
+
+
+class GenerateOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    max_words: int = Field(20, ge=1, le=MAX_GENERATED_WORDS, description="how many words to add")
+    temperature: float = Field(DEFAULT_TEMPERATURE, ge=0, le=5, description="0 is greedy; higher is bolder")
+    top_k: int = Field(40, ge=0, description="sample from the k likeliest pieces (0: all)")
+    top_p: float = Field(0.95, gt=0, le=1, description="sample from the smallest set of pieces with this mass")
+    seed: int | None = Field(None, ge=0, description="the same seed writes the same text again")
+    raw: bool = Field(False, description="sample the pieces as they come (words may not exist)")
 
 
 def decoded_images(inputs: list[Any]) -> tuple[list[bytes], list[str], list[dict | None]]:
@@ -75,7 +93,8 @@ def named_images(inputs: list[Any]) -> list[dict]:
 
 def answer_captions(captioner: Captioner, inputs: list[Any], options: CaptionOptions) -> list[dict]:
     images, names, errors = decoded_images(inputs)
-    answers = captioner.predict_batch(images, names, options.beam, cnn_names=not options.decoder_words_only)
+    answers = captioner.predict_batch(images, names, options.beam, cnn_names=not options.decoder_words_only,
+                                      detail=options.detail)
     return [{"image": name, **error} if error else answer for name, error, answer in zip(names, errors, answers)]
 
 
@@ -84,27 +103,46 @@ class ServedModel:
     name: str
     summary: str
     load: Callable[[], Any]
-    options: type[NoOptions]
-    answer: Callable[[Any, list[Any], NoOptions], list[dict]]  # (loaded model, inputs, options) -> results
+    options: type[BaseModel]
+    answer: Callable[[Any, list[Any], Any], list[dict]]  # (loaded model, inputs, options) -> results
     inputs: str  # what each item of "inputs" is, for the API's docs
     prepare: Callable[[list[Any]], list[Any]] = list  # a request's inputs before they are sent to the model
+    facts: Callable[[Any], dict] = lambda model: {}  # what a page says of the model beyond its manifest
+    loads: str | None = None  # the model it answers with, when another route's (generate: nextword's)
+
+    @property
+    def replica(self) -> str:
+        """The model loaded to answer it: one replica serves every route of the same model."""
+        return self.loads or self.name
+
+    def about(self, model: Any) -> dict:
+        """The loaded model's manifest, where it runs and the facts a page says of it (GET /v1/<model>/about)."""
+        return {"manifest": model.artifact.manifest, "provider": model.artifact.provider(), **self.facts(model)}
 
 
 SERVED: dict[str, ServedModel] = {model.name: model for model in (
     ServedModel("caption", "caption photos (CNN encoder, LSTM decoder with attention, object detectors)",
                 Captioner.load, CaptionOptions, answer_captions,
-                'images: base64 strings, or {"name", "data": base64}; or a multipart upload of files', named_images),
+                'images: base64 strings, or {"name", "data": base64}; or a multipart upload of files', named_images,
+                lambda model: {"cnn_name_threshold": model.cnn_name_threshold, "has_detector": model.has_detector}),
     ServedModel("sentiment", "negative / neutral / positive with 1-5 stars (GRU)",
-                SentimentClassifier.load, NoOptions,
-                lambda model, inputs, options: model.predict_batch(inputs), "texts"),
+                SentimentClassifier.load, SentimentOptions,
+                lambda model, inputs, options: model.predict_batch(inputs, options.detail, options.running), "texts"),
     ServedModel("ner", "named entities: people, places, organisations, other names (GRU + CRF)",
-                EntityTagger.load, NoOptions,
-                lambda model, inputs, options: model.predict_batch(inputs), "texts"),
+                EntityTagger.load, Options,
+                lambda model, inputs, options: model.predict_batch(inputs, options.detail), "texts"),
     ServedModel("translate", "English -> Spanish (GRU encoder-decoder with attention, beam search)",
                 Translator.load, TranslateOptions,
-                lambda model, inputs, options: model.predict_batch(inputs, options.beam), "English texts"),
+                lambda model, inputs, options: model.predict_batch(inputs, options.beam, options.detail),
+                "English texts"),
     ServedModel("nextword", "the likeliest next words (GRU language model)",
                 NextWordPredictor.load, NextWordOptions,
-                lambda model, inputs, options: model.predict_batch(inputs, options.k, options.complete),
-                "texts (an empty text is a valid start)"),
+                lambda model, inputs, options: model.predict_batch(inputs, options.k, options.complete, options.detail),
+                "texts (an empty text is a valid start)", facts=lambda model: {"known_words": model.known_words}),
+    ServedModel("generate", "a text continued word by word (the next-word model, sampling)",
+                NextWordPredictor.load, GenerateOptions,
+                lambda model, inputs, options: model.continue_batch(
+                    inputs, options.max_words, options.temperature, options.top_k, options.top_p, options.seed,
+                    whole_words=not options.raw),
+                "texts to continue (an empty text starts a paragraph)", loads="nextword"),
 )}

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from serving.artifact import Artifact, load_artifact, model_dir
-from serving.batch import item_error
+from serving.batch import answered, item_error
 from serving.beam_search import Hypothesis, beam_search
 from serving.caption.cnn_names import CnnName, CnnNamer, ImagenetNames
 from serving.caption.concepts import Concept, cnn_things, fill_slots
@@ -83,6 +83,13 @@ def token_words(tokenizer, tokens: list[int]) -> list[str]:
     return [tokenizer.id_to_piece(t).lstrip("▁") for t in tokens]
 
 
+def copying_of(manifest: dict) -> tuple[dict | None, int]:
+    """What a caption decoder copies, from its manifest: {"count", "threshold"} of the CNN's things when it
+    copies them (else None), and how many of the detector's things it reads (0: none)."""
+    copying = manifest.get("concepts")
+    return copying, (copying or {}).get("objects", 0)
+
+
 class Captioner:
     def __init__(self, artifact: Artifact, detector: Detector | None = None):
         self.artifact = artifact
@@ -95,8 +102,7 @@ class Captioner:
         self.grid_shape = tuple(manifest["encoder"]["grid"])
         self.labels = artifact.file(manifest["encoder"]["labels_file"]).read_text().splitlines()
         self.cnn_namer = self.cnn_namer_at(manifest.get("cnn_names", {}).get("threshold"))
-        self.copying = manifest.get("concepts")  # {"count", "threshold"} when the decoder copies from the CNN
-        self.objects = (self.copying or {}).get("objects", 0)  # object slots, for a decoder that reads the detector
+        self.copying, self.objects = copying_of(manifest)
 
     @cached_property
     def _head_names_and_phrases(self) -> tuple[np.ndarray, np.ndarray, ImagenetNames, list[str]]:
@@ -130,6 +136,15 @@ class Captioner:
             return None
         weight, bias, names, phrases = self._head_names_and_phrases
         return CnnNamer(weight, bias, self.labels, names, phrases, threshold)
+
+    @property
+    def cnn_name_threshold(self) -> float | None:
+        """How sure the CNN must be to name an object phrase (None: it names none)."""
+        return self.cnn_namer.threshold if self.cnn_namer else None
+
+    @property
+    def has_detector(self) -> bool:
+        return self.detector is not None
 
     @cached_property
     def recogniser(self) -> Recogniser:
@@ -269,9 +284,10 @@ class Captioner:
         return CnnName(start, end, thing.label, f"{DETECTED}{thing.coco_label}", thing.score, slot_word)
 
     def predict_batch(self, images: list[bytes], names: list[str] | None = None, beam_size: int = 3,
-                      cnn_names: bool = True) -> list[dict]:
+                      cnn_names: bool = True, detail: bool = False) -> list[dict]:
         """Each image file's caption as `rnnapp caption --json` prints it (its "image" the name given, else
-        "image N"), or {"image", "error"} for bytes that are no usable image; the usable ones in one batch."""
+        "image N"), or {"image", "error"} for bytes that are no usable image; the usable ones in one batch.
+        With `detail`, the whole CaptionResult too (attention maps, boxes)."""
         names = names or [f"image {number}" for number in range(1, len(images) + 1)]
         answers: list[dict | None] = []
         usable: list[tuple[int, Image.Image]] = []
@@ -284,7 +300,7 @@ class Captioner:
         if usable:
             results = self.caption([image for _, image in usable], beam_size, cnn_names)
             for (index, _), result in zip(usable, results):
-                answers[index] = result.to_json(names[index])
+                answers[index] = answered(result.to_json(names[index]), result, detail)
         return answers
 
     def caption(self, images: list[Image.Image], beam_size: int = 3, cnn_names: bool = True) -> list[CaptionResult]:

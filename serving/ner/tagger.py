@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
-from serving.batch import answer_each
+from serving.batch import answer_each, answered
 from serving.ner.crf import log_partition, marginals, sequence_score, viterbi
 from serving.ner.gazetteer import Gazetteer
 from serving.ner.words import Word, split_words
@@ -107,15 +107,43 @@ def encode_batch(tokenizer, char_ids: dict[str, int], sentences: list[list[str]]
     return feeds
 
 
+@dataclass(frozen=True)
+class Crf:
+    """The CRF on top of the network, as the manifest holds it: the tagger decodes with it, and a page reads
+    it to explain the loss of tags a person marks as right (also beside a remote API)."""
+
+    tags: list[str]
+    transitions: np.ndarray  # [tags, tags]: the score of one tag following another
+    start: np.ndarray  # [tags]: the score of a sentence starting with each tag
+    end: np.ndarray
+
+    @classmethod
+    def read(cls, manifest: dict) -> "Crf":
+        crf = manifest["crf"]
+        return cls(manifest["tags"], *(np.array(crf[part], np.float32) for part in ("transitions", "start", "end")))
+
+    def best(self, emissions: np.ndarray) -> list[int]:
+        return viterbi(emissions, self.transitions, self.start, self.end)
+
+    def marginals(self, emissions: np.ndarray) -> np.ndarray:
+        return marginals(emissions, self.transitions, self.start, self.end)
+
+    def losses(self, tagged: TaggedText, right_tags: list[str]) -> tuple[list[float], float]:
+        """The teaching view of the loss for tags a person marked as right: each word's cross-entropy
+        -log P(right tag) from its marginal, and the CRF's own sequence loss, -log P(right sequence)."""
+        ids = [self.tags.index(tag) for tag in right_tags]
+        per_word = [float(-np.log(max(tagged.marginals[t, i], 1e-12))) for t, i in enumerate(ids)]
+        sequence = (log_partition(tagged.emissions, self.transitions, self.start, self.end)
+                    - sequence_score(ids, tagged.emissions, self.transitions, self.start, self.end))
+        return per_word, float(sequence)
+
+
 class EntityTagger:
     """Loads the tagger artifact once; `tag` is safe to call from many threads."""
 
     def __init__(self, artifact: Artifact):
         self.artifact = artifact
-        crf = artifact.manifest["crf"]
-        self.tags: list[str] = artifact.manifest["tags"]
-        self.transitions = np.array(crf["transitions"], dtype=np.float32)
-        self.start, self.end = np.array(crf["start"], dtype=np.float32), np.array(crf["end"], dtype=np.float32)
+        self.crf = Crf.read(artifact.manifest)
         self.char_ids = {ch: i for i, ch in enumerate(artifact.manifest["characters"], 2)}  # 0 pad, 1 unknown
         self.session = artifact.session("model.onnx")
         self.tokenizer = load_tokenizer(artifact.file("words.model"))
@@ -137,13 +165,11 @@ class EntityTagger:
 
     def decode(self, emissions: np.ndarray) -> tuple[list[int], np.ndarray]:
         """The CRF's best tag ids and every word's tag probabilities."""
-        return (viterbi(emissions, self.transitions, self.start, self.end),
-                marginals(emissions, self.transitions, self.start, self.end))
+        return self.crf.best(emissions), self.crf.marginals(emissions)
 
     def tag_words(self, sentences: list[list[str]]) -> list[list[str]]:
         """Tags for sentences already cut into words (what the evaluation scores)."""
-        return [[self.tags[i] for i in viterbi(e, self.transitions, self.start, self.end)]
-                for e in self.emissions(sentences)]
+        return [[self.crf.tags[i] for i in self.crf.best(e)] for e in self.emissions(sentences)]
 
     def tag(self, texts: list[str]) -> list[TaggedText]:
         """Tag each text; raises InputError for text with no word in it."""
@@ -158,7 +184,7 @@ class EntityTagger:
         scored = self.emissions([[w.text for w in words] for _, words, _ in prepared])
         for (text, words, cut), scores in zip(prepared, scored):
             best, probs = self.decode(scores)
-            tags = [self.tags[i] for i in best]
+            tags = [self.crf.tags[i] for i in best]
             word_probs = [float(probs[t, i]) for t, i in enumerate(best)]
             results.append(TaggedText(
                 text=text,
@@ -167,15 +193,8 @@ class EntityTagger:
                 truncated=cut, warnings=text_warnings(text)))
         return results
 
-    def predict_batch(self, texts: list[str]) -> list[dict]:
-        """Each text's tags as `rnnapp ner --json` prints them, or {"error": ...} (serving/batch.py)."""
-        return answer_each(texts, lambda chunk: [tagged.to_json() for tagged in self.tag(chunk)])
-
-    def losses(self, tagged: TaggedText, right_tags: list[str]) -> tuple[list[float], float]:
-        """The teaching view of the loss for tags a person marked as right: each word's cross-entropy
-        -log P(right tag) from its marginal, and the CRF's own sequence loss, -log P(right sequence)."""
-        ids = [self.tags.index(tag) for tag in right_tags]
-        per_word = [float(-np.log(max(tagged.marginals[t, i], 1e-12))) for t, i in enumerate(ids)]
-        sequence = (log_partition(tagged.emissions, self.transitions, self.start, self.end)
-                    - sequence_score(ids, tagged.emissions, self.transitions, self.start, self.end))
-        return per_word, float(sequence)
+    def predict_batch(self, texts: list[str], detail: bool = False) -> list[dict]:
+        """Each text's tags as `rnnapp ner --json` prints them, or {"error": ...} (serving/batch.py); with
+        `detail`, the whole TaggedText too."""
+        return answer_each(texts, lambda chunk: [answered(tagged.to_json(), tagged, detail)
+                                                 for tagged in self.tag(chunk)])

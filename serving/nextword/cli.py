@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from serving.cli import emit, emit_answer, for_each_input, warned
+from serving.cli import emit_answer, for_each_input, warned
 from serving.nextword.predictor import DEFAULT_TEMPERATURE, NextWordPredictor
-from serving.scope import text_warnings
 
 
 def human_line(result: dict) -> str:
@@ -15,6 +14,10 @@ def human_line(result: dict) -> str:
     after = listed(result.get("after_typed_word", []))
     return warned(f"{result['text']} -> {listed(result['next_words']) or '(no word the model knows)'}"
                   + (f"  | then: {after}" if after else ""), result["warnings"])
+
+
+def generated_line(result: dict) -> str:
+    return warned(f"{result['text'].rstrip()} {result['continuation'].strip()}", result["warnings"])
 
 
 def nextword_command(args: argparse.Namespace) -> int:
@@ -27,12 +30,10 @@ def generate_command(args: argparse.Namespace) -> int:
     predictor = NextWordPredictor.load()
 
     def handle(text: str) -> None:
-        continuation = predictor.generate(text, max_words=args.max_words, temperature=args.temperature,
-                                          top_k=args.top_k, top_p=args.top_p, seed=args.seed,
-                                          whole_words=not args.raw)
-        warnings = text_warnings(text, short_is_fine=True)
-        emit({"text": text, "continuation": continuation, "warnings": warnings},
-             warned(f"{text.rstrip()} {continuation.strip()}", warnings), args.json)
+        [answer] = predictor.continue_batch([text], max_words=args.max_words, temperature=args.temperature,
+                                            top_k=args.top_k, top_p=args.top_p, seed=args.seed,
+                                            whole_words=not args.raw)
+        emit_answer(answer, generated_line, args.json)
 
     return for_each_input([" ".join(args.text)] if args.text else [], handle)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
-from serving.batch import answer_each
+from serving.batch import answer_each, answered
 from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, top_next_words, word_list
 from serving.numeric import log_softmax
 from serving.scope import text_warnings
@@ -153,9 +153,32 @@ class NextWordPredictor:
         after = self._top_words(cleaned, k) if partial and partial in self.vocab.known else []
         return Suggestions(context.rstrip(), partial, words, after, text_warnings(cleaned, short_is_fine=True))
 
-    def predict_batch(self, texts: list[str], k: int = 5, complete: bool = False) -> list[dict]:
-        """Each text's next words as `rnnapp nextword --json` prints them, or {"error": ...} (serving/batch.py)."""
-        return answer_each(texts, lambda chunk: [self.next_words(text, k, complete).to_json(text) for text in chunk])
+    def predict_batch(self, texts: list[str], k: int = 5, complete: bool = False, detail: bool = False) -> list[dict]:
+        """Each text's next words as `rnnapp nextword --json` prints them, or {"error": ...} (serving/batch.py);
+        with `detail`, the whole Suggestions too."""
+        def answers(chunk: list[str]) -> list[dict]:
+            found = [self.next_words(text, k, complete) for text in chunk]
+            return [answered(words.to_json(text), words, detail) for text, words in zip(chunk, found)]
+
+        return answer_each(texts, answers)
+
+    def continue_batch(self, texts: list[str], max_words: int = 20, temperature: float = DEFAULT_TEMPERATURE,
+                       top_k: int = 0, top_p: float = 1.0, seed: int | None = None,
+                       whole_words: bool = True) -> list[dict]:
+        """Each text continued, as `rnnapp generate --json` prints it, or {"error": ...} (serving/batch.py)."""
+        return answer_each(texts, lambda chunk: [
+            {"text": text, "continuation": self.generate(text, max_words, temperature, top_k, top_p, seed, whole_words),
+             "warnings": text_warnings(text, short_is_fine=True)} for text in chunk])
+
+    @property
+    def known_words(self) -> int:
+        """How many words the suggestions come from."""
+        return len(self.vocab.known)
+
+    @property
+    def pieces_fed(self) -> int | None:
+        """How many pieces the prefix cache has fed the model so far (a page shows what a keystroke cost)."""
+        return self.cache.pieces_fed
 
     def _top_words(self, context: str, k: int, partial: str = "") -> list[WordCandidate]:
         """The k likeliest words after the cleaned `context` (completions of `partial` when one is given)."""

@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
-from serving.batch import answer_each
+from serving.batch import answer_each, answered
 from serving.numeric import softmax
 from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece_valences
 from serving.scope import text_warnings
 from serving.text import InputError, prepare_text
 from serving.tokenizer import WORD_START, load_tokenizer, pad_batch
+from serving.wire import to_wire
 
 MAX_TOKENS = 256
 BATCH_SIZE = 128
@@ -106,9 +107,17 @@ class SentimentClassifier:
                     truncated=text_cut or tokens_cut, warnings=text_warnings(text)))
         return results
 
-    def predict_batch(self, texts: list[str]) -> list[dict]:
-        """Each text's result as `rnnapp sentiment --json` prints it, or {"error": ...} (serving/batch.py)."""
-        return answer_each(texts, lambda chunk: [result.to_json() for result in self.predict(chunk)])
+    def predict_batch(self, texts: list[str], detail: bool = False, running: bool = False) -> list[dict]:
+        """Each text's result as `rnnapp sentiment --json` prints it, or {"error": ...} (serving/batch.py); with
+        `detail`, the whole SentimentResult too, and with `running`, the verdict after each word."""
+        def answers(chunk: list[str]) -> list[dict]:
+            found = [answered(result.to_json(), result, detail) for result in self.predict(chunk)]
+            if running:
+                for text, answer in zip(chunk, found):
+                    answer["running"] = to_wire(self.running(text))
+            return found
+
+        return answer_each(texts, answers)
 
     def running(self, text: str) -> list[WordStep]:
         """The prediction after each word, from one batched call over all word prefixes."""

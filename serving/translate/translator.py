@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.artifact import Artifact, load_artifact, model_dir
-from serving.batch import answer_each
+from serving.batch import answer_each, answered
 from serving.beam_search import beam_search
 from serving.scope import text_warnings
 from serving.text import InputError, prepare_text
@@ -77,9 +77,11 @@ class Translator:
             text = self.tokenizer.decode(ids)
         return text, ids, cut
 
-    def predict_batch(self, texts: list[str], beam_size: int = 4) -> list[dict]:
-        """Each text's translation as `rnnapp translate --json` prints it, or {"error": ...} (serving/batch.py)."""
-        return answer_each(texts, lambda chunk: [found.to_json() for found in self.translate(chunk, beam_size)])
+    def predict_batch(self, texts: list[str], beam_size: int = 4, detail: bool = False) -> list[dict]:
+        """Each text's translation as `rnnapp translate --json` prints it, or {"error": ...} (serving/batch.py);
+        with `detail`, the whole Translation too (pieces and attention)."""
+        return answer_each(texts, lambda chunk: [answered(found.to_json(), found, detail)
+                                                 for found in self.translate(chunk, beam_size)])
 
     def translate(self, texts: list[str], beam_size: int = 4) -> list[Translation]:
         """The best translation and the n-best list of each text, in one batched search."""

@@ -7,7 +7,8 @@ import json
 from serving.api.http import MAX_BODY_BYTES, MAX_INPUTS
 from tests.app.test_bad_input_corpus import UNREADABLE_TEXTS, UNUSABLE_IMAGES, VALID_IMAGES, VALID_TEXTS
 
-TEXT_MODELS = ("sentiment", "ner", "translate", "nextword")
+TEXT_MODELS = ("sentiment", "ner", "translate", "nextword", "generate")
+STARTS = ("nextword", "generate")  # whatever was typed so far is a valid start for these
 # (name, method, path, body bytes, content type, expected status): each malformed as a whole
 MALFORMED = [
     ("not JSON", "POST", "/v1/sentiment", b"I loved it", "text/plain", 400),
@@ -28,6 +29,11 @@ MALFORMED = [
      413),
     ("no such model", "POST", "/v1/poetry", json.dumps({"inputs": ["x"]}).encode(), "application/json", 404),
     ("wrong method", "GET", "/v1/sentiment", b"", "application/json", 405),
+    ("about, posted", "POST", "/v1/ner/about", b"{}", "application/json", 405),
+    ("too many words to write", "POST", "/v1/generate",
+     json.dumps({"inputs": ["Once"], "options": {"max_words": 10_000}}).encode(), "application/json", 422),
+    ("detail not a flag", "POST", "/v1/sentiment",
+     json.dumps({"inputs": ["ok"], "options": {"detail": "lots"}}).encode(), "application/json", 422),
 ]
 
 
@@ -52,8 +58,8 @@ def check_text_results(model: str, results: list[dict]) -> None:
     for item, ok, result in zip(items, usable, results):
         if ok:
             assert "error" not in result, (model, item, result)
-        elif model == "nextword" and isinstance(item, str):
-            assert "error" not in result  # whatever was typed so far is a valid start for the next word
+        elif model in STARTS and isinstance(item, str):
+            assert "error" not in result, (model, item, result)
         else:
             assert set(result) == {"error"} and result["error"] and "\n" not in result["error"], (model, item)
 

@@ -2,21 +2,25 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from serving.api.http import MAX_BODY_BYTES, build_api, in_process
+from serving.api.http import MAX_BODY_BYTES, in_process
 from serving.api.models import SERVED
+from serving.artifact import load_artifact, model_dir
+from serving.nextword.predictor import NextWordPredictor
+from serving.translate.translator import Translation
+from serving.wire import from_wire
 from tests.api.corpus import MALFORMED, TEXT_MODELS, check_image_results, check_text_results, image_items, text_items
 from tests.app.test_bad_input_corpus import JPEG
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(build_api(in_process(list(SERVED)), list(SERVED)), raise_server_exceptions=False)
+    return TestClient(in_process(list(SERVED)), raise_server_exceptions=False)
 
 
 def test_health_lists_the_models_and_the_docs_describe_each_route(client):
     assert client.get("/health").json() == {"models": list(SERVED)}
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {"/health", *(f"/v1/{name}" for name in SERVED)}
+    assert set(paths) == {"/health", *(f"/v1/{name}" for name in SERVED), *(f"/v1/{name}/about" for name in SERVED)}
     assert "multipart/form-data" in paths["/v1/caption"]["post"]["requestBody"]["content"]
     assert client.get("/docs").status_code == 200
 
@@ -55,9 +59,35 @@ def test_a_multipart_upload_is_captioned_with_its_file_names(client):
 
 def test_results_are_what_the_model_answers_in_process(client):
     texts = ["Maria flew from Madrid to Berlin.", "Save the file."]
-    for model in TEXT_MODELS:
+    for model in ("sentiment", "ner", "translate", "nextword"):
         expected = SERVED[model].load().predict_batch(texts)  # each model's own batch function, default options
         assert client.post(f"/v1/{model}", json={"inputs": texts}).json() == {"results": expected}
+    written = NextWordPredictor.load().continue_batch(texts, max_words=8, top_k=40, top_p=0.95, seed=3)
+    options = {"max_words": 8, "seed": 3}
+    assert client.post("/v1/generate", json={"inputs": texts, "options": options}).json() == {"results": written}
+
+
+def test_each_model_says_what_it_is_and_where_it_runs(client):
+    for name in SERVED:
+        about = client.get(f"/v1/{name}/about").json()
+        assert about["manifest"] == load_artifact(model_dir(SERVED[name].replica)).manifest
+        assert about["provider"] in ("CPU", "CUDA")
+    assert client.get("/v1/caption/about").json()["has_detector"] is True
+    assert client.get("/v1/nextword/about").json()["known_words"] == NextWordPredictor.load().known_words
+
+
+def test_detail_adds_the_whole_result_beside_the_same_answer(client):
+    plain = client.post("/v1/translate", json={"inputs": ["The cat sleeps.", ""]}).json()["results"]
+    detailed = client.post("/v1/translate", json={"inputs": ["The cat sleeps.", ""],
+                                                  "options": {"detail": True}}).json()["results"]
+    assert {key: value for key, value in detailed[0].items() if key != "detail"} == plain[0]
+    assert detailed[1] == plain[1] and set(plain[1]) == {"error"}
+    found = from_wire(Translation, detailed[0]["detail"])
+    assert found.translation == plain[0]["translation"]
+    assert found.attention.shape == (len(found.target_words), len(found.source_pieces))
+    running = client.post("/v1/sentiment", json={"inputs": ["I loved it but the end was bad"],
+                                                 "options": {"running": True}}).json()["results"][0]["running"]
+    assert [step["word"] for step in running] == "I loved it but the end was bad".split()
 
 
 def test_a_body_over_the_limit_sent_in_chunks_gets_413(client):

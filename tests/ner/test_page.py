@@ -37,7 +37,7 @@ def test_the_lecture_examples_are_scored_against_the_lectures_answer_and_misses_
         app.get("button_group")[0].set_value(text).run()
         [result] = tagger.tag([text])
         total = next(m.value for m in app.markdown if m.value.startswith("**Total loss = "))
-        assert not app.exception and total.endswith(f"= {sum(tagger.losses(result, right)[0]):.2f}**")
+        assert not app.exception and total.endswith(f"= {sum(tagger.crf.losses(result, right)[0]):.2f}**")
         missed = [w.text for w, tag in zip(result.words, right) if w.tag != tag]
         said = [w.value for w in app.warning if w.value.startswith("The model gets")]
         assert said == ([f"The model gets {', '.join(missed)} wrong here: the lecture's answer and the model's "

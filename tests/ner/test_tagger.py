@@ -62,11 +62,11 @@ def test_bio_tags_become_entities_leniently():
 def test_teaching_losses_add_up_and_a_wrong_mark_costs_more(tagger):
     [result] = tagger.tag(["Bob told Ahmed that pizza is delivered"])
     own = [w.tag for w in result.words]
-    per_word, sequence = tagger.losses(result, own)
+    per_word, sequence = tagger.crf.losses(result, own)
     np.testing.assert_allclose(per_word, [-np.log(w.prob) for w in result.words], rtol=1e-5)
     assert sequence >= 0
     wrong = ["B-ORG"] + own[1:]
-    wrong_per_word, wrong_sequence = tagger.losses(result, wrong)
+    wrong_per_word, wrong_sequence = tagger.crf.losses(result, wrong)
     assert wrong_per_word[0] > per_word[0] and wrong_per_word[1:] == per_word[1:] and wrong_sequence > sequence
 
 

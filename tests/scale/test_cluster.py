@@ -60,10 +60,12 @@ def test_every_model_answers_over_http_as_in_process(api):
     assert httpx.get(f"{api}/health").json() == {"models": list(SERVED)}
     texts = ["Maria flew from Madrid to Berlin.", "Save the file."]
     for model in TEXT_MODELS:
-        served = SERVED[model]
-        response = httpx.post(f"{api}/v1/{model}", json={"inputs": texts}, timeout=60)
-        assert response.json() == {"results": served.answer(served.load(), texts, served.options())}, model
+        served, options = SERVED[model], {"seed": 5} if model == "generate" else {"detail": True}
+        response = httpx.post(f"{api}/v1/{model}", json={"inputs": texts, "options": options}, timeout=60)
+        assert response.json() == {"results": served.answer(served.load(), texts, served.options(**options))}, model
+        assert httpx.get(f"{api}/v1/{model}/about").json()["manifest"]["title"]
     assert httpx.get(f"{api}/docs").status_code == 200
+    assert replica_names("nextword") and not replica_names("generate")  # one model, two routes
 
 
 def test_the_bad_input_corpus_gets_4xx_or_errors_in_place_never_a_500(api):

@@ -58,6 +58,15 @@ class Ranks:
         dist.broadcast_object_list(shared, src=0)
         return bool(shared[0])
 
+    def mean(self, value: float) -> float:
+        """The mean of `value` over the ranks: a loss scaled by `world` for this rank's share (as the loops
+        scale theirs) comes back as the whole batch's loss, for the progress bar and the history."""
+        if self.world == 1:
+            return value
+        total = torch.tensor([value], dtype=torch.float64)
+        dist.all_reduce(total)
+        return float(total) / self.world
+
     def weight_spread(self, model: torch.nn.Module) -> float:
         """The largest difference of any weight between two ranks (0.0 when they agree exactly)."""
         if self.world == 1:

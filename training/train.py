@@ -17,7 +17,7 @@ from serving.artifact import model_dir
 from training.settings import SettingsError, describe, with_settings
 
 MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector")
-DATA_PARALLEL = ("caption",)  # the loops that train on several ranks (training/distributed.py)
+DATA_PARALLEL = ("caption", "translate")  # the loops that train on several ranks (training/distributed.py)
 
 
 def trainer(model: str) -> tuple[type, Callable[..., Path]]:
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its last evaluation")
     parser.add_argument("--show-settings", action="store_true", help="print the settings and stop")
     parser.add_argument("--ray-workers", type=int, metavar="N",
-                        help="train data-parallel on N Ray Train workers (caption); torchrun "
+                        help="train data-parallel on N Ray Train workers (caption, translate); torchrun "
                              "--nproc_per_node=N does the same without Ray")
     parser.add_argument("--address", help="with --ray-workers: the Ray cluster to train on (default: start Ray here)")
     args = parser.parse_args(argv)
@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.show_settings:
         return 0
     out = args.out or model_dir(args.model)
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and args.model not in DATA_PARALLEL:
+        parser.error(f"torchrun trains {' and '.join(DATA_PARALLEL)} only")
     if args.ray_workers:
         if args.model not in DATA_PARALLEL:
             parser.error(f"--ray-workers trains {' and '.join(DATA_PARALLEL)} only")

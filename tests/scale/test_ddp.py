@@ -1,7 +1,7 @@
-"""Data-parallel training: the caption loop on 2 ranks under torchrun and under Ray Train's TorchTrainer keeps
-identical weights on both ranks and ends where 1 rank ends (within 1e-3 per weight: the same steps, summed in
-another order). A small run on the fast shapes data, without dropout or feature noise, which draw differently
-when a batch is split."""
+"""Data-parallel training: the caption and translation loops on 2 ranks, under torchrun and under Ray Train's
+TorchTrainer, keep identical weights on both ranks and end where 1 rank ends (within 1e-3 per weight: the same
+steps, summed in another order). Small runs (the caption loop on the fast shapes data, the translation loop on
+synthetic pairs), without dropout or feature noise, which draw differently when a batch is split."""
 import os
 import subprocess
 import sys
@@ -57,3 +57,21 @@ def test_two_ray_train_workers_agree_and_match_one(cache, one_rank, tmp_path):
     said, weights = train(cache, tmp_path / "caption", sys.executable, extra=("--ray-workers", "2"))
     assert "2 ranks trained: the largest difference of a weight between them is 0" in said
     assert largest_difference(weights, one_rank) < TOLERANCE
+
+
+def run_translate_loop(out: Path, *launcher: str, extra: tuple[str, ...] = ()) -> tuple[str, dict]:
+    """The translation loop on synthetic pairs (tests/scale/translate_ranks.py): its output and final weights."""
+    done = subprocess.run([*launcher, "-m", "tests.scale.translate_ranks", str(out), *extra], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and out.is_file(), done.stdout[-2000:] + done.stderr[-3000:]
+    return done.stdout + done.stderr, torch.load(out)
+
+
+def test_the_translation_loop_on_two_ranks_torchrun_and_ray_train_matches_one(tmp_path):
+    _, one = run_translate_loop(tmp_path / "one" / "weights.pt", sys.executable)
+    torchrun = str(Path(sys.executable).parent / "torchrun")
+    for name, launcher, extra in (("torchrun", (torchrun, "--standalone", "--nproc_per_node=2"), ()),
+                                  ("ray", (sys.executable,), ("--ray-workers", "2"))):
+        said, two = run_translate_loop(tmp_path / name / "weights.pt", *launcher, extra=extra)
+        assert "2 ranks trained: the largest difference of a weight between them is 0\n" in said, name
+        assert "epoch 2: train loss" in said and largest_difference(two, one) < TOLERANCE, name

@@ -212,7 +212,8 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
             torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
             optimizer.step()
             scheduler.step()
-            running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
+            whole_loss = ranks.mean(loss.item())
+            running = whole_loss if running is None else 0.98 * running + 0.02 * whole_loss
             bar.set_postfix(loss=f"{running:.3f}")
         stop = False
         if ranks.leader:  # the others wait for its decision

@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from serving.artifact import Artifact, write_evaluated_artifact
 from serving.tokenizer import PAD_ID, load_tokenizer
 from serving.translate.translator import END, MAX_SOURCE_PIECES, START, max_target_pieces
 from training import near_duplicates
+from training.distributed import Ranks, join
 from training.export import export_onnx, max_abs_diff, round_to_float16
 from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
 from training.onnx_storage import store_float16, store_int8
@@ -104,33 +106,65 @@ def greedy_translate(net: EncoderDecoder, tokenizer, texts: list[str], batch_siz
 
 
 def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = False) -> Path:
+    ranks = join()
     seed_everything(settings.seed)
     run_dir = RUNS_DIR / "translate"
     run_dir.mkdir(parents=True, exist_ok=True)
-    splits = cached_splits(run_dir)
-    if settings.distilled:
-        distilled = distilled_splits(held_out_english())
-        splits["train"]["distilled"], splits["validation"]["distilled"] = distilled["train"], distilled["validation"]
-    train = [pair for pairs in splits["train"].values() for pair in pairs]
-    rng = random.Random(settings.seed)
-    if settings.max_train_pairs:
-        train = rng.sample(train, min(settings.max_train_pairs, len(train)))
-    tokenizer_path = train_tokenizer((text for pair in train for text in (pair.english, pair.spanish)),
-                                     run_dir / "pieces", settings.vocab_size, case_fold=False,
-                                     user_symbols=(START, END))
+    with ranks.leader_first():  # rank 0 reads the books and catalogues, distils and trains the tokenizer
+        splits = cached_splits(run_dir)
+        if settings.distilled:
+            distilled = distilled_splits(held_out_english())
+            splits["train"]["distilled"], splits["validation"]["distilled"] = distilled["train"], distilled["validation"]
+        train = [pair for pairs in splits["train"].values() for pair in pairs]
+        rng = random.Random(settings.seed)
+        if settings.max_train_pairs:
+            train = rng.sample(train, min(settings.max_train_pairs, len(train)))
+        tokenizer_path = run_dir / "pieces.model"
+        if ranks.leader:
+            train_tokenizer((text for pair in train for text in (pair.english, pair.spanish)), run_dir / "pieces",
+                            settings.vocab_size, case_fold=False, user_symbols=(START, END))
     tokenizer = load_tokenizer(tokenizer_path)
     start, end = tokenizer.piece_to_id(START), tokenizer.piece_to_id(END)
     encoded = [(tokenizer.encode(p.english), [start] + tokenizer.encode(p.spanish) + [end]) for p in train]
     encoded = [(source, target) for (source, target), pair in zip(encoded, train)
                if 0 < len(source) <= settings.max_pieces and len(target) <= settings.max_pieces + 2
                for _ in range(settings.catalogue_repeats if pair.source == "catalogues" else 1)]
-    print(f"{len(encoded):,} training pairs; validation: "
-          + ", ".join(f"{len(pairs)} {source}" for source, pairs in splits["validation"].items()), flush=True)
+    if ranks.leader:
+        print(f"{len(encoded):,} training pairs; validation: "
+              + ", ".join(f"{len(pairs)} {source}" for source, pairs in splits["validation"].items()), flush=True)
+
+    def validate(net: EncoderDecoder) -> tuple[float, dict]:
+        """Greedy chrF on every validation set, and their mean (the epoch's score)."""
+        scores = {source: corpus_scores(greedy_translate(net, tokenizer, [p.english for p in pairs]),
+                                        [p.spanish for p in pairs])
+                  for source, pairs in splits["validation"].items()}
+        print("validation chrF (greedy) " + ", ".join(f"{source} {s['chrf']:.1f} (BLEU {s['bleu']:.1f})"
+                                                      for source, s in scores.items()), flush=True)
+        return sum(s["chrf"] for s in scores.values()) / len(scores), scores
 
     config = TranslatorConfig(vocab_size=tokenizer.get_piece_size(), embed_dim=settings.embed_dim,
                               encoder_size=settings.encoder_size, decoder_size=settings.decoder_size,
                               attention_size=settings.attention_size, dropout=settings.dropout)
     net = EncoderDecoder(config)
+    started = time.time()
+    best, history = fit(net, encoded, settings, run_dir, validate, rng, ranks, resume)
+    if not ranks.leader:
+        return out_dir
+    best.restore(net)
+    return write_translate_artifact(net, tokenizer_path, splits, out_dir, run_dir, settings.int8_step,
+                                    {"best_epoch": best.best_at, "seconds": round(time.time() - started),
+                                     "history": history, "settings": asdict(settings),
+                                     "pairs": {"train": len(encoded)}, "ranks": ranks.world})
+
+
+def fit(net: EncoderDecoder, encoded: list[tuple[list[int], list[int]]], settings: TranslateTraining,
+        run_dir: Path, validate: Callable[[EncoderDecoder], tuple[float, dict]], rng: random.Random,
+        ranks: Ranks, resume: bool = False) -> tuple[BestCheckpoint, list[dict]]:
+    """Teacher-forced training of `net` on (source, target) piece ids, the same on 1 rank or N
+    (training/distributed.py): every rank draws the same batches and takes its share of each, the loss is
+    the whole batch's mean per target piece, so DDP's averaged gradient is the one-rank gradient; rank 0
+    validates after each epoch, keeps the best and the resume point, and decides when to stop."""
+    trained = ranks.wrap(net)
     optimizer = torch.optim.Adam(net.parameters(), lr=settings.learning_rate)
     steps_per_epoch = -(-len(encoded) // settings.batch_size)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate,
@@ -145,39 +179,41 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
     for epoch in range(done + 1, settings.max_epochs + 1):
         net.train()
         batches = length_bucketed_batches([max(len(s), len(t)) for s, t in encoded], settings.batch_size, rng)
-        bar = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False, disable=None)
+        bar = tqdm(batches, desc=f"epoch {epoch}/{settings.max_epochs}", unit="batch", leave=False,
+                   disable=None if ranks.leader else True)
         total = 0.0
         for batch in bar:
-            sources, lengths = padded_batch([encoded[i][0] for i in batch])
-            targets, _ = padded_batch([encoded[i][1] for i in batch])
-            logits = net(sources, lengths, targets[:, :-1])
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1),
-                                   ignore_index=PAD_ID, label_smoothing=settings.label_smoothing)
+            mine, share = ranks.shard(batch)
+            sources, lengths = padded_batch([encoded[i][0] for i in mine])
+            targets, _ = padded_batch([encoded[i][1] for i in mine])
+            logits = trained(sources, lengths, targets[:, :-1])
+            pieces = sum(len(encoded[i][1]) - 1 for i in batch)  # the whole batch's target pieces
+            loss = share * ranks.world / pieces * F.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1), ignore_index=PAD_ID,
+                label_smoothing=settings.label_smoothing, reduction="sum")
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), settings.clip_norm)
             optimizer.step()
             scheduler.step()
-            total += loss.item()
-            bar.set_postfix(loss=f"{loss.item():.3f}")
-        scores = {source: corpus_scores(greedy_translate(net, tokenizer, [p.english for p in pairs]),
-                                        [p.spanish for p in pairs])
-                  for source, pairs in splits["validation"].items()}
-        chrf = sum(s["chrf"] for s in scores.values()) / len(scores)
-        history.append({"epoch": epoch, "train_loss": round(total / len(batches), 4), "validation_greedy": scores})
-        print(f"epoch {epoch}: train loss {total / len(batches):.3f}, validation chrF (greedy) "
-              + ", ".join(f"{source} {s['chrf']:.1f} (BLEU {s['bleu']:.1f})" for source, s in scores.items())
-              + f" ({time.time() - started:.0f} s)", flush=True)
-        stop = best.update(net, chrf, epoch)
-        point.save(epoch, net, optimizer, scheduler, best, history, rng=rng)
-        if stop:
-            print(f"early stop: no validation gain since epoch {best.best_at}")
+            whole_loss = ranks.mean(loss.item())
+            total += whole_loss
+            bar.set_postfix(loss=f"{whole_loss:.3f}")
+        stop = False
+        if ranks.leader:  # the others wait for its decision
+            score, scores = validate(net)
+            history.append({"epoch": epoch, "train_loss": round(total / len(batches), 4), "validation_greedy": scores})
+            print(f"epoch {epoch}: train loss {total / len(batches):.3f} ({time.time() - started:.0f} s)", flush=True)
+            stop = best.update(net, score, epoch)
+            point.save(epoch, net, optimizer, scheduler, best, history, rng=rng)
+            if stop:
+                print(f"early stop: no validation gain since epoch {best.best_at}")
+        if ranks.decide(stop):
             break
-    best.restore(net)
-    return write_translate_artifact(net, tokenizer_path, splits, out_dir, run_dir, settings.int8_step,
-                                    {"best_epoch": best.best_at, "seconds": round(time.time() - started),
-                                     "history": history, "settings": asdict(settings),
-                                     "pairs": {"train": len(encoded)}})
+    spread = ranks.weight_spread(net)
+    if ranks.leader and ranks.world > 1:
+        print(f"{ranks.world} ranks trained: the largest difference of a weight between them is {spread:g}")
+    return best, history
 
 
 @torch.no_grad()

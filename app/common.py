@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from serving.api.client import (Api, ApiUnavailable, RemoteCaptioner, RemoteNextWord, RemoteSentiment, RemoteTagger,
+from serving.api.client import (ApiClient, ApiUnavailable, RemoteCaptioner, RemoteNextWord, RemoteSentiment, RemoteTagger,
                                 RemoteTranslator)
 from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
@@ -39,31 +39,31 @@ def api_url() -> str:
 @st.cache_resource(show_spinner="Loading the caption model...")
 def captioner() -> Captioner | RemoteCaptioner:
     """One captioner (encoder and decoder sessions) shared by every browser session."""
-    return RemoteCaptioner(Api(api_url())) if api_url() else Captioner.load()
+    return RemoteCaptioner(ApiClient(api_url())) if api_url() else Captioner.load()
 
 
 @st.cache_resource(show_spinner="Loading the sentiment model...")
 def sentiment_classifier() -> SentimentClassifier | RemoteSentiment:
     """One classifier (one onnxruntime session) shared by every browser session."""
-    return RemoteSentiment(Api(api_url())) if api_url() else SentimentClassifier.load()
+    return RemoteSentiment(ApiClient(api_url())) if api_url() else SentimentClassifier.load()
 
 
 @st.cache_resource(show_spinner="Loading the named-entity tagger...")
 def entity_tagger() -> EntityTagger | RemoteTagger:
     """One tagger (one onnxruntime session) shared by every browser session."""
-    return RemoteTagger(Api(api_url())) if api_url() else EntityTagger.load()
+    return RemoteTagger(ApiClient(api_url())) if api_url() else EntityTagger.load()
 
 
 @st.cache_resource(show_spinner="Loading the translation model...")
 def translator() -> Translator | RemoteTranslator:
     """One translator (encoder and decoder-step sessions) shared by every browser session."""
-    return RemoteTranslator(Api(api_url())) if api_url() else Translator.load()
+    return RemoteTranslator(ApiClient(api_url())) if api_url() else Translator.load()
 
 
 @st.cache_resource(show_spinner="Loading the language model...")
 def nextword_predictor() -> NextWordPredictor | RemoteNextWord:
     """One predictor (one session, one shared prefix cache) for every browser session."""
-    return RemoteNextWord(Api(api_url())) if api_url() else NextWordPredictor.load()
+    return RemoteNextWord(ApiClient(api_url())) if api_url() else NextWordPredictor.load()
 
 
 def whole_result(answer: dict, kind: Any, part: str = "detail", unusable: type[Exception] = InputError) -> Any:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import (NOT_ANSWERED, escape_markdown, keep_text, load_or_stop, nextword_predictor, plot_height,
-                        readable, show_warnings, small_print, timed, whole_result)
+from app.common import (NOT_ANSWERED, api_url, escape_markdown, keep_text, load_or_stop, nextword_predictor,
+                        plot_height, readable, show_warnings, small_print, timed, whole_result)
 from serving.nextword.predictor import DEFAULT_TEMPERATURE, Suggestions, append_word
 from serving.nextword.words import WordCandidate
 
@@ -117,6 +117,7 @@ def continue_writing(text: str) -> None:
     if st.button("Continue writing", key="generate", type="primary"):
         predictor = load_or_stop(nextword_predictor)
         seed = int(fixed_seed) if fixed_seed is not None else int(np.random.default_rng().integers(1_000_000))
+        started = time.perf_counter()  # the API writes it all before answering; in process, as it streams
         try:
             chunks = predictor.written(text, max_words=words, temperature=temperature, top_k=top_k, seed=seed,
                                        whole_words=not raw)
@@ -125,7 +126,6 @@ def continue_writing(text: str) -> None:
             return
         with st.container(border=True):
             st.markdown(escape_markdown(prompt) or "*(an empty text: the model begins a paragraph)*")
-            started = time.perf_counter()
             continuation = st.write_stream(chunks).strip()
         st.session_state["nextword_generation"] = {"prompt": prompt, "continuation": continuation, "seed": seed,
                                                    "words": words, "ms": (time.perf_counter() - started) * 1000}
@@ -136,7 +136,8 @@ def continue_writing(text: str) -> None:
     if "nextword_generation" in st.session_state:
         written = st.session_state["nextword_generation"]
         st.button("Use this text", key="use_generation", on_click=use_continuation)
-        small_print(f"{written['ms']:.0f} ms for {written['words']} words, written as they were sampled; "
+        how = "through the API, shown when written whole" if api_url() else "written as they were sampled"
+        small_print(f"{written['ms']:.0f} ms for {written['words']} words, {how}; "
                     f"seed {written['seed']} writes the same text again.")
 
 def page() -> None:

@@ -113,10 +113,8 @@ def page() -> None:
         return
     classifier = load_or_stop(sentiment_classifier)
     try:
-        [answer], latency = timed(lambda: classifier.predict_batch([text], detail=True))
-        result = whole_result(answer, SentimentResult)
-        [prefixes], running_latency = timed(lambda: classifier.predict_batch([text], running=True))
-        steps = whole_result(prefixes, list[WordStep], part="running")
+        [answer], latency = timed(lambda: classifier.predict_batch([text], detail=True, running=True))
+        result, steps = whole_result(answer, SentimentResult), whole_result(answer, list[WordStep], part="running")
     except NOT_ANSWERED as err:
         st.warning(str(err).capitalize())
         return
@@ -127,8 +125,8 @@ def page() -> None:
     st.markdown("The same network run on every prefix of the sentence (all prefixes in **one** batched call): "
                 "watch the verdict change as each word arrives.")
     st.altair_chart(running_chart(steps), width="stretch")
-    small_print(f"Latency: {latency:.1f} ms for the verdict, {running_latency:.1f} ms for all {len(steps)} "
-                f"prefixes. Execution provider: {classifier.artifact.provider()}.")
+    small_print(f"Latency: {latency:.1f} ms for the verdict and all {len(steps)} prefixes. Execution provider: "
+                f"{classifier.artifact.provider()}.")
 
 
 page()

@@ -1,8 +1,9 @@
 """What every model's `predict_batch` shares: one batched call, and an unusable item answered in its place.
 
-`predict_batch(inputs) -> results` is the one way the command line, the HTTP API and the batch jobs ask
-a model for answers, and the pages too (with `detail`, and the API's when the app is given one): each result is the JSON object `rnnapp <model> --json` prints, or `{"error": ...}`
-for an item the model cannot read, so one bad item never costs the others their answers.
+`predict_batch(inputs) -> results` is the one way the command line, the HTTP API, the batch jobs and the
+pages (with `detail`, in process or through the API that RNNAPP_API names) ask a model for answers: each
+result is the JSON object `rnnapp <model> --json` prints, or `{"error": ...}` for an item the model cannot
+read, so one bad item never costs the others their answers.
 """
 from __future__ import annotations
 

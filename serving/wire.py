@@ -41,8 +41,10 @@ def from_wire(kind: Any, data: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         if data is None:
             return None
-        [inner] = [arg for arg in args if arg is not type(None)]
-        return from_wire(inner, data)
+        inner = [arg for arg in args if arg is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"from_wire reads X | None, not {kind}")
+        return from_wire(inner[0], data)
     if origin is list:
         return [from_wire(args[0], item) for item in data]
     if origin is tuple:

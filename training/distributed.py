@@ -58,6 +58,17 @@ class Ranks:
         dist.broadcast_object_list(shared, src=0)
         return bool(shared[0])
 
+    def agree(self, value: int, what: str) -> None:
+        """Stop every rank with a clear message unless all of them count the same `value` (their own copies
+        of the data differ, so they would draw different batches and wait on each other forever)."""
+        if self.world == 1:
+            return
+        counts = [torch.zeros(1, dtype=torch.int64) for _ in range(self.world)]
+        dist.all_gather(counts, torch.tensor([value]))
+        if len({int(count) for count in counts}) > 1:
+            raise SystemExit(f"the ranks read different data: {', '.join(str(int(c)) for c in counts)} {what} "
+                             "(give every node the same data cache, e.g. a shared RNNAPP_CACHE)")
+
     def mean(self, value: float) -> float:
         """The mean of `value` over the ranks: a loss scaled by `world` for this rank's share (as the loops
         scale theirs) comes back as the whole batch's loss, for the progress bar and the history."""

@@ -3,12 +3,13 @@
 With `RNNAPP_API=http://host:port` the app's pages use these: each answers `predict_batch` with the same
 arguments and the same answers as the model in this process (serving/batch.py), by asking the API, and
 carries the model's manifest and facts from `GET /v1/<model>/about`. So several app servers share one Ray
-cluster, and a page draws the same result whichever answered. Standard library only: the app's own
-requirements are enough.
+cluster, and a page draws the same result whichever answered. HTTP by the standard library: the app's own
+requirements are enough, no Ray or FastAPI.
 """
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import socket
 import urllib.error
@@ -30,7 +31,7 @@ class ApiUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class Api:
+class ApiClient:
     url: str  # http://host:port
 
     def request(self, path: str, payload: dict | None = None) -> Any:
@@ -47,16 +48,30 @@ class Api:
             except (ValueError, KeyError, TypeError):
                 message = f"HTTP {err.code}"
             raise ApiUnavailable(f"the API at {self.url} answered {err.code}: {message}") from None
-        except (urllib.error.URLError, socket.timeout, ConnectionError, ValueError) as err:
-            reason = getattr(err, "reason", err)
+        except (urllib.error.URLError, http.client.HTTPException, socket.timeout, ConnectionError,
+                ValueError) as err:  # no server, not an HTTP server, a cut answer, not JSON
+            reason = getattr(err, "reason", err) or type(err).__name__
             raise ApiUnavailable(f"the API at {self.url} did not answer ({reason}); check that `rnnapp serve` "
                                  "is running there, or unset RNNAPP_API to run the models in this app") from None
 
     def answers(self, model: str, inputs: list, options: dict) -> list[dict]:
-        return self.request(f"/v1/{model}", {"inputs": inputs, "options": options})["results"]
+        answer = self.request(f"/v1/{model}", {"inputs": inputs, "options": options})
+        results = answer.get("results") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(inputs) or \
+                not all(isinstance(result, dict) for result in results):
+            raise self.unexpected(f"/v1/{model}")
+        return results
 
-    def about(self, model: str) -> dict:
-        return self.request(f"/v1/{model}/about")
+    def about(self, model: str, facts: tuple[str, ...]) -> dict:
+        """The model's manifest, provider and the named `facts`."""
+        answer = self.request(f"/v1/{model}/about")
+        if not isinstance(answer, dict) or not {"manifest", "provider", *facts} <= set(answer):
+            raise self.unexpected(f"/v1/{model}/about")
+        return answer
+
+    def unexpected(self, route: str) -> ApiUnavailable:
+        return ApiUnavailable(f"the API at {self.url} answered {route} with something this app does not read "
+                              "(another version of rnnapp?)")
 
 
 @dataclass(frozen=True)
@@ -73,10 +88,11 @@ class RemoteArtifact:
 
 class RemoteModel:
     name = ""
+    facts_read: tuple[str, ...] = ()  # what the page needs to know of the model beyond its manifest
 
-    def __init__(self, api: Api):
+    def __init__(self, api: ApiClient):
         self.api = api
-        self.facts = api.about(self.name)
+        self.facts = api.about(self.name, self.facts_read)
         self.artifact = RemoteArtifact(self.facts["manifest"], self.facts["provider"], api.url)
 
 
@@ -90,9 +106,12 @@ class RemoteSentiment(RemoteModel):
 class RemoteTagger(RemoteModel):
     name = "ner"
 
-    def __init__(self, api: Api):
+    def __init__(self, api: ApiClient):
         super().__init__(api)
-        self.crf = Crf.read(self.artifact.manifest)
+        try:
+            self.crf = Crf.read(self.artifact.manifest)
+        except (KeyError, TypeError, ValueError):
+            raise api.unexpected(f"/v1/{self.name}/about") from None
 
     def predict_batch(self, texts: list[str], detail: bool = False) -> list[dict]:
         return self.api.answers(self.name, texts, {"detail": detail})
@@ -107,9 +126,10 @@ class RemoteTranslator(RemoteModel):
 
 class RemoteNextWord(RemoteModel):
     name = "nextword"
+    facts_read = ("known_words",)
     pieces_fed = None  # the prefix cache is the server's
 
-    def __init__(self, api: Api):
+    def __init__(self, api: ApiClient):
         super().__init__(api)
         self.known_words: int = self.facts["known_words"]
 
@@ -135,8 +155,9 @@ class RemoteNextWord(RemoteModel):
 
 class RemoteCaptioner(RemoteModel):
     name = "caption"
+    facts_read = ("cnn_name_threshold", "has_detector")
 
-    def __init__(self, api: Api):
+    def __init__(self, api: ApiClient):
         super().__init__(api)
         self.copying, self.objects = copying_of(self.artifact.manifest)
         self.cnn_name_threshold: float | None = self.facts["cnn_name_threshold"]

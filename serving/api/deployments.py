@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from pydantic import BaseModel
 from ray import serve
 from ray.exceptions import RayError
 from ray.serve.exceptions import RayServeException
 from ray.serve.handle import DeploymentHandle
 
 from serving.api.http import ApiError, build_api
-from pydantic import BaseModel
-
 from serving.api.models import SERVED
 
 BATCHING = {"max_batch_size": 16, "batch_wait_timeout_s": 0.005}  # a replica's user_config unless serve.yaml says

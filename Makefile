@@ -11,7 +11,7 @@ PORT ?= 8501
 # The project itself, editable, for the `rnnapp` command (pyproject.toml); its requirements come pinned first.
 INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --editable .
 
-.PHONY: run serve test test-fast data train-detector train-sentiment train-nextword train-caption train-ner train-translate train-gradlab evaluate bench screenshots clean
+.PHONY: run serve test test-fast data train-detector train-sentiment train-nextword train-caption train-ner train-translate train-gradlab train-music evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ train-translate: data
 
 train-gradlab: $(VENV)/.test-installed
 	$(BIN)/python -m training.train gradlab
+
+train-music: $(VENV)/.test-installed
+	$(BIN)/python -m datafetch music
+	$(BIN)/python -m training.train music
 
 evaluate: data
 	$(BIN)/python -m training.evaluate sentiment

@@ -19,12 +19,13 @@ import sys
 from serving.api import cli as api_cli
 from serving.caption import cli as caption_cli
 from serving.cli import run_guarded
+from serving.music import cli as music_cli
 from serving.ner import cli as ner_cli
 from serving.nextword import cli as nextword_cli
 from serving.sentiment import cli as sentiment_cli
 from serving.translate import cli as translate_cli
 
-COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli, api_cli)
+COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli, music_cli, api_cli)
 
 
 def build_parser(prog: str = "rnnapp") -> argparse.ArgumentParser:

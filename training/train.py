@@ -16,7 +16,7 @@ from pathlib import Path
 from serving.artifact import model_dir
 from training.settings import SettingsError, describe, with_settings
 
-MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector")
+MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector", "music")
 DATA_PARALLEL = ("caption", "translate")  # the loops that train on several ranks (training/distributed.py)
 
 
@@ -38,6 +38,9 @@ def trainer(model: str) -> tuple[type, Callable[..., Path]]:
     if model == "translate":
         from training.translate.train import TranslateTraining, train_translate
         return TranslateTraining, train_translate
+    if model == "music":
+        from training.music.train import MusicTraining, train_music
+        return MusicTraining, train_music
     if model == "detector":
         from training.detect.train import DetectorConversion, train_detector
         return DetectorConversion, train_detector

@@ -125,19 +125,3 @@ def join_tokens(tokens: list[str]) -> str:
         else:
             text += token if re.search(r"\(\d$", text) else " " + token  # a tuplet mark joins its first note
     return text.strip()
-
-
-def bar_lengths(tune: Tune) -> list[Fraction]:
-    """Each bar's length in eighth notes, between bar lines (a repeat sign or an ending starts a new bar)."""
-    lengths, current = [], Fraction(0)
-    for event in tune.events:
-        if isinstance(event, Bar):
-            if current:
-                lengths.append(current)
-            current = Fraction(0)
-        elif isinstance(event, Note):
-            current += event.sounding
-    if current:
-        lengths.append(current)
-    return lengths
-

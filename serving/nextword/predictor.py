@@ -19,6 +19,7 @@ from serving.artifact import Artifact, load_artifact, model_dir
 from serving.batch import answer_each, answered
 from serving.nextword.words import PARAGRAPH, PieceVocabulary, WordCandidate, top_next_words, word_list
 from serving.numeric import log_softmax
+from serving.sampling import sample
 from serving.scope import text_warnings
 from serving.text import MAX_CHARS, InputError, prepare_text
 from serving.tokenizer import load_tokenizer
@@ -224,7 +225,7 @@ class NextWordPredictor:
             allowed = np.where(self.vocab.never, -np.inf, log_probs)
             if whole_words:
                 allowed = self.vocab.on_the_way(word, allowed)
-            piece = sample_piece(allowed, rng, temperature, top_k, top_p)
+            piece = sample(allowed, rng, temperature, top_k, top_p)
             if self.vocab.starts_word[piece]:
                 if words == max_words:
                     return
@@ -235,21 +236,6 @@ class NextWordPredictor:
             yield piece
             [state], batch_log_probs = self.model.advance([state], [piece])
             log_probs = batch_log_probs[0]
-
-
-def sample_piece(log_probs: np.ndarray, rng: np.random.Generator, temperature: float, top_k: int,
-                 top_p: float) -> int:
-    """Greedy when temperature is 0, else sample from the temperature-scaled top-k / top-p set."""
-    if temperature == 0:
-        return int(np.argmax(log_probs))
-    order = np.argsort(-log_probs)
-    if top_k:
-        order = order[:top_k]
-    # relative to the likeliest, so that a tiny temperature gives it all the mass instead of overflowing
-    probs = np.exp(log_softmax((log_probs[order] - log_probs[order[0]]) / temperature))
-    keep = int(np.searchsorted(np.cumsum(probs), top_p) + 1)
-    probs = probs[:keep] / probs[:keep].sum()
-    return int(order[rng.choice(len(probs), p=probs)])
 
 
 def append_word(text: str, word: str, partial: str = "") -> str:

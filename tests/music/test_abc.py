@@ -4,7 +4,8 @@ from fractions import Fraction
 import pytest
 
 from serving.music.abc import AbcError, Bar, Key, Note, Tuplet, read_key, read_tune, split_tunes
-from serving.music.tokens import abc_text, bar_lengths, spell, transposed, tune_tokens
+from serving.music.checks import bar_lengths, ends_on_tonic, full_bars, repeats
+from serving.music.tokens import abc_text, spell, transposed, tune_tokens
 
 REEL = """X:1
 T:The Test Reel
@@ -37,6 +38,7 @@ def test_a_reel_is_read_with_its_lengths_accidentals_tuplet_chord_and_broken_rhy
     assert pitches(tune)[:4] == [69, 66, 69, 74]  # A2 F# A d: F is sharp in D
     assert Tuplet(3) in tune.events and tune.events[0] == Bar("|:") and tune.events[-1] == Bar(":|")
     assert bar_lengths(tune) == [8, 8, 8, 8]  # (3ABc in the time of two, d>e dotted, ^g sharpened in its bar
+    assert full_bars(tune) and repeats(tune) and ends_on_tonic(tune)  # its last note is d, before the rest
     third = [e for e in tune.events if isinstance(e, Note)][14:22]  # bars of 7 notes each before it
     assert [n.sounding for n in third[:5]] == [Fraction(2, 3)] * 3 + [Fraction(3, 2), Fraction(1, 2)]
     assert third[-2].pitch == 80 and third[-1].pitch == 81  # ^g, then a

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from training.nextword.kneser_ney import KneserNey, KneserNeyPieceModel
+from serving.kneser_ney import KneserNey, KneserNeyPieceModel
 
 VOCAB, ORDER = 7, 3
 

@@ -17,7 +17,7 @@ from training.nextword.data import (load_splits, piece_stream, recorded_splits, 
                                     twin_sentences_dropped)
 from training.nextword.evaluate import (ORDER, gru_log_probs, gru_states_at, ngram_states_at, perplexity_per_word,
                                         sample_positions, word_outcomes)
-from training.nextword.kneser_ney import KneserNey, KneserNeyPieceModel
+from serving.kneser_ney import KneserNey, KneserNeyPieceModel
 
 SAMPLE = ("1883_chester_a_arthur_r", "moby-dick-060", "mansfieldpark-033", "sensesensibility-034")
 SAMPLE_POSITIONS = 500

@@ -24,7 +24,7 @@ from serving.nextword.predictor import NextWordPredictor
 from serving.nextword.words import PieceModel, PieceVocabulary, top_next_words
 from training.bootstrap import paired_interval
 from training.nextword.data import Document, load_splits, piece_stream, twin_sentences_dropped
-from training.nextword.kneser_ney import KneserNey, KneserNeyPieceModel
+from serving.kneser_ney import KneserNey, KneserNeyPieceModel
 
 ORDER = 5
 TOPK_SAMPLES = 10_000

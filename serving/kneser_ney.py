@@ -1,4 +1,5 @@
-"""An interpolated Kneser-Ney n-gram model over sentencepiece ids: the language model's peer.
+"""An interpolated Kneser-Ney n-gram model over token ids: the peer of the language models (the next-word
+model's sentencepiece pieces, the music model's tune tokens), in numpy, so serving can score with it too.
 
 Counts are kept in sorted numpy arrays (one table per order, contexts packed into int64), so
 a full next-piece distribution costs a few binary searches and vector updates. The highest

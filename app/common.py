@@ -19,6 +19,7 @@ from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
 from serving.gradlab.curves import Run, load_runs
 from serving.gradlab.gates import SentimentGates
+from serving.music.composer import Composer
 from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
@@ -73,6 +74,13 @@ def whole_result(answer: dict, kind: Any, part: str = "detail", unusable: type[E
     if "error" in answer:
         raise unusable(answer["error"])
     return from_wire(kind, answer[part])
+
+
+@st.cache_resource(show_spinner="Loading the music model...")
+def music_composer() -> Composer:
+    """One composer (one onnxruntime session) for every browser session; it runs in this app whether or not
+    an API answers the other pages (the API has no music route)."""
+    return Composer.load()
 
 
 @st.cache_resource(show_spinner="Reading the gradient lab's training curves...")

@@ -1,0 +1,132 @@
+"""Music page: one choice in, a tune out (one-to-many), each token the LSTM writes fed back to it."""
+from __future__ import annotations
+
+import time
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.common import escape_markdown, load_or_stop, music_composer, plot_height, readable, scroll_into_view
+from serving.music.composer import DEFAULT_TEMPERATURE, Choice, WrittenTune
+from serving.music.render import RenderError, midi_bytes, score_svgs
+from serving.music.sound import wav_bytes
+from serving.text import InputError
+
+TONICS = ["D", "G", "A", "E", "C", "F", "Bb", "B"]
+MODE_NAMES = {"maj": "major", "min": "minor", "dor": "dorian", "mix": "mixolydian", "lyd": "lydian",
+              "phr": "phrygian"}
+ANY = "the model's choice"
+LIMITS = ("**Its limits.** It learnt from about 2,500 Irish, Scottish and American dance tunes and airs (O'Neill's "
+          "1850 tunes, Ryan's Mammoth Collection), one melody line each, moved to C and back to your key. It "
+          "writes what those tunes do, bars, phrases and repeats, without knowing a tune's form as a musician "
+          "does: some tunes wander or stop early. The sound is a plain plucked tone, each section played once.")
+SCORE_STYLE = "<style>.music-score svg {max-width: 100%; height: auto;}</style>"
+
+
+def token_kind(token: str) -> str:
+    if token[:1] in "|:[":
+        return "bar line"
+    if token[:1].isdigit() or token.startswith("/"):
+        return "length"
+    if token.startswith("("):
+        return "tuplet"
+    return "rest" if token == "z" else "note"
+
+
+def probability_chart(written: WrittenTune) -> alt.Chart:
+    """Each token the model wrote, in order, with how likely it found it when it chose it."""
+    rows = [{"step": step, "token": token, "kind": token_kind(token), "probability": prob}
+            for step, (token, prob) in enumerate(zip(written.tokens[written.chosen:], written.probs[written.chosen:]),
+                                                 1)]
+    return readable(alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        x=alt.X("step:Q", title="token written (in order)"),
+        y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
+                title="how sure it was"),
+        color=alt.Color("kind:N", legend=alt.Legend(orient="top", title=None)),
+        tooltip=["step", "token", "kind", alt.Tooltip("probability:Q", format=".1%")],
+    ).properties(height=plot_height(1, 160)))
+
+
+def write(choice: Choice) -> None:
+    composer = load_or_stop(music_composer)
+    started = time.perf_counter()
+    try:
+        written = composer.write(choice)
+    except InputError as err:
+        st.session_state["music_error"] = str(err)
+        st.session_state.pop("music_tune", None)
+        return
+    st.session_state.pop("music_error", None)
+    st.session_state["music_tune"] = {"written": written, "seed": choice.seed,
+                                      "ms": (time.perf_counter() - started) * 1000}
+
+
+def show(tune: dict) -> None:
+    written: WrittenTune = tune["written"]
+    if not written.valid:
+        st.warning(f"The model wrote something ABC cannot say ({escape_markdown(written.error)}). Try another "
+                   "seed or a lower temperature.")
+        st.code(" ".join(written.tokens))
+        return
+    try:
+        st.html(SCORE_STYLE + "".join(f'<div class="music-score">{svg}</div>' for svg in score_svgs(written.abc)))
+        midi = midi_bytes(written.abc)
+    except RenderError as err:
+        st.warning(f"{err}: the tune is below in ABC, and plays.")
+        midi = None
+    st.audio(wav_bytes(written.tune), format="audio/wav")
+    body = written.probs[written.chosen:]
+    st.caption(f"{written.bars()} bars, {len(body)} tokens written in {tune['ms']:.0f} ms (seed {tune['seed']}: "
+               f"the same seed writes the same tune again). The model was {np.mean(body):.0%} sure of the tokens it "
+               "chose, on average.")
+    left, right = st.columns(2)
+    left.download_button("Download .abc", written.abc, file_name="tune.abc", mime="text/vnd.abc")
+    if midi is not None:
+        right.download_button("Download .mid", midi, file_name="tune.mid", mime="audio/midi")
+    st.subheader("How sure it was of each token")
+    st.markdown("One bar per token the model wrote: a note, its length, a bar line. Each was sampled from the "
+                "model's probabilities after everything before it; tall bars are tokens it was sure of.")
+    st.altair_chart(probability_chart(written), width="stretch")
+    with st.expander("The tune in ABC"):
+        st.code(written.abc, language=None)
+
+
+def page() -> None:
+    st.title("Music")
+    st.markdown("**One-to-many.** You make one choice, a tune type, a key and a meter; an LSTM then writes the "
+                "tune one token at a time (a note, its length, a bar line), feeding each token back in as its "
+                "next input, until it writes the end.")
+    composer = load_or_stop(music_composer)
+    kind_column, tonic_column, mode_column, meter_column = st.columns(4)
+    kind = kind_column.selectbox("Tune type", [ANY, *composer.kinds], key="music_kind")
+    tonic = tonic_column.selectbox("Key", TONICS, key="music_tonic")
+    mode = mode_column.selectbox("Mode", composer.modes, key="music_mode",
+                                 index=composer.modes.index("maj") if "maj" in composer.modes else 0,
+                                 format_func=lambda name: MODE_NAMES.get(name, name))
+    meter = meter_column.selectbox("Meter", [ANY, *composer.meters], key="music_meter")
+    opening = st.text_input("Opening notes (ABC, optional)", key="music_opening", placeholder="e.g. A2F A2F",
+                            help="The first notes in ABC, in the key you chose: letters A-G (a-g an octave up), a "
+                                 "number after a note for its length in eighth notes, | for a bar line.")
+    temperature_column, seed_column = st.columns(2)
+    temperature = temperature_column.slider("Temperature", 0.0, 1.5, DEFAULT_TEMPERATURE, 0.05, key="music_temperature",
+                                            help="0 always takes the likeliest token; higher is bolder")
+    fixed_seed = seed_column.number_input("Seed", 0, 1_000_000, None, placeholder="new each click", key="music_seed")
+    if st.button("Write a tune", key="music_write", type="primary"):
+        seed = int(fixed_seed) if fixed_seed is not None else int(np.random.default_rng().integers(1_000_000))
+        write(Choice(meter=None if meter == ANY else meter, key=tonic + ("" if mode == "maj" else mode),
+                     kind=None if kind == ANY else kind, opening=opening, temperature=temperature, seed=seed))
+    with st.container(key="music_result"):
+        if "music_error" in st.session_state:
+            message = st.session_state["music_error"]
+            st.warning(escape_markdown(message[:1].upper() + message[1:]))
+        elif "music_tune" in st.session_state:
+            show(st.session_state["music_tune"])
+            scroll_into_view("music_result", st.session_state["music_tune"]["seed"])
+        else:
+            st.info("Choose a tune type, a key and a meter (or leave them to the model) and click **Write a tune**.")
+        st.caption(LIMITS)
+
+
+page()

@@ -1,6 +1,17 @@
 """The parts of each model card a manifest cannot hold: what the model is for, and what it does not know."""
 
 CARD_TEXT = {
+    "music": {
+        "use": "Showing the one-to-many pattern: one choice in (a tune type, a key, a meter), a whole tune out, "
+               "each note fed back; for teaching, and for a tune to start from.",
+        "learnt_from": "About 2,500 Irish, Scottish and American dance tunes and airs in ABC, O'Neill's Music of "
+                       "Ireland (1850 tunes) and Ryan's Mammoth Collection as PyPI music21 ships them, each moved "
+                       "to C in its own mode; tunes that nearly repeat a held-out tune were left out of training.",
+        "limits": "Tunes wander: a section may not come back to where it started, a bar may be short, and a tune "
+                  "may end before it has two parts. The sound is a plain plucked tone, the sections once each.",
+        "cannot_know": "Harmony, ornaments as players add them, tempo and swing, lyrics, and any music outside "
+                       "these collections' dance tunes and airs.",
+    },
     "caption": {
         "use": "Showing how a CNN encoder and an attention LSTM decoder caption a photo word by word, with "
                "where it looked for each word: for teaching and for trying. Not for describing photos to "

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from app.common import (api_url, captioner, entity_tagger, load_or_report, load_or_stop, nextword_predictor,
-                        sentiment_classifier, timed, translator)
+from app.common import (api_url, captioner, entity_tagger, load_or_report, load_or_stop, music_composer,
+                        nextword_predictor, sentiment_classifier, timed, translator)
 from app.model_cards import CARD_TEXT
 from serving.api.client import ApiUnavailable
+from serving.music.composer import Choice
 from serving.artifact import REPO_ROOT
 
 SENTIMENT_PROBE = "Not only the fan was expensive, but it was broken when it arrived."
@@ -54,6 +55,21 @@ def nextword_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
                            "GRU better by [95%]": interval_text(test["intervals"][key])}
                           for key, label in names.items()]).set_index("metric")
     return table, f"Intervals resample {test['resampled']}; shares are fractions (0.390 = 39.0%)."
+
+
+def music_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
+    metrics = manifest["metrics"]
+    test, written, corpus = metrics["test"], metrics["written"], metrics["corpus"]
+    rows = [{"metric": "test NLL per token (lower is better)", "LSTM": test["lstm_nll_per_token"],
+             "Kneser-Ney 5-gram": test["ngram_nll_per_token"], "the corpus's tunes": None,
+             "LSTM better by [95%]": interval_text(test["lstm_minus_ngram"])}]
+    rows += [{"metric": f"written tunes: {label}", "LSTM": written[key], "Kneser-Ney 5-gram": None,
+              "the corpus's tunes": corpus[key], "LSTM better by [95%]": None}
+             for key, label in (("full_bars", "every bar full"), ("ends_on_tonic", "ending on the tonic"),
+                                ("repeats", "with a repeat"))]
+    return (pd.DataFrame(rows).set_index("metric"),
+            f"{test['tunes']} test tunes ({test['tokens']:,} tokens), resampled by tune; {written['tunes']} tunes "
+            "written with seeds 0-199 at the default settings; shares are fractions.")
 
 
 BESIDE_PEER = "as served beside nearest neighbour"  # the split's entry holding the intervals, not a captioner
@@ -148,11 +164,18 @@ def caption_latency_ms() -> float:
     return median_latency_ms(lambda: model.predict_batch([photo.getvalue()], beam_size=3))
 
 
+def music_latency_ms() -> float:
+    """A 16-bar reel, written one token at a time."""
+    composer = load_or_stop(music_composer)
+    return median_latency_ms(lambda: composer.write(Choice(meter="2/2", key="D", kind="reel", seed=1, bars=16)))
+
+
 CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
          "sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier),
          "ner": (ner_metrics, ner_latency_ms, entity_tagger),
          "translate": (translate_metrics, translate_latency_ms, translator),
-         "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor)}
+         "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor),
+         "music": (music_metrics, music_latency_ms, music_composer)}
 
 
 def model_card(name: str) -> None:

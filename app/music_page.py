@@ -10,8 +10,8 @@ import streamlit as st
 
 from app.common import escape_markdown, load_or_stop, music_composer, plot_height, readable, scroll_into_view
 from serving.music.composer import DEFAULT_TEMPERATURE, Choice, WrittenTune
-from serving.music.render import RenderError, midi_bytes, score_svgs
-from serving.music.sound import wav_bytes
+from serving.music.render import RenderError, score_svgs
+from serving.music.sound import midi_bytes, wav_bytes
 from serving.text import InputError
 
 TONICS = ["D", "G", "A", "E", "C", "F", "Bb", "B"]
@@ -72,10 +72,8 @@ def show(tune: dict) -> None:
         return
     try:
         st.html(SCORE_STYLE + "".join(f'<div class="music-score">{svg}</div>' for svg in score_svgs(written.abc)))
-        midi = midi_bytes(written.abc)
     except RenderError as err:
         st.warning(f"{err}: the tune is below in ABC, and plays.")
-        midi = None
     st.audio(wav_bytes(written.tune), format="audio/wav")
     body = written.probs[written.chosen:]
     st.caption(f"{written.bars()} bars, {len(body)} tokens written in {tune['ms']:.0f} ms (seed {tune['seed']}: "
@@ -83,8 +81,7 @@ def show(tune: dict) -> None:
                "chose, on average.")
     left, right = st.columns(2)
     left.download_button("Download .abc", written.abc, file_name="tune.abc", mime="text/vnd.abc")
-    if midi is not None:
-        right.download_button("Download .mid", midi, file_name="tune.mid", mime="audio/midi")
+    right.download_button("Download .mid", midi_bytes(written.tune), file_name="tune.mid", mime="audio/midi")
     st.subheader("How sure it was of each token")
     st.markdown("One bar per token the model wrote: a note, its length, a bar line. Each was sampled from the "
                 "model's probabilities after everything before it; tall bars are tokens it was sure of.")

@@ -18,6 +18,9 @@ from serving.artifact import Artifact
 from serving.caption.captioner import Captioner, decoder_state_names
 from serving.caption.gallery import gallery_photos
 from serving.caption.image_input import load_image, to_model_input
+from serving.music.composer import Choice, Composer
+from serving.music.render import score_svgs
+from serving.music.sound import wav_bytes
 from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import NextWordPredictor, PrefixCache
 from serving.sentiment.classifier import SentimentClassifier
@@ -205,3 +208,17 @@ def translate_cases(rounds: int) -> list[Result]:
                    f"one process translating {WARM_SENTENCES} copies, per sentence", samples["ort"],
                    peer=("Apertium eng-spa, warm pipeline, per sentence",
                          samples["apertium_warm"] / WARM_SENTENCES))]
+
+
+def music_cases(rounds: int) -> list[Result]:
+    """A 16-bar reel written token by token (the sampler's seed fixed), and apart from it what the page adds:
+    the score engraved by Verovio and the sound synthesised."""
+    composer = Composer.load()
+    choice = Choice(meter="2/2", key="D", kind="reel", seed=1, bars=16)
+    written = composer.write(choice)
+    samples = interleaved({"write": Contender(lambda: composer.write(choice)),
+                           "render": Contender(lambda: (score_svgs(written.abc), wav_bytes(written.tune)))}, rounds)
+    return [Result("music_16_bars", f"a 16-bar reel, {len(written.tokens)} tokens written one at a time",
+                   samples["write"]),
+            Result("music_render", f"that reel engraved (Verovio SVG) and synthesised (WAV, {written.bars()} bars)",
+                   samples["render"])]

@@ -21,6 +21,7 @@ METRICS_OF = {
     "translate": "training.translate.evaluate:artifact_metrics",
     "ner": "training.ner.evaluate:artifact_metrics",
     "nextword": "training.nextword.evaluate:artifact_metrics",
+    "music": "training.music.evaluate:artifact_metrics",
 }
 
 

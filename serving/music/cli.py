@@ -23,7 +23,7 @@ def music_command(args: argparse.Namespace) -> int:
     if args.score:
         return score_file(composer, args.score, args.json)
     choice = Choice(meter=args.meter, key=args.key, kind=args.type, opening=args.start or "",
-                    temperature=args.temperature, top_k=args.top_k, seed=args.seed)
+                    temperature=args.temperature, top_k=args.top_k, seed=args.seed, bars=args.bars)
     [answer] = composer.predict_batch([choice])
     if "error" in answer:
         error(answer["error"])
@@ -76,5 +76,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                        help=f"0 always takes the likeliest token (default {DEFAULT_TEMPERATURE})")
     music.add_argument("--top-k", type=int, default=0, help="sample from the K likeliest tokens (0: all)")
     music.add_argument("--seed", type=int, help="the same seed writes the same tune again")
+    music.add_argument("--bars", type=int, choices=range(1, 101), metavar="N",
+                       help="stop after N bar lines (1-100; default: when the model ends the tune)")
     music.add_argument("--score", type=Path, metavar="FILE.abc", help="score every tune of the file instead")
     music.set_defaults(handler=music_command)

@@ -8,6 +8,7 @@ Serving side: numpy and onnxruntime, no torch.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,9 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.batch import answer_each
 from serving.kneser_ney import KneserNey
-from serving.music.abc import AbcError, Key, Tune, read_key, read_tune
+from serving.music.abc import UNIT, AbcError, Key, Tune, read_key, read_tune
 from serving.music.checks import bar_lengths
+from serving.music.grammar import Grammar
 from serving.music.tokens import UNKNOWN_KIND, abc_text, tune_tokens
 from serving.numeric import log_softmax
 from serving.sampling import sample
@@ -60,6 +62,8 @@ class Choice:
     temperature: float = DEFAULT_TEMPERATURE
     top_k: int = 0
     seed: int | None = None
+    bars: int | None = None  # stop at this many bar lines (None: when the model ends the tune)
+    grammar: bool = True  # mask what would overfill a bar or end away from the tonic (serving/music/grammar.py)
 
 
 @dataclass
@@ -143,6 +147,9 @@ class Composer:
         rng = np.random.default_rng(choice.seed)
         last, h, c = self.run([self.ids[START]], *self.initial_state())
         tokens, probs = [], []
+        if header[0] is None and header[2] is not None:  # a type without a meter: the meter the type goes with
+            header[0] = self.vocabulary[sample(self.meter_given(header[1], header[2], last[-1], h, c), rng,
+                                               choice.temperature, choice.top_k)]
         for prefix, token in zip(("M:", "K:", "R:"), header):  # the listener's, or the model's choice of its kind
             if token is None:
                 allowed = np.full_like(last[-1], -np.inf)
@@ -158,14 +165,23 @@ class Composer:
             tokens, probs = tokens + opening, probs + [1.0] * len(opening)
         given = len(tokens)
         last = last[-1]
+        meter = tokens[0][2:].split("/")
+        grammar = Grammar(self.vocabulary, Fraction(int(meter[0]), int(meter[1])) / UNIT)
+        for token in tokens[3:]:
+            grammar.advance(self.ids[token])
         banned = [self.ids[t] for t in (START, UNKNOWN)] + [i for t, i in self.ids.items() if t[:2] in
                                                              ("M:", "K:", "R:")]
-        while len(tokens) < MAX_TOKENS:
+        bar_lines = 0
+        while len(tokens) < MAX_TOKENS and (choice.bars is None or bar_lines < choice.bars):
+            if choice.grammar and (allowed := grammar.allowed()).any():
+                last[~allowed] = -np.inf
             last[banned] = -np.inf
             chosen = sample(last, rng, choice.temperature, choice.top_k)
             if self.vocabulary[chosen] == END:
                 break
             tokens.append(self.vocabulary[chosen])
+            grammar.advance(chosen)
+            bar_lines += self.vocabulary[chosen][:1] in "|:"
             probs.append(float(np.exp(last[chosen])))
             last, h, c = self.run([chosen], h, c)
             last = last[-1]
@@ -176,6 +192,17 @@ class Composer:
         except AbcError as err:
             written.error = str(err)
         return written
+
+    def meter_given(self, mode: str, kind: str, first: np.ndarray, h: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """log P(meter | mode, type) by the model, up to a constant, over the meter tokens (-inf elsewhere):
+        the header is written meter first, so a chosen type reaches the meter through Bayes' rule,
+        P(meter) P(mode | meter) P(type | meter, mode)."""
+        scores = np.full_like(first, -np.inf)
+        for token, i in self.ids.items():
+            if token.startswith("M:"):
+                after, _, _ = self.run([i, self.ids[mode]], h, c)
+                scores[i] = first[i] + after[0][self.ids[mode]] + after[1][self.ids[kind]]
+        return scores
 
     def predict_batch(self, choices: list[Choice]) -> list[dict]:
         """Each choice's tune as `rnnapp music --json` prints it, or {"error": ...} (serving/batch.py)."""

@@ -273,13 +273,15 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
                                                 "Sentiment: bidirectional GRU",
                                                 "Named entities: bidirectional GRU + CRF",
                                                 "Translate: encoder-decoder GRU with attention, English -> Spanish",
-                                                "Next word: GRU language model"]
-    for card in range(5):
+                                                "Next word: GRU language model",
+                                                "Music: an LSTM that writes folk tunes"]
+    for card in range(6):
         labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
         assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
         assert int(labels["Parameters"].replace(",", "")) > 100_000
     (caption_table, _, sentiment_table, sentiment_beside, _, ner_table, ner_beside, _, translate_table,
-     translate_beside, _, nextword_table, nextword_beside, _) = (frame.value for frame in app.dataframe)
+     translate_beside, _, nextword_table, nextword_beside, _, music_table, music_beside, _) = (
+        frame.value for frame in app.dataframe)
     assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
     assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
     assert list(sentiment_table.index) == ["movie", "tweets", "amazon", "nyt", "crowd_tweets", "average"]
@@ -295,18 +297,21 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     assert list(nextword_table.columns) == ["GRU", "Kneser-Ney 5-gram"]
     assert nextword_beside.columns.tolist() == ["GRU better by"]
     assert nextword_table.index[0].startswith("perplexity per word")
+    assert list(music_table.columns) == ["LSTM", "Kneser-Ney 5-gram", "the corpus's tunes"]
+    assert music_table.iloc[0]["LSTM"] < music_table.iloc[0]["Kneser-Ney 5-gram"]  # NLL: lower is better
+    assert music_beside.iloc[0]["LSTM better by"].endswith(" ahead")
     # every card says how its differences are judged
-    assert sum("95% paired bootstrap interval" in c.value for c in app.caption) == 5
-    for name in ("caption", "sentiment", "ner", "translate", "nextword"):  # drawn once its expander is opened
+    assert sum("95% paired bootstrap interval" in c.value for c in app.caption) == 6
+    models = ("caption", "sentiment", "ner", "translate", "nextword", "music")
+    for name in models:  # drawn once its expander is opened
         app.session_state[f"models_doc_{name}"] = True
     app.run()
     docs = {e.label: "\n".join(m.value for m in e.markdown) for e in app.expander if e.label.startswith("Results")}
-    assert list(docs) == [f"Results, tuning and limits (docs/{name}.md)"
-                          for name in ("caption", "sentiment", "ner", "translate", "nextword")]
+    assert list(docs) == [f"Results, tuning and limits (docs/{name}.md)" for name in models]
     assert all(text.startswith("# ") and "|---|" in text for text in docs.values())  # the results, tables included
     cards = markdown_text(app)
     for section in ("**Intended use.**", "**What it learnt from.**", "**Limits.**", "**What it cannot know.**"):
-        assert cards.count(section) == 5, section
+        assert cards.count(section) == 6, section
 
 
 def test_model_tables_show_counts_as_counts_and_whole_labels():
@@ -325,7 +330,7 @@ def test_models_are_timed_once_per_server_not_on_every_visit():
     again = page("models").run()
     assert not again.exception
     latencies = [[m.value for m in app.metric if m.label.startswith("Latency")] for app in (first, again)]
-    assert len(latencies[0]) == 5 and latencies[0] == latencies[1]  # the same measurement, not a new one
+    assert len(latencies[0]) == 6 and latencies[0] == latencies[1]  # the same measurement, not a new one
 
 
 def test_the_app_navigation_opens_on_caption():

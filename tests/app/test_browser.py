@@ -226,15 +226,15 @@ def test_every_page_has_a_clean_url_and_nothing_is_fetched_from_the_web(app_url,
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     for path, heading in [("/", "Caption"), ("/sentiment", "Sentiment"), ("/named-entities", "Named entities"),
-                          ("/translate", "Translate"), ("/next-word", "Next word"), ("/gradient-lab", "Gradient lab"),
-                          ("/models", "Models")] * 2:  # cold, then warm
+                          ("/translate", "Translate"), ("/next-word", "Next word"), ("/music", "Music"),
+                          ("/gradient-lab", "Gradient lab"), ("/models", "Models")] * 2:  # cold, then warm
         started = time.perf_counter()
         page.goto(f"{app_url}{path}")
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
         report(f"{path} load (to its heading)", time.perf_counter() - started, DESKTOP)
         assert page.get_by_text("Page not found").count() == 0, path
         wait_until_idle(page)
-    for heading in ("Caption", "Sentiment", "Named entities", "Translate", "Next word", "Gradient lab",
+    for heading in ("Caption", "Sentiment", "Named entities", "Translate", "Next word", "Music", "Gradient lab",
                     "Models"):  # sidebar
         started = time.perf_counter()
         page.locator("[data-testid=stSidebarNav] a", has_text=heading).click()
@@ -313,6 +313,25 @@ def test_click_the_lectures_question_and_see_it_in_spanish_in_view(app_url, brow
         docs_screenshot(page, tmp_path, "translate.png", 1900)
         page.set_viewport_size(viewport)
     assert_out_of_scope_is_said(page, page.locator("textarea"), "Translate")
+    page.close()
+
+
+@VIEWPORTS
+def test_write_a_tune_and_see_its_score_hear_it_and_see_how_sure_it_was(app_url, browser, viewport, tmp_path):
+    page = open_page(browser, app_url, "/music", "Music", viewport)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Write a tune").click()
+    score = page.locator(".music-score svg").first
+    score.wait_for(timeout=30_000)
+    report("a tune written and engraved", time.perf_counter() - started, viewport)
+    assert_in_view_below_header(page, score)
+    assert score.bounding_box()["width"] <= viewport["width"]  # the score shrinks to the screen
+    page.locator("audio").wait_for(timeout=30_000)
+    assert page.locator("audio").get_attribute("src")  # playable: the WAV is there
+    assert page.locator(".stException").count() == 0
+    assert_charts_readable(page, 1)
+    if viewport == DESKTOP:
+        docs_screenshot(page, tmp_path, "music.png", 1500)
     page.close()
 
 

@@ -102,6 +102,8 @@ def test_quick_json_line_names_the_cases():
     assert rows["ner_25"]["peer_p50_ms"] > 0 and rows["ner_25"]["peer"].startswith("spaCy")  # spaCy is in training's
     assert isinstance(rows["ner_25"]["met"], bool)  # requirements, so the peer is always timed here
     assert rows["translate_12"]["ort_p50_ms"] > 0 and isinstance(rows["translate_12"]["met"], bool)
+    assert rows["music_16_bars"]["ort_p50_ms"] > 0 and isinstance(rows["music_16_bars"]["met"], bool)
+    assert rows["music_render"]["ort_p50_ms"] > 0
     assert 0 < rows["caption_encoder_batch"]["share_of_matmul_peak"] < 1
     assert rows["app_rss"]["peak_rss_mb"] > 0 and rows["app_cold_start"]["seconds"] > 0
     assert "| caption_beam3 |" in done.stdout

@@ -88,3 +88,18 @@ def test_a_file_splits_into_its_tunes_and_tokens_need_their_header():
         abc_text(["A", "2"])
     with pytest.raises(AbcError, match="follows no note"):
         abc_text(["M:6/8", "K:maj", "R:jig", "|", "2"])
+
+
+def test_the_sound_and_the_midi_file_hold_every_note():
+    import io
+    import wave
+
+    from serving.music.sound import RATE, midi_bytes, wav_bytes
+
+    tune = read_tune(REEL)
+    with wave.open(io.BytesIO(wav_bytes(tune, eighths_per_second=8))) as sound:
+        assert sound.getframerate() == RATE and abs(sound.getnframes() / RATE - 32 / 8) < 0.01  # four bars of 8
+    midi = midi_bytes(tune)
+    assert midi[:4] == b"MThd" and midi[14:18] == b"MTrk"
+    assert int.from_bytes(midi[18:22], "big") == len(midi) - 22 and midi.endswith(b"\xff\x2f\x00")
+    assert midi.count(b"\x90") == len(pitches(tune))  # one note-on per note (no other byte 0x90 in this tune)

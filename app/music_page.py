@@ -22,7 +22,6 @@ LIMITS = ("**Its limits.** It learnt from about 2,500 Irish, Scottish and Americ
           "1850 tunes, Ryan's Mammoth Collection), one melody line each, moved to C and back to your key. It "
           "writes what those tunes do, bars, phrases and repeats, without knowing a tune's form as a musician "
           "does: some tunes wander or stop early. The sound is a plain plucked tone, each section played once.")
-SCORE_STYLE = "<style>.music-score svg {max-width: 100%; height: auto;}</style>"
 
 
 def token_kind(token: str) -> str:
@@ -44,7 +43,7 @@ def probability_chart(written: WrittenTune) -> alt.Chart:
         x=alt.X("step:Q", title="token written (in order)"),
         y=alt.Y("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"),
                 title="how sure it was"),
-        color=alt.Color("kind:N", legend=alt.Legend(orient="top", title=None)),
+        color=alt.Color("kind:N", legend=alt.Legend(orient="top", title=None, columns=3)),  # wraps on a phone
         tooltip=["step", "token", "kind", alt.Tooltip("probability:Q", format=".1%")],
     ).properties(height=plot_height(1, 160)))
 
@@ -71,7 +70,8 @@ def show(tune: dict) -> None:
         st.code(" ".join(written.tokens))
         return
     try:
-        st.html(SCORE_STYLE + "".join(f'<div class="music-score">{svg}</div>' for svg in score_svgs(written.abc)))
+        for svg in score_svgs(written.abc):  # as an image: the page's HTML sanitiser would strip Verovio's SVG
+            st.image(svg)  # its own width, shrunk to a narrower screen
     except RenderError as err:
         st.warning(f"{err}: the tune is below in ABC, and plays.")
     st.audio(wav_bytes(written.tune), format="audio/wav")

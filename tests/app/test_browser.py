@@ -321,7 +321,7 @@ def test_write_a_tune_and_see_its_score_hear_it_and_see_how_sure_it_was(app_url,
     page = open_page(browser, app_url, "/music", "Music", viewport)
     started = time.perf_counter()
     page.get_by_role("button", name="Write a tune").click()
-    score = page.locator(".music-score svg").first
+    score = page.locator(".st-key-music_result [data-testid=stImage] img").first
     score.wait_for(timeout=30_000)
     report("a tune written and engraved", time.perf_counter() - started, viewport)
     assert_in_view_below_header(page, score)

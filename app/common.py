@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from serving.api.client import (ApiClient, ApiUnavailable, RemoteCaptioner, RemoteNextWord, RemoteSentiment, RemoteTagger,
-                                RemoteTranslator)
+from serving.api.client import (ApiClient, ApiUnavailable, RemoteCaptioner, RemoteNextWord, RemoteSentiment,
+                                RemoteTagger, RemoteTranslator)
 from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
 from serving.gradlab.curves import Run, load_runs

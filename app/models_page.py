@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from app.common import (api_url, captioner, entity_tagger, load_or_report, load_or_stop, music_composer,
+from app.common import (captioner, entity_tagger, load_or_report, load_or_stop, music_composer,
                         nextword_predictor, sentiment_classifier, timed, translator)
 from app.model_cards import CARD_TEXT
-from serving.api.client import ApiUnavailable
+from serving.api.client import ApiUnavailable, RemoteModel
 from serving.music.composer import Choice
 from serving.artifact import REPO_ROOT
 
@@ -194,7 +194,8 @@ def model_card(name: str) -> None:
             latency, unmeasured = "not measured", err
         with st.container(horizontal=True, wrap=True):
             st.metric("Parameters", f"{manifest['parameters']:,}")
-            st.metric("Latency (median of 20" + (", through the API)" if api_url() else ")"), latency)
+            st.metric("Latency (median of 20" + (", through the API)" if isinstance(model, RemoteModel) else ")"),
+                      latency)
             st.metric("Execution provider", model.artifact.provider())
         if unmeasured:
             st.warning(f"Latency not measured: {unmeasured}")

@@ -10,12 +10,13 @@ import streamlit as st
 
 from app.common import escape_markdown, load_or_stop, music_composer, plot_height, readable, scroll_into_view
 from serving.music.composer import DEFAULT_TEMPERATURE, Choice, WrittenTune
+from serving.music.grammar import BAR, LENGTH, NOTE, REST, TUPLET, kind_of
 from serving.music.render import RenderError, score_svgs
 from serving.music.sound import midi_bytes, wav_bytes
 from serving.text import InputError
 
 TONICS = ["D", "G", "A", "E", "C", "F", "Bb", "B"]
-MODE_NAMES = {"maj": "major", "min": "minor", "dor": "dorian", "mix": "mixolydian", "lyd": "lydian",
+MODE_LABELS = {"maj": "major", "min": "minor", "dor": "dorian", "mix": "mixolydian", "lyd": "lydian",
               "phr": "phrygian"}
 ANY = "the model's choice"
 LIMITS = ("**Its limits.** It learnt from about 2,500 Irish, Scottish and American dance tunes and airs (O'Neill's "
@@ -24,19 +25,12 @@ LIMITS = ("**Its limits.** It learnt from about 2,500 Irish, Scottish and Americ
           "does: some tunes wander or stop early. The sound is a plain plucked tone, each section played once.")
 
 
-def token_kind(token: str) -> str:
-    if token[:1] in "|:[":
-        return "bar line"
-    if token[:1].isdigit() or token.startswith("/"):
-        return "length"
-    if token.startswith("("):
-        return "tuplet"
-    return "rest" if token == "z" else "note"
+KIND_LABELS = {BAR: "bar line", LENGTH: "length", TUPLET: "tuplet", REST: "rest", NOTE: "note"}
 
 
 def probability_chart(written: WrittenTune) -> alt.Chart:
     """Each token the model wrote, in order, with how likely it found it when it chose it."""
-    rows = [{"step": step, "token": token, "kind": token_kind(token), "probability": prob}
+    rows = [{"step": step, "token": token, "kind": KIND_LABELS.get(kind_of(token), "other"), "probability": prob}
             for step, (token, prob) in enumerate(zip(written.tokens[written.chosen:], written.probs[written.chosen:]),
                                                  1)]
     return readable(alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
@@ -76,9 +70,9 @@ def show(tune: dict) -> None:
         st.warning(f"{err}: the tune is below in ABC, and plays.")
     st.audio(wav_bytes(written.tune), format="audio/wav")
     body = written.probs[written.chosen:]
+    sure = f" The model was {np.mean(body):.0%} sure of the tokens it chose, on average." if body else ""
     st.caption(f"{written.bars()} bars, {len(body)} tokens written in {tune['ms']:.0f} ms (seed {tune['seed']}: "
-               f"the same seed writes the same tune again). The model was {np.mean(body):.0%} sure of the tokens it "
-               "chose, on average.")
+               f"the same seed writes the same tune again).{sure}")
     left, right = st.columns(2)
     left.download_button("Download .abc", written.abc, file_name="tune.abc", mime="text/vnd.abc")
     right.download_button("Download .mid", midi_bytes(written.tune), file_name="tune.mid", mime="audio/midi")
@@ -101,7 +95,7 @@ def page() -> None:
     tonic = tonic_column.selectbox("Key", TONICS, key="music_tonic")
     mode = mode_column.selectbox("Mode", composer.modes, key="music_mode",
                                  index=composer.modes.index("maj") if "maj" in composer.modes else 0,
-                                 format_func=lambda name: MODE_NAMES.get(name, name))
+                                 format_func=lambda name: MODE_LABELS.get(name, name))
     meter = meter_column.selectbox("Meter", [ANY, *composer.meters], key="music_meter")
     opening = st.text_input("Opening notes (ABC, optional)", key="music_opening", placeholder="e.g. A2F A2F",
                             help="The first notes in ABC, in the key you chose: letters A-G (a-g an octave up), a "

@@ -24,7 +24,7 @@ BAR_LINES = {"|": "|", "||": "||", "|]": "||", "[|]": "||", "[|": "|", "|:": "|:
              "::": "::", ":|:": "::",
              "|1": "|1", "|2": "|2", "[1": "|1", "[2": "|2", ":|1": ":|1", ":|2": ":|2"}
 UNIT = Fraction(1, 8)  # every length is counted in eighth notes
-TUPLETS = {2: Fraction(3, 2), 3: Fraction(2, 3), 4: Fraction(3, 4)}  # (p: p notes in the time of q
+TUPLETS = {2: Fraction(3, 2), 3: Fraction(2, 3), 4: Fraction(3, 4)}  # (p: p notes in the time of 3, 2 and 3
 
 _BODY_TOKEN = re.compile(r"""
     (?P<skip>"[^"]*"|![^!]*!|\+[^+\s]*\+|\{[^}]*\}|[~.HLMOPSTuvy]|[()](?!\d)|-|\\|\s|`)
@@ -83,14 +83,28 @@ def read_key(text: str) -> Key:
 
 
 def read_length(text: str) -> Fraction:
-    """An ABC length multiplier: "" 1, "2", "/2", "/", "//", "3/2"."""
-    if "/" not in text:
-        return Fraction(int(text or 1))
+    """An ABC length multiplier: "" 1, "2", "/2", "/", "//", "3/2"; AbcError for one that is no length ("/0")."""
+    if not re.fullmatch(r"\d*/*\d*", text):
+        raise AbcError(f"{text!r} is not a note length")
     top, _, bottom = text.partition("/")
     slashes = text.count("/")
-    if slashes > 1 and not bottom.strip("/"):
-        return Fraction(int(top or 1), 2 ** slashes)
-    return Fraction(int(top or 1), int(bottom.strip("/") or 2))
+    if not slashes:
+        value = Fraction(int(text or 1))
+    elif slashes > 1 and not bottom.strip("/"):
+        value = Fraction(int(top or 1), 2 ** slashes)
+    elif bottom.strip("/") == "0" or set(bottom.strip("/")) == {"0"}:
+        raise AbcError(f"{text!r} divides by nothing")
+    else:
+        value = Fraction(int(top or 1), int(bottom.strip("/") or 2))
+    if value <= 0:
+        raise AbcError(f"{text!r} is no length")
+    return value
+
+
+def bar_eighths(meter: str) -> Fraction:
+    """A full bar of `meter` ("6/8") in eighth notes."""
+    top, bottom = meter.split("/")
+    return Fraction(int(top), int(bottom)) / UNIT
 
 
 @dataclass(frozen=True)
@@ -124,8 +138,7 @@ class Tune:
     @property
     def bar_length(self) -> Fraction:
         """A full bar in eighth notes."""
-        top, bottom = self.meter.split("/")
-        return Fraction(int(top), int(bottom)) / UNIT
+        return bar_eighths(self.meter)
 
 
 def split_tunes(text: str) -> list[str]:
@@ -153,9 +166,9 @@ def read_tune(text: str) -> Tune:
     if "K" not in headers:
         raise AbcError("no K: (key) line: an ABC tune's header ends with one")
     meter = {"C": "4/4", "C|": "2/2", "": "4/4", "none": "4/4"}.get(headers.get("M", ""), headers.get("M", ""))
-    if not re.fullmatch(r"\d{1,2}/\d{1,2}", meter):
+    if not re.fullmatch(r"\d{1,2}/\d{1,2}", meter) or meter.startswith("0") or meter.endswith("/0"):
         raise AbcError(f"M:{meter} is not a meter this reader knows")
-    unit = read_length(headers.get("L", "1/8").replace("1/", "/")) if "L" in headers else Fraction(1, 8)
+    unit = read_length(headers.get("L", "1/8"))
     title = headers.get("T", "")
     tune = Tune(title, meter, read_key(headers["K"]), tune_kind(headers.get("R", ""), title))
     tune.events = read_body(" ".join(body), tune.key, unit / UNIT, title)

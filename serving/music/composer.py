@@ -7,8 +7,8 @@ Serving side: numpy and onnxruntime, no torch.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from fractions import Fraction
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.batch import answer_each
 from serving.kneser_ney import KneserNey
-from serving.music.abc import UNIT, AbcError, Key, Tune, read_key, read_tune
+from serving.music.abc import AbcError, Key, Tune, bar_eighths, read_key, read_tune
 from serving.music.checks import bar_lengths
 from serving.music.grammar import Grammar
 from serving.music.tokens import UNKNOWN_KIND, abc_text, tune_tokens
@@ -32,7 +32,7 @@ DEFAULT_TEMPERATURE = 1.0
 @dataclass
 class WrittenTune:
     tokens: list[str]  # the header tokens, then the body
-    probs: list[float]  # each body token's probability when it was chosen (1.0 for the listener's own)
+    probs: list[float]  # each token's probability under the model when it came (1.0 for the listener's opening)
     chosen: int  # how many tokens came before the model's own body (the header and the listener's opening)
     abc: str = ""  # "" when the tokens do not make a tune
     error: str = ""  # why not, then (the model wrote something ABC cannot say)
@@ -72,7 +72,6 @@ class TuneScore:
     tokens: list[str]
     nll_per_token: float
     ngram_nll_per_token: float
-    unknown: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {"title": self.title, "tokens": self.tokens, "nll_per_token": round(self.nll_per_token, 4),
@@ -113,10 +112,11 @@ class Composer:
         InputError naming a choice the model does not know."""
         try:
             key = read_key(choice.key)
+            key.signature()  # D#, Fb: more than seven sharps or flats
         except AbcError:
             raise InputError(f"{choice.key!r} is not a key: write a tonic A-G with # or b, and a mode "
                              "(D, Gm, Ador, Amix)") from None
-        if choice.temperature < 0 or choice.top_k < 0:
+        if not (math.isfinite(choice.temperature) and choice.temperature >= 0) or choice.top_k < 0:
             raise InputError("use a temperature of 0 or more and a top-k of 0 or more")
         if choice.meter is not None and choice.meter not in self.meters:
             raise InputError(f"the model knows the meters {', '.join(self.meters)}, not {choice.meter!r}")
@@ -156,7 +156,7 @@ class Composer:
                 kinds = [i for t, i in self.ids.items() if t.startswith(prefix) and t != f"R:{UNKNOWN_KIND}"]
                 allowed[kinds] = last[-1][kinds]
                 token = self.vocabulary[sample(allowed, rng, choice.temperature, choice.top_k)]
-            probs.append(float(np.exp(last[-1][self.ids[token]])) if token in self.ids else 1.0)
+            probs.append(float(np.exp(last[-1][self.ids[token]])))
             tokens.append(token)
             last, h, c = self.run([self.ids[token]], h, c)
         opening = self.opening_tokens(key, tokens[0][2:], choice.opening)
@@ -165,16 +165,15 @@ class Composer:
             tokens, probs = tokens + opening, probs + [1.0] * len(opening)
         given = len(tokens)
         last = last[-1]
-        meter = tokens[0][2:].split("/")
-        grammar = Grammar(self.vocabulary, Fraction(int(meter[0]), int(meter[1])) / UNIT)
+        grammar = Grammar(self.vocabulary, bar_eighths(tokens[0][2:]))
         for token in tokens[3:]:
             grammar.advance(self.ids[token])
         banned = [self.ids[t] for t in (START, UNKNOWN)] + [i for t, i in self.ids.items() if t[:2] in
                                                              ("M:", "K:", "R:")]
         bar_lines = 0
         while len(tokens) < MAX_TOKENS and (choice.bars is None or bar_lines < choice.bars):
-            if choice.grammar and (allowed := grammar.allowed()).any():
-                last[~allowed] = -np.inf
+            if choice.grammar:
+                last[~grammar.allowed()] = -np.inf
             last[banned] = -np.inf
             chosen = sample(last, rng, choice.temperature, choice.top_k)
             if self.vocabulary[chosen] == END:
@@ -221,7 +220,7 @@ class Composer:
         ngram = self.ngram()
         peer = -float(np.mean([np.log(ngram.distribution(context[i - 4:i])[context[i]])
                                for i in range(4, len(context))]))
-        return TuneScore(title, tokens, model, peer, [t for t in tokens if t not in self.ids])
+        return TuneScore(title, tokens, model, peer)
 
     def ngram(self) -> KneserNey:
         """The 5-gram peer, counted from the training tokens the artifact carries (once, on first use)."""

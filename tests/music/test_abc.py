@@ -103,3 +103,23 @@ def test_the_sound_and_the_midi_file_hold_every_note():
     assert midi[:4] == b"MThd" and midi[14:18] == b"MTrk"
     assert int.from_bytes(midi[18:22], "big") == len(midi) - 22 and midi.endswith(b"\xff\x2f\x00")
     assert midi.count(b"\x90") == len(pitches(tune))  # one note-on per note (no other byte 0x90 in this tune)
+
+
+def test_the_grammar_keeps_room_for_a_tuplet_and_ends_only_on_a_natural_c():
+    from serving.music.grammar import Grammar
+
+    vocabulary = ["<end>", "|", "C", "^C", "D", "E", "(3", "2", "3", "/2", "/4"]
+    ids = {token: i for i, token in enumerate(vocabulary)}
+    grammar = Grammar(vocabulary, Fraction(8))
+    for token in ["C", "2", "D", "2", "E", "2", "(3", "C"]:
+        grammar.advance(ids[token])
+    allowed = {vocabulary[i] for i in range(len(vocabulary)) if grammar.allowed()[i]}
+    assert "3" not in allowed and "/2" in allowed  # a tuplet's last two notes still need room in the bar
+    sharp = Grammar(vocabulary, Fraction(2))
+    for token in ["^C", "C"]:  # the sharp carries to the second C of the bar
+        sharp.advance(ids[token])
+    assert not sharp.allowed()[ids["<end>"]]
+    natural = Grammar(vocabulary, Fraction(2))
+    for token in ["D", "C"]:
+        natural.advance(ids[token])
+    assert natural.allowed()[ids["<end>"]] and natural.allowed()[ids["|"]]

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from serving.music.abc import read_tune
 from serving.music.checks import bar_lengths
 from serving.music.composer import Choice, Composer
+from serving.rnnapp import main
 from tests.app.test_bad_input_corpus import RNNAPP, UNREADABLE_TEXTS, VALID_TEXTS
 from tests.conftest import REPO_ROOT
 
@@ -21,8 +22,15 @@ def composer() -> Composer:
     return Composer.load()
 
 
-def rnnapp(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([RNNAPP, "music", *args], cwd=REPO_ROOT, capture_output=True, input=stdin, timeout=120)
+def rnnapp(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([RNNAPP, "music", *args], cwd=REPO_ROOT, capture_output=True, timeout=120)
+
+
+def said(capsys, *args: str) -> tuple[int, str, str]:
+    """`rnnapp music ARGS` in this process (the command's own main): exit status, stdout, stderr."""
+    status = main(["music", *args])
+    out = capsys.readouterr()
+    return status, out.out, out.err
 
 
 def test_a_written_tune_is_abc_in_the_chosen_key_meter_and_type_and_a_seed_writes_it_again(composer):
@@ -33,7 +41,8 @@ def test_a_written_tune_is_abc_in_the_chosen_key_meter_and_type_and_a_seed_write
     tune = read_tune(result["abc"])
     assert (tune.meter, str(tune.key), tune.kind) == ("2/2", "G", "reel")
     assert result["tokens"][:3] == ["M:2/2", "K:maj", "R:reel"] and result["bars"] == len(bar_lengths(tune))
-    assert json.loads(rnnapp("--json", "--type", "reel", "--key", "G", "--meter", "2/2", "--seed", "7").stdout) == result
+    again = rnnapp("--json", "--type", "reel", "--key", "G", "--meter", "2/2", "--seed", "7")
+    assert json.loads(again.stdout) == result
 
 
 def test_an_opening_is_kept_and_a_mode_is_written_in_its_key(composer):
@@ -52,7 +61,7 @@ def test_scores_name_each_tune_and_set_the_model_beside_the_5gram(tmp_path, comp
     assert all(0 < line["nll_per_token"] < line["ngram_nll_per_token"] for line in lines)
 
 
-@pytest.mark.parametrize("args,said", [
+@pytest.mark.parametrize("args,message", [
     (("--key", "H"), "is not a key"),
     (("--key", "Dlocrian"), "modes"),
     (("--meter", "5/4"), "meters"),
@@ -61,25 +70,26 @@ def test_scores_name_each_tune_and_set_the_model_beside_the_5gram(tmp_path, comp
     (("--start", "A2 [K:G] B"), "not ABC"),
     (("--temperature", "-1"), "temperature"),
 ])
-def test_a_choice_the_model_cannot_take_is_one_line(args, said):
-    done = rnnapp(*args)
-    assert done.returncode == 1 and not done.stdout and b"Traceback" not in done.stderr
-    assert said.encode() in done.stderr and done.stderr.count(b"\n") == 1
+def test_a_choice_the_model_cannot_take_is_one_line(capsys, args, message):
+    status, out, err = said(capsys, *args)
+    assert status == 1 and not out and "Traceback" not in err
+    assert message in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("name,content,said", [
-    ("empty.abc", b"", b"no tunes"),
-    ("notes.abc", b"just some words\n", b"no tunes"),
-    ("latin1.abc", "X:1\nT:Caf\xe9\nK:D\nABC|".encode("latin-1"), b"not UTF-8"),
-    ("huge.abc", b"X:1\nK:D\n" + b"ABCD|" * 2_000_000, b"over 1 MB"),
-    ("bad.abc", b"X:1\nT:Broken\nM:6/8\nK:D\nAB ?? C|\n", b"cannot read"),
-    ("nokey.abc", b"X:1\nT:Keyless\nM:6/8\nABC|\n", b"no K:"),
+@pytest.mark.parametrize("name,content,message", [
+    ("empty.abc", b"", "no tunes"),
+    ("notes.abc", b"just some words\n", "no tunes"),
+    ("latin1.abc", "X:1\nT:Caf\xe9\nK:D\nABC|".encode("latin-1"), "not UTF-8"),
+    ("huge.abc", b"X:1\nK:D\n" + b"ABCD|" * 2_000_000, "over 1 MB"),
+    ("bad.abc", b"X:1\nT:Broken\nM:6/8\nK:D\nAB ?? C|\n", "cannot read"),
+    ("nokey.abc", b"X:1\nT:Keyless\nM:6/8\nABC|\n", "no K:"),
+    ("zero.abc", b"X:1\nT:Zero\nM:6/8\nK:D\nA/0 B|\n", "divides by nothing"),
 ])
-def test_a_file_that_is_no_tunes_is_one_line(tmp_path, name, content, said):
+def test_a_file_that_is_no_tunes_is_one_line(capsys, tmp_path, name, content, message):
     (tmp_path / name).write_bytes(content)
-    done = rnnapp("--score", str(tmp_path / name))
-    assert done.returncode == 1 and b"Traceback" not in done.stderr and said in done.stderr
-    assert rnnapp("--score", str(tmp_path / "missing.abc")).returncode == 1
+    status, _, err = said(capsys, "--score", str(tmp_path / name))
+    assert status == 1 and "Traceback" not in err and message in err
+    assert said(capsys, "--score", str(tmp_path / "missing.abc"))[0] == 1
 
 
 def music_page() -> AppTest:
@@ -108,3 +118,13 @@ def test_every_text_kind_as_an_opening_gives_a_tune_or_one_message(kind):
     assert not app.exception and not app.error
     assert len(app.warning) == 1 or "music_tune" in app.session_state
     assert all("alert(" not in h.proto.body for h in app.get("html"))  # the opening never becomes HTML
+
+
+@pytest.mark.parametrize("args,message", [
+    (("--key", "D#"), "is not a key"),
+    (("--start", "A/0 B"), "not ABC"),
+    (("--temperature", "nan"), "temperature"),
+])
+def test_keys_lengths_and_temperatures_that_are_no_such_thing_are_one_line(capsys, args, message):
+    status, out, err = said(capsys, *args)
+    assert status == 1 and not out and "Traceback" not in err and message in err

@@ -15,7 +15,7 @@ NEEDS_TORCH = {"training.loop", "training.export", "training.sentiment.model", "
                "training.sentiment.train", "training.nextword.model", "training.nextword.train",
                "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model",
                "training.caption.train", "training.gradlab.train", "training.translate.model",
-               "training.translate.train", "training.distributed"}
+               "training.translate.train", "training.distributed", "training.music.model", "training.music.train"}
 
 IMPORT_EVERY_MODULE = r"""
 import importlib, pkgutil, sys

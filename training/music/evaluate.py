@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from training.music.data import TokenizedTune, read_collections, split_collectio
 WRITTEN = 200
 
 
-def token_weighted(totals: np.ndarray, counts: np.ndarray):
+def token_weighted(totals: np.ndarray, counts: np.ndarray) -> Callable[[np.ndarray], float]:
     """Minus the mean NLL per token of the chosen tunes (higher is better, as paired_interval compares)."""
     return lambda sample: -float(totals[sample].sum() / counts[sample].sum())
 
@@ -75,7 +76,8 @@ def checked(tunes: list[Tune], out_of: int) -> dict:
 
 def format_report(report: dict) -> str:
     test = report["test"]
-    lines = [f"test tunes {test['tunes']} ({test['tokens']:,} tokens): NLL per token LSTM {test['lstm_nll_per_token']:.3f}"
+    lines = [f"test tunes {test['tunes']} ({test['tokens']:,} tokens): NLL per token LSTM "
+             f"{test['lstm_nll_per_token']:.3f}"
              f", Kneser-Ney 5-gram {test['ngram_nll_per_token']:.3f}; LSTM - 5-gram (as -NLL) "
              f"{format_difference(test['lstm_minus_ngram'])}"]
     for key, how in (("written", "with the grammar (served)"), ("written_without_grammar", "without the grammar")):

@@ -90,6 +90,12 @@ def padded_batch(token_lists: list[list[int]]) -> tuple[torch.Tensor, torch.Tens
     return tuple(torch.from_numpy(array) for array in pad_batch(token_lists))
 
 
+def batchify(stream: np.ndarray, rows: int) -> torch.Tensor:
+    """[rows, N]: a token stream cut into `rows` contiguous parallel rows (for truncated BPTT)."""
+    n = len(stream) // rows
+    return torch.from_numpy(stream[:n * rows].reshape(rows, n))
+
+
 def length_bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches of similar length: little padding, still random order."""
     order = list(range(len(lengths)))

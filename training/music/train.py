@@ -23,7 +23,7 @@ from datafetch.sources import MUSIC21_WHEEL
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.music.composer import END, START, UNKNOWN
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, batchify, seed_everything
 from training.music.data import TokenizedTune, read_collections, split_collections
 from training.music.evaluate import checked, evaluate_composer, format_report
 from training.music.model import TuneConfig, TuneLSTM
@@ -100,8 +100,7 @@ def train_music(settings: MusicTraining, out_dir: Path, resume: bool = False) ->
     order = list(splits["train"])
     random.Random(settings.seed).shuffle(order)
     stream = np.array([i for tune in order for i in encode(tune, ids)], np.int64)
-    rows = len(stream) // settings.batch_size
-    train_data = torch.from_numpy(stream[:rows * settings.batch_size].reshape(settings.batch_size, rows))
+    train_data = batchify(stream, settings.batch_size)
     validation = [encode(tune, ids) for tune in splits["validation"]]
     print(f"{len(vocabulary)} tokens in the vocabulary, {len(stream):,} in the training stream", flush=True)
 
@@ -111,7 +110,7 @@ def train_music(settings: MusicTraining, out_dir: Path, resume: bool = False) ->
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate, total_steps=settings.max_steps,
                                                     pct_start=max(0.05, 2 / settings.max_steps))  # 2 steps at least
-    steps_per_pass = (rows - 1) // settings.bptt
+    steps_per_pass = (train_data.shape[1] - 1) // settings.bptt
     best = BestCheckpoint(run_dir / "best.pt", settings.patience)
     point = ResumePoint(run_dir / "resume.pt", asdict(settings))
     history, done, running = [], 0, 0.0

@@ -27,7 +27,7 @@ from serving.nextword.predictor import NextWordPredictor
 from serving.nextword.words import PARAGRAPH
 from serving.tokenizer import load_tokenizer
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, batchify, seed_everything
 from training.nextword.data import SPLIT_FILE, Document, load_splits, piece_stream
 from training.nextword.evaluate import compare_with_kneser_ney, format_table
 from training.nextword.model import GRULanguageModel, NextWordConfig
@@ -51,12 +51,6 @@ class NextWordTraining:
     clip_norm: float = 0.5
     time_budget_minutes: float = 25.0  # a safety net on slower machines; the schedule counts steps
     seed: int = 0
-
-
-def batchify(stream: np.ndarray, rows: int) -> torch.Tensor:
-    """[rows, N]: the stream cut into `rows` contiguous parallel rows."""
-    n = len(stream) // rows
-    return torch.from_numpy(stream[:n * rows].reshape(rows, n))
 
 
 def mean_loss(model: GRULanguageModel, data: torch.Tensor, bptt: int) -> float:

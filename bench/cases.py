@@ -18,6 +18,9 @@ from serving.artifact import Artifact
 from serving.caption.captioner import Captioner, decoder_state_names
 from serving.caption.gallery import gallery_photos
 from serving.caption.image_input import load_image, to_model_input
+from serving.forecast.catalogue import read_catalogue
+from serving.forecast.forecaster import ForecastRequest, Forecaster
+from serving.forecast.peers import PEERS, peer_forecast
 from serving.music.composer import Choice, Composer
 from serving.music.render import score_svgs
 from serving.music.sound import wav_bytes
@@ -222,3 +225,28 @@ def music_cases(rounds: int) -> list[Result]:
                    samples["write"]),
             Result("music_render", f"that reel engraved (Verovio SVG) and synthesised (WAV, {written.bars()} bars)",
                    samples["render"])]
+
+
+PEER_ROUNDS = 3  # the peers take seconds per fit on half-hourly data: a few warm rounds each
+
+
+def forecast_cases(rounds: int) -> list[Result]:
+    """One forecast by the GRU (its features, the ONNX call, back to the series' units), beside each peer fitting
+    and forecasting the same series, warm: 48 half-hours of electricity demand, and 18 months of air travel."""
+    forecaster = Forecaster.load()
+    catalogue = {series.name: series for series in read_catalogue()}
+    results = []
+    for name, series_name in (("forecast_halfhourly_48", "forecast/taylor"),
+                              ("forecast_monthly_18", "datasets/AirPassengers")):
+        series = catalogue[series_name]
+        horizon = series.frequency.horizon
+        request = ForecastRequest(series, horizon, peers=False, check=False)
+        gru = interleaved({"gru": Contender(lambda: forecaster.forecast(request))}, rounds)["gru"]
+        peers = interleaved({peer: Contender(lambda peer=peer: peer_forecast(peer, series.values, horizon,
+                                                                             series.frequency)) for peer in PEERS},
+                            PEER_ROUNDS, block=1)
+        results.append(Result(name, f"{series_name} ({len(series)} {series.frequency.name} values) -> {horizon} steps "
+                                    "with the 80% interval; peer: AutoETS fitted and forecast", gru,
+                              peer=("AutoETS", peers["ets"]),
+                              extra={f"{peer}_p50_ms": round(p50(samples), 1) for peer, samples in peers.items()}))
+    return results

@@ -25,12 +25,13 @@ def _model(peer: str, frequency: Frequency, length: int):
     if peer == "naive":
         return SeasonalNaive(season_length=season)
     if seasons and max(seasons) > LONG_SEASON:
-        rest = {"ets": AutoETS(model="ZZN"), "arima": AutoARIMA(), "theta": AutoTheta()}[peer]
+        rest = {"ets": AutoETS(model="ZZN"), "arima": AutoARIMA(approximation=length > 150),
+                "theta": AutoTheta()}[peer]
         return MSTL(season_length=seasons, trend_forecaster=rest)
     if peer == "ets":
         return AutoETS(season_length=season)
-    if peer == "arima":
-        return AutoARIMA(season_length=season)
+    if peer == "arima":  # R's auto.arima approximates the likelihood in its search past 150 points or m > 12
+        return AutoARIMA(season_length=season, approximation=length > 150 or season > 12)
     return AutoTheta(season_length=season)
 
 

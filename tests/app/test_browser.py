@@ -227,15 +227,15 @@ def test_every_page_has_a_clean_url_and_nothing_is_fetched_from_the_web(app_url,
     page.on("request", lambda request: requested.append(request.url))
     for path, heading in [("/", "Caption"), ("/sentiment", "Sentiment"), ("/named-entities", "Named entities"),
                           ("/translate", "Translate"), ("/next-word", "Next word"), ("/music", "Music"),
-                          ("/gradient-lab", "Gradient lab"), ("/models", "Models")] * 2:  # cold, then warm
+                          ("/forecast", "Forecast"), ("/gradient-lab", "Gradient lab"), ("/models", "Models")] * 2:  # cold, then warm
         started = time.perf_counter()
         page.goto(f"{app_url}{path}")
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
         report(f"{path} load (to its heading)", time.perf_counter() - started, DESKTOP)
         assert page.get_by_text("Page not found").count() == 0, path
         wait_until_idle(page)
-    for heading in ("Caption", "Sentiment", "Named entities", "Translate", "Next word", "Music", "Gradient lab",
-                    "Models"):  # sidebar
+    for heading in ("Caption", "Sentiment", "Named entities", "Translate", "Next word", "Music", "Forecast",
+                    "Gradient lab", "Models"):  # sidebar
         started = time.perf_counter()
         page.locator("[data-testid=stSidebarNav] a", has_text=heading).click()
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
@@ -332,6 +332,37 @@ def test_write_a_tune_and_see_its_score_hear_it_and_see_how_sure_it_was(app_url,
     assert_charts_readable(page, 1)
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "music.png", 1500)
+    page.close()
+
+
+@VIEWPORTS
+def test_a_bundled_series_and_an_uploaded_csv_each_give_a_chart_with_the_band(app_url, browser, viewport, tmp_path):
+    page = open_page(browser, app_url, "/forecast", "Forecast", viewport)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Forecast").click()
+    band = page.locator(".st-key-forecast_result .stVegaLiteChart").first
+    band.wait_for(timeout=120_000)
+    report("a bundled half-hourly series forecast, with the peers", time.perf_counter() - started, viewport)
+    assert_in_view_below_header(page, page.locator(".st-key-forecast_result h3").first)
+    page.get_by_text("What the GRU reads and writes").wait_for(timeout=30_000)
+    assert page.locator(".stException").count() == 0
+    assert_charts_readable(page, 3)  # the band, the held-back check, the GRU's states
+    assert page.locator(".st-key-forecast_result path[aria-roledescription=area]").count() >= 1  # the band itself
+    if viewport == DESKTOP:
+        docs_screenshot(page, tmp_path, "forecast.png", 2200)
+        page.set_viewport_size(viewport)
+    page.get_by_text("Your CSV").click()
+    wait_until_idle(page)
+    table = tmp_path / "visitors.csv"
+    table.write_bytes((REPO_ROOT / "docs" / "examples" / "visitors.csv").read_bytes())
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(table))
+    page.get_by_text("Read 84 monthly values").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Forecast").click()
+    page.get_by_text("The next 18 steps").wait_for(timeout=120_000)
+    page.locator(".st-key-forecast_result .stVegaLiteChart").first.wait_for(timeout=30_000)
+    assert page.locator(".st-key-forecast_result path[aria-roledescription=area]").count() >= 1
+    assert page.locator(".stException").count() == 0
     page.close()
 
 

@@ -15,11 +15,11 @@ from serving.forecast.table import MAX_CSV_BYTES, read_table
 from serving.text import InputError
 
 BUNDLED = {  # label -> catalogue name (serving/forecast/catalogue.py)
+    "Airline passengers (monthly, 1949-60)": "datasets/AirPassengers",
     "Electricity demand, England and Wales (half-hourly, summer 2000)": "forecast/taylor",
     "Electricity demand, Victoria (daily, 2014)": "fpp2/elecdaily",
     "Views of a statistics blog (daily, 2014-15)": "fpp2/hyndsight",
     "Gasoline supplied in the US (weekly, 1991-2017)": "fpp2/gasoline",
-    "Airline passengers (monthly, 1949-60)": "datasets/AirPassengers",
     "Antidiabetic drug sales, Australia (monthly, 1991-2008)": "fpp2/a10",
     "US retail trade employment (monthly, 1939-2019)": "fpp3/us_employment/Retail Trade",
     "Beer production, Australia (quarterly, 1956-2010)": "fpp2/ausbeer",
@@ -178,7 +178,8 @@ def page() -> None:
         horizon = left.slider(f"Horizon ({frequency.name} steps)", 1, frequency.max_horizon, frequency.horizon,
                               key=f"forecast_horizon_{frequency.name}")
         peers = right.checkbox("Compare with ETS, ARIMA and Theta", value=True, key="forecast_peers",
-                               help="They are fitted here and now: a second or more for long series")
+                               help="They are fitted here and now, twice (for the check and for the future): "
+                                    "about a second on monthly data, half a minute on weeks of half-hours")
         if st.button("Forecast", key="forecast_run", type="primary"):
             with st.spinner("Forecasting" + (" and fitting the peers..." if peers else "...")):
                 try:

@@ -7,7 +7,7 @@ held-out slice of the distilled pairs), ner-validation
 nearest-neighbour captioner, on held-out scenes), caption-validation (caption models side by side on
 the validation scenes of the training defaults: what a choice between models is made on) or
 real-photos (the served caption, the decoder's own words and the CNN's top-1 label on the everyday
-photos). Needs no torch.
+photos) or forecast (beside seasonal naive, ETS, ARIMA and Theta on every series' test horizons). Needs no torch.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from serving.cli import run_guarded
 
 MODELS = ("sentiment", "sentiment-everyday", "ner", "ner-validation", "translate", "nextword", "caption",
-          "caption-validation", "real-photos")
+          "caption-validation", "real-photos", "forecast")
 
 
 def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> None:
@@ -75,6 +75,16 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         from training.caption.evaluate import evaluate_committed
 
         evaluate_committed()
+    elif model == "forecast":
+        from serving.artifact import load_artifact, model_dir
+        from serving.forecast.catalogue import read_catalogue
+        from training.forecast.data import split_series
+        from training.forecast.evaluate import evaluate_forecaster, format_report
+
+        for folder in model_dirs or [model_dir("forecast")]:
+            artifact = load_artifact(folder)
+            splits = split_series(read_catalogue())
+            print(f"{folder}:\n{format_report(evaluate_forecaster(artifact, splits))}")
     elif model == "caption-validation":
         from serving.artifact import model_dir
         from training.caption.evaluate import compare_on_validation
@@ -112,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beam", type=int, choices=range(1, 11), metavar="N",
                         help="real-photos (default 3) and translate (default 4): beam size (1-10)")
     parser.add_argument("--models", type=Path, nargs="+", default=[], metavar="DIR",
-                        help="caption-validation, real-photos, sentiment-everyday, ner-validation and translate: the model "
+                        help="caption-validation, real-photos, sentiment-everyday, ner-validation, translate and forecast: "
+                             "the model "
                              "folders to compare (default: the committed one; real-photos compares each with the "
                              "first)")
     args = parser.parse_args(argv)

@@ -38,8 +38,8 @@ FREQUENCIES = (
     Frequency("half-hourly", "30min", (48, 336), 48, 48, 336, 7),
     Frequency("daily", "D", (7,), 14, 28, 56, 4),
     Frequency("weekly", "W", (52,), 13, 26, 104, 4),
-    Frequency("monthly", "MS", (12,), 18, 24, 48, 1),
-    Frequency("quarterly", "QS", (4,), 8, 12, 16, 1),
+    Frequency("monthly", "MS", (12,), 18, 24, 72, 1),
+    Frequency("quarterly", "QS", (4,), 8, 12, 24, 1),
     Frequency("yearly", "YS", (), 6, 8, 12, 1),
 )
 BY_NAME = {frequency.name: frequency for frequency in FREQUENCIES}

@@ -342,7 +342,7 @@ def test_a_bundled_series_and_an_uploaded_csv_each_give_a_chart_with_the_band(ap
     page.get_by_role("button", name="Forecast").click()
     band = page.locator(".st-key-forecast_result .stVegaLiteChart").first
     band.wait_for(timeout=120_000)
-    report("a bundled half-hourly series forecast, with the peers", time.perf_counter() - started, viewport)
+    report("a bundled monthly series forecast, with the peers", time.perf_counter() - started, viewport)
     assert_in_view_below_header(page, page.locator(".st-key-forecast_result h3").first)
     page.get_by_text("What the GRU reads and writes").wait_for(timeout=30_000)
     assert page.locator(".stException").count() == 0

@@ -13,6 +13,7 @@ from serving.forecast.forecaster import ForecastRequest, Forecaster
 from serving.forecast.peers import PEERS
 from serving.forecast.series import BY_NAME, Series
 from serving.rnnapp import main
+from tests.app.test_bad_input_corpus import UNREADABLE_TEXTS, UNUSABLE_IMAGES, VALID_IMAGES, VALID_TEXTS
 from tests.conftest import REPO_ROOT, RNNAPP
 from tests.forecast.test_series import REFUSED
 
@@ -114,12 +115,18 @@ def forecast_page() -> AppTest:
 def test_a_bundled_series_gives_the_band_the_check_and_the_states():
     app = forecast_page()
     assert not app.exception
-    app.selectbox(key="forecast_bundled").set_value("Airline passengers (monthly, 1949-60)").run()
-    app.button(key="forecast_run").click().run()
+    app.button(key="forecast_run").click().run()  # the first bundled series, monthly, with the peers
     assert not app.exception and not app.warning
     result = app.session_state["forecast_result"]["result"]
     assert len(result.dates) == 18 and set(result.peers) == set(PEERS) and set(result.check) == {"gru", *PEERS}
     assert len(app.get("vega_lite_chart")) == 3 and len(app.dataframe) == 1
+    app.selectbox(key="forecast_bundled").set_value("Electricity demand, England and Wales (half-hourly, summer 2000)")
+    app.checkbox(key="forecast_peers").uncheck().run()
+    assert not app.get("vega_lite_chart")  # another series: the monthly forecast is gone
+    app.button(key="forecast_run").click().run()
+    result = app.session_state["forecast_result"]["result"]
+    assert len(result.dates) == 48 and result.dates[0] == "2000-08-28 00:00" and not result.peers
+    assert len(result.window) == 336 and set(result.check) == {"gru"}
 
 
 def test_an_uploaded_table_is_read_said_and_forecast_and_a_bad_one_warned():
@@ -133,3 +140,33 @@ def test_an_uploaded_table_is_read_said_and_forecast_and_a_bad_one_warned():
     app.file_uploader(key="forecast_upload").upload("bad.csv", REFUSED["a gap"][0], "text/csv").run()
     assert not app.exception and len(app.warning) == 1 and escape_markdown("2020-01-07") in app.warning[0].value
     assert "forecast_result" in app.session_state and not app.get("vega_lite_chart")  # the old forecast is not shown
+
+
+CORPUS = {**{name: make for name, make in {**UNUSABLE_IMAGES, **VALID_IMAGES}.items()},
+          **{f"text: {kind}": (lambda text=text: text.encode("utf-8", "surrogatepass"))
+             for kind, text in {**UNREADABLE_TEXTS, **VALID_TEXTS}.items()}}
+
+
+@pytest.fixture(scope="module")
+def corpus_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("forecast-corpus")
+    paths = {}
+    for number, (kind, make) in enumerate(CORPUS.items()):
+        paths[kind] = folder / f"item{number}.csv"
+        paths[kind].write_bytes(make())
+    return paths
+
+
+@pytest.mark.parametrize("kind", CORPUS)
+def test_every_kind_of_the_bad_input_corpus_is_refused_in_one_line(capsys, corpus_files, kind):
+    status, out, err = said(capsys, "--no-peers", str(corpus_files[kind]))
+    assert status == 1 and not out and err.count("\n") == 1 and err.startswith("error: ") and "Traceback" not in err
+
+
+def test_the_bad_input_corpus_on_the_page_gets_a_warning_each(corpus_files):
+    app = forecast_page()
+    app.radio(key="forecast_source").set_value("Your CSV").run()
+    for kind, path in corpus_files.items():
+        app.file_uploader(key="forecast_upload").upload(path.name, path.read_bytes(), "text/csv").run()
+        assert not app.exception and not app.error and len(app.warning) == 1, kind
+        assert not app.get("vega_lite_chart")

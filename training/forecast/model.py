@@ -1,7 +1,8 @@
 """The forecaster: a GRU reads the window, a head writes the whole horizon at once (many-to-one, then one
 vector out: MQ-RNN's direct strategy), three quantiles per step.
 
-Beside the GRU's head runs a linear path from the window's last MAX_HORIZON values, one per frequency (a
+Several GRUs trained from different seeds are averaged (`Ensemble`): their quantiles' mean is one graph's
+output. Beside each GRU's head runs a linear path from the window's last MAX_HORIZON values, one per frequency (a
 learnt "repeat the last season and its trend", the part ES-RNN gives exponential smoothing); the GRU's
 head corrects it. The quantiles cannot cross: the median is written, the 10% and 90% bounds as positive
 distances below and above it. The exported graph also returns the GRU's last layer at every step, which the
@@ -47,3 +48,16 @@ class ForecastGRU(nn.Module):
         lower = median - nn.functional.softplus(raw[..., 0])
         upper = median + nn.functional.softplus(raw[..., 2])
         return torch.stack([lower, median, upper], dim=-1), states
+
+
+class Ensemble(nn.Module):
+    """The members' quantiles averaged (the first member's states are the ones drawn): one exported graph."""
+
+    def __init__(self, members: list[ForecastGRU]):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+        self.config = members[0].config
+
+    def forward(self, window: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        outputs = [member(window) for member in self.members]
+        return torch.stack([quantiles for quantiles, _ in outputs]).mean(0), outputs[0][1]

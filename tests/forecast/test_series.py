@@ -154,7 +154,7 @@ def test_training_windows_never_reach_the_held_back_stretch():
     sampler = WindowSampler(series, {"monthly": 1.0}, seed=0)
     for _ in range(20):
         inputs, targets, mask, weights = sampler.batch(16)
-        assert inputs.shape == (16, 48, FEATURES) and targets.shape == mask.shape == (16, 48)
+        assert inputs.shape == (16, BY_NAME["monthly"].context, FEATURES) and targets.shape == mask.shape == (16, 48)
         assert np.abs(targets[mask > 0]).max() < 30 and np.abs(inputs[..., 0]).max() < 30
         assert (mask[:, 24:] == 0).all() and (weights > 0).all()  # a monthly window is scored on 24 steps at most
 

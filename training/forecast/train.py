@@ -49,7 +49,7 @@ class ForecastTraining:
     weight_quarterly: float = 0.25
     weight_yearly: float = 0.1
     time_budget_minutes: float = 40.0  # per member
-    members: int = 2
+    members: int = 6
     threads: int = 0  # torch's threads (0: its default; 1 when members train side by side)
     seed: int = 0
 

@@ -26,6 +26,7 @@ README = REPO_ROOT / "README.md"
 SUBCOMMANDS = {"sentiment", "ner", "translate", "nextword", "generate", "caption", "music", "forecast"}
 # The photos the caption examples name, as the README says: the Caption page's sample photos.
 PHOTOS = {"coffee.png": "Coffee", "fruit.jpg": "Fruit", "holiday/cat.png": "Cat", "holiday/dog.png": "Dog"}
+EXAMPLE_TABLE = "docs/examples/visitors.csv"  # the forecast example's made-up series, committed
 NUMBER = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?%?"
 ELLIPSIS = "..."
 LAST_PLACE_UNITS = 2
@@ -103,7 +104,7 @@ def mismatch(expected: str, actual: str) -> str | None:
 @pytest.fixture(scope="module")
 def photo_folder(tmp_path_factory) -> Path:
     """A folder holding the photos the README's caption examples name, read out of the fetched gallery
-    packages (`python -m datafetch gallery`)."""
+    packages (`python -m datafetch gallery`), and the forecast example's table."""
     from serving.caption.gallery import gallery_photos
 
     photos = gallery_photos()
@@ -112,6 +113,8 @@ def photo_folder(tmp_path_factory) -> Path:
         assert title in photos, f"the gallery photo {title} is not fetched: run python -m datafetch gallery"
         (folder / name).parent.mkdir(exist_ok=True)
         (folder / name).write_bytes(photos[title])
+    (folder / EXAMPLE_TABLE).parent.mkdir(parents=True)
+    (folder / EXAMPLE_TABLE).write_bytes((REPO_ROOT / EXAMPLE_TABLE).read_bytes())
     return folder
 
 

@@ -3,6 +3,7 @@ and each model's error on the series' own last stretch."""
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from serving.cli import EXIT_BAD_INPUT, emit_answer, error
@@ -11,12 +12,22 @@ from serving.forecast.table import MAX_CSV_BYTES, read_table
 from serving.text import InputError
 
 
+def decimals(values: list[float]) -> int:
+    """Enough decimals for about four significant figures of the series' largest value, never more than 3."""
+    largest = max((abs(v) for v in values), default=0.0)
+    return 0 if largest >= 1000 else min(3, 3 - int(math.floor(math.log10(largest)))) if largest > 0 else 3
+
+
 def forecast_text(answer: dict) -> str:
     peers = list(answer["peers"])
-    lines = [f"{'date':16} {'forecast':>12} {'80% interval':>27}" + "".join(f" {p:>12}" for p in peers)]
-    for i, date in enumerate(answer["dates"]):
-        lines.append(f"{date:16} {answer['forecast'][i]:>12.4g} [{answer['lower'][i]:>11.4g}, {answer['upper'][i]:>11.4g}]"
-                     + "".join(f" {answer['peers'][p][i]:>12.4g}" for p in peers))
+    places = decimals(answer["forecast"] + answer["lower"] + answer["upper"])
+    cells = [[date, f"{answer['forecast'][i]:.{places}f}",
+              f"{answer['lower'][i]:.{places}f} to {answer['upper'][i]:.{places}f}",
+              *(f"{answer['peers'][p][i]:.{places}f}" for p in peers)] for i, date in enumerate(answer["dates"])]
+    header = ["date", "forecast", "80% interval", *peers]
+    widths = [max(len(row[k]) for row in [header, *cells]) for k in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in enumerate(zip(row, widths)))
+             for row in [header, *cells]]
     if "check" in answer:
         errors = answer["check"]["errors"]
         lines.append(f"on the last {answer['check']['held_back']} values, held back: MASE "

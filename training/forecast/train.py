@@ -72,7 +72,7 @@ def pinball_loss(predicted: torch.Tensor, target: torch.Tensor, mask: torch.Tens
     return (loss * mask * weight[:, None]).sum() / mask.sum()
 
 
-def torch_medians(model: ForecastGRU, wanted: list[Origin]) -> list[np.ndarray]:
+def torch_medians(model: torch.nn.Module, wanted: list[Origin]) -> list[np.ndarray]:
     """The model's median at each origin, in the series' units (the same features serving builds)."""
     model.eval()
     found = []
@@ -85,7 +85,7 @@ def torch_medians(model: ForecastGRU, wanted: list[Origin]) -> list[np.ndarray]:
     return found
 
 
-def mean_mase(model: ForecastGRU, wanted: list[Origin]) -> float:
+def mean_mase(model: torch.nn.Module, wanted: list[Origin]) -> float:
     medians = torch_medians(model, wanted)
     return float(np.mean([mase(o.actual, m, mase_scale(o.history, o.series.frequency.season))
                           for o, m in zip(wanted, medians)]))

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     progress("music...")
     results += music_cases(rounds)
     progress("forecast (beside seasonal naive, ETS, ARIMA and Theta)...")
-    results += forecast_cases(rounds)
+    results += forecast_cases(rounds, 1 if args.quick else 3)
     if args.scale:
         from bench.scale import api_cases, ray_data_cases
         progress("the HTTP API on Ray Serve, batching on and off, beside in process...")

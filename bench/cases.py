@@ -227,10 +227,7 @@ def music_cases(rounds: int) -> list[Result]:
                    samples["render"])]
 
 
-PEER_ROUNDS = 3  # the peers take seconds per fit on half-hourly data: a few warm rounds each
-
-
-def forecast_cases(rounds: int) -> list[Result]:
+def forecast_cases(rounds: int, peer_rounds: int) -> list[Result]:
     """One forecast by the GRU (its features, the ONNX call, back to the series' units), beside each peer fitting
     and forecasting the same series, warm: 48 half-hours of electricity demand, and 18 months of air travel."""
     forecaster = Forecaster.load()
@@ -244,7 +241,7 @@ def forecast_cases(rounds: int) -> list[Result]:
         gru = interleaved({"gru": Contender(lambda: forecaster.forecast(request))}, rounds)["gru"]
         peers = interleaved({peer: Contender(lambda peer=peer: peer_forecast(peer, series.values, horizon,
                                                                              series.frequency)) for peer in PEERS},
-                            PEER_ROUNDS, block=1)
+                            peer_rounds, block=1)  # seconds per fit on half-hours: a few warm rounds
         results.append(Result(name, f"{series_name} ({len(series)} {series.frequency.name} values) -> {horizon} steps "
                                     "with the 80% interval; peer: AutoETS fitted and forecast", gru,
                               peer=("AutoETS", peers["ets"]),

@@ -29,6 +29,17 @@ def save_atomically(state: dict, path: Path) -> None:
     write_atomically(path, lambda partial: torch.save(state, partial))
 
 
+def optimizer_step(loss: torch.Tensor, parameters, optimizer: torch.optim.Optimizer, scheduler, clip_norm: float
+                   ) -> None:
+    """One step of every training loop: gradients of `loss`, their norm clipped to `clip_norm`, the optimiser's
+    step and the learning-rate schedule's."""
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(parameters, clip_norm)
+    optimizer.step()
+    scheduler.step()
+
+
 class BestCheckpoint:
     """Keeps the best model so far on disk (a higher score is better) and says when `patience`
     evaluations in a row have brought no improvement: early stopping for every training loop."""

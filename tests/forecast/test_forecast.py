@@ -177,11 +177,11 @@ def test_the_committed_model_scores_what_its_manifest_says_and_beats_seasonal_na
     last season repeated) is computed here too, and the GRU is well below it."""
     from serving.forecast.catalogue import read_catalogue
     from serving.forecast.metrics import mase, mase_scale
-    from training.forecast.data import origins, split_series
+    from training.forecast.data import scored_origins, split_series
     from training.forecast.evaluate import gru_forecasts
 
     splits = split_series(read_catalogue())
-    wanted = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "test")]
+    wanted = scored_origins(splits, "test")
     quantiles, _ = gru_forecasts(forecaster, wanted)
     per_series: dict[str, list[tuple[float, float]]] = {}
     for origin, found in zip(wanted, quantiles):

@@ -41,7 +41,7 @@ from training.caption.model import AttentionDecoder, DecoderConfig, InitGraph, S
 from training.caption.settings import CaptionTraining, has_novel_split, reads_objects, run_dir_of
 from training.export import export_onnx, max_abs_diff
 from training.distributed import join
-from training.loop import BestCheckpoint, ResumePoint, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, optimizer_step, seed_everything
 from training.tokenizer import train_tokenizer
 
 IMAGENET_LABELS = list(_IMAGENET_CATEGORIES)  # the encoder's 1,000 classes, in its output order
@@ -208,11 +208,7 @@ def train_caption(settings: CaptionTraining, out_dir: Path, resume: bool = False
             log_probs, weights = trained(grid, inputs, concept_batch)
             loss = share * ranks.world * caption_loss(log_probs, weights, targets, settings.attention_weight,
                                                       words=sum(len(ids) - 1 for _, ids in whole), captions=len(whole))
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
-            optimizer.step()
-            scheduler.step()
+            optimizer_step(loss, model.parameters(), optimizer, scheduler, settings.clip_norm)
             whole_loss = ranks.mean(loss.item())
             running = whole_loss if running is None else 0.98 * running + 0.02 * whole_loss
             bar.set_postfix(loss=f"{running:.3f}")

@@ -48,6 +48,12 @@ def origins(series: Series, split: str) -> list[Origin]:
     return [Origin(series, first + k * frequency.horizon, frequency.horizon) for k in range(frequency.test_windows)]
 
 
+def scored_origins(splits: dict[str, list[Series]], split: str) -> list[Origin]:
+    """Every kept series' `split` origins ("validation" or "test"): the ones trained on and the ones held out
+    whole."""
+    return [o for s in splits["trained"] + splits["unseen"] for o in origins(s, split)]
+
+
 def _drawn(name: str, seed: int) -> float:
     return int(hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 

@@ -15,7 +15,7 @@ from serving.forecast.metrics import coverage, mase, mase_scale, pinball, smape
 from serving.forecast.peers import PEERS
 from serving.forecast.series import FREQUENCIES
 from training.bootstrap import format_difference, paired_interval
-from training.forecast.data import Origin, origins
+from training.forecast.data import Origin, scored_origins
 from training.forecast.peers_run import origin_key, peer_table
 
 MODELS = ("gru", *PEERS)
@@ -44,7 +44,7 @@ def gru_forecasts(forecaster: Forecaster, wanted: list[Origin]) -> tuple[list[np
 def evaluate_forecaster(artifact: Artifact, splits: dict) -> dict:
     series = splits["trained"] + splits["unseen"]
     unseen = {s.name for s in splits["unseen"]}
-    wanted = [o for s in series for o in origins(s, "test")]
+    wanted = scored_origins(splits, "test")
     peers, peer_seconds = peer_table(wanted)
     gru, gru_ms = gru_forecasts(Forecaster(artifact), wanted)
     per_series: dict[str, dict[str, list[dict]]] = {}

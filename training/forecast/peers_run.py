@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from serving.forecast.catalogue import read_catalogue
 from serving.forecast.peers import PEERS, peer_forecasts
-from training.forecast.data import Origin, origins, split_series
+from training.forecast.data import Origin, scored_origins, split_series
 from training.settings import RUNS_DIR
 
 PEERS_FILE = RUNS_DIR / "forecast" / "peers.npz"
@@ -51,8 +51,7 @@ def peer_table(wanted: list[Origin], path: Path = PEERS_FILE) -> tuple[dict[str,
 
 
 def all_origins() -> list[Origin]:
-    splits = split_series(read_catalogue())
-    return [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "test")]
+    return scored_origins(split_series(read_catalogue()), "test")
 
 
 if __name__ == "__main__":

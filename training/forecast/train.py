@@ -24,10 +24,10 @@ from serving.forecast.catalogue import read_catalogue
 from serving.forecast.metrics import mase, mase_scale
 from serving.forecast.series import FEATURES, FREQUENCIES, QUANTILES, features
 from training.export import export_onnx, max_abs_diff
-from training.forecast.data import Origin, WindowSampler, origins, split_series
+from training.forecast.data import Origin, WindowSampler, scored_origins, split_series
 from training.forecast.evaluate import evaluate_forecaster, format_report
 from training.forecast.model import Ensemble, ForecastConfig, ForecastGRU
-from training.loop import BestCheckpoint, ResumePoint, save_atomically, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, optimizer_step, save_atomically, seed_everything
 from training.settings import RUNS_DIR
 
 
@@ -96,8 +96,8 @@ def member_settings(settings: ForecastTraining) -> dict:
     return {k: v for k, v in asdict(settings).items() if k not in ("members", "seed", "threads")}
 
 
-def train_member(settings: ForecastTraining, seed: int, splits: dict, run_dir: Path, resume: bool
-                 ) -> tuple[ForecastGRU, dict]:
+def train_member(settings: ForecastTraining, seed: int, splits: dict, validation: list[Origin], run_dir: Path,
+                 resume: bool) -> tuple[ForecastGRU, dict]:
     """One GRU from `seed`, its best checkpoint on validation; read back when already trained alike."""
     member_dir = run_dir / f"member-{seed}"
     member_dir.mkdir(parents=True, exist_ok=True)
@@ -111,7 +111,6 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, run_dir: P
             return model, saved["training"]
     seed_everything(seed)
     started = time.time()
-    validation = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "validation")]
     sampler = WindowSampler(splits["trained"], settings.weights(), seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate, total_steps=settings.max_steps,
@@ -130,11 +129,7 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, run_dir: P
         inputs, targets, mask, weights = (torch.from_numpy(a) for a in sampler.batch(settings.batch_size))
         quantiles, _ = model(inputs)
         loss = pinball_loss(quantiles, targets, mask, weights)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
-        optimizer.step()
-        scheduler.step()
+        optimizer_step(loss, model.parameters(), optimizer, scheduler, settings.clip_norm)
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
         bar.set_postfix(loss=f"{running:.3f}")
         out_of_time = time.time() > deadline
@@ -165,10 +160,10 @@ def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = Fal
     splits = split_series(catalogue)  # the evaluation's split (SPLIT_SEED), the same for every member
     print(f"{len(catalogue)} series: {len(splits['trained'])} trained on (their early part), {len(splits['unseen'])} "
           f"held out whole, {len(splits['twins'])} twins dropped", flush=True)
-    members = [train_member(settings, seed, splits, run_dir, resume)
+    validation = scored_origins(splits, "validation")
+    members = [train_member(settings, seed, splits, validation, run_dir, resume)
                for seed in range(settings.seed, settings.seed + settings.members)]
     model = Ensemble([member for member, _ in members])
-    validation = [o for s in splits["trained"] + splits["unseen"] for o in origins(s, "validation")]
     training = {"members": [record for _, record in members], "validation_mase": round(mean_mase(model, validation), 4),
                 "settings": asdict(settings)}
     print(f"{len(members)} members averaged: validation MASE {training['validation_mase']:.3f}", flush=True)
@@ -181,7 +176,8 @@ def write_forecast_artifact(model: Ensemble, splits: dict, out_dir: Path, stagin
     model.eval()
     config = model.config
     example = torch.zeros(2, 16, FEATURES)
-    onnx_path = export_onnx(model, (example,), staging.with_name(staging.name + ".onnx"), ["window"], ["quantiles", "states"],
+    onnx_path = export_onnx(model, (example,), staging.with_name(staging.name + ".onnx"), ["window"],
+                            ["quantiles", "states"],
                             {"window": {0: "batch", 1: "time"}, "quantiles": {0: "batch"},
                              "states": {0: "batch", 1: "time"}})
     rng = np.random.default_rng(0)

@@ -23,7 +23,7 @@ from datafetch.sources import MUSIC21_WHEEL
 from serving.artifact import Artifact, write_evaluated_artifact
 from serving.music.composer import END, START, UNKNOWN
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, batchify, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, batchify, optimizer_step, seed_everything
 from training.music.data import TokenizedTune, read_collections, split_collections
 from training.music.evaluate import checked, evaluate_composer, format_report
 from training.music.model import TuneConfig, TuneLSTM
@@ -130,11 +130,7 @@ def train_music(settings: MusicTraining, out_dir: Path, resume: bool = False) ->
         targets = train_data[:, start + 1:start + 1 + settings.bptt]
         logits, h, c = model(inputs, h.detach(), c.detach())
         loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-        optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
-        optimizer.step()
-        scheduler.step()
+        optimizer_step(loss, model.parameters(), optimizer, scheduler, settings.clip_norm)
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
         bar.set_postfix(loss=f"{running:.3f}")
         out_of_time = time.time() > deadline

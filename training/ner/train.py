@@ -28,7 +28,7 @@ from serving.ner.gazetteer import Gazetteer
 from serving.ner.tagger import TAGS, encode_batch
 from serving.tokenizer import UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, optimizer_step, seed_everything
 from training.ner.data import (SPACY_LABELS, WNUT_LABELS, Tagged, read_gold, silver_tagged, spacy_pipeline,
                                wordnet_glosses)
 from training.ner.evaluate import artifact_metrics, entity_scores, format_scores
@@ -182,11 +182,7 @@ def train_ner(settings: NerTraining, out_dir: Path, resume: bool = False) -> Pat
             for row, s in enumerate(sentences):
                 tags[row, :len(s.tags)] = torch.tensor([tag_ids[t] for t in s.tags])
             loss = crf.negative_log_likelihood(net(words, chars, lengths, *flags), tags, lengths) / len(batch)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
-            optimizer.step()
-            scheduler.step()
+            optimizer_step(loss, model.parameters(), optimizer, scheduler, settings.clip_norm)
             total += loss.item()
             bar.set_postfix(loss=f"{loss.item():.3f}")
         agreement = entity_scores([s.words for s in validation], [s.tags for s in validation],

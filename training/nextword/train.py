@@ -27,7 +27,7 @@ from serving.nextword.predictor import NextWordPredictor
 from serving.nextword.words import PARAGRAPH
 from serving.tokenizer import load_tokenizer
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, batchify, seed_everything
+from training.loop import BestCheckpoint, ResumePoint, batchify, optimizer_step, seed_everything
 from training.nextword.data import SPLIT_FILE, Document, load_splits, piece_stream
 from training.nextword.evaluate import compare_with_kneser_ney, format_table
 from training.nextword.model import GRULanguageModel, NextWordConfig
@@ -118,11 +118,7 @@ def train_nextword(settings: NextWordTraining, out_dir: Path, resume: bool = Fal
         hidden = hidden.detach()  # truncated BPTT: keep the state, drop its history
         logits, hidden = model(inputs, hidden)
         loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-        optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
-        optimizer.step()
-        scheduler.step()
+        optimizer_step(loss, model.parameters(), optimizer, scheduler, settings.clip_norm)
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
         bar.set_postfix(ppl_per_piece=f"{math.exp(running):.1f}")
         out_of_time = time.time() > deadline

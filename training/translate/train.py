@@ -23,7 +23,8 @@ from serving.translate.translator import END, MAX_SOURCE_PIECES, START, max_targ
 from training import near_duplicates
 from training.distributed import Ranks, join
 from training.export import export_onnx, max_abs_diff, round_to_float16
-from training.loop import BestCheckpoint, ResumePoint, length_bucketed_batches, padded_batch, seed_everything
+from training.loop import (BestCheckpoint, ResumePoint, length_bucketed_batches, optimizer_step, padded_batch,
+                           seed_everything)
 from training.onnx_storage import store_float16, store_int8
 from training.settings import RUNS_DIR
 from training.tokenizer import train_tokenizer
@@ -197,11 +198,7 @@ def fit(net: EncoderDecoder, encoded: list[tuple[list[int], list[int]]], setting
             loss = share * ranks.world / pieces * F.cross_entropy(
                 logits.reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1), ignore_index=PAD_ID,
                 label_smoothing=settings.label_smoothing, reduction="sum")
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), settings.clip_norm)
-            optimizer.step()
-            scheduler.step()
+            optimizer_step(loss, net.parameters(), optimizer, scheduler, settings.clip_norm)
             whole_loss = ranks.mean(loss.item())
             total += whole_loss
             bar.set_postfix(loss=f"{whole_loss:.3f}")

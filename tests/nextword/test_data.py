@@ -6,7 +6,8 @@ import pytest
 from datafetch.archives import deb_data, tar_member
 from tests.conftest import make_deb, make_tgz
 from training.nextword import data as nextword_data
-from training.nextword.data import make_split, paragraphs_of, split_chapters, stdlib_documents
+from datafetch.texts import paragraphs_of, split_chapters
+from training.nextword.data import make_split, stdlib_documents
 
 
 def test_stdlib_speeches_and_moby_dick_chapters(tmp_path):
@@ -39,7 +40,7 @@ def test_debian_package_member_is_found(tmp_path):
 
 
 def test_split_is_by_document_and_seeded():
-    from training.nextword.data import Document
+    from datafetch.texts import Document
     documents = [Document(c, f"{c}-{i}", "x") for c in ("a", "b") for i in range(40)]
     split = make_split(documents)
     assert split == make_split(documents)

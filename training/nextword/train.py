@@ -28,7 +28,8 @@ from serving.nextword.words import PARAGRAPH
 from serving.tokenizer import load_tokenizer
 from training.export import export_onnx, max_abs_diff
 from training.loop import BestCheckpoint, ResumePoint, batchify, optimizer_step, seed_everything
-from training.nextword.data import SPLIT_FILE, Document, load_splits, piece_stream
+from datafetch.texts import Document
+from training.nextword.data import SPLIT_FILE, load_splits, piece_stream
 from training.nextword.evaluate import compare_with_kneser_ney, format_table
 from training.nextword.model import GRULanguageModel, NextWordConfig
 from training.nextword.word_list import WORDS_FILE, write_word_list

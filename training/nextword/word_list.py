@@ -15,7 +15,8 @@ from pathlib import Path
 from serving.artifact import Artifact, load_artifact, model_dir, write_evaluated_artifact
 from serving.nextword.predictor import NextWordPredictor
 from serving.nextword.words import WORD
-from training.nextword.data import Document, load_splits, piece_stream
+from datafetch.texts import Document
+from training.nextword.data import load_splits, piece_stream
 from training.nextword.evaluate import compare_with_kneser_ney, format_table
 from training.settings import RUNS_DIR
 

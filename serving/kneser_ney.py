@@ -9,6 +9,7 @@ the n-gram), each with one absolute discount D = n1 / (n1 + 2 n2) per order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -63,6 +64,29 @@ class KneserNey:
             if n < order:  # continuation counts: how many distinct pieces precede each n-gram
                 grams, counts = np.unique(grams[:, 1:], axis=0, return_counts=True)
             self.tables.insert(0, _table(pack(grams[:, :-1]), grams[:, -1], counts))
+
+    def save(self, path: Path) -> None:
+        """The count tables (not the text they were counted from), compressed: what an artifact carries."""
+        arrays = {"vocab_size": np.array(self.vocab_size), "discounts": np.array([t.discount for t in self.tables])}
+        for n, table in enumerate(self.tables, 1):
+            arrays.update({f"contexts{n}": table.contexts, f"starts{n}": table.starts.astype(np.int64),
+                           f"followers{n}": table.followers.astype(np.uint16),
+                           f"counts{n}": table.counts.astype(np.uint32)})
+        with open(path, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> "KneserNey":
+        with np.load(path) as saved:
+            model = cls.__new__(cls)
+            model.vocab_size, model.order = int(saved["vocab_size"]), len(saved["discounts"])
+            model.tables = []
+            for n, discount in enumerate(saved["discounts"], 1):
+                starts, counts = saved[f"starts{n}"], saved[f"counts{n}"].astype(np.float64)
+                totals = np.add.reduceat(counts, starts[:-1]) if len(counts) else counts
+                model.tables.append(OrderTable(saved[f"contexts{n}"], starts, totals,
+                                               saved[f"followers{n}"].astype(np.int32), counts, float(discount)))
+        return model
 
     def distribution(self, history: list[int]) -> np.ndarray:
         """P(next piece) [V] given the pieces so far (only the last order-1 matter)."""

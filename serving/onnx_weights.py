@@ -60,6 +60,32 @@ def gru_nodes(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> list[Onn
     return found
 
 
+@dataclass
+class OnnxLSTM:
+    """One single-direction ONNX LSTM node without peepholes. Gates are stacked i, o, f, c (ONNX order)."""
+
+    name: str
+    weight: np.ndarray  # W [4H, input]
+    recurrence: np.ndarray  # R [4H, H]
+    bias: np.ndarray  # Wb + Rb [4H]
+
+
+def lstm_nodes(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> list[OnnxLSTM]:
+    """Every LSTM node of `graph`, in graph order (a stacked LSTM's layers, bottom first)."""
+    found = []
+    for node in graph.node:
+        if node.op_type != "LSTM":
+            continue
+        if len(node.input) > 7 and node.input[7]:
+            raise ValueError(f"LSTM node {node.name} has peepholes; only nodes without them are read")
+        W, R, B = (values[name] for name in node.input[1:4])
+        if W.shape[0] != 1:
+            raise ValueError(f"LSTM node {node.name} is bidirectional; only single-direction nodes are read")
+        hidden = R.shape[-1]
+        found.append(OnnxLSTM(node.name, W[0], R[0], B[0, :4 * hidden] + B[0, 4 * hidden:]))
+    return found
+
+
 def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
     """An ONNX file's initialisers by name, and its GRU nodes."""
     graph = onnx.load(str(path)).graph
@@ -68,10 +94,17 @@ def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
 
 
 def linear_head(path: Path, output: str) -> tuple[np.ndarray, np.ndarray]:
-    """(weight [out, in], bias [out]) of the float Gemm node that computes `output` (a classifier head)."""
+    """(weight [out, in], bias [out]) of the float Gemm node that computes `output` (a classifier head), or of
+    the MatMul and Add that do (a head applied at every step)."""
     graph = onnx.load(str(path)).graph
     values = initialisers(graph)
     node = next((node for node in graph.node if output in node.output), None)
+    if node is not None and node.op_type == "Add":
+        bias_name = next((name for name in node.input if name in values), None)
+        product = next((n for n in graph.node if n.op_type == "MatMul" and n.output[0] in node.input), None)
+        if bias_name is None or product is None or product.input[1] not in values:
+            raise ValueError(f"{path}: {output} is not a MatMul by float weights plus a bias")
+        return values[product.input[1]].astype(np.float32).T, values[bias_name].astype(np.float32)
     if node is None or node.op_type != "Gemm" or not all(name in values for name in node.input[1:3]):
         raise ValueError(f"{path}: {output} is not computed by a Gemm node with float weights")
     attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}

@@ -12,8 +12,9 @@ class InputError(ValueError):
     """The input cannot be used; str(err) is a one-line message for the user."""
 
 
-def prepare_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
-    """Strip ANSI escapes and control characters, collapse whitespace, cut to `max_chars`.
+def prepare_text(text: str, max_chars: int = MAX_CHARS, keep_lines: bool = False) -> tuple[str, bool]:
+    """Strip ANSI escapes and control characters, collapse whitespace, cut to `max_chars`; with `keep_lines`,
+    line breaks (as "\\n"), tabs and runs of spaces stay, for a model that reads every character.
 
     Returns the cleaned text and whether it was truncated; raises InputError when nothing is left.
     """
@@ -22,6 +23,14 @@ def prepare_text(text: str, max_chars: int = MAX_CHARS) -> tuple[str, bool]:
     # half of an emoji's surrogate pair (JSON can carry one) becomes U+FFFD; a whole pair becomes its character
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _ANSI_ESCAPE.sub("", text)
+    if keep_lines:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = "".join(ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
+                       or ch == "\u200d" else " " for ch in text)
+        if not text.strip():
+            raise InputError("the text is empty: type a sentence")
+        truncated = len(text) > max_chars
+        return (text[:max_chars], truncated)
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200d" else ch
                    for ch in text)
     text = " ".join(text.split())

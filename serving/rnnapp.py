@@ -8,9 +8,11 @@
     rnnapp generate [--json] [--max-words N] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--raw] [TEXT ...]
     rnnapp music [--json] [--type T] [--key K] [--meter M] [--start ABC] [--seed S] [--bars N]
     rnnapp forecast [--json] [--horizon H] [--no-peers] FILE.csv
+    rnnapp cells [--json] [--cell NAME ...] [TEXT ...]
     rnnapp serve [--host H] [--port P] [--models M,...] [--config serve.yaml] [--address RAY]
 
-Text commands take one result per TEXT, or per stdin line when none is given. A model adds its
+Text commands take one result per TEXT, or per stdin line when none is given (cells: all of stdin as one
+text). A model adds its
 subcommands here through its own `serving/<model>/cli.py`.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ import sys
 
 from serving.api import cli as api_cli
 from serving.caption import cli as caption_cli
+from serving.cells import cli as cells_cli
 from serving.forecast import cli as forecast_cli
 from serving.cli import run_guarded
 from serving.music import cli as music_cli
@@ -28,7 +31,8 @@ from serving.nextword import cli as nextword_cli
 from serving.sentiment import cli as sentiment_cli
 from serving.translate import cli as translate_cli
 
-COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli, music_cli, forecast_cli, api_cli)
+COMMANDS = (caption_cli, sentiment_cli, ner_cli, translate_cli, nextword_cli, music_cli, forecast_cli, cells_cli,
+            api_cli)
 
 
 def build_parser(prog: str = "rnnapp") -> argparse.ArgumentParser:

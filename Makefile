@@ -11,7 +11,7 @@ PORT ?= 8501
 # The project itself, editable, for the `rnnapp` command (pyproject.toml); its requirements come pinned first.
 INSTALL_PROJECT := $(BIN)/python -m pip install --quiet --no-deps --editable .
 
-.PHONY: run serve test test-fast data train-detector train-sentiment train-nextword train-caption train-ner train-translate train-gradlab train-music train-forecast evaluate bench screenshots clean
+.PHONY: run serve test test-fast data train-detector train-sentiment train-nextword train-caption train-ner train-translate train-gradlab train-music train-forecast train-cells evaluate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ $(VENV)/.test-installed: requirements.txt requirements-train.txt requirements-sc
 	touch $@
 
 run: $(VENV)/.serve-installed
-	-$(BIN)/python -m datafetch gallery forecast
+	-$(BIN)/python -m datafetch gallery forecast cells
 	$(BIN)/python -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
 
 serve: $(VENV)/.scale-installed
@@ -42,11 +42,11 @@ data: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch
 
 test: $(VENV)/.test-installed
-	$(BIN)/python -m datafetch sentiment nextword caption real-photos translate forecast
+	$(BIN)/python -m datafetch sentiment nextword caption real-photos translate forecast cells
 	$(BIN)/python -m pytest
 
 test-fast: $(VENV)/.test-installed
-	$(BIN)/python -m datafetch sentiment nextword caption real-photos forecast
+	$(BIN)/python -m datafetch sentiment nextword caption real-photos forecast cells
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
 # The TF.js detector's conversion runs in its own TensorFlow environment (requirements-convert.txt).
@@ -83,6 +83,10 @@ train-music: $(VENV)/.test-installed
 train-forecast: $(VENV)/.test-installed
 	$(BIN)/python -m datafetch forecast
 	$(BIN)/python -m training.train forecast
+
+train-cells: $(VENV)/.test-installed
+	$(BIN)/python -m datafetch cells
+	$(BIN)/python -m training.train cells
 
 evaluate: data
 	$(BIN)/python -m training.evaluate sentiment

@@ -14,6 +14,8 @@ pages = [
     st.Page("app/nextword_page.py", url_path="next-word", title="Next word", icon=":material/keyboard:"),
     st.Page("app/music_page.py", url_path="music", title="Music", icon=":material/music_note:"),
     st.Page("app/forecast_page.py", url_path="forecast", title="Forecast", icon=":material/show_chart:"),
+    st.Page("app/cells_page.py", url_path="inside-the-rnn", title="Inside the RNN", icon=":material/memory:"),
+    st.Page("app/patterns_page.py", url_path="patterns", title="RNN patterns", icon=":material/account_tree:"),
     st.Page("app/gradient_lab_page.py", url_path="gradient-lab", title="Gradient lab", icon=":material/science:"),
     st.Page("app/models_page.py", url_path="models", title="Models", icon=":material/model_training:"),
 ]

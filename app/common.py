@@ -17,6 +17,7 @@ from serving.api.client import (ApiClient, ApiUnavailable, RemoteCaptioner, Remo
                                 RemoteTagger, RemoteTranslator)
 from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
+from serving.cells.reader import CharModel
 from serving.forecast.forecaster import Forecaster
 from serving.gradlab.curves import Run, load_runs
 from serving.gradlab.gates import SentimentGates
@@ -88,6 +89,12 @@ def music_composer() -> Composer:
 def forecaster() -> Forecaster:
     """One forecaster for every browser session, in this app (the API has no forecast route)."""
     return Forecaster.load()
+
+
+@st.cache_resource(show_spinner="Loading the character model...")
+def char_model() -> CharModel:
+    """One character model for every browser session, in this app (the API has no route for it)."""
+    return CharModel.load()
 
 
 @st.cache_resource(show_spinner="Reading the gradient lab's training curves...")

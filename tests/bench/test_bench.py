@@ -104,6 +104,8 @@ def test_quick_json_line_names_the_cases():
     assert rows["translate_12"]["ort_p50_ms"] > 0 and isinstance(rows["translate_12"]["met"], bool)
     assert rows["music_16_bars"]["ort_p50_ms"] > 0 and isinstance(rows["music_16_bars"]["met"], bool)
     assert rows["music_render"]["ort_p50_ms"] > 0
+    assert rows["cells_500"]["ort_p50_ms"] > 0 and rows["cells_500"]["peer_p50_ms"] > 0
+    assert isinstance(rows["cells_500"]["met"], bool)
     assert 0 < rows["caption_encoder_batch"]["share_of_matmul_peak"] < 1
     assert rows["app_rss"]["peak_rss_mb"] > 0 and rows["app_cold_start"]["seconds"] > 0
     assert "| caption_beam3 |" in done.stdout

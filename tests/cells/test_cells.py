@@ -1,0 +1,204 @@
+"""Inside the RNN: the committed character LSTM read as served (every character, its states, its guesses), its
+numpy backward pass against finite differences, the named features, the held-out numbers its manifest claims,
+the LSTMVis search, the "hello" toy, `rnnapp cells` and the pages, with the bad-input corpus."""
+import json
+import subprocess
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from serving.cells.alphabet import SYMBOLS, UNKNOWN, encode
+from serving.cells.features import FEATURES, Correlation, feature_matrix, features_of
+from serving.cells.numpy_lstm import forward, input_gradients
+from serving.cells.reader import MAX_CHARS, CharModel
+from serving.cells.search import build_index, find_similar, held_out_texts
+from serving.cells.toy import train_hello
+from serving.kneser_ney import KneserNey
+from tests.app.test_bad_input_corpus import RNNAPP, UNREADABLE_TEXTS, VALID_TEXTS
+from tests.conftest import REPO_ROOT
+
+TEXT = '"Yes," said he.\ndef f(x):\n    return (x + 12)\n'
+
+
+@pytest.fixture(scope="module")
+def model() -> CharModel:
+    return CharModel.load()
+
+
+def test_every_character_is_one_id_and_typographic_ones_read_as_ascii():
+    assert len(SYMBOLS) == 97 and SYMBOLS[1] == "\n"
+    assert encode("\u201cCaf\u00e9\u201d\t\u2014").tolist() == encode('"Cafe" -').tolist()
+    assert encode("\U0001F600\u4e2d").tolist() == [UNKNOWN, UNKNOWN]
+
+
+def test_features_mark_quotes_lines_brackets_words_numbers_and_comments():
+    values = features_of('He said "hi (x[1] + 2.5)" # note\nok')
+    as_text = {name: "".join(str(int(v))[-1] for v in column) for name, column in values.items()}
+    assert as_text["inside quotes"] == "00000000111111111111111110000000000"
+    assert as_text["position in line"] == "01234567890123456789012345678901201"
+    assert as_text["bracket depth"] == "00000000000011222111111100000000000"
+    assert as_text["inside a number"] == "00000000000000010000111000000000000"
+    assert as_text["inside a comment"] == "00000000000000000000000000111111000"
+    assert set(FEATURES) == set(values)
+
+
+def test_streamed_correlation_is_pearsons_r():
+    rng = np.random.default_rng(0)
+    activations, features = rng.normal(size=(500, 3)), rng.normal(size=(500, len(FEATURES)))
+    activations[:, 1] += features[:, 2]
+    correlation = Correlation(3)
+    correlation.add(activations[:200], features[:200])
+    correlation.add(activations[200:], features[200:])
+    assert correlation.r()[1, 2] == pytest.approx(np.corrcoef(activations[:, 1], features[:, 2])[0, 1])
+
+
+def test_the_5gram_reads_back_from_its_saved_tables(tmp_path):
+    stream = np.random.default_rng(1).integers(0, 20, 3000)
+    counted = KneserNey(stream, 20, 5)
+    counted.save(tmp_path / "peer.npz")
+    probe = np.random.default_rng(2).integers(0, 20, 100)
+    assert np.array_equal(KneserNey.load(tmp_path / "peer.npz").log_probs_of(probe), counted.log_probs_of(probe))
+
+
+def test_reading_gives_every_state_and_the_numpy_lstm_is_the_onnx_graph(model):
+    [reading] = model.read([TEXT])
+    assert reading.states.shape == (len(TEXT), model.layers, 2, model.hidden_size)
+    _, log_probs = forward(model.weights, reading.ids)
+    assert np.abs(log_probs - reading.log_probs).max() < 1e-3
+    [alone] = model.read([TEXT[:10]])  # a shorter text beside a longer one reads the same as alone
+    both = model.read([TEXT[:10], TEXT])
+    assert np.allclose(both[0].states, alone.states, atol=1e-5)
+
+
+def test_the_backward_pass_matches_finite_differences(model):
+    ids = encode("(a, b)")
+    target, at = int(encode(")")[0]), 4
+    gradient = input_gradients(model.weights, ids, at, target)
+    weights = model.weights
+    for position, dim in ((0, 3), (2, 7), (4, 0)):
+        original = weights.embedding.copy()
+        changed = []
+        for step in (1e-5, -1e-5):
+            weights.embedding = original.copy()
+            weights.embedding = np.vstack([original, original[ids[position]]])
+            weights.embedding[-1, dim] += step
+            moved = ids.copy()
+            moved[position] = len(original)
+            changed.append(forward(weights, moved[:at + 1])[1][at, target])
+        weights.embedding = original
+        assert gradient[position, dim] == pytest.approx((changed[0] - changed[1]) / 2e-5, rel=1e-3, abs=1e-7)
+
+
+def test_the_manifest_says_the_lstm_beats_the_5gram_with_five_cells_at_0_7(model):
+    metrics = model.artifact.manifest["metrics"]
+    assert metrics["bits_per_char"] < metrics["ngram_bits_per_char"]
+    assert metrics["bits_saved_interval"]["verdict"] == "ahead"
+    strong = [c for c in metrics["interpretable_cells"] if abs(c["correlation"]) >= 0.7]
+    assert len({c["cell"] for c in strong}) >= 5 and metrics["cells_at_0_7"] == len(strong)
+    assert all(abs(c["validation_correlation"]) >= 0.7 for c in metrics["interpretable_cells"])  # chosen there
+
+
+def test_the_listed_cells_track_their_features_on_held_out_text(model):
+    """Recomputed on a slice of the held-out Moby Dick chapters and Django modules (what the search reads)."""
+    texts = held_out_texts(model)[:16]
+    units = [model.unit_of(c["cell"]) for c in model.interpretable]
+    correlation = Correlation(len(units))
+    readings = model.read(texts)
+    for reading in readings:
+        correlation.add(reading.units()[:, units], feature_matrix(reading.text))
+    r = correlation.r()
+    columns = [list(FEATURES).index(c["feature"]) for c in model.interpretable]
+    found = [r[i, column] for i, column in enumerate(columns)]
+    assert sum(abs(value) >= 0.6 for value in found) >= 4, found
+    model_bits = sum(r.surprisals().sum() for r in readings)
+    peer_bits = sum(model.peer_surprisals(r.ids).sum() for r in readings)
+    assert model_bits < peer_bits
+
+
+def test_predict_batch_answers_each_character_and_refuses_what_it_cannot_read(model):
+    answer, empty = model.predict_batch([TEXT, " \n "])
+    assert [c["char"] for c in answer["chars"]] == list(TEXT)
+    assert all(len(c["next"]) == 3 and len(c["cells"]) == len(model.interpretable) for c in answer["chars"])
+    assert answer["bits_per_char"] < answer["ngram_bits_per_char"]
+    assert empty == {"error": "the text is empty: type a sentence"}
+    [long] = model.predict_batch(["word " * 2000])
+    assert long["truncated"] and len(long["chars"]) == MAX_CHARS
+
+
+def test_find_similar_finds_a_held_out_stretch_itself(model):
+    texts = held_out_texts(model)[:6]
+    index = build_index(model, texts)
+    [reading] = model.read([texts[1]])
+    names, matches = find_similar(model, index, reading, 100, 112)
+    assert names and matches[0].score == 1.0 and matches[0].text == texts[1][100:112]
+
+
+def test_the_hello_rnn_learns_to_say_hello():
+    first, *_, last = train_hello()
+    assert first.loss > 1.0 > 0.05 > last.loss
+    assert "".join("helo"[i] for i in last.probs.argmax(1)) == "ello"
+
+
+def rnnapp(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([RNNAPP, "cells", *args], input=stdin, cwd=REPO_ROOT, capture_output=True, timeout=120)
+
+
+def test_rnnapp_cells_json_and_every_text_kind():
+    done = rnnapp("--json", "ab\ncd")
+    answer = json.loads(done.stdout)
+    assert done.returncode == 0 and [c["char"] for c in answer["chars"]] == list("ab\ncd")
+    assert {"bits_per_char", "ngram_bits_per_char", "interpretable_cells"} <= set(answer)
+    assert all({"cell", "feature", "correlation"} == set(c) for c in answer["interpretable_cells"])
+    done = rnnapp("--json", *UNREADABLE_TEXTS.values(), *VALID_TEXTS.values())
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    assert len(done.stdout.decode().splitlines()) == len(VALID_TEXTS)
+    assert done.stderr.decode().count("error:") == len(UNREADABLE_TEXTS)
+    done = rnnapp(stdin=b"\xff\xfe not UTF-8")
+    assert done.returncode == 0 and b"characters" in done.stdout  # undecodable bytes read as unknown characters
+    done = rnnapp("--cell", "layer 9 cell 1", "text")
+    assert done.returncode == 1 and done.stderr.startswith(b"error: 'layer 9 cell 1' is not a unit")
+
+
+def cells_page(text: str | None = None) -> AppTest:
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(REPO_ROOT / "app" / "cells_page.py"), default_timeout=60)
+    if text is not None:
+        app.session_state["cells_text"] = text
+    return app.run()
+
+
+def test_the_page_reads_the_example_on_arrival_and_colours_every_character():
+    app = cells_page()
+    assert not app.exception and not app.error
+    spans = app.get("html")[0].proto.body.count("<span")
+    assert spans == len(app.session_state["cells_text"])
+    assert len(app.metric) == 2 and len(app.get("vega_lite_chart")) >= 4  # cell, guess, memory, toy charts
+    app.slider(key="cells_at").set_value(5).run()
+    assert not app.exception
+    app.button(key="cells_find").click().run()
+    assert not app.exception and (app.get("html") and len(app.warning) <= 1)
+
+
+@pytest.mark.parametrize("kind", [*UNREADABLE_TEXTS, *VALID_TEXTS])
+def test_every_text_kind_in_the_page(kind):
+    app = cells_page({**UNREADABLE_TEXTS, **VALID_TEXTS}[kind])
+    assert not app.exception and not app.error
+    if kind in UNREADABLE_TEXTS:
+        assert len(app.warning) == 1 and not app.metric
+    else:
+        assert len(app.metric) == 2
+        assert all("<script>" not in h.proto.body for h in app.get("html"))  # the text stays text
+
+
+def test_the_patterns_map_links_every_pattern_to_a_page_of_the_app():
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    app.run()
+    app.switch_page("app/patterns_page.py").run()
+    assert not app.exception
+    links = [link.proto.page for link in app.get("page_link")]
+    assert len(app.get("imgs")) == 5 and len(links) >= 9
+    registered = (REPO_ROOT / "streamlit_app.py").read_text()
+    assert all(link.split("/")[-1].replace(".py", "") in registered for link in links)

@@ -134,8 +134,8 @@ def show_reading(model: CharModel, result: dict) -> None:
     memory = model.memory(reading, at)
     scaled = memory / max(memory.max(), 1e-12)
     st.markdown("**Which characters the guess depends on**: the size of the gradient of the guess's "
-                "log-probability with respect to each earlier character (green: more).")
-    st.html(coloured_text(reading.text[:at + 1], scaled, lambda v: f"rgba(44,160,44,{v * 0.85:.2f})",
+                f"log-probability with respect to each of the {len(memory)} characters up to it (green: more).")
+    st.html(coloured_text(reading.text[at + 1 - len(memory):at + 1], scaled, lambda v: f"rgba(44,160,44,{v * 0.85:.2f})",
                           [f"influence {v:.2f}" for v in scaled], "cells-memory"))
     st.altair_chart(memory_chart(memory), width="stretch")
     show_cells_table(model, reading)

@@ -48,13 +48,16 @@ class Step:
     c: np.ndarray
 
 
-def forward(weights: LSTMWeights, ids: np.ndarray) -> tuple[list[list[Step]], np.ndarray]:
-    """Every layer's steps over `ids` from a zero state, and the log-probabilities of the next id [T, V]."""
+def forward(weights: LSTMWeights, ids: np.ndarray, initial: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> tuple[list[list[Step]], np.ndarray]:
+    """Every layer's steps over `ids` from `initial` (h, c [layers, H]; zeros by default), and the
+    log-probabilities of the next id [T, V]."""
     inputs = [weights.embedding[i] for i in ids]
     trace = []
-    for layer in weights.layers:
+    for number, layer in enumerate(weights.layers):
         size = layer.recurrence.shape[1]
-        h, c, steps = np.zeros(size), np.zeros(size), []
+        h, c = (initial[0][number], initial[1][number]) if initial is not None else (np.zeros(size), np.zeros(size))
+        steps = []
         for x in inputs:
             z = layer.weight @ x + layer.recurrence @ h + layer.bias
             gates = np.concatenate([_sigmoid(z[:3 * size]), np.tanh(z[3 * size:])])
@@ -68,15 +71,17 @@ def forward(weights: LSTMWeights, ids: np.ndarray) -> tuple[list[list[Step]], np
     return trace, log_softmax(logits)
 
 
-def input_gradients(weights: LSTMWeights, ids: np.ndarray, position: int, target: int) -> np.ndarray:
-    """d log P(target after ids[:position + 1]) / d (the input vector of each character up to `position`)
-    [position + 1, E]: how much each earlier character moves that prediction."""
-    trace, log_probs = forward(weights, ids[:position + 1])
-    probs = np.exp(log_probs[position])
+def input_gradients(weights: LSTMWeights, ids: np.ndarray, target: int,
+                    initial: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """d log P(target after all of `ids`) / d (the input vector of each of `ids`) [len(ids), E]: how much each
+    character moves that prediction. `initial` is the state before ids[0] (zeros: the text's start); the
+    gradient reaches no further back than ids[0]."""
+    trace, log_probs = forward(weights, ids, initial)
+    probs = np.exp(log_probs[-1])
     d_logit = -probs
     d_logit[target] += 1.0
-    d_outputs = np.zeros((position + 1, weights.head_weight.shape[1]))
-    d_outputs[position] = weights.head_weight.T @ d_logit
+    d_outputs = np.zeros((len(ids), weights.head_weight.shape[1]))
+    d_outputs[-1] = weights.head_weight.T @ d_logit
     for layer, steps in zip(reversed(weights.layers), reversed(trace)):
         size = layer.recurrence.shape[1]
         d_h_next, d_c_next = np.zeros(size), np.zeros(size)

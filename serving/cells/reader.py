@@ -25,6 +25,7 @@ from serving.text import InputError, prepare_text
 
 MAX_CHARS = 5000
 PEER_FILE = "peer_5gram.npz"
+MEMORY_SPAN = 300  # characters back the gradient view reaches (its cost grows with the span)
 KINDS = ("hidden", "cell")
 _UNIT = re.compile(r"^layer (\d+) (hidden|cell) (\d+)$")
 
@@ -112,10 +113,15 @@ class CharModel:
         return LSTMWeights.from_onnx(self.artifact.file("model.onnx"))
 
     def memory(self, reading: Reading, at: int) -> np.ndarray:
-        """How much each character up to `at` moves the model's top guess after `at`: the size of the gradient
-        of that guess's log-probability with respect to each character's input vector [at + 1]."""
+        """How much each of the MEMORY_SPAN characters up to `at` moves the model's top guess after `at`: the size
+        of the gradient of that guess's log-probability with respect to each character's input vector, exact
+        (backpropagated from the state the model had before the first of them) [at + 1 - start]."""
+        start = max(0, at + 1 - MEMORY_SPAN)
+        initial = None if start == 0 else tuple(reading.states[start - 1, :, kind].astype(np.float64)
+                                                  for kind in (0, 1))
         target = int(np.argmax(reading.log_probs[at]))
-        return np.linalg.norm(input_gradients(self.weights, reading.ids, at, target), axis=1)
+        gradients = input_gradients(self.weights, reading.ids[start:at + 1], target, initial)
+        return np.linalg.norm(gradients, axis=1)
 
     def predict_batch(self, texts: list[str], units: list[str] | None = None) -> list[dict]:
         """Each text's answer as `rnnapp cells --json` prints it, or {"error": ...}."""

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from serving.cells.alphabet import SYMBOLS, UNKNOWN, encode
 from serving.cells.features import FEATURES, Correlation, feature_matrix, features_of
 from serving.cells.numpy_lstm import forward, input_gradients
-from serving.cells.reader import MAX_CHARS, CharModel
+from serving.cells.reader import MAX_CHARS, MEMORY_SPAN, CharModel
 from serving.cells.search import build_index, find_similar, held_out_texts
 from serving.cells.toy import train_hello
 from serving.kneser_ney import KneserNey
@@ -75,7 +75,7 @@ def test_reading_gives_every_state_and_the_numpy_lstm_is_the_onnx_graph(model):
 def test_the_backward_pass_matches_finite_differences(model):
     ids = encode("(a, b)")
     target, at = int(encode(")")[0]), 4
-    gradient = input_gradients(model.weights, ids, at, target)
+    gradient = input_gradients(model.weights, ids[:at + 1], target)
     weights = model.weights
     for position, dim in ((0, 3), (2, 7), (4, 0)):
         original = weights.embedding.copy()
@@ -89,6 +89,19 @@ def test_the_backward_pass_matches_finite_differences(model):
             changed.append(forward(weights, moved[:at + 1])[1][at, target])
         weights.embedding = original
         assert gradient[position, dim] == pytest.approx((changed[0] - changed[1]) / 2e-5, rel=1e-3, abs=1e-7)
+
+
+def test_the_memory_window_starts_from_the_models_own_state(model):
+    """The gradient over the last MEMORY_SPAN characters, backpropagated from the state before them, is the
+    gradient over the whole text restricted to them: nothing after the window's start depends on what came before
+    it except through that state."""
+    text = ("It was the best of times, it was the worst of times; (a, [b, c]) = 12.5\n" * 6)[:MEMORY_SPAN + 60]
+    [reading] = model.read([text])
+    at = len(text) - 1
+    whole = input_gradients(model.weights, reading.ids, int(np.argmax(reading.log_probs[at])))
+    window = model.memory(reading, at)
+    assert len(window) == MEMORY_SPAN
+    assert np.allclose(window, np.linalg.norm(whole, axis=1)[-MEMORY_SPAN:], rtol=1e-3, atol=1e-6)
 
 
 def test_the_manifest_says_the_lstm_beats_the_5gram_with_five_cells_at_0_7(model):
@@ -151,10 +164,15 @@ def test_rnnapp_cells_json_and_every_text_kind():
     assert done.returncode == 0 and [c["char"] for c in answer["chars"]] == list("ab\ncd")
     assert {"bits_per_char", "ngram_bits_per_char", "interpretable_cells"} <= set(answer)
     assert all({"cell", "feature", "correlation"} == set(c) for c in answer["interpretable_cells"])
-    done = rnnapp("--json", *UNREADABLE_TEXTS.values(), *VALID_TEXTS.values())
+    long = VALID_TEXTS["200,000 characters"]
+    texts = [text.replace("\x00", "\x01") for text in [*UNREADABLE_TEXTS.values(), *VALID_TEXTS.values()]
+             if text != long]  # an argument cannot carry NUL (another control character stands in) or 200 kB
+    done = rnnapp("--json", *texts)
     assert done.returncode == 1 and b"Traceback" not in done.stderr
-    assert len(done.stdout.decode().splitlines()) == len(VALID_TEXTS)
+    assert len(done.stdout.decode().splitlines()) == len(VALID_TEXTS) - 1
     assert done.stderr.decode().count("error:") == len(UNREADABLE_TEXTS)
+    done = rnnapp("--json", stdin=long.encode())
+    assert done.returncode == 0 and json.loads(done.stdout)["truncated"]
     done = rnnapp(stdin=b"\xff\xfe not UTF-8")
     assert done.returncode == 0 and b"characters" in done.stdout  # undecodable bytes read as unknown characters
     done = rnnapp("--cell", "layer 9 cell 1", "text")
@@ -199,6 +217,6 @@ def test_the_patterns_map_links_every_pattern_to_a_page_of_the_app():
     app.switch_page("app/patterns_page.py").run()
     assert not app.exception
     links = [link.proto.page for link in app.get("page_link")]
-    assert len(app.get("imgs")) == 5 and len(links) >= 9
+    assert len(app.get("image")) == 5 and len(links) >= 9
     registered = (REPO_ROOT / "streamlit_app.py").read_text()
     assert all(link.split("/")[-1].replace(".py", "") in registered for link in links)

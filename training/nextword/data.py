@@ -104,10 +104,11 @@ def recorded_splits() -> dict[str, list[Document]]:
     return {name: [by_id[i] for i in recorded[name]] for name in ("train", "validation", "test")}
 
 
+@lru_cache(maxsize=1)
 def load_splits() -> dict[str, list[Document]]:
     """The recorded splits, less every test sentence that has a twin among the training sentences
-    (`without_twin_sentences`; indexing the training sentences takes about 40 s). Training and validation are
-    left whole: the model learnt from the one and was chosen on the other."""
+    (`without_twin_sentences`; indexing the training sentences takes about 40 s), once per process. Training and
+    validation are left whole: the model learnt from the one and was chosen on the other."""
     splits = recorded_splits()
     return {**splits, "test": without_twin_sentences(splits["test"], training_twin_finder())}
 

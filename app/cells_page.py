@@ -13,7 +13,7 @@ import streamlit as st
 from app.common import char_model, escape_markdown, load_or_stop, plot_height, readable, scroll_into_view, timed
 from serving.cells.features import FEATURES, Correlation, feature_matrix
 from serving.cells.reader import MAX_CHARS, CharModel, Reading
-from serving.cells.search import MAX_SELECTION, build_index, find_similar, held_out_texts
+from serving.cells.search import build_index, find_similar, held_out_pieces
 from serving.cells.toy import LETTERS, WORD, train_hello
 from serving.text import InputError, prepare_text
 
@@ -43,11 +43,6 @@ def coloured_text(text: str, values: np.ndarray, colour, titles: list[str], kind
                      + ("<br>" if char == "\n" else ""))
     return (f'<div class="{kind}" style="font-family:monospace;font-size:0.95rem;line-height:1.6;white-space:pre-wrap;'
             f'word-break:break-all">{"".join(spans)}</div>')
-
-
-def display_value(model: CharModel, unit: int, values: np.ndarray) -> np.ndarray:
-    """A hidden unit as it is (-1 to 1); a cell state through tanh, as the hidden state sees it."""
-    return np.tanh(values) if "cell" in model.unit_name(unit) else values
 
 
 def unit_choices(model: CharModel) -> dict[str, int]:
@@ -106,10 +101,11 @@ def show_reading(model: CharModel, result: dict) -> None:
     choices = unit_choices(model)
     label = st.selectbox("Colour the text by", list(choices), key="cells_unit",
                          help="Units the project found tracking a named feature on held-out text, with their "
-                              "correlation there. Red is near +1, blue near -1.")
+                              "correlation there (a cell state is shown through tanh, as the hidden state sees "
+                              "it). Red is near +1, blue near -1.")
     unit = choices[label]
     feature = next((c["feature"] for c in model.interpretable if model.unit_of(c["cell"]) == unit), None)
-    values = display_value(model, unit, reading.units()[:, unit])
+    values = reading.units()[:, unit]
     titles = [f"{v:+.2f}; next: " + ", ".join(f"{repr(c)[1:-1]} {p:.0%}" for c, p in reading.top_next(at))
               for at, v in enumerate(values)]
     st.html(coloured_text(reading.text, values, shade, titles, "cells-reading"))
@@ -152,15 +148,18 @@ def show_cells_table(model: CharModel, reading: Reading) -> None:
     r = correlation.r()
     rows = [{"unit": c["cell"], "tracks": c["feature"], "r, held-out text": c["correlation"],
              "r, your text": round(float(r[i, list(FEATURES).index(c["feature"])]), 2),
-             "what the feature is": FEATURES[c["feature"]]} for i, c in enumerate(model.interpretable)]
+             "what the feature is": FEATURES[c["feature"]].meaning,
+             "measured on": {"prose": "the novels", "code": "Django's modules", "any": "both"}[
+                 FEATURES[c["feature"]].text]} for i, c in enumerate(model.interpretable)]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.caption("r is Pearson's correlation of the unit with the feature over every character; 0 on your text "
-               "where the feature never changes there.")
+    st.caption("r is Pearson's correlation of the unit with the feature over every character of the held-out "
+               "text it was measured on, and of your text; 0 where the feature never changes there (your text is "
+               "not known to be Python or not).")
 
 
 @st.cache_resource(show_spinner="Reading the held-out chapters and modules once...")
 def search_index(_model: CharModel):
-    return build_index(_model, held_out_texts(_model))
+    return build_index(_model, [text for _, text in held_out_pieces(_model)])
 
 
 def show_search(model: CharModel, reading: Reading) -> None:

@@ -30,6 +30,11 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def as_read(text: str) -> str:
+    """The text as the model reads it, character for character: curly quotes straight, accents off."""
+    return "".join(SYMBOLS[char_id(char)] for char in text)
+
+
 def encode(text: str) -> np.ndarray:
     """One id per character of `text` (whose line ends are already "\\n")."""
     return np.fromiter((char_id(char) for char in text), np.int64, len(text))

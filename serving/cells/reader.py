@@ -2,8 +2,8 @@
 cell state after every character, and its guess at the next one; and `predict_batch`, the one answer the CLI,
 the page and the benchmark share.
 
-A unit is one number of the state: layer 1 or 2, its hidden state h or its cell state c, and an index; its
-name reads "layer 2 cell 37". The units the project found tracking a named feature (training/cells/artifact.py)
+A unit is one number of the state: layer 1 or 2, its hidden state h or its cell state c (read through tanh),
+and an index; its name reads "layer 2 cell 37". The units the project found tracking a named feature (training/cells/artifact.py)
 come with the artifact, beside the Kneser-Ney 5-gram over characters that is the model's peer.
 """
 from __future__ import annotations
@@ -41,8 +41,12 @@ class Reading:
     log_probs: np.ndarray
 
     def units(self) -> np.ndarray:
-        """The states as [T, units], units ordered layer by layer, hidden before cell (see `unit_name`)."""
-        return self.states.reshape(len(self.ids), -1)
+        """Every unit's activation after each character [T, units], layer by layer, hidden before cell (see
+        `unit_name`): a hidden unit as it is, a cell through tanh, as the hidden state sees it (and as Karpathy's
+        view colours it); both lie in -1..1."""
+        states = self.states.copy()
+        states[:, :, 1] = np.tanh(states[:, :, 1])
+        return states.reshape(len(self.ids), -1)
 
     def surprisals(self) -> np.ndarray:
         """Bits the model spent on each character after the first [T - 1]."""
@@ -125,8 +129,8 @@ class CharModel:
 
     def predict_batch(self, texts: list[str], units: list[str] | None = None) -> list[dict]:
         """Each text's answer as `rnnapp cells --json` prints it, or {"error": ...}."""
-        chosen = [self.unit_of(name) for name in units] if units else [self.unit_of(c["cell"])
-                                                                       for c in self.interpretable]
+        names = units or [c["cell"] for c in self.interpretable]
+        chosen = [self.unit_of(name) for name in dict.fromkeys(names)]  # a unit listed for two features once
 
         def run(chunk: list[str]) -> list[dict]:
             prepared = [prepare_text(text, MAX_CHARS, keep_lines=True) for text in chunk]

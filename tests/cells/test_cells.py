@@ -13,9 +13,10 @@ from serving.cells.alphabet import SYMBOLS, UNKNOWN, encode
 from serving.cells.features import FEATURES, Correlation, feature_matrix, features_of
 from serving.cells.numpy_lstm import forward, input_gradients
 from serving.cells.reader import MAX_CHARS, MEMORY_SPAN, CharModel
-from serving.cells.search import build_index, find_similar, held_out_texts
+from serving.cells.search import build_index, find_similar, held_out_pieces
 from serving.cells.toy import train_hello
 from serving.kneser_ney import KneserNey
+from training.cells.artifact import CorrelationByText
 from tests.app.test_bad_input_corpus import RNNAPP, UNREADABLE_TEXTS, VALID_TEXTS
 from tests.conftest import REPO_ROOT
 
@@ -33,15 +34,22 @@ def test_every_character_is_one_id_and_typographic_ones_read_as_ascii():
     assert encode("\U0001F600\u4e2d").tolist() == [UNKNOWN, UNKNOWN]
 
 
-def test_features_mark_quotes_lines_brackets_words_numbers_and_comments():
-    values = features_of('He said "hi (x[1] + 2.5)" # note\nok')
+def test_features_mark_quotes_lines_strings_brackets_words_numbers_and_comments():
+    text = 'He said "hi (x[1] + 2.5)" # it\'s\n  ok = \'a#b\' # c\n'
+    values = features_of(text)
     as_text = {name: "".join(str(int(v))[-1] for v in column) for name, column in values.items()}
-    assert as_text["inside quotes"] == "00000000111111111111111110000000000"
-    assert as_text["position in line"] == "01234567890123456789012345678901201"
-    assert as_text["bracket depth"] == "00000000000011222111111100000000000"
-    assert as_text["inside a number"] == "00000000000000010000111000000000000"
-    assert as_text["inside a comment"] == "00000000000000000000000000111111000"
-    assert set(FEATURES) == set(values)
+    assert as_text["inside quotes"] == "00000000111111111111111110000000000000000000000000"
+    assert as_text["position in line"] == "01234567890123456789012345678901201234567890123456"
+    assert as_text["characters to the line's end"] == "21098765432109876543210987654321065432109876543210"
+    assert as_text["inside a string"] == "00000000111111111111111110000000000000001111100000"
+    assert as_text["bracket depth"] == "00000000000011222111111100000000000000000000000000"
+    assert as_text["indentation"] == "00000000000000000000000000000000022222222222222222"
+    assert as_text["inside a comment"] == "00000000000000000000000000111111000000000000001110"
+    assert as_text["position in a word"] == "12012340012001000000000000001201000120000101000010"
+    assert as_text["inside a number"] == "00000000000000010000111000000000000000000000000000"
+    assert features_of("\u201cHi,\u201d he said")["inside quotes"].tolist()[:5] == [1, 1, 1, 1, 1]  # read as "
+    assert set(FEATURES) == set(values) and not values["reading Python"].any()
+    assert features_of("x = 1", python=True)["reading Python"].all()
 
 
 def test_streamed_correlation_is_pearsons_r():
@@ -108,23 +116,27 @@ def test_the_manifest_says_the_lstm_beats_the_5gram_with_five_cells_at_0_7(model
     metrics = model.artifact.manifest["metrics"]
     assert metrics["bits_per_char"] < metrics["ngram_bits_per_char"]
     assert metrics["bits_saved_interval"]["verdict"] == "ahead"
-    strong = [c for c in metrics["interpretable_cells"] if abs(c["correlation"]) >= 0.7]
-    assert len({c["cell"] for c in strong}) >= 5 and metrics["cells_at_0_7"] == len(strong)
+    strong = {c["cell"] for c in metrics["interpretable_cells"] if abs(c["correlation"]) >= 0.7}
+    assert metrics["cells_at_0_7"] == len(strong)
+    assert metrics["lstm_units_at_0_7"] == len({name.replace("hidden", "cell") for name in strong}) >= 5
     assert all(abs(c["validation_correlation"]) >= 0.7 for c in metrics["interpretable_cells"])  # chosen there
 
 
 def test_the_listed_cells_track_their_features_on_held_out_text(model):
-    """Recomputed on a slice of the held-out Moby Dick chapters and Django modules (what the search reads)."""
-    texts = held_out_texts(model)[:16]
+    """Recomputed on the held-out Moby Dick chapters and Django modules the search reads (60,000 characters):
+    at least five LSTM units of the list at |r| >= 0.6 there, and fewer bits per character than the 5-gram."""
+    pieces = held_out_pieces(model)
     units = [model.unit_of(c["cell"]) for c in model.interpretable]
-    correlation = Correlation(len(units))
-    readings = model.read(texts)
-    for reading in readings:
-        correlation.add(reading.units()[:, units], feature_matrix(reading.text))
+    correlation = CorrelationByText(len(units))
+    readings = model.read([text for _, text in pieces])
+    for (collection, _), reading in zip(pieces, readings):
+        correlation.add(collection, reading.units()[:, units], reading.text)
     r = correlation.r()
-    columns = [list(FEATURES).index(c["feature"]) for c in model.interpretable]
-    found = [r[i, column] for i, column in enumerate(columns)]
-    assert sum(abs(value) >= 0.6 for value in found) >= 4, found
+    strongest: dict[str, float] = {}  # per LSTM unit (its h and c count once), its strongest |r|
+    for i, c in enumerate(model.interpretable):
+        unit = c["cell"].replace("hidden", "cell")
+        strongest[unit] = max(strongest.get(unit, 0.0), abs(r[i, list(FEATURES).index(c["feature"])]))
+    assert sum(value >= 0.6 for value in strongest.values()) >= 5, strongest
     model_bits = sum(r.surprisals().sum() for r in readings)
     peer_bits = sum(model.peer_surprisals(r.ids).sum() for r in readings)
     assert model_bits < peer_bits
@@ -133,19 +145,24 @@ def test_the_listed_cells_track_their_features_on_held_out_text(model):
 def test_predict_batch_answers_each_character_and_refuses_what_it_cannot_read(model):
     answer, empty = model.predict_batch([TEXT, " \n "])
     assert [c["char"] for c in answer["chars"]] == list(TEXT)
-    assert all(len(c["next"]) == 3 and len(c["cells"]) == len(model.interpretable) for c in answer["chars"])
-    assert answer["bits_per_char"] < answer["ngram_bits_per_char"]
+    listed = {c["cell"] for c in model.interpretable}
+    assert all(len(c["next"]) == 3 and set(c["cells"]) == listed for c in answer["chars"])
+    [reading] = model.read([TEXT])
+    assert answer["bits_per_char"] == round(float(reading.surprisals().mean()), 4) > 0
+    assert answer["ngram_bits_per_char"] == round(float(model.peer_surprisals(reading.ids).mean()), 4) > 0
     assert empty == {"error": "the text is empty: type a sentence"}
     [long] = model.predict_batch(["word " * 2000])
     assert long["truncated"] and len(long["chars"]) == MAX_CHARS
 
 
 def test_find_similar_finds_a_held_out_stretch_itself(model):
-    texts = held_out_texts(model)[:6]
+    texts = [text for _, text in held_out_pieces(model)[:6]]
     index = build_index(model, texts)
     [reading] = model.read([texts[1]])
-    names, matches = find_similar(model, index, reading, 100, 112)
-    assert names and matches[0].score == 1.0 and matches[0].text == texts[1][100:112]
+    names, matches = find_similar(model, index, reading, 100, 112, top=50)
+    assert names and matches[0].score == 1.0
+    at = len(texts[0]) + 100  # where the stretch is in the index: it, or a neighbour with the same units, is found
+    assert any(abs(m.start - at) < 12 and m.score == 1.0 for m in matches), [(m.start, m.score) for m in matches]
 
 
 def test_the_hello_rnn_learns_to_say_hello():

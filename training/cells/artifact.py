@@ -3,8 +3,9 @@ named feature (chosen on validation text) and the scores as served on test text.
 
 Held-out documents are read in pieces of PIECE characters, each from a fresh state; the 5-gram scores the
 same characters seeing only the piece before them. A unit is listed as tracking a feature when its |r| on
-the validation pieces is at least MIN_CORRELATION (at most PER_FEATURE units per feature, the strongest);
-its r on the test pieces is what the manifest reports.
+the validation pieces of the feature's kind of text (novels for "prose", Django's modules for "code", both for
+"any") is at least MIN_CORRELATION (at most PER_FEATURE units per feature, the strongest); its r on the test
+pieces of that kind is what the manifest reports.
 """
 from __future__ import annotations
 
@@ -44,11 +45,28 @@ def read_held_out(model: CharModel, documents: list[Document], with_peer: bool):
             yield collection, reading, model.peer_surprisals(reading.ids) if with_peer else None
 
 
+class CorrelationByText:
+    """Pearson's r of units with each feature, each feature over the pieces of its kind of text."""
+
+    def __init__(self, units: int):
+        self.parts = {"prose": Correlation(units), "code": Correlation(units)}
+
+    def add(self, collection: str, activations: np.ndarray, text: str) -> None:
+        python = collection == "django"
+        self.parts["code" if python else "prose"].add(activations, feature_matrix(text, python))
+
+    def r(self) -> np.ndarray:
+        """[units, features]."""
+        prose, code = self.parts["prose"], self.parts["code"]
+        by_text = {"prose": prose.r(), "code": code.r(), "any": (prose + code).r()}
+        return np.stack([by_text[feature.text][:, column] for column, feature in enumerate(FEATURES.values())], 1)
+
+
 def choose_cells(model: CharModel, validation: list[Document]) -> list[dict]:
     """The units whose activation tracks a named feature on the validation pieces."""
-    correlation = Correlation(model.layers * 2 * model.hidden_size)
-    for _, reading, _ in read_held_out(model, validation, with_peer=False):
-        correlation.add(reading.units(), feature_matrix(reading.text))
+    correlation = CorrelationByText(model.layers * 2 * model.hidden_size)
+    for collection, reading, _ in read_held_out(model, validation, with_peer=False):
+        correlation.add(collection, reading.units(), reading.text)
     r = correlation.r()
     chosen = []
     for column, feature in enumerate(FEATURES):
@@ -63,11 +81,11 @@ def score_on_test(model: CharModel, test: list[Document]) -> dict:
     """Bits per character beside the 5-gram (all pieces and per collection, with a paired bootstrap over
     pieces), and the chosen units' correlations on the test pieces."""
     units = [model.unit_of(c["cell"]) for c in model.interpretable]
-    correlation = Correlation(len(units))
+    correlation = CorrelationByText(len(units))
     per_piece = []  # (collection, model bits, 5-gram bits, characters predicted)
     for collection, reading, peer in read_held_out(model, test, with_peer=True):
         per_piece.append((collection, float(reading.surprisals().sum()), float(peer.sum()), len(reading.ids) - 1))
-        correlation.add(reading.units()[:, units], feature_matrix(reading.text))
+        correlation.add(collection, reading.units()[:, units], reading.text)
     ours, peer, count = (np.array([p[i] for p in per_piece]) for i in (1, 2, 3))
 
     def rate(bits: np.ndarray):
@@ -82,12 +100,14 @@ def score_on_test(model: CharModel, test: list[Document]) -> dict:
     r = correlation.r()
     cells = [{**c, "correlation": round(float(r[i, list(FEATURES).index(c["feature"])]), 3)}
              for i, c in enumerate(model.interpretable)]
+    strong = {c["cell"] for c in cells if abs(c["correlation"]) >= MIN_CORRELATION}
+    lstm_units = {name.replace("hidden", "cell") for name in strong}  # h and c of one unit count once
     return {"test_characters": int(count.sum()), "pieces": len(per_piece),
             "bits_per_char": round(float(ours.sum() / count.sum()), 4),
             "ngram_bits_per_char": round(float(peer.sum() / count.sum()), 4),
             "bits_saved_interval": paired_interval(rate(ours), rate(peer), len(per_piece)).to_json(),
-            "by_collection": by_collection, "interpretable_cells": cells,
-            "cells_at_0_7": sum(abs(c["correlation"]) >= MIN_CORRELATION for c in cells)}
+            "by_collection": by_collection, "interpretable_cells": cells, "cells_at_0_7": len(strong),
+            "lstm_units_at_0_7": len(lstm_units)}
 
 
 def write_cells_artifact(model: LSTMLanguageModel, splits: dict[str, list[Document]], stream: np.ndarray,

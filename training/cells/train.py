@@ -5,6 +5,7 @@ The training documents, shuffled (seeded), make one stream of character ids; val
 negative log-likelihood per character of the validation documents, cut into pieces of `validation_piece`
 characters each read from a fresh state. The artifact (training/cells/artifact.py) is the step graph, whose
 every call returns both layers' hidden and cell states: what the page colours text by.
+`python -m training.cells.train` writes the artifact again from the last run's best checkpoint.
 """
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from datafetch.texts import Document
+from serving.artifact import load_artifact, model_dir
 from serving.cells.alphabet import SYMBOLS, encode
+from training.cells.artifact import write_cells_artifact
 from training.cells.data import read_splits
 from training.loop import seed_everything
 from training.settings import RUNS_DIR
@@ -55,6 +59,13 @@ def pieces_of(texts: list[str], length: int) -> list[list[int]]:
             if len(ids[at:at + length]) > 1]
 
 
+def training_stream(splits: dict[str, list[Document]], seed: int) -> np.ndarray:
+    """The training documents, shuffled (seeded), as one stream of character ids."""
+    order = list(splits["train"])
+    random.Random(seed).shuffle(order)
+    return encode("".join(d.text for d in order))
+
+
 def train_cells(settings: CellsTraining, out_dir: Path, resume: bool = False) -> Path:
     seed_everything(settings.seed)
     if settings.threads:
@@ -63,9 +74,7 @@ def train_cells(settings: CellsTraining, out_dir: Path, resume: bool = False) ->
     run_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
     splits = read_splits()
-    order = list(splits["train"])
-    random.Random(settings.seed).shuffle(order)
-    stream = encode("".join(d.text for d in order))
+    stream = training_stream(splits, settings.seed)
     validation = pieces_of([d.text for d in splits["validation"]], settings.validation_piece)
     print(", ".join(f"{name} {len(found)} documents ({sum(len(d.text) for d in found):,} characters)"
                     for name, found in splits.items()), flush=True)
@@ -76,6 +85,19 @@ def train_cells(settings: CellsTraining, out_dir: Path, resume: bool = False) ->
     training = {**record, "seconds": round(time.time() - started), "settings": asdict(settings),
                 "documents": {name: len(found) for name, found in splits.items()},
                 "characters": {name: sum(len(d.text) for d in found) for name, found in splits.items()}}
-    from training.cells.artifact import write_cells_artifact  # the exporter reads the finished model
+    return write_cells_artifact(model, splits, stream, out_dir, run_dir, training)
 
-    return write_cells_artifact(model, splits, np.asarray(stream), out_dir, run_dir, training)
+
+def rewrite_artifact(out_dir: Path) -> Path:
+    """`python -m training.cells.train`: the artifact written again from the last run's best checkpoint, with
+    the committed manifest's training record (how cells are chosen or scored changed, not the model)."""
+    committed = load_artifact(out_dir).manifest
+    model = LSTMLanguageModel(LSTMConfig(**committed["config"]))
+    model.load_state_dict(torch.load(RUNS_DIR / "cells" / "best.pt"))
+    splits = read_splits()
+    stream = training_stream(splits, committed["training"]["settings"]["seed"])
+    return write_cells_artifact(model, splits, stream, out_dir, RUNS_DIR / "cells", committed["training"])
+
+
+if __name__ == "__main__":
+    print(f"wrote {rewrite_artifact(model_dir('cells'))}")

@@ -105,8 +105,9 @@ def cells_metrics(manifest: dict) -> tuple[pd.DataFrame, str]:
     cells = ", ".join(f"{c['cell']} ({c['feature']}, r = {c['correlation']:+.2f})"
                       for c in metrics["interpretable_cells"] if abs(c["correlation"]) >= 0.7)
     return (pd.DataFrame(rows).set_index("test text"),
-            "Bits per character (lower is better) on held-out pieces of 2,000 characters, each read from a fresh "
-            f"state; intervals resample pieces. Units at |r| >= 0.7 with a named feature on the test text: {cells}.")
+            f"Bits per character (lower is better) on held-out pieces of {metrics['piece_characters']:,} characters, "
+            f"each read from a fresh state; intervals resample pieces. Units at |r| >= 0.7 with a named feature on "
+            f"the test text ({metrics['lstm_units_at_0_7']} LSTM units): {cells}.")
 
 
 BESIDE_PEER = "as served beside nearest neighbour"  # the split's entry holding the intervals, not a captioner

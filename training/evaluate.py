@@ -7,7 +7,9 @@ held-out slice of the distilled pairs), ner-validation
 nearest-neighbour captioner, on held-out scenes), caption-validation (caption models side by side on
 the validation scenes of the training defaults: what a choice between models is made on) or
 real-photos (the served caption, the decoder's own words and the CNN's top-1 label on the everyday
-photos) or forecast (beside seasonal naive, ETS, ARIMA and Theta on every series' test horizons). Needs no torch.
+photos) or forecast (beside seasonal naive, ETS, ARIMA and Theta on every series' test horizons) or cells (the
+character LSTM's bits per character beside a 5-gram, and its listed cells' correlations, on test text). Needs no
+torch.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from pathlib import Path
 from serving.cli import run_guarded
 
 MODELS = ("sentiment", "sentiment-everyday", "ner", "ner-validation", "translate", "nextword", "caption",
-          "caption-validation", "real-photos", "forecast")
+          "caption-validation", "real-photos", "forecast", "cells")
 
 
 def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> None:
@@ -85,6 +87,18 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
             artifact = load_artifact(folder)
             splits = split_series(read_catalogue())
             print(f"{folder}:\n{format_report(evaluate_forecaster(artifact, splits))}")
+    elif model == "cells":
+        import json
+
+        from serving.artifact import load_artifact, model_dir
+        from serving.cells.reader import CharModel
+        from training.cells.artifact import score_on_test
+        from training.cells.data import read_splits
+
+        for folder in model_dirs or [model_dir("cells")]:
+            scores = score_on_test(CharModel(load_artifact(folder)), read_splits()["test"])
+            print(f"{folder}: the character LSTM as served beside the Kneser-Ney 5-gram, test text:")
+            print(json.dumps(scores, indent=1))
     elif model == "caption-validation":
         from serving.artifact import model_dir
         from training.caption.evaluate import compare_on_validation

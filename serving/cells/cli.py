@@ -11,21 +11,36 @@ from serving.cli import EXIT_BAD_INPUT, emit_answer, error
 from serving.text import InputError
 
 
+BARS = " ▁▂▃▄▅▆▇█"
+
+
 def shown(char: str) -> str:
     return {"\n": "\\n", "\t": "\\t", " ": "' '"}.get(char, char)
 
 
+def sparkline(values: list[float]) -> str:
+    """One bar per character, from -1 (empty) to +1 (full)."""
+    return "".join(BARS[round((min(1.0, max(-1.0, v)) + 1) / 2 * (len(BARS) - 1))] for v in values)
+
+
 def cells_text(answer: dict) -> str:
-    last = answer["chars"][-1]
-    guesses = ", ".join(f"{shown(g['char'])} {g['probability']:.0%}" for g in last["next"])
-    lines = [f"{len(answer['chars'])} characters; next after the last: {guesses}"]
+    """The text as read, then a sparkline per unit under it (Karpathy's view in a terminal), the guess after the
+    last character and the bits per character beside the 5-gram's."""
+    chars = answer["chars"]
+    features: dict[str, list[str]] = {}
+    for cell in answer["interpretable_cells"]:
+        features.setdefault(cell["cell"], []).append(f"{cell['feature']} {cell['correlation']:+.2f}")
+    lines = ["".join("↵" if c["char"] == "\n" else c["char"] if c["char"].isprintable() else "?" for c in chars)]
+    for unit in chars[0]["cells"]:
+        lines.append(f"{sparkline([c['cells'][unit] for c in chars])}  {unit}"
+                     + (f" (r: {', '.join(features[unit])})" if unit in features else ""))
+    guesses = ", ".join(f"{shown(g['char'])} {g['probability']:.0%}" for g in chars[-1]["next"])
+    lines.append(f"next after the last character: {guesses}")
     if answer["bits_per_char"] is not None:
         lines.append(f"bits per character: LSTM {answer['bits_per_char']:.2f}, 5-gram "
                      f"{answer['ngram_bits_per_char']:.2f}")
     if answer["truncated"]:
         lines.append(f"note: only the first {MAX_CHARS} characters were read")
-    for cell in answer["interpretable_cells"]:
-        lines.append(f"{cell['cell']}: {cell['feature']} (r = {cell['correlation']:+.2f} on held-out text)")
     return "\n".join(lines)
 
 
@@ -50,7 +65,8 @@ def cells_command(args: argparse.Namespace) -> int:
 def add_commands(commands: argparse._SubParsersAction) -> None:
     cells = commands.add_parser("cells", help="watch a character LSTM read a text, cell by cell",
                                 description="The character LSTM reads TEXT (or all of stdin) one character at a "
-                                            "time: each character with the chosen cells' activations and the "
+                                            "time: each character with the chosen cells' activations (a cell "
+                                            "state through tanh) and the "
                                             "likeliest next characters, bits per character beside a 5-gram, "
                                             f"and the cells that track a named feature. At most {MAX_CHARS} "
                                             "characters are read.")

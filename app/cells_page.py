@@ -79,7 +79,8 @@ def guess_chart(reading: Reading, at: int) -> alt.Chart:
 def memory_chart(memory: np.ndarray) -> alt.Chart:
     rows = pd.DataFrame({"characters back": np.arange(len(memory))[::-1], "influence": memory / memory.max()})
     return readable(alt.Chart(rows).mark_bar(color="#2ca02c").encode(
-        x=alt.X("characters back:Q", scale=alt.Scale(reverse=True)), y=alt.Y("influence:Q", title="influence"),
+        x=alt.X("characters back:Q", scale=alt.Scale(domain=[len(memory) - 1, 0], nice=False)),
+        y=alt.Y("influence:Q", title="influence"),
         tooltip=["characters back", alt.Tooltip("influence:Q", format=".2f")]).properties(height=plot_height(1, 140)))
 
 
@@ -125,7 +126,7 @@ def show_reading(model: CharModel, result: dict) -> None:
                    help="The model's guess at the next character after this one, and how much each earlier "
                         "character moves that guess")
     shown = reading.text[max(0, at - 40):at + 1].replace("\n", "↵")
-    st.markdown(f"After `…{escape_markdown(shown)}` it guesses:")
+    st.html(f"<p>After <code>…{html.escape(shown)}</code> it guesses:</p>")
     st.altair_chart(guess_chart(reading, at), width="stretch")
     memory = model.memory(reading, at)
     scaled = memory / max(memory.max(), 1e-12)
@@ -171,14 +172,15 @@ def show_search(model: CharModel, reading: Reading) -> None:
     if end - start < 1:
         st.info("Choose at least one character.")
         return
-    st.markdown(f"Selected: `{escape_markdown(reading.text[start:end].replace(chr(10), '↵'))}`")
+    st.html(f"<p>Selected: <code>{html.escape(reading.text[start:end].replace(chr(10), '↵'))}</code></p>")
     if not st.button("Find similar", key="cells_find", type="primary"):
         return
     try:
         index = search_index(model)
         names, matches = find_similar(model, index, reading, start, end)
     except InputError as err:
-        st.warning(escape_markdown(str(err)))
+        message = str(err)
+        st.warning(escape_markdown(message[:1].upper() + message[1:]))
         return
     except OSError as err:
         st.warning(f"The held-out text is not in the data cache ({err}): run `python -m datafetch cells`.")
@@ -205,7 +207,9 @@ def heatmap(matrix: np.ndarray, columns: list[str], title: str, scheme: str, dom
         x=alt.X("unit:N", sort=columns, title=title), y=alt.Y("step:N", title="reads"),
         color=alt.Color("value:Q", scale=alt.Scale(scheme=scheme, domain=domain), legend=None),
         tooltip=["step", "unit", alt.Tooltip("value:Q", format=".2f")])
-    text = chart.mark_text(fontSize=11).encode(text=alt.Text("value:Q", format=".2f"), color=alt.value("black"))
+    text = chart.mark_text(fontSize=11).encode(  # white on the dark ends of each scale
+        text=alt.Text("value:Q", format=".2f"),
+        color=alt.condition("abs(datum.value) > 0.6", alt.value("white"), alt.value("black")))
     return (chart + text).properties(height=plot_height(4, 30))
 
 

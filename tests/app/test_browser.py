@@ -421,7 +421,7 @@ def test_every_pattern_on_the_map_opens_a_working_page(app_url, browser, viewpor
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
     for at, name in enumerate(names if viewport == DESKTOP else names[:2]):
         page.locator("[data-testid=stPageLink] a").nth(at).click()
-        heading = name.split(":")[0]
+        heading = name.strip().split("\n")[-1].split(":")[0]  # the label, after the icon's name
         page.get_by_role("heading", name=heading, exact=True).wait_for(timeout=60_000)
         wait_until_idle(page)
         assert page.locator(".stException").count() == 0, name

@@ -23,7 +23,7 @@ from tests.conftest import REPO_ROOT
 README = REPO_ROOT / "README.md"
 # Every rnnapp subcommand has an example, so a README that lost its examples (or a parser that finds
 # none) fails here instead of passing with nothing checked.
-SUBCOMMANDS = {"sentiment", "ner", "translate", "nextword", "generate", "caption", "music", "forecast"}
+SUBCOMMANDS = {"sentiment", "ner", "translate", "nextword", "generate", "caption", "music", "forecast", "cells"}
 # The photos the caption examples name, as the README says: the Caption page's sample photos.
 PHOTOS = {"coffee.png": "Coffee", "fruit.jpg": "Fruit", "holiday/cat.png": "Cat", "holiday/dog.png": "Dog"}
 EXAMPLE_TABLE = "docs/examples/visitors.csv"  # the forecast example's made-up series, committed

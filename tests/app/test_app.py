@@ -275,14 +275,15 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
                                                 "Translate: encoder-decoder GRU with attention, English -> Spanish",
                                                 "Next word: GRU language model",
                                                 "Music: an LSTM that writes folk tunes",
-                                                "Forecast: a GRU that reads a window of a series and writes its horizon"]
-    for card in range(7):
+                                                "Forecast: a GRU that reads a window of a series and writes its horizon",
+                                                "Inside the RNN: a character LSTM"]
+    for card in range(8):
         labels = {metric.label: metric.value for metric in app.metric[3 * card:3 * card + 3]}
         assert labels["Execution provider"] == "CPU" and labels["Latency (median of 20)"].endswith(" ms")
         assert int(labels["Parameters"].replace(",", "")) > 100_000
     (caption_table, _, sentiment_table, sentiment_beside, _, ner_table, ner_beside, _, translate_table,
      translate_beside, _, nextword_table, nextword_beside, _, music_table, music_beside, _, forecast_table,
-     forecast_beside, _) = (
+     forecast_beside, _, cells_table, cells_beside, _) = (
         frame.value for frame in app.dataframe)
     assert list(caption_table.columns) == ["beam 3 + CNN names", "beam 3", "greedy", "nearest neighbour"]
     assert caption_table.loc["CIDEr-D", "beam 3 + CNN names"] > 0
@@ -305,9 +306,12 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     assert list(forecast_table.columns) == ["GRU", "seasonal naive", "ETS", "ARIMA", "Theta"]
     assert forecast_table.index[-2].startswith("all (") and forecast_table.index[-1] == "all: 80% interval coverage"
     assert list(forecast_beside.columns) == [f"MASE, {peer} - GRU" for peer in ("seasonal naive", "ETS", "ARIMA", "Theta")]
+    assert list(cells_table.columns) == ["LSTM", "Kneser-Ney 5-gram"]
+    assert cells_table.index[-1].startswith("all (") and (cells_table["LSTM"] < cells_table["Kneser-Ney 5-gram"]).all()
+    assert cells_beside.iloc[-1]["bits saved"].endswith(" ahead")
     # every card says how its differences are judged
-    assert sum("95% paired bootstrap interval" in c.value for c in app.caption) == 7
-    models = ("caption", "sentiment", "ner", "translate", "nextword", "music", "forecast")
+    assert sum("95% paired bootstrap interval" in c.value for c in app.caption) == 8
+    models = ("caption", "sentiment", "ner", "translate", "nextword", "music", "forecast", "cells")
     for name in models:  # drawn once its expander is opened
         app.session_state[f"models_doc_{name}"] = True
     app.run()
@@ -316,7 +320,7 @@ def test_models_page_shows_the_card_with_metrics_and_latency():
     assert all(text.startswith("# ") and "|---|" in text for text in docs.values())  # the results, tables included
     cards = markdown_text(app)
     for section in ("**Intended use.**", "**What it learnt from.**", "**Limits.**", "**What it cannot know.**"):
-        assert cards.count(section) == 7, section
+        assert cards.count(section) == 8, section
 
 
 def test_model_tables_show_counts_as_counts_and_whole_labels():
@@ -335,7 +339,7 @@ def test_models_are_timed_once_per_server_not_on_every_visit():
     again = page("models").run()
     assert not again.exception
     latencies = [[m.value for m in app.metric if m.label.startswith("Latency")] for app in (first, again)]
-    assert len(latencies[0]) == 7 and latencies[0] == latencies[1]  # the same measurement, not a new one
+    assert len(latencies[0]) == 8 and latencies[0] == latencies[1]  # the same measurement, not a new one
 
 
 def test_the_app_navigation_opens_on_caption():

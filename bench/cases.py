@@ -254,7 +254,7 @@ def forecast_cases(rounds: int, peer_rounds: int) -> list[Result]:
 def cells_cases(rounds: int) -> list[Result]:
     """What the Inside-the-RNN page computes for a 500-character text: the LSTM reading it one character per call
     (every state kept), its bits per character beside the 5-gram's, and the gradient of its last guess with
-    respect to the 300 characters before it (numpy backward pass); the 5-gram scoring the same text beside it."""
+    respect to every character before it (up to 500) (numpy backward pass); the 5-gram scoring the same text beside it."""
     model = CharModel.load()
     text = (("It is a truth universally acknowledged, that a single man in possession\nof a good fortune, must be "
              "in want of a wife. \"Yes,\" said he.\n") * 6 + "def area(width, height=2.5):\n    return (width * height)\n"
@@ -267,5 +267,5 @@ def cells_cases(rounds: int) -> list[Result]:
     samples = interleaved({"page": Contender(page_work),
                            "ngram": Contender(lambda: model.peer_surprisals(encode(text)))}, rounds)
     return [Result("cells_500", "a 500-character text read character by character (every state), bits per "
-                                "character beside the 5-gram, the last guess's gradient over the 300 characters before it",
+                                "character beside the 5-gram, the last guess's gradient over every character before it (up to 500)",
                    samples["page"], peer=("Kneser-Ney 5-gram over the same characters", samples["ngram"]))]

@@ -10,7 +10,7 @@ read from a fresh state, and the best checkpoint on it is kept.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np

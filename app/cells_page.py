@@ -51,7 +51,7 @@ def unit_choices(model: CharModel) -> dict[str, int]:
     return found or {model.unit_name(0): 0}
 
 
-def activation_chart(reading: Reading, values: np.ndarray, feature: str | None) -> alt.Chart:
+def activation_chart(reading: Reading, features: np.ndarray, values: np.ndarray, feature: str | None) -> alt.Chart:
     """The chosen unit along the text, and the feature it tracks beside it on its own scale."""
     rows = pd.DataFrame({"character": np.arange(len(values)), "activation": values,
                          "char": [repr(c)[1:-1] for c in reading.text]})
@@ -61,7 +61,7 @@ def activation_chart(reading: Reading, values: np.ndarray, feature: str | None) 
         tooltip=["character", "char", alt.Tooltip("activation:Q", format=".2f")])
     if feature is None:
         return readable(line.properties(height=plot_height(1, 160)))
-    rows[feature] = feature_matrix(reading.text)[:, list(FEATURES).index(feature)]
+    rows[feature] = features[:, list(FEATURES).index(feature)]
     shaded = alt.Chart(rows).mark_area(opacity=0.25, color="#555867", interpolate="step-after").encode(
         x="character:Q", y=alt.Y(f"{feature}:Q", title=feature))
     return readable(alt.layer(shaded, line).resolve_scale(y="independent").properties(height=plot_height(1, 160)))
@@ -92,8 +92,13 @@ def read_text(model: CharModel, text: str, clicked: bool) -> None:
         st.session_state.pop("cells_result", None)
         return
     (reading,), ms = timed(lambda: model.read([prepared]))
+    enough = len(reading.ids) > 1  # bits and features once per reading, not on every rerun of the page
     st.session_state.pop("cells_error", None)
     st.session_state["cells_result"] = {"reading": reading, "truncated": truncated, "ms": ms, "scroll": clicked,
+                                        "bits": reading.surprisals().mean() if enough else float("nan"),
+                                        "ngram_bits": model.peer_surprisals(reading.ids).mean() if enough
+                                        else float("nan"),
+                                        "features": feature_matrix(reading.text),
                                         "nonce": st.session_state.get("cells_result", {}).get("nonce", 0) + 1}
 
 
@@ -110,8 +115,7 @@ def show_reading(model: CharModel, result: dict) -> None:
     titles = [f"{v:+.2f}; next: " + ", ".join(f"{repr(c)[1:-1]} {p:.0%}" for c, p in reading.top_next(at))
               for at, v in enumerate(values)]
     st.html(coloured_text(reading.text, values, shade, titles, "cells-reading"))
-    bits = reading.surprisals().mean() if len(reading.ids) > 1 else float("nan")
-    ngram = model.peer_surprisals(reading.ids).mean() if len(reading.ids) > 1 else float("nan")
+    bits, ngram = result["bits"], result["ngram_bits"]
     left, right = st.columns(2)
     left.metric("Bits per character, LSTM", f"{bits:.2f}", help="How surprised the model was by each next "
                 "character of your text, on average: fewer bits, better guesses.")
@@ -119,7 +123,7 @@ def show_reading(model: CharModel, result: dict) -> None:
                  "counted on the same training text: the peer the LSTM must beat.")
     st.caption(f"{len(reading.ids)} characters read in {result['ms']:.0f} ms"
                + (f" (only the first {MAX_CHARS:,})" if result["truncated"] else "") + ".")
-    st.altair_chart(activation_chart(reading, values, feature), width="stretch")
+    st.altair_chart(activation_chart(reading, result["features"], values, feature), width="stretch")
 
     st.subheader("Its guess, and what it remembered")
     at = st.slider("After character", 0, len(reading.ids) - 1, len(reading.ids) - 1, key="cells_at",
@@ -135,17 +139,17 @@ def show_reading(model: CharModel, result: dict) -> None:
     st.html(coloured_text(reading.text[at + 1 - len(memory):at + 1], scaled, lambda v: f"rgba(44,160,44,{v * 0.85:.2f})",
                           [f"influence {v:.2f}" for v in scaled], "cells-memory"))
     st.altair_chart(memory_chart(memory), width="stretch")
-    show_cells_table(model, reading)
+    show_cells_table(model, reading, result["features"])
 
 
-def show_cells_table(model: CharModel, reading: Reading) -> None:
+def show_cells_table(model: CharModel, reading: Reading, features: np.ndarray) -> None:
     st.subheader("Cells that track something")
     if not model.interpretable:
         st.info("No unit tracked a named feature closely on held-out text.")
         return
     units = [model.unit_of(c["cell"]) for c in model.interpretable]
     correlation = Correlation(len(units))
-    correlation.add(reading.units()[:, units], feature_matrix(reading.text))
+    correlation.add(reading.units()[:, units], features)
     r = correlation.r()
     rows = [{"unit": c["cell"], "tracks": c["feature"], "r, held-out text": c["correlation"],
              "r, your text": round(float(r[i, list(FEATURES).index(c["feature"])]), 2),

@@ -41,7 +41,7 @@ class StateIndex:
     piece_of: np.ndarray  # [N] which piece each character belongs to (a match never spans two)
 
 
-def hidden_on(model: CharModel, reading: Reading) -> np.ndarray:
+def hidden_on(reading: Reading) -> np.ndarray:
     """[T, layers * H]: each layer's hidden units above THRESHOLD after each character."""
     return reading.states[:, :, 0, :].reshape(len(reading.ids), -1) > THRESHOLD
 
@@ -61,7 +61,7 @@ def held_out_pieces(model: CharModel) -> list[tuple[str, str]]:
 
 def build_index(model: CharModel, texts: list[str]) -> StateIndex:
     readings = model.read(texts)
-    return StateIndex("".join(texts), np.concatenate([hidden_on(model, r) for r in readings]),
+    return StateIndex("".join(texts), np.concatenate([hidden_on(r) for r in readings]),
                       np.concatenate([np.full(len(r.ids), i) for i, r in enumerate(readings)]))
 
 
@@ -73,7 +73,7 @@ def find_similar(model: CharModel, index: StateIndex, reading: Reading, start: i
         raise InputError(f"choose a stretch inside the text (characters 0-{len(reading.ids)})")
     if length > MAX_SELECTION:
         raise InputError(f"choose at most {MAX_SELECTION} characters to search for")
-    selected = hidden_on(model, reading)[start:end].all(0)
+    selected = hidden_on(reading)[start:end].all(0)
     if not selected.any():
         raise InputError("no hidden unit stays on across that stretch: choose a shorter one")
     windows = len(index.on) - length + 1

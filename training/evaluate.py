@@ -86,7 +86,7 @@ def evaluate(model: str, split: str, beam_size: int, model_dirs: list[Path]) -> 
         for folder in model_dirs or [model_dir("forecast")]:
             artifact = load_artifact(folder)
             splits = split_series(read_catalogue())
-            print(f"{folder}:\n{format_report(evaluate_forecaster(artifact, splits))}")
+            print(f"{folder}:\n{format_report(evaluate_forecaster(artifact, splits, split))}")
     elif model == "cells":
         import json
 
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.split("\n\n")[0])
     parser.add_argument("model", choices=MODELS)
     parser.add_argument("--split", choices=["validation", "test"], default="test",
-                        help="sentiment, sentiment-everyday, translate and nextword: the held-out split to score "
+                        help="sentiment, sentiment-everyday, translate, nextword and forecast: the held-out split to score "
                              "(default test)")
     parser.add_argument("--beam", type=int, choices=range(1, 11), metavar="N",
                         help="real-photos (default 3) and translate (default 4): beam size (1-10)")

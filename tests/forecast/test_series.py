@@ -13,7 +13,7 @@ from serving.forecast.metrics import coverage, mase, mase_scale, pinball, smape
 from serving.forecast.series import BY_NAME, FEATURES, Series, features, infer_frequency
 from serving.forecast.table import MAX_CSV_BYTES, read_table
 from serving.text import InputError
-from training.forecast.data import WindowSampler, origins, split_series, twins
+from training.forecast.data import WindowSampler, aggregated, origins, split_series, training_aggregates, twins
 
 
 def csv(header: str, rows: list[str]) -> bytes:
@@ -157,6 +157,31 @@ def test_training_windows_never_reach_the_held_back_stretch():
         assert inputs.shape == (16, BY_NAME["monthly"].context, FEATURES) and targets.shape == mask.shape == (16, 48)
         assert np.abs(targets[mask > 0]).max() < 30 and np.abs(inputs[..., 0]).max() < 30
         assert (mask[:, 24:] == 0).all() and (weights > 0).all()  # a monthly window is scored on 24 steps at most
+
+
+def test_aggregates_are_period_means_of_the_training_part_only():
+    monthly = Series("m", np.arange(1.0, 61.0), pd.Timestamp("2000-02-01"), BY_NAME["monthly"])
+    monthly.values[-36:] = 1e6  # validation and test: no aggregate may hold them
+    quarterly = aggregated(monthly, BY_NAME["quarterly"], 3)
+    assert quarterly.start == pd.Timestamp("2000-04-01")  # February and March are no whole quarter
+    assert quarterly.values.tolist() == [4.0, 7.0, 10.0, 13.0, 16.0, 19.0, 22.0]  # April 2000 to December 2001
+    assert aggregated(monthly, BY_NAME["yearly"], 12) is None  # one whole year only
+    long = Series("l", np.arange(1.0, 121.0), pd.Timestamp("2000-01-01"), BY_NAME["monthly"])
+    assert aggregated(long, BY_NAME["yearly"], 12).values.tolist() == [6.5, 18.5, 30.5, 42.5, 54.5, 66.5, 78.5]
+    line = aggregated(long, BY_NAME["quarterly"], 3)  # 28 quarters of a straight line
+    sampler = WindowSampler([seasonal("q", 60, frequency="quarterly")], {"quarterly": 1.0}, 0, [line], 1.0)
+    inputs, targets, mask, _ = sampler.batch(8)  # every window from the aggregate: a straight line
+    assert np.allclose(np.diff(inputs[:, -3:, 0], axis=1), np.diff(inputs[:, -3:, 0], axis=1)[:, :1])
+
+
+def test_an_aggregate_matching_a_scored_series_is_left_out():
+    source = seasonal("source", 240)
+    quarters = source.values[:240 - 36].reshape(-1, 3).mean(axis=1)
+    noise = np.random.default_rng(2).normal(size=20)
+    copied = Series("copied", np.concatenate([noise, quarters[-16:]]), pd.Timestamp("1990-01-01"), BY_NAME["quarterly"])
+    other = Series("other", np.random.default_rng(1).normal(size=60), pd.Timestamp("1990-01-01"), BY_NAME["quarterly"])
+    assert [a.frequency.name for a in training_aggregates([source], [other])] == ["quarterly", "yearly"]
+    assert [a.frequency.name for a in training_aggregates([source], [other, copied])] == ["yearly"]
 
 
 def test_the_scores_on_known_values():

@@ -12,8 +12,9 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from serving.forecast.series import MAX_HORIZON, Frequency, Series, assemble, calendar
+from serving.forecast.series import BY_NAME, MAX_HORIZON, Frequency, Series, assemble, calendar
 
 UNSEEN_SHARE = 0.15
 SPLIT_SEED = 0  # the held-out series: the same for every model trained and scored
@@ -58,23 +59,26 @@ def _drawn(name: str, seed: int) -> float:
     return int(hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
 
 
+def _matches(tail: np.ndarray, values: np.ndarray) -> bool:
+    """Whether some stretch of `values` correlates >= TWIN_CORRELATION with `tail`."""
+    if np.std(tail) == 0 or len(values) < len(tail):
+        return False
+    z = (tail - tail.mean()) / tail.std()
+    windows = np.lib.stride_tricks.sliding_window_view(values, len(tail))
+    spread = windows.std(axis=1)
+    usable = spread > 0
+    centred = (windows[usable] - windows[usable].mean(axis=1, keepdims=True)) / spread[usable, None]
+    return bool(len(centred)) and float((centred @ z).max()) / len(tail) >= TWIN_CORRELATION
+
+
 def twins(series: list[Series]) -> set[str]:
     """Names of series whose held-back stretch matches (correlation >= TWIN_CORRELATION) a stretch of an earlier
     series of the same frequency: the later of each pair."""
     dropped: set[str] = set()
     for i, one in enumerate(series):
         tail = one.values[-held_back(one):]
-        if np.std(tail) == 0:
-            continue
-        z = (tail - tail.mean()) / tail.std()
         for other in series[:i]:
-            if other.frequency != one.frequency or other.name in dropped or len(other) < len(tail):
-                continue
-            windows = np.lib.stride_tricks.sliding_window_view(other.values, len(tail))
-            spread = windows.std(axis=1)
-            usable = spread > 0
-            centred = (windows[usable] - windows[usable].mean(axis=1, keepdims=True)) / spread[usable, None]
-            if len(centred) and float((centred @ z).max()) / len(tail) >= TWIN_CORRELATION:
+            if other.frequency == one.frequency and other.name not in dropped and _matches(tail, other.values):
                 dropped.add(one.name)
                 break
     return dropped
@@ -90,18 +94,63 @@ def split_series(series: list[Series], seed: int = SPLIT_SEED) -> dict[str, list
             "twins": [s for s in series if s.name in dropped]}
 
 
+AGGREGATIONS = (("monthly", "quarterly", 3), ("monthly", "yearly", 12), ("quarterly", "yearly", 4))
+
+
+def aggregated(series: Series, to: Frequency, steps: int) -> Series | None:
+    """The series' training part (before its validation) as means over whole calendar periods of `to`: a
+    monthly series read quarterly or yearly. None when fewer than three periods are left."""
+    part = series.values[:len(series) - held_back(series)]
+    dates = series.dates(0, len(part))
+    first = int(np.argmax([date == to_period_start(date, to) for date in dates])) if len(dates) else 0
+    periods = (len(part) - first) // steps
+    if periods < 3 or dates[first] != to_period_start(dates[first], to):
+        return None
+    values = part[first:first + periods * steps].reshape(periods, steps).mean(axis=1)
+    return Series(f"{series.name} ({to.name} means)", values, dates[first], to)
+
+
+def to_period_start(date: pd.Timestamp, to: Frequency) -> pd.Timestamp:
+    return pd.Timestamp(year=date.year, month=1 if to.name == "yearly" else 3 * ((date.month - 1) // 3) + 1, day=1)
+
+
+def training_aggregates(trained: list[Series], scored: list[Series]) -> list[Series]:
+    """More quarterly and yearly training series: the trained monthly and quarterly series' training parts
+    averaged over quarters and years (temporal aggregation). An aggregate with a stretch matching a scored
+    series' held-back stretch (correlation >= TWIN_CORRELATION) is left out."""
+    found = []
+    for source, target, steps in AGGREGATIONS:
+        to = BY_NAME[target]
+        tails = [s.values[-held_back(s):] for s in scored if s.frequency == to]
+        for one in trained:
+            if one.frequency.name == source:
+                made = aggregated(one, to, steps)
+                if made is not None and not any(_matches(tail, made.values) for tail in tails):
+                    found.append(made)
+    return found
+
+
 class WindowSampler:
     """Random training windows, one frequency per batch: the frequency drawn by `weights`, then a series of it,
-    then a cut point, so that two half-hourly series weigh as much as a hundred monthly ones would allow."""
+    then a cut point, so that two half-hourly series weigh as much as a hundred monthly ones would allow.
+    With `aggregates` (series made by temporal aggregation, all of them training data), a window of their
+    frequency comes from one of them with chance `aggregate_share`."""
 
-    def __init__(self, series: list[Series], weights: dict[str, float], seed: int):
+    def __init__(self, series: list[Series], weights: dict[str, float], seed: int,
+                 aggregates: list[Series] = (), aggregate_share: float = 0.0):
         self.rng = np.random.default_rng(seed)
         self.by_frequency: dict[Frequency, list[Series]] = {}
+        self.aggregates: dict[Frequency, list[Series]] = {}
+        self.aggregate_share = aggregate_share
         self.calendars: dict[str, np.ndarray] = {}
-        for one in series:
-            if len(one) - held_back(one) >= 8:
-                self.by_frequency.setdefault(one.frequency, []).append(one)
-                self.calendars[one.name] = calendar(one.dates(), one.frequency)
+        self.usable: dict[str, int] = {}
+        for pools, chosen, kept_back in ((self.by_frequency, series, held_back), (self.aggregates, aggregates,
+                                                                                 lambda one: 0)):
+            for one in chosen:
+                if len(one) - kept_back(one) >= 8:
+                    pools.setdefault(one.frequency, []).append(one)
+                    self.calendars[one.name] = calendar(one.dates(), one.frequency)
+                    self.usable[one.name] = len(one) - kept_back(one)
         names = [f for f in self.by_frequency if weights.get(f.name, 0) > 0]
         total = sum(weights[f.name] for f in names)
         self.frequencies, self.probabilities = names, [weights[f.name] / total for f in names]
@@ -110,11 +159,12 @@ class WindowSampler:
         """Inputs [B, context, FEATURES], targets [B, MAX_HORIZON] in the model's scale, the targets' mask, and
         each window's MASE-like weight (1 / the window's mean seasonal change, in the model's scale)."""
         frequency = self.frequencies[self.rng.choice(len(self.frequencies), p=self.probabilities)]
-        pool = self.by_frequency[frequency]
         inputs, targets, mask, weights = [], [], [], []
         for _ in range(size):
+            made = frequency in self.aggregates and self.rng.random() < self.aggregate_share
+            pool = (self.aggregates if made else self.by_frequency)[frequency]
             one = pool[self.rng.integers(len(pool))]
-            usable = len(one) - held_back(one)
+            usable = self.usable[one.name]
             cut = int(self.rng.integers(max(3, min(frequency.context, usable - 2)), usable))
             length = frequency.context
             if self.rng.random() < 0.1:  # now and then a window shorter than the context: padding seen

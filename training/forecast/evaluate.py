@@ -1,4 +1,4 @@
-"""The forecaster as served, on every series' test origins, beside the peers fitted at the same origins:
+"""The forecaster as served, on every series' test (or validation) origins, beside the peers fitted at the same origins:
 MASE and sMAPE of the point forecast, coverage of the 80% interval and the pinball loss of the quantiles,
 per frequency and over all test series (each series' mean over its origins), with paired bootstrap
 intervals over series for the GRU's MASE against each peer's.
@@ -41,10 +41,11 @@ def gru_forecasts(forecaster: Forecaster, wanted: list[Origin]) -> tuple[list[np
     return [found[i] for i in range(len(wanted))], 1000 * (time.perf_counter() - started) / max(len(wanted), 1)
 
 
-def evaluate_forecaster(artifact: Artifact, splits: dict) -> dict:
+def evaluate_forecaster(artifact: Artifact, splits: dict, split: str = "test") -> dict:
+    """The report on `split`'s origins: "test", or "validation" (what choices between models are made on)."""
     series = splits["trained"] + splits["unseen"]
     unseen = {s.name for s in splits["unseen"]}
-    wanted = scored_origins(splits, "test")
+    wanted = scored_origins(splits, split)
     peers, peer_seconds = peer_table(wanted)
     gru, gru_ms = gru_forecasts(Forecaster(artifact), wanted)
     per_series: dict[str, dict[str, list[dict]]] = {}
@@ -64,7 +65,7 @@ def evaluate_forecaster(artifact: Artifact, splits: dict) -> dict:
         return {m: {k: round(float(v[chosen].mean()), 4) for k, v in table[m].items()} for m in MODELS}
 
     everything = np.arange(len(complete))
-    report = {"series": len(complete), "origins": len(wanted), "all": summary(everything),
+    report = {"split": split, "series": len(complete), "origins": len(wanted), "all": summary(everything),
               "per_frequency": {}, "unseen_series": summary(np.array([i for i, s in enumerate(complete)
                                                                       if s.name in unseen], int)),
               "peers_failed": sorted({s.name for s in series} - {s.name for s in complete})}
@@ -85,7 +86,7 @@ def evaluate_forecaster(artifact: Artifact, splits: dict) -> dict:
 
 
 def format_report(report: dict) -> str:
-    lines = [f"{report['series']} test series ({report['origins']} origins)",
+    lines = [f"{report['series']} series, {report.get('split', 'test')} origins ({report['origins']})",
              f"{'':12} {'n':>4} " + " ".join(f"{m:>14}" for m in MODELS) + "   (MASE / sMAPE)"]
     rows = [(name, block) for name, block in report["per_frequency"].items()] + [("all", {"series": report["series"],
                                                                                            **report["all"]})]

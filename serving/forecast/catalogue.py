@@ -60,6 +60,7 @@ TABLES = (
     Table("fpp3", "canadian_gas", "1960-01-01", "monthly", ("Volume",)),
     Table("fpp3", "souvenirs", "1987-01-01", "monthly", ("Sales",)),
 )
+KEYED_MIN_LENGTH = {"monthly": 144, "quarterly": 48, "yearly": 24}  # 12 years (24 for yearly) of a table's series
 BY_STEP = {12: "monthly", 4: "quarterly", 1: "yearly", 52: "weekly"}
 OFFSETS = {"monthly": "MS", "quarterly": "QS", "yearly": "YS"}
 
@@ -100,7 +101,7 @@ def table_series(frame: pd.DataFrame, table: Table) -> list[Series]:
             values = rows[table.value].to_numpy(float)
             first = int(np.argmax(~np.isnan(values)))  # employment series begin when they were first counted
             values = values[first:]
-            if np.isnan(values).any() or len(values) < 2 * frequency.context:
+            if np.isnan(values).any() or len(values) < KEYED_MIN_LENGTH[frequency.name]:
                 continue
             found.append(Series(f"{table.package}/{table.item}/{str(key).strip()}", values,
                                 Series("", values, start, frequency).dates(first, first + 1)[0], frequency))

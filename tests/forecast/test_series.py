@@ -126,7 +126,7 @@ def test_the_catalogue_reads_the_wheels_format_on_tiny_data(tmp_path):
     assert single.values.tolist() == [3.5, 3.2, 3.3]
     table = Table("fpp3", "long", "2000-01-01", "yearly", key="Title", value="Employed", time="Month")
     found = table_series(read_frame(wheel, "fpp3", "long"), table)
-    assert found == []  # three points each: shorter than two windows, left out
+    assert found == []  # three points each: shorter than 24 years, left out
     assert decimal_start(1991.1, 52) == pd.Timestamp("1991-02-05") and decimal_start(1956.25, 4) == pd.Timestamp(
         "1956-04-01")
 

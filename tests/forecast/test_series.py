@@ -159,6 +159,20 @@ def test_training_windows_never_reach_the_held_back_stretch():
         assert (mask[:, 24:] == 0).all() and (weights > 0).all()  # a monthly window is scored on 24 steps at most
 
 
+def test_the_final_fit_reads_the_validation_stretch_but_never_test():
+    series = [seasonal(f"s{i}", 120) for i in range(3)]
+    for s in series:
+        s.values[-36:-18] = 500.0  # validation: read by the final fit
+        s.values[-18:] = np.nan  # test: never (a window or target holding it would not be finite)
+    sampler = WindowSampler(series, {"monthly": 1.0}, seed=0, validation_held_back=False)
+    assert sampler.usable["s0"] == 120 - 18
+    for _ in range(20):
+        inputs, targets, mask, weights = sampler.batch(32)
+        assert np.isfinite(inputs).all() and np.isfinite(targets).all() and np.isfinite(weights).all()
+    refit_aggregate = aggregated(series[0], BY_NAME["quarterly"], 3, validation_held_back=False)
+    assert 500.0 in refit_aggregate.values and np.isfinite(refit_aggregate.values).all()
+
+
 def test_aggregates_are_period_means_of_the_training_part_only():
     monthly = Series("m", np.arange(1.0, 61.0), pd.Timestamp("2000-02-01"), BY_NAME["monthly"])
     monthly.values[-36:] = 1e6  # validation and test: no aggregate may hold them

@@ -38,9 +38,10 @@ class Origin:
         return self.series.values[self.at:self.at + self.horizon]
 
 
-def held_back(series: Series) -> int:
-    """Steps kept from training at the end of a series: its test and validation stretches."""
-    return 2 * series.frequency.test_windows * series.frequency.horizon
+def held_back(series: Series, validation: bool = True) -> int:
+    """Steps kept from training at the end of a series: its test and (unless the final fit trains on it)
+    validation stretches."""
+    return (2 if validation else 1) * series.frequency.test_windows * series.frequency.horizon
 
 
 def origins(series: Series, split: str) -> list[Origin]:
@@ -97,10 +98,11 @@ def split_series(series: list[Series], seed: int = SPLIT_SEED) -> dict[str, list
 AGGREGATIONS = (("monthly", "quarterly", 3), ("monthly", "yearly", 12), ("quarterly", "yearly", 4))
 
 
-def aggregated(series: Series, to: Frequency, steps: int) -> Series | None:
-    """The series' training part (before its validation) as means over whole calendar periods of `to`: a
-    monthly series read quarterly or yearly. None when fewer than three periods are left."""
-    part = series.values[:len(series) - held_back(series)]
+def aggregated(series: Series, to: Frequency, steps: int, validation_held_back: bool = True) -> Series | None:
+    """The series' training part (before its validation, or before its test for the final fit) as means over
+    whole calendar periods of `to`: a monthly series read quarterly or yearly. None when fewer than three
+    periods are left."""
+    part = series.values[:len(series) - held_back(series, validation_held_back)]
     dates = series.dates(0, len(part))
     first = int(np.argmax([date == to_period_start(date, to) for date in dates])) if len(dates) else 0
     periods = (len(part) - first) // steps
@@ -114,7 +116,8 @@ def to_period_start(date: pd.Timestamp, to: Frequency) -> pd.Timestamp:
     return pd.Timestamp(year=date.year, month=1 if to.name == "yearly" else 3 * ((date.month - 1) // 3) + 1, day=1)
 
 
-def training_aggregates(trained: list[Series], scored: list[Series]) -> list[Series]:
+def training_aggregates(trained: list[Series], scored: list[Series], validation_held_back: bool = True
+                        ) -> list[Series]:
     """More quarterly and yearly training series: the trained monthly and quarterly series' training parts
     averaged over quarters and years (temporal aggregation). An aggregate with a stretch matching a scored
     series' held-back stretch (correlation >= TWIN_CORRELATION) is left out."""
@@ -124,7 +127,7 @@ def training_aggregates(trained: list[Series], scored: list[Series]) -> list[Ser
         tails = [s.values[-held_back(s):] for s in scored if s.frequency == to]
         for one in trained:
             if one.frequency.name == source:
-                made = aggregated(one, to, steps)
+                made = aggregated(one, to, steps, validation_held_back)
                 if made is not None and not any(_matches(tail, made.values) for tail in tails):
                     found.append(made)
     return found
@@ -134,18 +137,20 @@ class WindowSampler:
     """Random training windows, one frequency per batch: the frequency drawn by `weights`, then a series of it,
     then a cut point, so that two half-hourly series weigh as much as a hundred monthly ones would allow.
     With `aggregates` (series made by temporal aggregation, all of them training data), a window of their
-    frequency comes from one of them with chance `aggregate_share`."""
+    frequency comes from one of them with chance `aggregate_share`. Without `validation_held_back` (the final
+    fit), windows reach into the validation stretch; never into test."""
 
     def __init__(self, series: list[Series], weights: dict[str, float], seed: int,
-                 aggregates: list[Series] = (), aggregate_share: float = 0.0):
+                 aggregates: list[Series] = (), aggregate_share: float = 0.0, validation_held_back: bool = True):
         self.rng = np.random.default_rng(seed)
         self.by_frequency: dict[Frequency, list[Series]] = {}
         self.aggregates: dict[Frequency, list[Series]] = {}
         self.aggregate_share = aggregate_share
         self.calendars: dict[str, np.ndarray] = {}
         self.usable: dict[str, int] = {}
-        for pools, chosen, kept_back in ((self.by_frequency, series, held_back), (self.aggregates, aggregates,
-                                                                                 lambda one: 0)):
+        for pools, chosen, kept_back in ((self.by_frequency, series,
+                                          lambda one: held_back(one, validation_held_back)),
+                                         (self.aggregates, aggregates, lambda one: 0)):
             for one in chosen:
                 if len(one) - kept_back(one) >= 8:
                     pools.setdefault(one.frequency, []).append(one)

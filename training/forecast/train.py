@@ -44,6 +44,8 @@ class ForecastTraining:
     patience: int = 4
     clip_norm: float = 1.0
     ema_decay: float = 0.995  # > 0: validate and keep an exponential moving average of the weights (Polyak)
+    refit_steps: int = 0  # > 0, the final fit: train on the validation stretch too, stop at this step (the one
+    # validation chose) of the max_steps schedule and keep those weights; nothing is validated
     weight_halfhourly: float = 0.15  # the share of batches of each frequency
     weight_daily: float = 0.1
     weight_weekly: float = 0.05
@@ -63,6 +65,8 @@ class ForecastTraining:
             raise ValueError("sizes, batch_size, max_steps and eval_every must be positive")
         if not 0 <= self.dropout < 1 or not 0 <= self.aggregate_share <= 1:
             raise ValueError("dropout must be in [0, 1) and aggregate_share in [0, 1]")
+        if not 0 <= self.refit_steps <= self.max_steps or (self.refit_steps and self.validation_only):
+            raise ValueError("refit_steps must be in [0, max_steps], and a refit cannot be validated")
 
     def weights(self) -> dict[str, float]:
         return {"half-hourly": self.weight_halfhourly, "daily": self.weight_daily, "weekly": self.weight_weekly,
@@ -114,7 +118,8 @@ def member_settings(settings: ForecastTraining) -> dict:
 
 def train_member(settings: ForecastTraining, seed: int, splits: dict, validation: list[Origin], run_dir: Path,
                  resume: bool) -> tuple[ForecastGRU, dict]:
-    """One GRU from `seed`, its best checkpoint on validation; read back when already trained alike."""
+    """One GRU from `seed`, its best checkpoint on validation (or, refitting, its weights at `refit_steps` after
+    training on the validation stretch too); read back when already trained alike."""
     member_dir = run_dir / f"member-{seed}"
     member_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(seed)  # before the weights are drawn: each member's start is its seed's
@@ -127,9 +132,11 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
             print(f"member {seed}: read from {final}", flush=True)
             return model, saved["training"]
     started = time.time()
-    aggregates = (training_aggregates(splits["trained"], splits["trained"] + splits["unseen"])
+    refit = settings.refit_steps > 0
+    aggregates = (training_aggregates(splits["trained"], splits["trained"] + splits["unseen"], not refit)
                   if settings.aggregate_share else [])
-    sampler = WindowSampler(splits["trained"], settings.weights(), seed, aggregates, settings.aggregate_share)
+    sampler = WindowSampler(splits["trained"], settings.weights(), seed, aggregates, settings.aggregate_share,
+                            not refit)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.learning_rate, total_steps=settings.max_steps,
                                                     pct_start=max(0.05, 2 / settings.max_steps))  # 2 steps at least
@@ -145,8 +152,8 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
         if averaged:
             averaged.load_state_dict(loop["averaged"])
     deadline = started + settings.time_budget_minutes * 60
-    bar = tqdm(range(done, settings.max_steps), desc=f"member {seed}", unit="step", disable=None, initial=done,
-               total=settings.max_steps)
+    last = settings.refit_steps or settings.max_steps
+    bar = tqdm(range(done, last), desc=f"member {seed}", unit="step", disable=None, initial=done, total=last)
     for step in bar:
         model.train()
         inputs, targets, mask, weights = (torch.from_numpy(a) for a in sampler.batch(settings.batch_size))
@@ -158,23 +165,31 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
         bar.set_postfix(loss=f"{running:.3f}")
         out_of_time = time.time() > deadline
-        if (step + 1) % settings.eval_every and step + 1 < settings.max_steps and not out_of_time:
+        if (step + 1) % settings.eval_every and step + 1 < last and not out_of_time:
             continue
-        scores = origin_mases(scored, validation)
-        score = float(scores.mean())
-        history.append({"step": step + 1, "train_loss": round(running, 4), "validation_mase": round(score, 4)})
-        print(f"member {seed} step {step + 1}: train loss {running:.3f}, validation MASE {score:.3f} "
-              f"({by_frequency(scores, validation)}; {time.time() - started:.0f} s)", flush=True)
-        stop = best.update(scored, -score, step + 1)
+        history.append({"step": step + 1, "train_loss": round(running, 4)})
+        stop = False
+        if refit:
+            print(f"member {seed} step {step + 1}: train loss {running:.3f} ({time.time() - started:.0f} s)",
+                  flush=True)
+        else:
+            scores = origin_mases(scored, validation)
+            history[-1]["validation_mase"] = round(float(scores.mean()), 4)
+            print(f"member {seed} step {step + 1}: train loss {running:.3f}, validation MASE {scores.mean():.3f} "
+                  f"({by_frequency(scores, validation)}; {time.time() - started:.0f} s)", flush=True)
+            stop = best.update(scored, -float(scores.mean()), step + 1)
         point.save(step + 1, model, optimizer, scheduler, best, history, sampler=sampler.rng.bit_generator.state,
                    running=running, averaged=averaged.state_dict() if averaged else None)
         if stop or out_of_time:
             print(f"stopped: {'no validation gain since step ' + str(best.best_at) if stop else 'time budget'}")
             break
-    best.restore(scored)
+    if refit:
+        training = {"seed": seed, "refit_on_validation": True, "steps": history[-1]["step"] if history else done}
+    else:
+        best.restore(scored)
+        training = {"seed": seed, "best_step": best.best_at, "validation_mase": round(-best.best_score, 4)}
     model = scored
-    training = {"seed": seed, "best_step": best.best_at, "validation_mase": round(-best.best_score, 4),
-                "seconds": round(time.time() - started), "history": history}
+    training.update(seconds=round(time.time() - started), history=history)
     save_atomically({"settings": member_settings(settings), "model": model.state_dict(), "training": training}, final)
     return model, training
 
@@ -191,9 +206,10 @@ def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = Fal
     members = [train_member(settings, seed, splits, validation, run_dir, resume)
                for seed in range(settings.seed, settings.seed + settings.members)]
     model = Ensemble([member for member, _ in members])
-    training = {"members": [record for _, record in members], "validation_mase": round(mean_mase(model, validation), 4),
-                "settings": asdict(settings)}
-    print(f"{len(members)} members averaged: validation MASE {training['validation_mase']:.3f}", flush=True)
+    training = {"members": [record for _, record in members], "settings": asdict(settings)}
+    if not settings.refit_steps:  # a refit trained on the validation stretch: its score there means nothing
+        training["validation_mase"] = round(mean_mase(model, validation), 4)
+        print(f"{len(members)} members averaged: validation MASE {training['validation_mase']:.3f}", flush=True)
     staging = run_dir / ("artifact" if settings.members > 1 else f"artifact-{settings.seed}")
     return write_forecast_artifact(model, splits, out_dir, staging, training, settings.validation_only)
 

@@ -40,7 +40,7 @@ FREQUENCIES = (
     Frequency("weekly", "W", (52,), 13, 26, 104, 4),
     Frequency("monthly", "MS", (12,), 18, 24, 72, 1),
     Frequency("quarterly", "QS", (4,), 8, 12, 24, 1),
-    Frequency("yearly", "YS", (), 6, 8, 12, 1),
+    Frequency("yearly", "YS", (), 6, 8, 30, 1),
 )
 BY_NAME = {frequency.name: frequency for frequency in FREQUENCIES}
 FEATURES = 1 + 1 + 4 + len(FREQUENCIES)  # value, observed, two seasons' sine and cosine, frequency one-hot

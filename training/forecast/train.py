@@ -44,8 +44,8 @@ class ForecastTraining:
     patience: int = 4
     clip_norm: float = 1.0
     ema_decay: float = 0.995  # > 0: validate and keep an exponential moving average of the weights (Polyak)
-    refit_steps: int = 0  # > 0, the final fit: train on the validation stretch too, stop at this step (the one
-    # validation chose) of the max_steps schedule and keep those weights; nothing is validated
+    refit_steps: int = 1200  # > 0, the final fit: train on the validation stretch too, stop at this step of the
+    # max_steps schedule (where validation put most members' best) and keep those weights; 0: validate, keep the best
     weight_halfhourly: float = 0.15  # the share of batches of each frequency
     weight_daily: float = 0.1
     weight_weekly: float = 0.05
@@ -66,7 +66,8 @@ class ForecastTraining:
         if not 0 <= self.dropout < 1 or not 0 <= self.aggregate_share <= 1:
             raise ValueError("dropout must be in [0, 1) and aggregate_share in [0, 1]")
         if not 0 <= self.refit_steps <= self.max_steps or (self.refit_steps and self.validation_only):
-            raise ValueError("refit_steps must be in [0, max_steps], and a refit cannot be validated")
+            raise ValueError("refit_steps must be in [0, max_steps]; validation_only needs refit_steps=0 (a refit "
+                             "trains on the validation stretch)")
 
     def weights(self) -> dict[str, float]:
         return {"half-hourly": self.weight_halfhourly, "daily": self.weight_daily, "weekly": self.weight_weekly,

@@ -29,10 +29,10 @@ COLOURS = {"history": "#555867", "GRU": "#d6336c", "seasonal naive": "#9aa0ac", 
            "Theta": "#f08c00", "actual": "#555867"}
 LIMITS = ("**Its limits.** Six GRUs, averaged, learnt from about 200 public series (electricity demand, employment, "
           "tourism, production) at six frequencies; they read only the last window (a week of half-hours, 8 weeks "
-          "of days, 2 years of weeks, 6 years of months or quarters, 12 years) and know nothing the numbers do "
+          "of days, 2 years of weeks, 6 years of months or quarters, 30 years) and know nothing the numbers do "
           "not show: holidays, prices, a pandemic. Over held-out series they are level with ARIMA, ahead of ETS "
-          "and Theta, and weakest on yearly data; about 8 of 10 held-out values fell inside the 80% band. Hourly "
-          "or minute data they do not take.")
+          "and Theta, and behind ARIMA on yearly data; about 8 of 10 held-out values fell inside the 80% band. "
+          "Hourly or minute data they do not take.")
 
 
 @st.cache_resource(show_spinner="Reading the bundled series...")

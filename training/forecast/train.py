@@ -2,11 +2,14 @@
 
 Each step is a batch of random windows of one frequency (serving/forecast/series.py builds their features,
 training/forecast/data.py draws them); the loss is the pinball loss of the three quantiles, each window
-weighted so that it counts as it would in MASE. Validation is the mean MASE of the median on every series'
-validation origins; the best checkpoint on it is kept. `members` GRUs are trained so, from seeds seed, seed+1,
-...; their average is exported, scored on the test origins beside the peers (training/forecast/evaluate.py)
-and written to models/forecast. A member already trained with the same settings is read, not retrained, so
-members can be trained in parallel (`--set members=1 --set seed=K`) and averaged by a last run.
+weighted so that it counts as it would in MASE; what is kept is a moving average of the weights. With
+`refit_steps=0`, validation (the mean MASE of the median on every series' validation origins) picks each
+member's best checkpoint: that is how the recipe is chosen. The default is the final fit: every member trains
+on the validation stretch too, for the `refit_steps` validation chose. `members` GRUs are trained so, from
+seeds seed, seed+1, ...; their average is exported, scored on the test origins beside the peers
+(training/forecast/evaluate.py) and written to models/forecast. A member already trained with the same
+settings is read, not retrained, so members can be trained in parallel (`--set members=1 --set seed=K`) and
+averaged by a last run.
 """
 from __future__ import annotations
 

@@ -104,9 +104,9 @@ def aggregated(series: Series, to: Frequency, steps: int, validation_held_back: 
     periods are left."""
     part = series.values[:len(series) - held_back(series, validation_held_back)]
     dates = series.dates(0, len(part))
-    first = int(np.argmax([date == to_period_start(date, to) for date in dates])) if len(dates) else 0
+    first = next((i for i, date in enumerate(dates) if date == to_period_start(date, to)), len(part))
     periods = (len(part) - first) // steps
-    if periods < 3 or dates[first] != to_period_start(dates[first], to):
+    if periods < 3:
         return None
     values = part[first:first + periods * steps].reshape(periods, steps).mean(axis=1)
     return Series(f"{series.name} ({to.name} means)", values, dates[first], to)
@@ -148,17 +148,20 @@ class WindowSampler:
         self.aggregate_share = aggregate_share
         self.calendars: dict[str, np.ndarray] = {}
         self.usable: dict[str, int] = {}
-        for pools, chosen, kept_back in ((self.by_frequency, series,
-                                          lambda one: held_back(one, validation_held_back)),
-                                         (self.aggregates, aggregates, lambda one: 0)):
-            for one in chosen:
-                if len(one) - kept_back(one) >= 8:
-                    pools.setdefault(one.frequency, []).append(one)
-                    self.calendars[one.name] = calendar(one.dates(), one.frequency)
-                    self.usable[one.name] = len(one) - kept_back(one)
+        for one in series:
+            self._add(self.by_frequency, one, len(one) - held_back(one, validation_held_back))
+        for one in aggregates:
+            self._add(self.aggregates, one, len(one))
         names = [f for f in self.by_frequency if weights.get(f.name, 0) > 0]
         total = sum(weights[f.name] for f in names)
         self.frequencies, self.probabilities = names, [weights[f.name] / total for f in names]
+
+    def _add(self, pools: dict[Frequency, list[Series]], one: Series, usable: int) -> None:
+        """Draw windows from `one`'s first `usable` steps, if there are enough of them."""
+        if usable >= 8:
+            pools.setdefault(one.frequency, []).append(one)
+            self.calendars[one.name] = calendar(one.dates(), one.frequency)
+            self.usable[one.name] = usable
 
     def batch(self, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Inputs [B, context, FEATURES], targets [B, MAX_HORIZON] in the model's scale, the targets' mask, and

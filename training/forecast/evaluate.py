@@ -86,7 +86,7 @@ def evaluate_forecaster(artifact: Artifact, splits: dict, split: str = "test") -
 
 
 def format_report(report: dict) -> str:
-    lines = [f"{report['series']} series, {report.get('split', 'test')} origins ({report['origins']})",
+    lines = [f"{report['series']} series, {report['split']} origins ({report['origins']})",
              f"{'':12} {'n':>4} " + " ".join(f"{m:>14}" for m in MODELS) + "   (MASE / sMAPE)"]
     rows = [(name, block) for name, block in report["per_frequency"].items()] + [("all", {"series": report["series"],
                                                                                            **report["all"]})]

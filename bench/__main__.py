@@ -1,7 +1,7 @@
 """`python -m bench`: time the serving path against torch eager and the machine's own limit.
 
     python -m bench            the full run (a few minutes), a markdown table
-    python -m bench --quick    under a minute
+    python -m bench --quick    three rounds: about a minute
     python -m bench --json     the table, then one JSON line: {"machine": {...}, "results": [...]}
     python -m bench --scale    also the HTTP API on Ray Serve and captioning on Ray Data (bench/scale.py)
 """
@@ -88,13 +88,13 @@ def table(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and a smaller batch: under a minute")
+    parser.add_argument("--quick", action="store_true", help="three rounds instead of 25: about a minute")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of machine and results")
     parser.add_argument("--no-torch", action="store_true", help="time onnxruntime only")
     parser.add_argument("--scale", action="store_true", help="add the Ray Serve API and Ray Data rows (needs "
                                                              "`make serve`'s requirements; a minute or two more)")
     args = parser.parse_args(argv)
-    rounds, batch = (6, 16) if args.quick else (25, 16)
+    rounds, batch = (3, 16) if args.quick else (25, 16)
     with_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
 
     def progress(text: str) -> None:

@@ -522,7 +522,8 @@ def test_50_concurrent_sessions_each_get_their_own_verdict(app_url, browser):
         page.goto(f"{app_url}/sentiment", wait_until="commit")
     for page, text in zip(pages, texts):
         page.get_by_role("heading", name="Sentiment").wait_for(timeout=180_000)
-        page.locator("textarea").fill(text)
+        page.bring_to_front()  # as its user would: a tab behind the others gets its animation frames late, and
+        page.locator("textarea").fill(text)  # each click waited ~2 s for them (the machine idle meanwhile)
         page.get_by_role("button", name="Analyse").click()
     shown = []
     for page in pages:

@@ -27,6 +27,8 @@ BUNDLED = {  # label -> catalogue name (serving/forecast/catalogue.py)
 NAMES = {"gru": "GRU", "naive": "seasonal naive", "ets": "ETS", "arima": "ARIMA", "theta": "Theta"}
 COLOURS = {"history": "#555867", "GRU": "#d6336c", "seasonal naive": "#9aa0ac", "ETS": "#1c7ed6", "ARIMA": "#37b24d",
            "Theta": "#f08c00", "actual": "#555867"}
+DATE_FORMATS = {"half-hourly": "%a %H:%M", "daily": "%d %b", "weekly": "%d %b %Y", "monthly": "%b %Y",
+                "quarterly": "%b %Y", "yearly": "%Y"}  # one format per axis, not Vega's mix of months and years
 LIMITS = ("**Its limits.** Six GRUs, averaged, learnt from about 200 public series (electricity demand, employment, "
           "tourism, production) at six frequencies; they read only the last window (a week of half-hours, 8 weeks "
           "of days, 2 years of weeks, 6 years of months or quarters, 30 years) and know nothing the numbers do "
@@ -42,7 +44,8 @@ def bundled_series() -> dict[str, Series]:
     return {s.name: s for s in read_catalogue() if s.name in wanted}
 
 
-def chosen_series() -> Series | None:
+def chosen_series() -> Series | None | InputError:
+    """The series chosen, None while none is, or the reason an upload was refused (said on the page)."""
     source = st.radio("Series", ["A bundled series", "Your CSV"], horizontal=True, key="forecast_source")
     if source == "A bundled series":
         try:
@@ -62,23 +65,33 @@ def chosen_series() -> Series | None:
         table = read_table(upload.getvalue(), upload.name.rsplit(".", 1)[0][:60] or "your series")
     except InputError as err:
         st.warning(escape_markdown(f"{upload.name}: {err}"))
-        return None
+        return err
     st.caption(escape_markdown(table.said[:1].upper() + table.said[1:]) + ".")
     return table.series
 
 
+def date_axis(series: Series) -> alt.X:
+    return alt.X("date:T", title=None, axis=alt.Axis(format=DATE_FORMATS[series.frequency.name], labelOverlap=True))
+
+
 def band_chart(result: Forecast, series: Series) -> alt.LayerChart:
-    """History, the GRU's median and 80% band, the peers' forecasts: one chart."""
-    shown = series.values[-max(4 * len(result.dates), len(result.window) + len(result.dates)):]
-    history = pd.DataFrame({"date": pd.to_datetime(series.dates(len(series) - len(shown))), "value": shown,
-                            "model": "history"})
-    read = pd.DataFrame({"start": [pd.Timestamp(result.window_dates[0])], "end": [pd.Timestamp(result.window_dates[-1])],
-                         "label": [f"what the GRU reads ({len(result.window)} steps)"]})
-    dates = pd.to_datetime(result.dates)
-    lines = [history] + [pd.DataFrame({"date": dates, "value": values[:, 1], "model": NAMES[name]})
+    """The recent history (two horizons or two seasons, whichever is longer, so that the forecast gets a third
+    of the width), the GRU's median and 80% band, the peers' forecasts, each line starting from the last
+    value: one chart. The shading marks the part of the GRU's window in view."""
+    horizon = len(result.dates)
+    shown = series.values[-min(len(series), max(2 * horizon, 2 * series.frequency.season)):]
+    history_dates = pd.to_datetime(series.dates(len(series) - len(shown)))
+    history = pd.DataFrame({"date": history_dates, "value": shown, "model": "history"})
+    read = pd.DataFrame({"start": [max(pd.Timestamp(result.window_dates[0]), history_dates[0])],
+                         "end": [pd.Timestamp(result.window_dates[-1])],
+                         "label": [f"what the GRU reads ({len(result.window)} steps, from {result.window_dates[0]})"]})
+    dates = pd.to_datetime([series.dates(len(series) - 1)[0], *result.dates])  # from the last value on
+    last = shown[-1]
+    lines = [history] + [pd.DataFrame({"date": dates, "value": [last, *values[:, 1]], "model": NAMES[name]})
                          for name, values in [("gru", result.quantiles), *result.peers.items()]]
     frame = pd.concat(lines, ignore_index=True)
-    band = pd.DataFrame({"date": dates, "lower": result.quantiles[:, 0], "upper": result.quantiles[:, 2]})
+    band = pd.DataFrame({"date": dates, "lower": [last, *result.quantiles[:, 0]],
+                         "upper": [last, *result.quantiles[:, 2]]})
     domain = [m for m in COLOURS if m in set(frame["model"])]
     colour = alt.Color("model:N", scale=alt.Scale(domain=domain, range=[COLOURS[m] for m in domain]),
                        legend=alt.Legend(orient="top", title=None, columns=3))
@@ -86,7 +99,7 @@ def band_chart(result: Forecast, series: Series) -> alt.LayerChart:
         x="date:T", y="lower:Q", y2="upper:Q", tooltip=[alt.Tooltip("date:T"), alt.Tooltip("lower:Q", format=".4g"),
                                                         alt.Tooltip("upper:Q", format=".4g")])
     line = alt.Chart(frame).mark_line().encode(
-        x=alt.X("date:T", title=None), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)), color=colour,
+        x=date_axis(series), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)), color=colour,
         strokeDash=alt.condition((alt.datum.model == "GRU") | (alt.datum.model == "history"), alt.value([1, 0]),
                                  alt.value([4, 3])),
         tooltip=["model", alt.Tooltip("date:T"), alt.Tooltip("value:Q", format=".4g")])
@@ -104,7 +117,7 @@ def check_chart(result: Forecast, series: Series) -> alt.Chart:
                        for m, f in result.check_forecasts.items()], ignore_index=True)
     domain = [m for m in COLOURS if m in set(frame["model"])]
     return readable(alt.Chart(frame).mark_line(point=len(dates) <= 24).encode(
-        x=alt.X("date:T", title=None), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+        x=date_axis(series), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
         color=alt.Color("model:N", scale=alt.Scale(domain=domain, range=[COLOURS[m] for m in domain]),
                         legend=alt.Legend(orient="top", title=None, columns=3)),
         tooltip=["model", alt.Tooltip("date:T"), alt.Tooltip("value:Q", format=".4g")],
@@ -138,15 +151,18 @@ def show(result: Forecast, series: Series) -> None:
     took = f"The GRU took {result.seconds['gru'] * 1000:.0f} ms"
     if "peers" in result.seconds:
         took += f"; the four peers together {result.seconds['peers']:.1f} s"
-    st.caption(f"{took}. The grey stretch is what the GRU read; the pink band is its 80% interval.")
+    st.caption(f"{took}. Shaded grey: what the GRU read (its window of {len(result.window)} steps; only its end "
+               "is in view when it is longer than the history shown); the pink band is its 80% interval.")
     for warning in result.warnings:
-        st.warning(escape_markdown(warning[:1].upper() + warning[1:]), icon=":material/report:")
+        st.warning(escape_markdown(warning[:1].upper() + warning[1:] + "."), icon=":material/report:")
     for message in result.peer_errors.values():
         st.caption(escape_markdown(message))
     if result.check:
         st.subheader(f"Each model on the last {len(result.check_dates)} values, held back")
         st.markdown("Before forecasting the future, every model forecast the series' own last stretch from what "
-                    "came before it. MASE below 1 beats the seasonal naive forecast's typical error in the history.")
+                    "came before it. MASE is a model's mean error there divided by the mean error of repeating the value one "
+                    "season earlier, step by step, through the history: below 1 is better than that yardstick. The "
+                    "seasonal naive forecast scores above it when it has to reach a whole horizon ahead.")
         left, right = st.columns([1, 2])
         left.dataframe(errors_table(result), hide_index=True,
                        column_config={"MASE": st.column_config.NumberColumn(format="%.3f"),
@@ -176,7 +192,8 @@ def page() -> None:
                 "time, and from its final state writes the whole horizon at once, with an 80% band. Beside it: "
                 "the statistical workhorses, seasonal naive, ETS, ARIMA and Theta, fitted to the same series.")
     model = load_or_stop(forecaster)
-    series = chosen_series()
+    chosen = chosen_series()
+    series = chosen if isinstance(chosen, Series) else None
     if series is not None:
         frequency = series.frequency
         left, right = st.columns(2)
@@ -203,7 +220,7 @@ def page() -> None:
             kept = st.session_state["forecast_result"]
             show(kept["result"], kept["series"])
             scroll_into_view("forecast_result", id(kept["result"]) % 1_000_000)
-        else:
+        elif not isinstance(chosen, InputError):  # a refused upload's warning says what to do instead
             st.info("Pick a bundled series or upload a CSV, choose a horizon and click **Forecast**.")
         st.caption(LIMITS)
 

@@ -112,8 +112,9 @@ class Forecaster:
                           quantiles, series.values[-read:], stamp(series.dates(len(series) - read)),
                           states[-read:], seconds=seconds)
         if len(series) < frequency.context:
-            result.warnings.append(f"the series is shorter than the {frequency.context} steps the GRU reads: the "
-                                   "rest is padded, so the forecast leans on less than it was trained with")
+            result.warnings.append(f"the series has {len(series)} steps, fewer than the {frequency.context} the GRU "
+                                   "reads: the rest is padded, so the forecast leans on less than it was trained "
+                                   f"with; give {frequency.context} or more for the forecast it was measured on")
         if horizon > frequency.horizon:
             result.warnings.append(f"{horizon} steps ahead is past the {frequency.horizon} the model was measured on")
         if request.peers:

@@ -109,10 +109,11 @@ def parse_values(frame: pd.DataFrame, date_column: str, asked: str | None) -> tu
             rows = [str(i + 2) for i in np.flatnonzero(empty.to_numpy())[:5]]
             raise InputError(f"column {name!r} has no value on row(s) {', '.join(rows)}: fill them in or remove "
                              "those rows")
-        bad = values.isna()
-        if bad.any():
-            row = int(np.argmax(bad.to_numpy()))
-            raise InputError(f"row {row + 2} of column {name!r} is {frame[name].iloc[row]!r}, not a number")
+        bad = np.flatnonzero(values.isna().to_numpy())
+        if len(bad):
+            said = ", ".join(f"row {row + 2} is {frame[name].iloc[row]!r}" for row in bad[:3])
+            more = f" and {len(bad) - 3} more rows" if len(bad) > 3 else ""
+            raise InputError(f"in column {name!r}, {said}{more}: not a number; write each value as a plain number")
         array = values.to_numpy(np.float64)
         if not np.isfinite(array).all():
             raise InputError(f"column {name!r} holds an infinite value: give finite numbers")
@@ -145,8 +146,9 @@ def read_table(raw: bytes, name: str = "your series", date_column: str | None = 
     dates, values = dates.iloc[order].reset_index(drop=True), values[order]
     repeated = dates.duplicated()
     if repeated.any():
-        raise InputError(f"{when(dates[repeated].iloc[0])} appears more than once ({int(repeated.sum())} repeated dates): "
-                         "keep one value per date, e.g. their sum")
+        count = int(repeated.sum())
+        raise InputError(f"{when(dates[repeated].iloc[0])} appears more than once ({count} repeated "
+                         f"date{'s' if count > 1 else ''}): keep one value per date, e.g. their sum")
     frequency = infer_frequency(pd.DatetimeIndex(dates))
     index = normalise(dates, frequency)
     if index.duplicated().any():

@@ -105,7 +105,7 @@ def test_a_series_shorter_than_the_window_is_padded_and_said(forecaster):
     series = Series("young", np.linspace(10, 20, 20), pd.Timestamp("2020-01-01"), BY_NAME["monthly"])
     result = forecaster.forecast(ForecastRequest(series, peers=False))
     assert len(result.window) == 20 and result.states.shape == (20, 128)
-    assert any("shorter than the 72 steps" in w for w in result.warnings)
+    assert any("fewer than the 72 the GRU reads" in w and "give 72 or more" in w for w in result.warnings)
 
 
 def forecast_page() -> AppTest:

@@ -13,7 +13,7 @@ import streamlit as st
 from app.common import char_model, escape_markdown, load_or_stop, plot_height, readable, scroll_into_view, timed
 from serving.cells.features import FEATURES, Correlation, feature_matrix
 from serving.cells.reader import MAX_CHARS, CharModel, Reading
-from serving.cells.search import build_index, find_similar, held_out_pieces
+from serving.cells.search import build_index, default_stretch, find_similar, held_out_pieces
 from serving.cells.toy import LETTERS, WORD, train_hello
 from serving.text import InputError, prepare_text
 
@@ -171,8 +171,7 @@ def show_search(model: CharModel, reading: Reading) -> None:
     st.markdown("Choose a stretch of your text; the units on across all of it are looked for in held-out text "
                 "the model never trained on (Moby Dick chapters and Django modules), as LSTMVis does.")
     last = len(reading.ids)
-    default = (max(0, last - 12), last) if last > 1 else (0, 1)
-    start, end = st.slider("Stretch (characters)", 0, last, default, key="cells_stretch")
+    start, end = st.slider("Stretch (characters)", 0, last, default_stretch(reading), key="cells_stretch")
     if end - start < 1:
         st.info("Choose at least one character.")
         return

@@ -65,6 +65,17 @@ def build_index(model: CharModel, texts: list[str]) -> StateIndex:
                       np.concatenate([np.full(len(r.ids), i) for i, r in enumerate(readings)]))
 
 
+def default_stretch(reading: Reading, longest: int = 12) -> tuple[int, int]:
+    """The longest stretch that ends the text, at most `longest` characters, with some hidden unit on across
+    all of it: what the page offers first, so that a first search has units to look for."""
+    on, end = hidden_on(reading), len(reading.ids)
+    start, across = end - 1, on[end - 1].copy()
+    while start > max(0, end - longest) and (across & on[start - 1]).any():
+        start -= 1
+        across &= on[start]
+    return start, end
+
+
 def find_similar(model: CharModel, index: StateIndex, reading: Reading, start: int, end: int, top: int = 5
                  ) -> tuple[list[str], list[Match]]:
     """The units on across reading.text[start:end] by name, and the `top` best non-overlapping matches."""

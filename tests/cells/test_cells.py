@@ -13,7 +13,7 @@ from serving.cells.alphabet import SYMBOLS, UNKNOWN, encode
 from serving.cells.features import FEATURES, Correlation, features_of
 from serving.cells.numpy_lstm import forward, input_gradients
 from serving.cells.reader import MAX_CHARS, MEMORY_SPAN, CharModel
-from serving.cells.search import build_index, find_similar, held_out_pieces
+from serving.cells.search import build_index, default_stretch, find_similar, held_out_pieces
 from serving.cells.toy import train_hello
 from serving.kneser_ney import KneserNey
 from training.cells.artifact import CorrelationByText
@@ -163,6 +163,21 @@ def test_find_similar_finds_a_held_out_stretch_itself(model):
     assert names and matches[0].score == 1.0
     at = len(texts[0]) + 100  # where the stretch is in the index: it, or a neighbour with the same units, is found
     assert any(abs(m.start - at) < 12 and m.score == 1.0 for m in matches), [(m.start, m.score) for m in matches]
+
+
+def test_the_stretch_offered_first_has_units_on_across_it_and_ends_the_text(model):
+    """A first click on Find similar never answers "no hidden unit stays on" (the page's example's last 12
+    characters had none)."""
+    from app.cells_page import EXAMPLE
+
+    texts = [text for _, text in held_out_pieces(model)[:2]]
+    index = build_index(model, texts)
+    for text in (EXAMPLE, TEXT, "a", "ab"):
+        [reading] = model.read([text])
+        start, end = default_stretch(reading)
+        assert end == len(reading.ids) and 1 <= end - start <= 12
+        names, _ = find_similar(model, index, reading, start, end)
+        assert names
 
 
 def test_the_hello_rnn_learns_to_say_hello():

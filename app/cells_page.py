@@ -68,11 +68,10 @@ def activation_chart(reading: Reading, features: np.ndarray, values: np.ndarray,
 
 
 def guess_chart(reading: Reading, at: int) -> alt.Chart:
-    rows = pd.DataFrame([{"next": repr(char)[1:-1] if char.strip() else repr(char), "probability": p}
-                         for char, p in reading.top_next(at, 5)])
-    return readable(alt.Chart(rows).mark_bar(color="#1f77b4").encode(
+    rows = pd.DataFrame([{"next": repr(char), "probability": p} for char, p in reading.top_next(at, 5)])
+    return readable(alt.Chart(rows).mark_bar(color="#1f77b4").encode(  # every character quoted, as Python writes it
         y=alt.Y("next:N", sort="-x", title=None), x=alt.X("probability:Q", axis=alt.Axis(format="%"),
-                                                          scale=alt.Scale(domain=[0, 1]), title="probability"),
+                                                          title="probability"),
         tooltip=["next", alt.Tooltip("probability:Q", format=".1%")]).properties(height=plot_height(5, 24)))
 
 
@@ -121,9 +120,15 @@ def show_reading(model: CharModel, result: dict) -> None:
                 "character of your text, on average: fewer bits, better guesses.")
     right.metric("Bits per character, 5-gram", f"{ngram:.2f}", help="A Kneser-Ney 5-gram over characters, "
                  "counted on the same training text: the peer the LSTM must beat.")
+    held_out = model.artifact.manifest["metrics"]
     st.caption(f"{len(reading.ids)} characters read in {result['ms']:.0f} ms"
-               + (f" (only the first {MAX_CHARS:,})" if result["truncated"] else "") + ".")
+               + (f" (only the first {MAX_CHARS:,})" if result["truncated"] else "") + ". "
+               f"Over {held_out['test_characters']:,} characters of held-out text the LSTM needs "
+               f"{held_out['bits_per_char']:.2f} bits per character and the 5-gram {held_out['ngram_bits_per_char']:.2f}; "
+               "on one short text of your own either can come out ahead.")
     st.altair_chart(activation_chart(reading, result["features"], values, feature), width="stretch")
+    st.caption(f"The red line is the unit after each character (right axis, -1 to 1); the grey area is the feature "
+               f"it tracks, *{feature}* (left axis)." if feature else "The red line is the unit after each character.")
 
     st.subheader("Its guess, and what it remembered")
     at = st.slider("After character", 0, len(reading.ids) - 1, len(reading.ids) - 1, key="cells_at",
@@ -156,7 +161,10 @@ def show_cells_table(model: CharModel, reading: Reading, features: np.ndarray) -
              "what the feature is": FEATURES[c["feature"]].meaning,
              "measured on": {"prose": "the novels", "code": "Django's modules", "any": "both"}[
                  FEATURES[c["feature"]].text]} for i, c in enumerate(model.interpretable)]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+        "r, held-out text": st.column_config.NumberColumn(format="%.2f"),
+        "r, your text": st.column_config.NumberColumn(format="%.2f"),
+        "what the feature is": st.column_config.TextColumn(width="large")})
     st.caption("r is Pearson's correlation of the unit with the feature over every character of the held-out "
                "text it was measured on, and of your text; 0 where the feature never changes there (your text is "
                "not known to be Python or not).")

@@ -131,8 +131,10 @@ def states_chart(result: Forecast) -> alt.Chart:
     rows = [{"step": step, "cell": f"cell {cell}", "activation": float(states[step, cell])}
             for step in range(len(states)) for cell in busiest]
     return readable(alt.Chart(pd.DataFrame(rows)).mark_rect().encode(
-        x=alt.X("step:O", title="step of the window it reads", axis=alt.Axis(labels=False, ticks=False)),
-        y=alt.Y("cell:N", title=None, sort=[f"cell {c}" for c in busiest], axis=alt.Axis(labels=False, ticks=False)),
+        x=alt.X("step:O", title=f"the {len(states)} steps it reads, oldest to newest",
+                axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("cell:N", title=f"{len(busiest)} of its {states.shape[1]} cells", sort=[f"cell {c}" for c in busiest],
+                axis=alt.Axis(labels=False, ticks=False)),
         color=alt.Color("activation:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1], reverse=True),
                         legend=alt.Legend(orient="top", title="cell activation")),
         tooltip=["step", "cell", alt.Tooltip("activation:Q", format=".2f")],

@@ -124,7 +124,8 @@ def show_reading(model: CharModel, result: dict) -> None:
     st.caption(f"{len(reading.ids)} characters read in {result['ms']:.0f} ms"
                + (f" (only the first {MAX_CHARS:,})" if result["truncated"] else "") + ". "
                f"Over {held_out['test_characters']:,} characters of held-out text the LSTM needs "
-               f"{held_out['bits_per_char']:.2f} bits per character and the 5-gram {held_out['ngram_bits_per_char']:.2f}; "
+               f"{held_out['bits_per_char']:.2f} bits per character and the 5-gram "
+               f"{held_out['ngram_bits_per_char']:.2f}; "
                "on one short text of your own either can come out ahead.")
     st.altair_chart(activation_chart(reading, result["features"], values, feature), width="stretch")
     st.caption(f"The red line is the unit after each character (right axis, -1 to 1); the grey area is the feature "

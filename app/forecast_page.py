@@ -162,9 +162,10 @@ def show(result: Forecast, series: Series) -> None:
     if result.check:
         st.subheader(f"Each model on the last {len(result.check_dates)} values, held back")
         st.markdown("Before forecasting the future, every model forecast the series' own last stretch from what "
-                    "came before it. MASE is a model's mean error there divided by the mean error of repeating the value one "
-                    "season earlier, step by step, through the history: below 1 is better than that yardstick. The "
-                    "seasonal naive forecast scores above it when it has to reach a whole horizon ahead.")
+                    "came before it. MASE is a model's mean error there divided by the mean error of repeating "
+                    "the value one season earlier, step by step, through the history: below 1 is better than that "
+                    "yardstick. The seasonal naive forecast scores above it when it has to reach a whole horizon "
+                    "ahead.")
         left, right = st.columns([1, 2])
         left.dataframe(errors_table(result), hide_index=True,
                        column_config={"MASE": st.column_config.NumberColumn(format="%.3f"),

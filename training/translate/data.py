@@ -214,18 +214,24 @@ def help_paragraphs(page: str) -> dict[str, str]:
     return parser.paragraphs
 
 
-def _help_pages(source, language: str) -> dict[str, bytes]:
+def _help_pages(package: Path, language: str) -> dict[str, bytes]:
     """{page path under text/ ("scalc/01/func_sum.html"): HTML} of a LibreOffice help package."""
     marker = f"/help/{language}/text/"
-    return {name.split(marker, 1)[1]: page for name, page in deb_members(fetch(source), ".html") if marker in name}
+    return {name.split(marker, 1)[1]: page for name, page in deb_members(package, ".html") if marker in name}
 
 
 def help_pairs() -> list[Pair]:
     """LibreOffice's English and Spanish help paired paragraph by paragraph (same page, same id), grouped by
     module ("libreoffice-help/scalc"); the modules in HELD_OUT_HELP are left out."""
-    english = _help_pages(LIBREOFFICE_HELP_EN, "en-US")
+    return list(_paired_help(fetch(LIBREOFFICE_HELP_EN), fetch(LIBREOFFICE_HELP_ES)))
+
+
+@functools.lru_cache(maxsize=2)
+def _paired_help(english_package: Path, spanish_package: Path) -> tuple[Pair, ...]:
+    """help_pairs() of the two packages, parsed once per process (about 20 s of HTML)."""
+    english = _help_pages(english_package, "en-US")
     pairs = []
-    for page, spanish_page in _help_pages(LIBREOFFICE_HELP_ES, "es").items():
+    for page, spanish_page in _help_pages(spanish_package, "es").items():
         module = page.split("/")[0]
         if module in HELD_OUT_HELP or page not in english:
             continue
@@ -233,7 +239,7 @@ def help_pairs() -> list[Pair]:
         for ident, text in help_paragraphs(english[page].decode("utf-8", "replace")).items():
             if text and spanish.get(ident) and spanish[ident] != text and re.search(r"[A-Za-z]{2}", text):
                 pairs.append(Pair(text, spanish[ident], "help", f"libreoffice-help/{module}"))
-    return pairs
+    return tuple(pairs)
 
 
 HELD_OUT = {"validation": VALIDATION_BOOKS + VALIDATION_CATALOGUES, "test": TEST_BOOKS + TEST_CATALOGUES}

@@ -85,7 +85,7 @@ def band_chart(result: Forecast, series: Series) -> alt.LayerChart:
     read = pd.DataFrame({"start": [max(pd.Timestamp(result.window_dates[0]), history_dates[0])],
                          "end": [pd.Timestamp(result.window_dates[-1])],
                          "label": [f"what the GRU reads ({len(result.window)} steps, from {result.window_dates[0]})"]})
-    dates = pd.to_datetime([series.dates(len(series) - 1)[0], *result.dates])  # from the last value on
+    dates = pd.DatetimeIndex([history_dates[-1], *pd.to_datetime(result.dates)])  # from the last value on
     last = shown[-1]
     lines = [history] + [pd.DataFrame({"date": dates, "value": [last, *values[:, 1]], "model": NAMES[name]})
                          for name, values in [("gru", result.quantiles), *result.peers.items()]]

@@ -12,7 +12,6 @@ hashing beyond which pairs get compared (at 0.9 a true pair is missed with proba
 from __future__ import annotations
 
 import re
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -21,8 +20,9 @@ import numpy as np
 NEAR = 0.9
 GRAM = 3
 BANDS, ROWS = 16, 4  # 64 hash functions
-_PRIME = (1 << 61) - 1
-_COEFFICIENTS = np.random.default_rng(20240229).integers(1, _PRIME, (2, BANDS * ROWS), dtype=np.int64)
+_COEFFICIENTS = np.random.default_rng(20240229).integers(0, 1 << 64, (2, BANDS * ROWS), dtype=np.uint64, endpoint=False)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S27, _S30, _S31, _S32 = (np.uint64(k) for k in (27, 30, 31, 32))
 
 _RETWEET = re.compile(r"(^|\s)rt\s*(?=@|:)|^rt\s", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
@@ -40,21 +40,31 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-def trigrams(normal: str) -> frozenset[str]:
-    """The character trigrams of a normal form, with its ends marked (a text under three characters is one)."""
-    padded = f" {normal} "
-    return frozenset(padded[i:i + GRAM] for i in range(max(1, len(padded) - GRAM + 1)))
+def trigrams(normal: str) -> np.ndarray:
+    """The character trigrams of a normal form, with its ends marked (a text under three characters is one), each
+    as one integer (its three code points side by side, 21 bits each): sorted, each once."""
+    points = np.frombuffer(f" {normal} ".encode("utf-32-le"), np.uint32).astype(np.uint64)
+    if len(points) < GRAM:  # code point 0 never survives `normalise`: the short gram stays apart from the rest
+        points = np.concatenate([points, np.zeros(GRAM - len(points), np.uint64)])
+    return np.unique((points[:-2] << np.uint64(42)) | (points[1:-1] << np.uint64(21)) | points[2:])
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    shared = len(a & b)  # the union's size is counted, not built
-    return shared / (len(a) + len(b) - shared) if a or b else 1.0
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity of two `trigrams` sets."""
+    shared = len(np.intersect1d(a, b, assume_unique=True))  # the union's size is counted, not built
+    return shared / (len(a) + len(b) - shared) if len(a) or len(b) else 1.0
 
 
-def _signature(grams: frozenset[str]) -> np.ndarray:
-    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), np.int64, len(grams))
+def _signature(grams: np.ndarray) -> np.ndarray:
+    """The MinHash signature: each gram mixed to 32 bits (splitmix64's finaliser), then for each of the 64 hash
+    functions the least of (a * x + b) >> 32, Dietzfelbinger's multiply-add-shift (no modulo: uint64 wraps)."""
+    x = grams ^ (grams >> _S30)
+    x = x * _MIX1
+    x = x ^ (x >> _S27)
+    x = x * _MIX2
+    x = (x ^ (x >> _S31)) >> _S32
     a, b = _COEFFICIENTS
-    return ((hashes[:, None] * a[None, :] + b[None, :]) % _PRIME).min(0)
+    return ((x[:, None] * a[None, :] + b[None, :]) >> _S32).min(0)
 
 
 class TwinFinder:
@@ -62,7 +72,7 @@ class TwinFinder:
 
     def __init__(self, texts: Iterable[str]):
         self.normal: dict[str, int] = {}
-        self.grams: list[frozenset[str]] = []
+        self.grams: list[np.ndarray] = []
         self.bands: list[dict[bytes, list[int]]] = [defaultdict(list) for _ in range(BANDS)]
         self.answers: dict[str, int | None] = {}
         for index, text in enumerate(texts):
@@ -74,7 +84,7 @@ class TwinFinder:
                 self.bands[band][key].append(index)
 
     @staticmethod
-    def _keys(grams: frozenset[str]) -> list[bytes]:
+    def _keys(grams: np.ndarray) -> list[bytes]:
         signature = _signature(grams)
         return [signature[band * ROWS:(band + 1) * ROWS].tobytes() for band in range(BANDS)]
 

@@ -4,6 +4,16 @@ import random
 from training.near_duplicates import NEAR, TwinFinder, jaccard, normalise, trigrams, without_twins
 
 
+def trigram_set(text: str) -> set[str]:
+    """The rule written out plainly: a normal form's character trigrams, its ends marked."""
+    padded = f" {normalise(text)} "
+    return {padded[i:i + 3] for i in range(max(1, len(padded) - 2))}
+
+
+def set_jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b)
+
+
 def test_normal_forms_drop_what_copies_of_a_text_differ_in():
     assert normalise("RT @ana: Loving #Paris!! http://t.co/x 2014") == "loving paris 0"
     assert normalise("Form:") == normalise("form") == "form"
@@ -30,11 +40,20 @@ def test_the_banded_search_finds_every_pair_at_the_threshold_that_a_full_compari
     tests = [text.replace(rng.choice(text.split()), rng.choice(words), 1) for text in rng.sample(train, 100)] + \
         [" ".join(rng.choices(words, k=10)) for _ in range(100)]
     finder = TwinFinder(train)
-    grams = [trigrams(normalise(t)) for t in train]
+    grams = [trigram_set(t) for t in train]
     for text in tests:
-        own = trigrams(normalise(text))
-        full = any(jaccard(own, g) >= NEAR for g in grams) or normalise(text) in {normalise(t) for t in train}
+        own = trigram_set(text)
+        full = any(set_jaccard(own, g) >= NEAR for g in grams) or normalise(text) in {normalise(t) for t in train}
         assert finder.has_twin(text) == full, text
+
+
+def test_trigrams_as_integers_keep_the_sets_and_their_similarity():
+    texts = ["", "a", "ab", "Señor, ¡hola!", "the cat sat on the mat", "the cat sat on the hat", "日本語のテキスト"]
+    for one in texts:
+        assert len(trigrams(normalise(one))) == len(trigram_set(one)), one
+        for other in texts:
+            assert jaccard(trigrams(normalise(one)), trigrams(normalise(other))) == \
+                set_jaccard(trigram_set(one), trigram_set(other)), (one, other)
 
 
 def test_twins_are_dropped_and_counted():

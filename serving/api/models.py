@@ -15,9 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from serving.batch import item_error
 from serving.caption.captioner import Captioner
+from serving.forecast.forecaster import ForecastRequest, Forecaster
+from serving.forecast.series import MAX_HORIZON
+from serving.forecast.table import read_table
 from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import DEFAULT_TEMPERATURE, MAX_GENERATED_WORDS, NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
+from serving.text import InputError
 from serving.translate.translator import Translator
 
 
@@ -45,6 +49,16 @@ class TranslateOptions(Options):
 class NextWordOptions(Options):
     k: int = Field(5, ge=1, le=20, description="how many words")
     complete: bool = Field(False, description="letters at the end are a word still being typed: complete it")
+
+
+class ForecastOptions(Options):
+    horizon: int | None = Field(None, ge=1, le=MAX_HORIZON, description="steps ahead (default: the frequency's "
+                                "usual one: 48 half-hours, 14 days, 13 weeks, 18 months, 8 quarters or 6 years)")
+    peers: bool = Field(True, description="fit seasonal naive, ETS, ARIMA and Theta beside the GRU (seconds a series, "
+                                          "tens of seconds for weeks of half-hours)")
+    check: bool = Field(True, description="score every model on the series' own last horizon, held back")
+    date_column: str | None = Field(None, description="the column of dates (default: guessed)")
+    value_column: str | None = Field(None, description="the column of values (default: guessed)")
 
 
 class GenerateOptions(BaseModel):
@@ -84,11 +98,19 @@ def is_named(item: Any) -> bool:
     return isinstance(item, dict) and set(item) == {"name", "data"} and isinstance(item["name"], str)
 
 
-def named_images(inputs: list[Any]) -> list[dict]:
-    """Every input as {"name", "data"}: a bare one named "image N" by its place in the request, so that its
+def named(inputs: list[Any], kind: str) -> list[dict]:
+    """Every input as {"name", "data"}: a bare one named "<kind> N" by its place in the request, so that its
     result says which it was wherever it is answered (each input may reach a different replica)."""
-    return [item if is_named(item) else {"name": f"image {number}", "data": item}
+    return [item if is_named(item) else {"name": f"{kind} {number}", "data": item}
             for number, item in enumerate(inputs, 1)]
+
+
+def named_images(inputs: list[Any]) -> list[dict]:
+    return named(inputs, "image")
+
+
+def named_series(inputs: list[Any]) -> list[dict]:
+    return named(inputs, "series")
 
 
 def answer_captions(captioner: Captioner, inputs: list[Any], options: CaptionOptions) -> list[dict]:
@@ -96,6 +118,29 @@ def answer_captions(captioner: Captioner, inputs: list[Any], options: CaptionOpt
     answers = captioner.predict_batch(images, names, options.beam, cnn_names=not options.decoder_words_only,
                                       detail=options.detail)
     return [{"image": name, **error} if error else answer for name, error, answer in zip(names, errors, answers)]
+
+
+def answer_forecasts(forecaster: Forecaster, inputs: list[Any], options: ForecastOptions) -> list[dict]:
+    """Each CSV text's forecast as `rnnapp forecast --json` prints it; a text that is no usable series gets its
+    error in place, named."""
+    answers: list[dict] = []
+    requests, places = [], []
+    for item in named_series(inputs):
+        name, data = item["name"], item["data"]
+        try:
+            if not isinstance(data, str):
+                raise InputError(f"expected the text of a CSV file (a date and a value column), got "
+                                 f"{type(data).__name__}")
+            table = read_table(data.encode("utf-8", "surrogatepass"), name, options.date_column, options.value_column)
+        except InputError as err:
+            answers.append({"series": name, **item_error(str(err))})
+            continue
+        places.append(len(answers))
+        answers.append({})
+        requests.append(ForecastRequest(table.series, options.horizon, options.peers, options.check))
+    for place, request, answer in zip(places, requests, forecaster.predict_batch(requests, options.detail)):
+        answers[place] = answer if "series" in answer else {"series": request.series.name, **answer}
+    return answers
 
 
 @dataclass(frozen=True)
@@ -145,4 +190,7 @@ SERVED: dict[str, ServedModel] = {model.name: model for model in (
                     inputs, options.max_words, options.temperature, options.top_k, options.top_p, options.seed,
                     whole_words=not options.raw),
                 "texts to continue (an empty text starts a paragraph)", loads="nextword"),
+    ServedModel("forecast", "a series' next steps with an 80% interval, the peers beside it (GRU)",
+                Forecaster.load, ForecastOptions, answer_forecasts,
+                'CSV texts (a date column and a value column), or {"name", "data": CSV text}', named_series),
 )}

@@ -144,7 +144,7 @@ def infer_frequency(dates: pd.DatetimeIndex) -> Frequency:
                                  (BY_NAME["quarterly"], 89, 93), (BY_NAME["yearly"], 364, 367)):
         if low <= days <= high:
             return frequency
-    apart = (f"{days:g} days" if days >= 1 else f"{days * 24:g} hours" if days * 24 >= 1
-             else f"{days * 1440:g} minutes")
+    amount, unit = (days, "day") if days >= 1 else (days * 24, "hour") if days * 24 >= 1 else (days * 1440, "minute")
+    apart = f"{amount:g} {unit}{'' if amount == 1 else 's'}"
     raise InputError(f"the dates are {apart} apart; the model forecasts half-hourly, daily, weekly, monthly, "
                      "quarterly or yearly series")

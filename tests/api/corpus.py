@@ -34,6 +34,8 @@ MALFORMED = [
      json.dumps({"inputs": ["Once"], "options": {"max_words": 10_000}}).encode(), "application/json", 422),
     ("detail not a flag", "POST", "/v1/sentiment",
      json.dumps({"inputs": ["ok"], "options": {"detail": "lots"}}).encode(), "application/json", 422),
+    ("horizon too long", "POST", "/v1/forecast",
+     json.dumps({"inputs": ["date,v"], "options": {"horizon": 500}}).encode(), "application/json", 422),
 ]
 
 
@@ -50,6 +52,31 @@ def image_items() -> tuple[list, list[str], list[bool]]:
     items += [{"name": "not-base64", "data": "this is %% not base64"}, "this is %% not base64 either", 7]
     names = [*named, "not-base64", f"image {len(items) - 1}", f"image {len(items)}"]
     return items, names, [name in VALID_IMAGES for name in named] + [False, False, False]
+
+
+def series_items() -> tuple[list, list[str], list[bool]]:
+    """A usable monthly CSV, every refused table, every text kind of the corpus (none is a table) and JSON
+    values that are not text: (inputs, the name each result must carry, whether each is usable)."""
+    from tests.forecast.test_forecast import monthly_csv
+    from tests.forecast.test_series import REFUSED
+
+    tables = {"monthly": monthly_csv(), **{name: raw.decode("utf-8", "replace")
+                                            for name, (raw, _) in REFUSED.items()}}
+    items = [{"name": name, "data": text} for name, text in tables.items()]
+    items += [*UNREADABLE_TEXTS.values(), *VALID_TEXTS.values(), 42, None, ["a list"]]
+    names = [*tables, *(f"series {number}" for number in range(len(tables) + 1, len(items) + 1))]
+    return items, names, [name == "monthly" for name in names]
+
+
+def check_series_results(results: list[dict]) -> None:
+    items, names, usable = series_items()
+    assert [result["series"] for result in results] == names
+    for name, ok, result in zip(names, usable, results):
+        if ok:
+            assert "error" not in result and len(result["forecast"]) == 18, (name, result)
+        else:
+            assert set(result) == {"series", "error"} and result["error"] and "\n" not in result["error"], (name,
+                                                                                                           result)
 
 
 def check_text_results(model: str, results: list[dict]) -> None:

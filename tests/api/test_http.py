@@ -8,7 +8,8 @@ from serving.artifact import load_artifact, model_dir
 from serving.nextword.predictor import NextWordPredictor
 from serving.translate.translator import Translation
 from serving.wire import from_wire
-from tests.api.corpus import MALFORMED, TEXT_MODELS, check_image_results, check_text_results, image_items, text_items
+from tests.api.corpus import (MALFORMED, TEXT_MODELS, check_image_results, check_series_results, check_text_results,
+                              image_items, series_items, text_items)
 from tests.app.test_bad_input_corpus import JPEG
 
 
@@ -43,6 +44,26 @@ def test_every_image_kind_gets_a_caption_or_its_error_in_place(client):
     response = client.post("/v1/caption", json={"inputs": image_items()[0], "options": {"beam": 1}})
     assert response.status_code == 200
     check_image_results(response.json()["results"])
+
+
+def test_every_table_and_text_kind_gets_a_forecast_or_its_error_in_place(client):
+    response = client.post("/v1/forecast", json={"inputs": series_items()[0], "options": {"peers": False}})
+    assert response.status_code == 200
+    check_series_results(response.json()["results"])
+
+
+def test_a_forecast_over_http_is_the_clis_answer(client):
+    from serving.forecast.forecaster import ForecastRequest, Forecaster
+    from serving.forecast.table import read_table
+    from tests.forecast.test_forecast import monthly_csv
+
+    request = ForecastRequest(read_table(monthly_csv().encode(), "visitors").series, 6, check=False)
+    [expected] = Forecaster.load().predict_batch([request])
+    answer = client.post("/v1/forecast", json={"inputs": [{"name": "visitors", "data": monthly_csv()}],
+                                               "options": {"horizon": 6, "check": False}}).json()
+    assert answer == {"results": [expected]} and set(expected["peers"]) == {"naive", "ets", "arima", "theta"}
+    bare = client.post("/v1/forecast", json={"inputs": [monthly_csv()], "options": {"horizon": 6, "check": False}})
+    assert bare.json()["results"][0] == {**expected, "series": "series 1"}
 
 
 def test_a_multipart_upload_is_captioned_with_its_file_names(client):

@@ -44,7 +44,7 @@ REFUSED = {  # name -> (bytes, words the message must hold)
     "no dates": (csv("a,b", [f"{d},{d}" for d in range(1, 20)]), "no column of dates"),
     "one column": (csv("a", [str(d) for d in range(9)]), "one column"),
     "too few rows": (csv("date,v", ["2020-01-01,1", "2020-01-02,2"]), "at least 8"),
-    "hourly": (csv("ts,v", [f"2020-01-01 {h:02d}:00,{h}" for h in range(24)]), "1 hours apart"),
+    "hourly": (csv("ts,v", [f"2020-01-01 {h:02d}:00,{h}" for h in range(24)]), "1 hour apart"),
     "binary": (bytes(range(256)) * 10, "not UTF-8"),
     "empty": (b"", "empty"),
     "NUL bytes": (b"date,v\n2020-01-01,\x00\n" * 9, "not text"),

@@ -20,7 +20,9 @@ from serving.api.models import SERVED
 from serving.caption.captioner import Captioner
 from serving.ray_session import QUIET_RAY
 from tests.conftest import REPO_ROOT, RNNAPP, encoded
-from tests.api.corpus import MALFORMED, TEXT_MODELS, check_image_results, check_text_results, image_items, text_items
+from tests.api.corpus import (MALFORMED, TEXT_MODELS, check_image_results, check_series_results, check_text_results,
+                              image_items, series_items, text_items)
+from tests.forecast.test_forecast import monthly_csv
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +66,10 @@ def test_every_model_answers_over_http_as_in_process(api):
         response = httpx.post(f"{api}/v1/{model}", json={"inputs": texts, "options": options}, timeout=60)
         assert response.json() == {"results": served.answer(served.load(), texts, served.options(**options))}, model
         assert httpx.get(f"{api}/v1/{model}/about").json()["manifest"]["title"]
+    served, options = SERVED["forecast"], {"horizon": 6, "peers": False}
+    csv = {"name": "visitors", "data": monthly_csv()}
+    response = httpx.post(f"{api}/v1/forecast", json={"inputs": [csv], "options": options}, timeout=60)
+    assert response.json() == {"results": served.answer(served.load(), [csv], served.options(**options))}
     assert httpx.get(f"{api}/docs").status_code == 200
     assert replica_names("nextword") and not replica_names("generate")  # one model, two routes
 
@@ -78,6 +84,9 @@ def test_the_bad_input_corpus_gets_4xx_or_errors_in_place_never_a_500(api):
         check_text_results(model, response.json()["results"])
     response = httpx.post(f"{api}/v1/caption", json={"inputs": image_items()[0], "options": {"beam": 1}}, timeout=120)
     check_image_results(response.json()["results"])
+    response = httpx.post(f"{api}/v1/forecast", json={"inputs": series_items()[0], "options": {"peers": False}},
+                          timeout=120)
+    check_series_results(response.json()["results"])
 
 
 def test_200_concurrent_requests_are_all_answered(api):

@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from app.common import (captioner, escape_markdown, load_or_stop, plot_height, readable, scroll_into_view,
-                        show_warnings, small_print, timed, whole_result)
+                        sentence, show_warnings, small_print, timed, whole_result)
 from serving.api.client import ApiUnavailable, RemoteCaptioner
 from serving.caption.captioner import DETECTED, Captioner, CaptionResult
 from serving.caption.gallery import gallery_photos as read_gallery_photos
@@ -186,7 +186,7 @@ def copied_names(result: CaptionResult) -> str:
 
 def show_result(name: str, photo: Image.Image, square: Image.Image, result: CaptionResult,
                 latency_ms: float) -> None:
-    caption = escape_markdown(result.caption.capitalize())
+    caption = sentence(result.caption)
     st.markdown(f"## :gray[{caption}]" if result.warnings else f"## {caption}")
     show_warnings(result.warnings)
     recognition = result.recognition

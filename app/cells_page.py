@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import char_model, escape_markdown, load_or_stop, plot_height, readable, scroll_into_view, timed
+from app.common import char_model, load_or_stop, plot_height, readable, scroll_into_view, sentence, timed
 from serving.cells.features import FEATURES, Correlation, feature_matrix
 from serving.cells.reader import MAX_CHARS, CharModel, Reading
 from serving.cells.search import build_index, default_stretch, find_similar, held_out_pieces
@@ -192,7 +192,7 @@ def show_search(model: CharModel, reading: Reading) -> None:
         names, matches = find_similar(model, index, reading, start, end)
     except InputError as err:
         message = str(err)
-        st.warning(escape_markdown(message[:1].upper() + message[1:]))
+        st.warning(sentence(message))
         return
     except OSError as err:
         st.warning(f"The held-out text is not in the data cache ({err}): run `python -m datafetch cells`.")
@@ -265,7 +265,7 @@ def page() -> None:
         with st.container(key="cells_result_box"):
             if "cells_error" in st.session_state:
                 message = st.session_state["cells_error"]
-                st.warning(escape_markdown(message[:1].upper() + message[1:]))
+                st.warning(sentence(message))
             elif "cells_result" in st.session_state:
                 result = st.session_state["cells_result"]
                 show_reading(model, result)

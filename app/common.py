@@ -114,6 +114,12 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
 
 
+def sentence(message: str) -> str:
+    """A serving message (lower-case, as the CLI prints it after "error: ") as a sentence on a page, escaped: its
+    first letter upper-case and the rest as it was (str.capitalize would write "english" and "mb")."""
+    return escape_markdown(message[:1].upper() + message[1:])
+
+
 def load_or_report(loader: Callable[[], T]) -> T | None:
     """Call a cached loader; if the model cannot be loaded, say why and return None."""
     try:

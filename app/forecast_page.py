@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import escape_markdown, forecaster, load_or_stop, plot_height, readable, scroll_into_view
+from app.common import (escape_markdown, forecaster, load_or_stop, plot_height, readable, scroll_into_view,
+                        sentence)
 from serving.forecast.forecaster import Forecast, ForecastRequest
 from serving.forecast.series import Series
 from serving.forecast.table import MAX_CSV_BYTES, read_table
@@ -66,7 +67,7 @@ def chosen_series() -> Series | None | InputError:
     except InputError as err:
         st.warning(escape_markdown(f"{upload.name}: {err}"))
         return err
-    st.caption(escape_markdown(table.said[:1].upper() + table.said[1:]) + ".")
+    st.caption(sentence(table.said) + ".")
     return table.series
 
 
@@ -156,7 +157,7 @@ def show(result: Forecast, series: Series) -> None:
     st.caption(f"{took}. Shaded grey: what the GRU read (its window of {len(result.window)} steps; only its end "
                "is in view when it is longer than the history shown); the pink band is its 80% interval.")
     for warning in result.warnings:
-        st.warning(escape_markdown(warning[:1].upper() + warning[1:] + "."), icon=":material/report:")
+        st.warning(sentence(warning + "."), icon=":material/report:")
     for message in result.peer_errors.values():
         st.caption(escape_markdown(message))
     if result.check:
@@ -217,7 +218,7 @@ def page() -> None:
     with st.container(key="forecast_result"):
         if "forecast_error" in st.session_state:
             message = st.session_state["forecast_error"]
-            st.warning(escape_markdown(message[:1].upper() + message[1:]))
+            st.warning(sentence(message))
         elif "forecast_result" in st.session_state and same_series(st.session_state["forecast_result"]["series"],
                                                                    series):
             kept = st.session_state["forecast_result"]

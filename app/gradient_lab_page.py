@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.common import (escape_markdown, gradlab_runs, load_or_report, log_ticks, readable, sentiment_gates,
-                        small_print, timed)
+                        sentence, small_print, timed)
 from serving.gradlab.curves import CLIPPED, Run
 from serving.gradlab.gates import GateTrace
 from serving.gradlab.jacobians import GradientFlow, gradient_flow
@@ -253,7 +253,7 @@ def gates_panel() -> None:
     try:
         (pieces, traces), latency = timed(lambda: gates.trace(text))
     except InputError as err:
-        st.warning(str(err).capitalize())
+        st.warning(sentence(str(err)))
         return
     st.markdown(kept_and_rewritten(pieces, traces[0]))
     labels = [trace.label for trace in traces]

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import escape_markdown, load_or_stop, music_composer, plot_height, readable, scroll_into_view
+from app.common import (escape_markdown, load_or_stop, music_composer, plot_height, readable, scroll_into_view,
+                        sentence)
 from serving.music.composer import DEFAULT_TEMPERATURE, Choice, WrittenTune
 from serving.music.grammar import BAR, LENGTH, NOTE, REST, TUPLET, kind_of
 from serving.music.render import RenderError, score_svgs
@@ -111,7 +112,7 @@ def page() -> None:
     with st.container(key="music_result"):
         if "music_error" in st.session_state:
             message = st.session_state["music_error"]
-            st.warning(escape_markdown(message[:1].upper() + message[1:]))
+            st.warning(sentence(message))
         elif "music_tune" in st.session_state:
             show(st.session_state["music_tune"])
             scroll_into_view("music_result", st.session_state["music_tune"]["seed"])

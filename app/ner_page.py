@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app.common import (NOT_ANSWERED, entity_tagger, escape_markdown, keep_text, load_or_stop, plot_height,
-                        readable, scroll_into_view, share_legend, show_warnings, small_print, text_or_invitation,
+                        readable, scroll_into_view, sentence, share_legend, show_warnings, small_print,
+                        text_or_invitation,
                         timed, whole_result)
 from serving.ner.tagger import TAGS, TYPE_NAMES, TYPES, TaggedText, bio_spans
 
@@ -160,7 +161,7 @@ def page() -> None:
         [answer], latency = timed(lambda: tagger.predict_batch([text], detail=True))
         result = whole_result(answer, TaggedText)
     except NOT_ANSWERED as err:
-        st.warning(str(err).capitalize())
+        st.warning(sentence(str(err)))
         return
     with st.container(key="ner_result"):
         show_warnings(result.warnings)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.common import (NOT_ANSWERED, api_url, escape_markdown, keep_text, load_or_stop, nextword_predictor,
-                        plot_height, readable, show_warnings, small_print, timed, whole_result)
+                        plot_height, readable, sentence, show_warnings, small_print, timed, whole_result)
 from serving.nextword.predictor import DEFAULT_TEMPERATURE, Suggestions, append_word
 from serving.nextword.words import WordCandidate
 
@@ -66,7 +66,7 @@ def suggestion_bar(text: str) -> None:
         [answer], latency = timed(lambda: predictor.predict_batch([text], k=SUGGESTIONS, complete=True, detail=True))
         suggestions = whole_result(answer, Suggestions)
     except NOT_ANSWERED as err:
-        st.warning(str(err).capitalize())
+        st.warning(sentence(str(err)))
         return
     show_warnings(suggestions.warnings)
     typed = escape_markdown(suggestions.partial)
@@ -122,7 +122,7 @@ def continue_writing(text: str) -> None:
             chunks = predictor.written(text, max_words=words, temperature=temperature, top_k=top_k, seed=seed,
                                        whole_words=not raw)
         except NOT_ANSWERED as err:
-            st.warning(str(err).capitalize())
+            st.warning(sentence(str(err)))
             return
         with st.container(border=True):
             st.markdown(escape_markdown(prompt) or "*(an empty text: the model begins a paragraph)*")

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from app.common import (NOT_ANSWERED, escape_markdown, keep_text, load_or_stop, plot_height, readable,
-                        scroll_into_view, sentiment_classifier, show_warnings, small_print, text_or_invitation, timed,
+                        scroll_into_view, sentence, sentiment_classifier, show_warnings, small_print,
+                        text_or_invitation, timed,
                         whole_result)
 from app.sentiment_examples import EXAMPLES, FAILURES
 from serving.sentiment.classifier import SentimentResult, WordStep
@@ -116,7 +117,7 @@ def page() -> None:
         [answer], latency = timed(lambda: classifier.predict_batch([text], detail=True, running=True))
         result, steps = whole_result(answer, SentimentResult), whole_result(answer, list[WordStep], part="running")
     except NOT_ANSWERED as err:
-        st.warning(str(err).capitalize())
+        st.warning(sentence(str(err)))
         return
     with st.container(key="sentiment_result"):
         show_verdict(result, text)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.common import (NOT_ANSWERED, keep_text, load_or_stop, plot_height, readable, scroll_into_view, share_legend,
-                        show_warnings, small_print, text_or_invitation, timed, whole_result)
+                        sentence, show_warnings, small_print, text_or_invitation, timed, whole_result)
 from app.common import translator as load_translator
 from serving.translate.apertium import ApertiumError, apertium_installed, apertium_translate
 from serving.translate.translator import Translation
@@ -98,7 +98,7 @@ def page() -> None:
         [answer], latency = timed(lambda: model.predict_batch([text], beam, detail=True))
         result = whole_result(answer, Translation)
     except NOT_ANSWERED as err:
-        st.warning(str(err).capitalize())
+        st.warning(sentence(str(err)))
         return
     with st.container(key="translate_result"):
         show_warnings(result.warnings)

@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt  # streamlit's own dependency (through rich)
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from app.common import sentence
 from tests.conftest import REPO_ROOT
 
 TIMEOUT = 60
@@ -146,6 +147,15 @@ def test_the_text_is_still_there_after_visiting_another_page():
     assert app.text_area(key="sentiment_text").value == "The soup was cold and the waiter rude."
     app.switch_page("app/nextword_page.py").run()
     assert app.text_input(key="nextword_text").value == "We the people"
+
+
+def test_a_message_becomes_a_sentence_with_its_names_and_units_kept():
+    for message, shown in (("nothing to translate: type an English sentence",
+                            "Nothing to translate: type an English sentence"),
+                           ("the file is over 20 MB: keep the date and value columns", "The file is over 20 MB: keep "
+                                                                                        "the date and value columns"),
+                           ("'*bold*' is not a unit", "'*bold*' is not a unit")):
+        assert rendered_markdown(sentence(message)).text.strip() == shown
 
 
 def test_what_the_model_cannot_read_is_said_on_the_page():

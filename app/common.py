@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from serving.api.client import (ApiClient, ApiUnavailable, RemoteCaptioner, RemoteNextWord, RemoteSentiment,
-                                RemoteTagger, RemoteTranslator)
+from serving.api.client import (ApiClient, ApiUnavailable, RemoteCaptioner, RemoteForecaster, RemoteNextWord,
+                                RemoteSentiment, RemoteTagger, RemoteTranslator)
 from serving.artifact import ArtifactError
 from serving.caption.captioner import Captioner
 from serving.cells.reader import CharModel
@@ -86,9 +86,9 @@ def music_composer() -> Composer:
 
 
 @st.cache_resource(show_spinner="Loading the forecast model...")
-def forecaster() -> Forecaster:
-    """One forecaster for every browser session, in this app (the API has no forecast route)."""
-    return Forecaster.load()
+def forecaster() -> Forecaster | RemoteForecaster:
+    """One forecaster for every browser session (the API's replica fits the peers too when RNNAPP_API is set)."""
+    return RemoteForecaster(ApiClient(api_url())) if api_url() else Forecaster.load()
 
 
 @st.cache_resource(show_spinner="Loading the character model...")

@@ -2,13 +2,15 @@
 statistical peers beside the GRU and each model's error on the series' own last stretch."""
 from __future__ import annotations
 
+import zlib
+
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import (escape_markdown, forecaster, load_or_stop, plot_height, readable, scroll_into_view,
-                        sentence)
+from app.common import (NOT_ANSWERED, escape_markdown, forecaster, load_or_stop, plot_height, readable,
+                        scroll_into_view, sentence)
 from serving.forecast.forecaster import Forecast, ForecastRequest
 from serving.forecast.series import Series
 from serving.forecast.table import MAX_CSV_BYTES, read_table
@@ -151,7 +153,7 @@ def show(result: Forecast, series: Series) -> None:
     horizon = len(result.dates)
     st.subheader(f"The next {horizon} steps")
     st.altair_chart(band_chart(result, series), width="stretch")
-    took = f"The GRU took {result.seconds['gru'] * 1000:.0f} ms"
+    took = f"The GRU took {result.seconds['gru'] * 1000:.0f} ms ({load_or_stop(forecaster).artifact.provider()})"
     if "peers" in result.seconds:
         took += f"; the four peers together {result.seconds['peers']:.1f} s"
     st.caption(f"{took}. Shaded grey: what the GRU read (its window of {len(result.window)} steps; only its end "
@@ -204,7 +206,7 @@ def page() -> None:
         horizon = left.slider(f"Horizon ({frequency.name} steps)", 1, frequency.max_horizon, frequency.horizon,
                               key=f"forecast_horizon_{frequency.name}")
         peers = right.checkbox("Compare with ETS, ARIMA and Theta", value=True, key="forecast_peers",
-                               help="They are fitted here and now, twice (for the check and for the future): "
+                               help="They are fitted when you click, twice (for the check and for the future): "
                                     "about a second on monthly data, half a minute on weeks of half-hours")
         if st.button("Forecast", key="forecast_run", type="primary"):
             with st.spinner("Forecasting" + (" and fitting the peers..." if peers else "...")):
@@ -212,7 +214,7 @@ def page() -> None:
                     result = model.forecast(ForecastRequest(series, horizon, peers=peers))
                     st.session_state["forecast_result"] = {"result": result, "series": series}
                     st.session_state.pop("forecast_error", None)
-                except InputError as err:
+                except NOT_ANSWERED as err:
                     st.session_state["forecast_error"] = str(err)
                     st.session_state.pop("forecast_result", None)
     with st.container(key="forecast_result"):
@@ -223,7 +225,9 @@ def page() -> None:
                                                                    series):
             kept = st.session_state["forecast_result"]
             show(kept["result"], kept["series"])
-            scroll_into_view("forecast_result", id(kept["result"]) % 1_000_000)
+            result = kept["result"]
+            scroll_into_view("forecast_result",
+                             zlib.crc32(f"{result.name}|{result.dates}|{sorted(result.peers)}".encode()))
         elif not isinstance(chosen, InputError):  # a refused upload's warning says what to do instead
             st.info("Pick a bundled series or upload a CSV, choose a horizon and click **Forecast**.")
         st.caption(LIMITS)

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from serving.caption.captioner import copying_of
+from serving.forecast.forecaster import Forecast, ForecastRequest
 from serving.ner.tagger import Crf
 from serving.nextword.predictor import DEFAULT_TEMPERATURE
 from serving.text import InputError
+from serving.wire import from_wire
 
 TIMEOUT_S = 120  # a batch of photos on a busy cluster can take a while; a dead server fails at once
 
@@ -169,3 +171,23 @@ class RemoteCaptioner(RemoteModel):
         inputs = [{"name": name, "data": base64.b64encode(data).decode()} for name, data in zip(names, images)]
         return self.api.answers(self.name, inputs, {"beam": beam_size, "decoder_words_only": not cnn_names,
                                                     "detail": detail})
+
+
+class RemoteForecaster(RemoteModel):
+    name = "forecast"
+
+    def forecast(self, request: ForecastRequest) -> Forecast:
+        """The API's forecast of the request's series, sent as the text of a CSV file (its dates and exact values,
+        which the API reads back as the same series); InputError for a series it refuses, as in process."""
+        series = request.series
+        table = "date,value\n" + "".join(f"{date.isoformat()},{value!r}\n"
+                                         for date, value in zip(series.dates(), series.values.tolist()))
+        [answer] = self.api.answers(self.name, [{"name": series.name, "data": table}],
+                                    {"horizon": request.horizon, "peers": request.peers, "check": request.check,
+                                     "detail": True})
+        if "error" in answer:
+            raise InputError(answer["error"])
+        try:
+            return from_wire(Forecast, answer["detail"])
+        except (KeyError, TypeError, ValueError):
+            raise self.api.unexpected(f"/v1/{self.name}") from None

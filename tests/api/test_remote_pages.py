@@ -127,8 +127,19 @@ def test_a_caption_through_the_api(monkeypatch, api):
     assert said_where_it_runs(app, api) and any(m.value.startswith("## ") for m in app.markdown)
 
 
+def test_a_forecast_through_the_api(monkeypatch, api):
+    def act(app: AppTest) -> None:
+        app.checkbox(key="forecast_peers").uncheck().run()
+        app.button(key="forecast_run").click().run()
+
+    app = same_locally_and_through_the_api("forecast", act, monkeypatch, api)
+    result = app.session_state["forecast_result"]["result"]
+    assert len(result.dates) == 18 and result.states.shape[1] == 128 and set(result.check) == {"gru"}
+    assert said_where_it_runs(app, api) and len(app.get("vega_lite_chart")) == 3
+
+
 # What makes each page ask for its model (the text pages ask once there is text).
-ASKING = {"caption": lambda app: None, "models": lambda app: None,
+ASKING = {"caption": lambda app: None, "models": lambda app: None, "forecast": lambda app: None,
           "sentiment": type_and_click("sentiment_text", "analyse", "Lovely."),
           "ner": type_and_click("ner_text", "tag", "Maria lives in Rome."),
           "translate": type_and_click("translate_text", "translate", "Hello."),
@@ -161,7 +172,8 @@ def test_an_api_that_stops_answering_after_the_page_loaded_is_said_beside_the_re
 def test_the_model_cards_time_the_api_and_the_gradient_lab_reads_its_own_weights(monkeypatch, api):
     monkeypatch.setenv("RNNAPP_API", api)
     cards = run_page("models", lambda app: None)
-    assert [metric.label for metric in cards.metric].count("Latency (median of 20, through the API)") == 5
+    assert [metric.label for metric in cards.metric].count("Latency (median of 20, through the API)") == 6  # all but
+    # music and the character model, which the API does not serve
     assert not cards.error and not cards.warning
     lab = run_page("gradient_lab", lambda app: None)
     assert not lab.error

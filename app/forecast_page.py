@@ -149,11 +149,11 @@ def errors_table(result: Forecast) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("MASE").reset_index(drop=True)
 
 
-def show(result: Forecast, series: Series) -> None:
+def show(result: Forecast, series: Series, provider: str) -> None:
     horizon = len(result.dates)
     st.subheader(f"The next {horizon} steps")
     st.altair_chart(band_chart(result, series), width="stretch")
-    took = f"The GRU took {result.seconds['gru'] * 1000:.0f} ms ({load_or_stop(forecaster).artifact.provider()})"
+    took = f"The GRU took {result.seconds['gru'] * 1000:.0f} ms ({provider})"
     if "peers" in result.seconds:
         took += f"; the four peers together {result.seconds['peers']:.1f} s"
     st.caption(f"{took}. Shaded grey: what the GRU read (its window of {len(result.window)} steps; only its end "
@@ -224,8 +224,8 @@ def page() -> None:
         elif "forecast_result" in st.session_state and same_series(st.session_state["forecast_result"]["series"],
                                                                    series):
             kept = st.session_state["forecast_result"]
-            show(kept["result"], kept["series"])
             result = kept["result"]
+            show(result, kept["series"], model.artifact.provider())
             scroll_into_view("forecast_result",
                              zlib.crc32(f"{result.name}|{result.dates}|{sorted(result.peers)}".encode()))
         elif not isinstance(chosen, InputError):  # a refused upload's warning says what to do instead

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app.common import char_model, load_or_stop, plot_height, readable, scroll_into_view, sentence, timed
+from app.common import (char_model, escape_markdown, load_or_stop, plot_height, readable, scroll_into_view, sentence,
+                        timed)
 from serving.cells.features import FEATURES, Correlation, feature_matrix
 from serving.cells.reader import MAX_CHARS, CharModel, Reading
 from serving.cells.search import build_index, default_stretch, find_similar, held_out_pieces
@@ -157,18 +158,16 @@ def show_cells_table(model: CharModel, reading: Reading, features: np.ndarray) -
     correlation = Correlation(len(units))
     correlation.add(reading.units()[:, units], features)
     r = correlation.r()
-    rows = [{"unit": c["cell"], "tracks": c["feature"], "r, held-out text": c["correlation"],
-             "r, your text": round(float(r[i, list(FEATURES).index(c["feature"])]), 2),
-             "what the feature is": FEATURES[c["feature"]].meaning,
-             "measured on": {"prose": "the novels", "code": "Django's modules", "any": "both"}[
-                 FEATURES[c["feature"]].text]} for i, c in enumerate(model.interpretable)]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
-        "r, held-out text": st.column_config.NumberColumn(format="%.2f"),
-        "r, your text": st.column_config.NumberColumn(format="%.2f"),
-        "what the feature is": st.column_config.TextColumn(width="large")})
-    st.caption("r is Pearson's correlation of the unit with the feature over every character of the held-out "
-               "text it was measured on, and of your text; 0 where the feature never changes there (your text is "
-               "not known to be Python or not).")
+    rows = [{"unit": c["cell"], "tracks": c["feature"], "r held-out": f"{c['correlation']:.2f}",
+             "r yours": f"{r[i, list(FEATURES).index(c['feature'])]:.2f}"} for i, c in enumerate(model.interpretable)]
+    st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")  # four columns that wrap: a phone's width
+    measured_on = {"prose": "the novels", "code": "Django's modules", "any": "both"}
+    tracked = dict.fromkeys(c["feature"] for c in model.interpretable)
+    st.markdown("\n".join(f"- **{name}**: {escape_markdown(FEATURES[name].meaning)} (measured on "
+                          f"{measured_on[FEATURES[name].text]})" for name in tracked))
+    st.caption("r is Pearson's correlation of the unit with the feature over every character: \"r held-out\" of "
+               "the held-out text the feature is measured on, \"r yours\" of your text; 0 where the feature never "
+               "changes there (your text is not known to be Python or not).")
 
 
 @st.cache_resource(show_spinner="Reading the held-out chapters and modules once...")

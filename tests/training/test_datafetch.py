@@ -83,3 +83,17 @@ def test_members_named_come_in_the_asked_order_from_one_pass():
     assert tar_members_named(archive, ["b/words.csv", "a/words.txt"]) == [b"B", b"A"]
     with pytest.raises(FileNotFoundError, match="missing.txt"):
         tar_members_named(archive, ["a/words.txt", "missing.txt"])
+
+
+def test_fetch_all_fetches_a_few_at_a_time_and_returns_the_paths_in_order(fake_client, tmp_path, capsys):
+    upstream, calls = fake_client
+    upstream.write_bytes(b"payload")
+    sources = [Source(name=f"toy{i}", client="pip", package=f"toy{i}==1.0", filename=f"toy{i}-1.0.tar.gz",
+                      sha256=hashlib.sha256(b"payload").hexdigest(), licence="MIT", description="toy")
+               for i in range(7)]
+    paths = registry.fetch_all(sources, tmp_path / "cache")
+    assert [p.name for p in paths] == [s.filename for s in sources] and sorted(calls) == sorted(s.package for s in sources)
+    lines = capsys.readouterr().out.splitlines()  # each line whole, whichever fetch finished first
+    assert sorted(line for line in lines if line.endswith("sha256 verified")) == sorted(
+        f"[{i + 1}/7] toy{i}==1.0 (pip): 0.0 MB in cache, sha256 verified" for i in range(7))
+    assert registry.fetch_all(sources, tmp_path / "cache") == paths and len(calls) == 7  # cached: no client run

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import onnx
-from onnx import numpy_helper
+
+if TYPE_CHECKING:
+    import onnx  # imported where weights are read: it takes most of a second (ml_dtypes), which every command
+    # and page that reads none (rnnapp sentiment, ...) would otherwise pay at start-up
 
 
 @dataclass
@@ -35,6 +38,9 @@ def initialisers(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
     """The graph's constant weights by the name its nodes read them under: a weight stored as float16 and
     read through a Cast to float32 (training/onnx_storage.py) is found under the Cast's output only, as
     float32."""
+    import onnx
+    from onnx import numpy_helper
+
     values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
     for node in graph.node:
         to = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}.get("to")
@@ -45,6 +51,8 @@ def initialisers(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
 
 def gru_nodes(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> list[OnnxGRU]:
     """Every GRU node of `graph`, in graph order, with its weights taken from `values`."""
+    import onnx
+
     found = []
     for node in graph.node:
         if node.op_type != "GRU":
@@ -86,9 +94,16 @@ def lstm_nodes(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> list[On
     return found
 
 
+def read_graph(path: Path) -> onnx.GraphProto:
+    """An ONNX file's graph (the onnx package imported only now)."""
+    import onnx
+
+    return onnx.load(str(path)).graph
+
+
 def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
     """An ONNX file's initialisers by name, and its GRU nodes."""
-    graph = onnx.load(str(path)).graph
+    graph = read_graph(path)
     values = initialisers(graph)
     return values, gru_nodes(graph, values)
 
@@ -96,7 +111,9 @@ def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
 def linear_head(path: Path, output: str) -> tuple[np.ndarray, np.ndarray]:
     """(weight [out, in], bias [out]) of the float Gemm node that computes `output` (a classifier head), or of
     the MatMul and Add that do (a head applied at every step)."""
-    graph = onnx.load(str(path)).graph
+    import onnx
+
+    graph = read_graph(path)
     values = initialisers(graph)
     node = next((node for node in graph.node if output in node.output), None)
     if node is not None and node.op_type == "Add":

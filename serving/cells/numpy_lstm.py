@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnx
 
 from serving.numeric import log_softmax
-from serving.onnx_weights import OnnxLSTM, initialisers, linear_head, lstm_nodes
+from serving.onnx_weights import OnnxLSTM, initialisers, linear_head, lstm_nodes, read_graph
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -31,7 +30,7 @@ class LSTMWeights:
 
     @classmethod
     def from_onnx(cls, path: Path) -> "LSTMWeights":
-        graph = onnx.load(str(path)).graph
+        graph = read_graph(path)
         values = initialisers(graph)
         gather = next(node for node in graph.node if node.op_type == "Gather" and node.input[0] in values)
         layers = [OnnxLSTM(layer.name, *(np.ascontiguousarray(a, np.float64)

@@ -7,8 +7,6 @@ import math
 from pathlib import Path
 
 from serving.cli import EXIT_BAD_INPUT, emit_answer, error
-from serving.forecast.forecaster import ForecastRequest, Forecaster
-from serving.forecast.table import MAX_CSV_BYTES, read_table
 from serving.text import InputError
 
 
@@ -38,6 +36,9 @@ def forecast_text(answer: dict) -> str:
 
 
 def forecast_command(args: argparse.Namespace) -> int:
+    from serving.forecast.forecaster import ForecastRequest, Forecaster  # pandas: imported by this command only
+    from serving.forecast.table import MAX_CSV_BYTES, read_table
+
     try:
         if args.file.stat().st_size > MAX_CSV_BYTES:
             error(f"{args.file}: over {MAX_CSV_BYTES // 1_000_000} MB; keep the date and value columns only")

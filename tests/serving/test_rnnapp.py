@@ -21,6 +21,21 @@ def test_help_lists_every_model():
         assert f"\n    {command}" in done.stdout
 
 
+def test_the_command_line_starts_without_every_models_code():
+    """Every command pays for what `rnnapp` imports before it runs: not the API's routes (every model's code),
+    onnx (most of a second, for the few models that read their own weights) or pandas (the forecast's)."""
+    heavy = ("serving.api.models", "onnx", "pandas", "ray", "torch")
+    done = run([sys.executable, "-c", f"import sys, serving.rnnapp; print([m for m in {heavy} if m in sys.modules])"])
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_the_serve_commands_routes_are_the_apis():
+    from serving.api.cli import ROUTES
+    from serving.api.models import SERVED
+
+    assert ROUTES == tuple(SERVED)
+
+
 def test_unknown_subcommand_is_a_one_line_usage_error():
     done = run([RNNAPP, "poem", "roses"])
     assert done.returncode == 2 and "invalid choice: 'poem'" in done.stderr and "Traceback" not in done.stderr

@@ -34,30 +34,33 @@ class OnnxGRU:
         return self.recurrence.shape[1]
 
 
+def node_attributes(node: onnx.NodeProto) -> dict:
+    """A node's attributes by name, as Python values."""
+    from onnx import helper
+
+    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+
 def initialisers(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
     """The graph's constant weights by the name its nodes read them under: a weight stored as float16 and
     read through a Cast to float32 (training/onnx_storage.py) is found under the Cast's output only, as
     float32."""
-    import onnx
-    from onnx import numpy_helper
+    from onnx import TensorProto, numpy_helper
 
     values = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
     for node in graph.node:
-        to = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}.get("to")
-        if node.op_type == "Cast" and node.input[0] in values and to == onnx.TensorProto.FLOAT:
+        if node.op_type == "Cast" and node.input[0] in values and node_attributes(node).get("to") == TensorProto.FLOAT:
             values[node.output[0]] = values.pop(node.input[0]).astype(np.float32)
     return values
 
 
 def gru_nodes(graph: onnx.GraphProto, values: dict[str, np.ndarray]) -> list[OnnxGRU]:
     """Every GRU node of `graph`, in graph order, with its weights taken from `values`."""
-    import onnx
-
     found = []
     for node in graph.node:
         if node.op_type != "GRU":
             continue
-        attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        attributes = node_attributes(node)
         names = tuple(node.input[1:4])
         W, R, B = (values[name] for name in names)
         if W.shape[0] != 1:
@@ -111,8 +114,6 @@ def load_weights(path: Path) -> tuple[dict[str, np.ndarray], list[OnnxGRU]]:
 def linear_head(path: Path, output: str) -> tuple[np.ndarray, np.ndarray]:
     """(weight [out, in], bias [out]) of the float Gemm node that computes `output` (a classifier head), or of
     the MatMul and Add that do (a head applied at every step)."""
-    import onnx
-
     graph = read_graph(path)
     values = initialisers(graph)
     node = next((node for node in graph.node if output in node.output), None)
@@ -124,7 +125,7 @@ def linear_head(path: Path, output: str) -> tuple[np.ndarray, np.ndarray]:
         return values[product.input[1]].astype(np.float32).T, values[bias_name].astype(np.float32)
     if node is None or node.op_type != "Gemm" or not all(name in values for name in node.input[1:3]):
         raise ValueError(f"{path}: {output} is not computed by a Gemm node with float weights")
-    attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+    attributes = node_attributes(node)
     weight, bias = (values[name].astype(np.float32) for name in node.input[1:3])
     weight = weight if attributes.get("transB", 0) else weight.T
     return weight * attributes.get("alpha", 1.0), bias * attributes.get("beta", 1.0)

@@ -9,6 +9,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+from serving.onnx_weights import node_attributes
 from training.quantize import quantize_int8
 
 
@@ -79,7 +80,7 @@ def _gemms_as_matmuls(model: onnx.ModelProto) -> None:
     initializers = {initializer.name: initializer for initializer in graph.initializer}
     nodes = []
     for node in graph.node:
-        attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        attributes = node_attributes(node)
         weight = initializers.get(node.input[1]) if node.op_type == "Gemm" else None
         if weight is None or attributes.get("transA") or attributes.get("alpha", 1.0) != 1.0 \
                 or attributes.get("beta", 1.0) != 1.0:

@@ -32,10 +32,16 @@ _NOT_WORD = re.compile(r"[^\w]+|_")
 
 
 def normalise(text: str) -> str:
-    """The form two copies of a text share: "RT @ana: Loving #Paris!! http://t.co/x 2014" -> "loving paris 0"."""
-    text = _URL.sub(" ", text)
-    text = _RETWEET.sub(" ", text)
-    text = _MENTION.sub(" ", text)
+    """The form two copies of a text share: "RT @ana: Loving #Paris!! http://t.co/x 2014" -> "loving paris 0".
+    A rule runs only where its mark is in the text: most texts have no address, retweet or mention."""
+    lower = text.lower()
+    if "://" in lower or "www." in lower:
+        text = _URL.sub(" ", text)
+        lower = text.lower()
+    if "rt" in lower:
+        text = _RETWEET.sub(" ", text)
+    if "@" in text:
+        text = _MENTION.sub(" ", text)
     text = _NUMBER.sub("0", text.lower())
     return " ".join(_NOT_WORD.sub(" ", text).split())
 

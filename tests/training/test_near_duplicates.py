@@ -20,6 +20,7 @@ def test_normal_forms_drop_what_copies_of_a_text_differ_in():
     assert normalise("rt @bob I won 3.5 million") == normalise("I won 12 million!") == "i won 0 million"
     assert normalise("Start the art show") == "start the art show"  # "rt" inside words stays
     assert normalise("  ¡Hola,   señor! ") == "hola señor"
+    assert normalise("RT: see WWW.Example.com/A and HTTPS://X.org") == normalise("see and") == "see and"  # any case
 
 
 def test_twins_are_equal_normal_forms_or_near_trigram_sets():

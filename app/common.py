@@ -80,8 +80,8 @@ def whole_result(answer: dict, kind: Any, part: str = "detail", unusable: type[E
 
 @st.cache_resource(show_spinner="Loading the music model...")
 def music_composer() -> Composer:
-    """One composer (one onnxruntime session) for every browser session; it runs in this app whether or not
-    an API answers the other pages (the API has no music route)."""
+    """One composer (one onnxruntime session) for every browser session, in this app whether or not an API
+    answers the other pages: the page shows how sure the model was of each token, which the API leaves out."""
     return Composer.load()
 
 
@@ -93,7 +93,8 @@ def forecaster() -> Forecaster | RemoteForecaster:
 
 @st.cache_resource(show_spinner="Loading the character model...")
 def char_model() -> CharModel:
-    """One character model for every browser session, in this app (the API has no route for it)."""
+    """One character model for every browser session, in this app whether or not an API answers the other pages:
+    the page reads every state and backpropagates through them, which the API's answer leaves out."""
     return CharModel.load()
 
 

@@ -19,7 +19,7 @@ from serving.cli import error
 APP_NAME = "rnnapp"
 # serving.api.models.SERVED's routes, for --help: importing it loads every model's code, which every other
 # command would pay for at start-up (a test keeps the two the same)
-ROUTES = ("caption", "sentiment", "ner", "translate", "nextword", "generate", "forecast")
+ROUTES = ("caption", "sentiment", "ner", "translate", "nextword", "generate", "forecast", "music", "cells")
 
 
 @dataclass

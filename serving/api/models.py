@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from serving.batch import item_error
 from serving.caption.captioner import Captioner
+from serving.cells.reader import CharModel
 from serving.forecast.forecaster import ForecastRequest, Forecaster
 from serving.forecast.series import MAX_HORIZON
 from serving.forecast.table import read_table
+from serving.music.composer import DEFAULT_TEMPERATURE as MUSIC_TEMPERATURE
+from serving.music.composer import Choice, Composer
 from serving.ner.tagger import EntityTagger
 from serving.nextword.predictor import DEFAULT_TEMPERATURE, MAX_GENERATED_WORDS, NextWordPredictor
 from serving.sentiment.classifier import SentimentClassifier
@@ -69,6 +73,24 @@ class GenerateOptions(BaseModel):
     top_p: float = Field(0.95, gt=0, le=1, description="sample from the smallest set of pieces with this mass")
     seed: int | None = Field(None, ge=0, description="the same seed writes the same text again")
     raw: bool = Field(False, description="sample the pieces as they come (words may not exist)")
+
+
+class MusicOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    temperature: float = Field(MUSIC_TEMPERATURE, ge=0, le=5, description="0 always takes the likeliest token")
+    top_k: int = Field(0, ge=0, description="sample from the k likeliest tokens (0: all)")
+    seed: int | None = Field(None, ge=0, description="the same seed and choice write the same tune again")
+    bars: int | None = Field(None, ge=1, le=100, description="stop after this many bar lines (default: when the "
+                                                             "model ends the tune)")
+
+
+class CellsOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cells: list[str] | None = Field(None, description='the units to follow, as "layer 2 cell 176" or "layer 1 '
+                                    'hidden 3" (default: the ones found tracking a feature)')
+
+
+TUNE_CHOICES = {"type": "kind", "key": "key", "meter": "meter", "start": "opening"}  # as `rnnapp music` names them
 
 
 def decoded_images(inputs: list[Any]) -> tuple[list[bytes], list[str], list[dict | None]]:
@@ -143,6 +165,34 @@ def answer_forecasts(forecaster: Forecaster, inputs: list[Any], options: Forecas
     return answers
 
 
+def answer_tunes(composer: Composer, inputs: list[Any], options: MusicOptions) -> list[dict]:
+    """A tune for each choice ({"type", "key", "meter", "start"}, each optional: {} leaves all to the model) as
+    `rnnapp music --json` prints it; a choice that is no such object, or that the model cannot take, gets its
+    error in place."""
+    answers: list[dict] = []
+    choices, places = [], []
+    for item in inputs:
+        if not isinstance(item, dict) or not set(item) <= set(TUNE_CHOICES) or \
+                not all(isinstance(value, str) for value in item.values()):
+            answers.append(item_error(f"a choice is an object of text fields among {', '.join(TUNE_CHOICES)}, "
+                                      f"e.g. {{\"type\": \"jig\", \"key\": \"G\"}}; got {json.dumps(item)[:80]}"))
+            continue
+        places.append(len(answers))
+        answers.append({})
+        choices.append(Choice(**{TUNE_CHOICES[name]: value for name, value in item.items()}, **options.model_dump()))
+    for place, answer in zip(places, composer.predict_batch(choices)):
+        answers[place] = answer
+    return answers
+
+
+def answer_readings(model: CharModel, inputs: list[Any], options: CellsOptions) -> list[dict]:
+    """Each text as `rnnapp cells --json` prints it; a unit the model lacks is said for every text."""
+    try:
+        return model.predict_batch(inputs, options.cells)
+    except InputError as err:
+        return [item_error(str(err)) for _ in inputs]
+
+
 @dataclass(frozen=True)
 class ServedModel:
     name: str
@@ -193,4 +243,9 @@ SERVED: dict[str, ServedModel] = {model.name: model for model in (
     ServedModel("forecast", "a series' next steps with an 80% interval, the peers beside it (GRU)",
                 Forecaster.load, ForecastOptions, answer_forecasts,
                 'CSV texts (a date column and a value column), or {"name", "data": CSV text}', named_series),
+    ServedModel("music", "a folk tune in ABC for each choice of type, key, meter and opening (LSTM)",
+                Composer.load, MusicOptions, answer_tunes,
+                'choices: {"type": "jig", "key": "G", "meter": "6/8", "start": "ABC notes"}, each field optional'),
+    ServedModel("cells", "a character LSTM reading each text: every character's cell activations and next guesses",
+                CharModel.load, CellsOptions, answer_readings, "texts"),
 )}

@@ -7,7 +7,7 @@ import json
 from serving.api.http import MAX_BODY_BYTES, MAX_INPUTS
 from tests.app.test_bad_input_corpus import UNREADABLE_TEXTS, UNUSABLE_IMAGES, VALID_IMAGES, VALID_TEXTS
 
-TEXT_MODELS = ("sentiment", "ner", "translate", "nextword", "generate")
+TEXT_MODELS = ("sentiment", "ner", "translate", "nextword", "generate", "cells")
 STARTS = ("nextword", "generate")  # whatever was typed so far is a valid start for these
 # (name, method, path, body bytes, content type, expected status): each malformed as a whole
 MALFORMED = [
@@ -36,6 +36,10 @@ MALFORMED = [
      json.dumps({"inputs": ["ok"], "options": {"detail": "lots"}}).encode(), "application/json", 422),
     ("horizon too long", "POST", "/v1/forecast",
      json.dumps({"inputs": ["date,v"], "options": {"horizon": 500}}).encode(), "application/json", 422),
+    ("no bars to write", "POST", "/v1/music", json.dumps({"inputs": [{}], "options": {"bars": 0}}).encode(),
+     "application/json", 422),
+    ("cells not a list", "POST", "/v1/cells",
+     json.dumps({"inputs": ["ab"], "options": {"cells": "layer 2 cell 1"}}).encode(), "application/json", 422),
 ]
 
 
@@ -66,6 +70,25 @@ def series_items() -> tuple[list, list[str], list[bool]]:
     items += [*UNREADABLE_TEXTS.values(), *VALID_TEXTS.values(), 42, None, ["a list"]]
     names = [*tables, *(f"series {number}" for number in range(len(tables) + 1, len(items) + 1))]
     return items, names, [name == "monthly" for name in names]
+
+
+def tune_items() -> tuple[list, list[bool]]:
+    """Choices the model takes, choices it does not know (a key, a type, an opening it cannot read), and inputs
+    that are no choice at all: (inputs, whether each is usable)."""
+    usable = [{}, {"type": "jig", "key": "G", "meter": "6/8"}, {"type": "reel", "start": "DFA"}]
+    refused = [{"key": "H"}, {"type": "polka"}, {"meter": "7/8"}, {"start": "<not abc>"}, {"tempo": "fast"},
+               {"type": 3}, *UNREADABLE_TEXTS.values(), *VALID_TEXTS.values(), 42, None, ["a list"]]
+    return usable + refused, [True] * len(usable) + [False] * len(refused)
+
+
+def check_tune_results(results: list[dict]) -> None:
+    items, usable = tune_items()
+    assert len(results) == len(items)
+    for item, ok, result in zip(items, usable, results):
+        if ok:
+            assert "error" not in result and result["valid"] and result["abc"].startswith("X:"), (item, result)
+        else:
+            assert set(result) == {"error"} and result["error"] and "\n" not in result["error"], (item, result)
 
 
 def check_series_results(results: list[dict]) -> None:

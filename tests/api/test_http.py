@@ -9,7 +9,7 @@ from serving.nextword.predictor import NextWordPredictor
 from serving.translate.translator import Translation
 from serving.wire import from_wire
 from tests.api.corpus import (MALFORMED, TEXT_MODELS, check_image_results, check_series_results, check_text_results,
-                              image_items, series_items, text_items)
+                              check_tune_results, image_items, series_items, text_items, tune_items)
 from tests.app.test_bad_input_corpus import JPEG
 
 
@@ -52,6 +52,30 @@ def test_every_table_and_text_kind_gets_a_forecast_or_its_error_in_place(client)
     check_series_results(response.json()["results"])
 
 
+def test_every_choice_kind_gets_a_tune_or_its_error_in_place(client):
+    response = client.post("/v1/music", json={"inputs": tune_items()[0], "options": {"seed": 2, "bars": 4}})
+    assert response.status_code == 200
+    check_tune_results(response.json()["results"])
+
+
+def test_a_tune_over_http_is_the_clis_answer(client):
+    from serving.music.composer import Choice, Composer
+
+    [expected] = Composer.load().predict_batch([Choice(kind="jig", key="G", seed=1, bars=4)])
+    answer = client.post("/v1/music", json={"inputs": [{"type": "jig", "key": "G"}],
+                                            "options": {"seed": 1, "bars": 4}}).json()
+    assert answer == {"results": [expected]} and expected["valid"] and expected["bars"] == 4
+
+
+def test_cells_over_http_follow_the_units_asked_for_and_refuse_one_the_model_lacks(client):
+    texts = ['She said "hi"', "def f(x):"]
+    answer = client.post("/v1/cells", json={"inputs": texts, "options": {"cells": ["layer 2 cell 176"]}}).json()
+    assert answer == {"results": SERVED["cells"].load().predict_batch(texts, ["layer 2 cell 176"])}
+    assert [list(c["cells"]) for c in answer["results"][0]["chars"]] == [["layer 2 cell 176"]] * len(texts[0])
+    refused = client.post("/v1/cells", json={"inputs": texts, "options": {"cells": ["layer 9 cell 1"]}}).json()
+    assert [set(r) for r in refused["results"]] == [{"error"}] * 2 and "not a unit" in refused["results"][0]["error"]
+
+
 def test_a_forecast_over_http_is_the_clis_answer(client):
     from serving.forecast.forecaster import ForecastRequest, Forecaster
     from serving.forecast.table import read_table
@@ -80,7 +104,7 @@ def test_a_multipart_upload_is_captioned_with_its_file_names(client):
 
 def test_results_are_what_the_model_answers_in_process(client):
     texts = ["Maria flew from Madrid to Berlin.", "Save the file."]
-    for model in ("sentiment", "ner", "translate", "nextword"):
+    for model in ("sentiment", "ner", "translate", "nextword", "cells"):
         expected = SERVED[model].load().predict_batch(texts)  # each model's own batch function, default options
         assert client.post(f"/v1/{model}", json={"inputs": texts}).json() == {"results": expected}
     written = NextWordPredictor.load().continue_batch(texts, max_words=8, top_k=40, top_p=0.95, seed=3)

@@ -21,7 +21,7 @@ from serving.caption.captioner import Captioner
 from serving.ray_session import QUIET_RAY
 from tests.conftest import REPO_ROOT, RNNAPP, encoded
 from tests.api.corpus import (MALFORMED, TEXT_MODELS, check_image_results, check_series_results, check_text_results,
-                              image_items, series_items, text_items)
+                              check_tune_results, image_items, series_items, text_items, tune_items)
 from tests.forecast.test_forecast import monthly_csv
 
 pytestmark = pytest.mark.slow
@@ -62,7 +62,8 @@ def test_every_model_answers_over_http_as_in_process(api):
     assert httpx.get(f"{api}/health").json() == {"models": list(SERVED)}
     texts = ["Maria flew from Madrid to Berlin.", "Save the file."]
     for model in TEXT_MODELS:
-        served, options = SERVED[model], {"seed": 5} if model == "generate" else {"detail": True}
+        served = SERVED[model]
+        options = {"generate": {"seed": 5}, "cells": {"cells": ["layer 1 cell 3"]}}.get(model, {"detail": True})
         response = httpx.post(f"{api}/v1/{model}", json={"inputs": texts, "options": options}, timeout=60)
         assert response.json() == {"results": served.answer(served.load(), texts, served.options(**options))}, model
         assert httpx.get(f"{api}/v1/{model}/about").json()["manifest"]["title"]
@@ -70,6 +71,9 @@ def test_every_model_answers_over_http_as_in_process(api):
     csv = {"name": "visitors", "data": monthly_csv()}
     response = httpx.post(f"{api}/v1/forecast", json={"inputs": [csv], "options": options}, timeout=60)
     assert response.json() == {"results": served.answer(served.load(), [csv], served.options(**options))}
+    served, options, choices = SERVED["music"], {"seed": 4, "bars": 4}, [{"type": "reel"}, {"key": "Ador"}]
+    response = httpx.post(f"{api}/v1/music", json={"inputs": choices, "options": options}, timeout=60)
+    assert response.json() == {"results": served.answer(served.load(), choices, served.options(**options))}
     assert httpx.get(f"{api}/docs").status_code == 200
     assert replica_names("nextword") and not replica_names("generate")  # one model, two routes
 
@@ -87,6 +91,8 @@ def test_the_bad_input_corpus_gets_4xx_or_errors_in_place_never_a_500(api):
     response = httpx.post(f"{api}/v1/forecast", json={"inputs": series_items()[0], "options": {"peers": False}},
                           timeout=120)
     check_series_results(response.json()["results"])
+    response = httpx.post(f"{api}/v1/music", json={"inputs": tune_items()[0], "options": {"bars": 2}}, timeout=120)
+    check_tune_results(response.json()["results"])
 
 
 def test_200_concurrent_requests_are_all_answered(api):

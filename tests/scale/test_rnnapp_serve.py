@@ -38,7 +38,10 @@ def test_serve_answers_on_loopback_and_a_signal_stops_everything(stop_with):
         answer = httpx.post(f"http://127.0.0.1:{port}/v1/sentiment", json={"inputs": ["I loved it"]}, timeout=30)
         assert answer.json()["results"][0]["label"] == "positive"
         server.send_signal(stop_with)
-        server.wait(timeout=60)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 60 s after {stop_with.name}; it said:\n{''.join(said)[-3000:]}")
         reader.join(timeout=10)
     finally:
         if server.poll() is None:

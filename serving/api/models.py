@@ -142,47 +142,53 @@ def answer_captions(captioner: Captioner, inputs: list[Any], options: CaptionOpt
     return [{"image": name, **error} if error else answer for name, error, answer in zip(names, errors, answers)]
 
 
-def answer_forecasts(forecaster: Forecaster, inputs: list[Any], options: ForecastOptions) -> list[dict]:
-    """Each CSV text's forecast as `rnnapp forecast --json` prints it; a text that is no usable series gets its
-    error in place, named."""
+def answer_parsed(items: list[Any], parse: Callable[[Any], Any], run: Callable[[list], list[dict]]) -> list[dict]:
+    """Each item parsed into a model's request (an InputError is the item's error, in its place), the requests
+    answered together by `run`, each answer in its item's place."""
     answers: list[dict] = []
     requests, places = [], []
-    for item in named_series(inputs):
-        name, data = item["name"], item["data"]
+    for item in items:
         try:
-            if not isinstance(data, str):
-                raise InputError(f"expected the text of a CSV file (a date and a value column), got "
-                                 f"{type(data).__name__}")
-            table = read_table(data.encode("utf-8", "surrogatepass"), name, options.date_column, options.value_column)
+            requests.append(parse(item))
         except InputError as err:
-            answers.append({"series": name, **item_error(str(err))})
+            answers.append(item_error(str(err)))
             continue
         places.append(len(answers))
         answers.append({})
-        requests.append(ForecastRequest(table.series, options.horizon, options.peers, options.check))
-    for place, request, answer in zip(places, requests, forecaster.predict_batch(requests, options.detail)):
-        answers[place] = answer if "series" in answer else {"series": request.series.name, **answer}
+    for place, answer in zip(places, run(requests)):
+        answers[place] = answer
     return answers
+
+
+def answer_forecasts(forecaster: Forecaster, inputs: list[Any], options: ForecastOptions) -> list[dict]:
+    """Each CSV text's forecast as `rnnapp forecast --json` prints it; a text that is no usable series gets its
+    error in place, named."""
+    def parse(item: dict) -> ForecastRequest:
+        name, data = item["name"], item["data"]
+        if not isinstance(data, str):
+            raise InputError(f"expected the text of a CSV file (a date and a value column), got "
+                             f"{type(data).__name__}")
+        table = read_table(data.encode("utf-8", "surrogatepass"), name, options.date_column, options.value_column)
+        return ForecastRequest(table.series, options.horizon, options.peers, options.check)
+
+    items = named_series(inputs)
+    answers = answer_parsed(items, parse, lambda requests: forecaster.predict_batch(requests, options.detail))
+    return [answer if "series" in answer else {"series": item["name"], **answer}
+            for item, answer in zip(items, answers)]
 
 
 def answer_tunes(composer: Composer, inputs: list[Any], options: MusicOptions) -> list[dict]:
     """A tune for each choice ({"type", "key", "meter", "start"}, each optional: {} leaves all to the model) as
     `rnnapp music --json` prints it; a choice that is no such object, or that the model cannot take, gets its
     error in place."""
-    answers: list[dict] = []
-    choices, places = [], []
-    for item in inputs:
+    def parse(item: Any) -> Choice:
         if not isinstance(item, dict) or not set(item) <= set(TUNE_CHOICES) or \
                 not all(isinstance(value, str) for value in item.values()):
-            answers.append(item_error(f"a choice is an object of text fields among {', '.join(TUNE_CHOICES)}, "
-                                      f"e.g. {{\"type\": \"jig\", \"key\": \"G\"}}; got {json.dumps(item)[:80]}"))
-            continue
-        places.append(len(answers))
-        answers.append({})
-        choices.append(Choice(**{TUNE_CHOICES[name]: value for name, value in item.items()}, **options.model_dump()))
-    for place, answer in zip(places, composer.predict_batch(choices)):
-        answers[place] = answer
-    return answers
+            raise InputError(f"a choice is an object of text fields among {', '.join(TUNE_CHOICES)}, "
+                             f"e.g. {{\"type\": \"jig\", \"key\": \"G\"}}; got {json.dumps(item)[:80]}")
+        return Choice(**{TUNE_CHOICES[name]: value for name, value in item.items()}, **options.model_dump())
+
+    return answer_parsed(inputs, parse, composer.predict_batch)
 
 
 def answer_readings(model: CharModel, inputs: list[Any], options: CellsOptions) -> list[dict]:
